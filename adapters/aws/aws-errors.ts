@@ -1,0 +1,42 @@
+/** Translates AWS SDK failures that mean "try again later" into the domain's UnavailableError. */
+import { UnavailableError } from '../../domain/errors';
+
+const RETRYABLE_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'ServiceException',
+  'InternalServerError',
+  'InternalFailure',
+  'TimeoutError',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function awsErrorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+export function httpStatusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+}
+
+export function isRetryableAwsError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = httpStatusOf(error);
+  const code = (error as { code?: string }).code;
+  return (
+    RETRYABLE_NAMES.has(error.name) ||
+    (status !== undefined && (status === 429 || status >= 500)) ||
+    (code !== undefined && NETWORK_CODES.has(code))
+  );
+}
+
+/** Rethrows `error` as UnavailableError when it is transient; otherwise unchanged. */
+export function translateAwsError(error: unknown, what: string): never {
+  if (isRetryableAwsError(error)) throw new UnavailableError(`${what} is unavailable; retry later`, { cause: error });
+  throw error;
+}

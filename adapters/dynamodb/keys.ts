@@ -1,0 +1,57 @@
+/**
+ * Every key and index of the single broker table, in one place.
+ * - request            PK REQ#<id>                SK #REQUEST
+ * - idempotency claim  PK CLAIM#<caller>#<key>    SK #CLAIM        (ttl lets DynamoDB drop it; reads check expiry)
+ * - allowlist entry    PK ALLOWLIST               SK ENTRY#<id>
+ * Indexes (projection ALL): byRequester, byEntry, byStatus sort by `<createdAt>#<id>` (newest first when listing);
+ * byExpiry is sparse, present only on ACTIVE requests, sorted by `<expiresAt>#<id>`: the sweep's due list.
+ */
+import type { GrantRequest, RequestStatus } from '../../domain/model/request';
+import type { ListSource } from '../../domain/ports';
+
+export const INDEX = {
+  byRequester: { name: 'byRequester', pk: 'GSI1PK', sk: 'GSI1SK' },
+  byEntry: { name: 'byEntry', pk: 'GSI2PK', sk: 'GSI2SK' },
+  byStatus: { name: 'byStatus', pk: 'GSI3PK', sk: 'GSI3SK' },
+  byExpiry: { name: 'byExpiry', pk: 'EXPK', sk: 'EXSK' },
+} as const;
+export type IndexKeys = (typeof INDEX)[keyof typeof INDEX];
+
+export const requestKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#REQUEST' });
+export const claimKey = (caller: string, key: string) => ({ PK: `CLAIM#${caller}#${key}`, SK: '#CLAIM' });
+export const ALLOWLIST_PK = 'ALLOWLIST';
+export const entryKey = (id: string) => ({ PK: ALLOWLIST_PK, SK: `ENTRY#${id}` });
+
+export const listSortKey = (r: Pick<GrantRequest, 'createdAt' | 'id'>) => `${r.createdAt}#${r.id}`;
+export const statusPartition = (status: RequestStatus) => `STATUS#${status}`;
+export const ACTIVE_EXPIRY_PARTITION = 'ACTIVE';
+
+/** The index attributes a request item carries in its current state. */
+export function requestIndexKeys(r: GrantRequest): Record<string, string> {
+  const sort = listSortKey(r);
+  const keys: Record<string, string> = {
+    [INDEX.byRequester.pk]: `REQUESTER#${r.requester}`,
+    [INDEX.byRequester.sk]: sort,
+    [INDEX.byEntry.pk]: `ENTRY#${r.allowlistEntryId}`,
+    [INDEX.byEntry.sk]: sort,
+    [INDEX.byStatus.pk]: statusPartition(r.status),
+    [INDEX.byStatus.sk]: sort,
+  };
+  if (r.status === 'ACTIVE' && r.expiresAt) {
+    keys[INDEX.byExpiry.pk] = ACTIVE_EXPIRY_PARTITION;
+    keys[INDEX.byExpiry.sk] = `${r.expiresAt}#${r.id}`;
+  }
+  return keys;
+}
+
+/** Which index and partition serves one list source. */
+export function listSourceKey(source: ListSource): { index: IndexKeys; partition: string } {
+  switch (source.kind) {
+    case 'requester':
+      return { index: INDEX.byRequester, partition: `REQUESTER#${source.value}` };
+    case 'entry':
+      return { index: INDEX.byEntry, partition: `ENTRY#${source.value}` };
+    case 'status':
+      return { index: INDEX.byStatus, partition: `STATUS#${source.value}` };
+  }
+}

@@ -1,0 +1,217 @@
+/** RequestStore on DynamoDB: conditional writes for every transition, queries only (never Scan). */
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { StaleRequestError, ValidationError } from '../../domain/errors';
+import type { GrantRequest } from '../../domain/model/request';
+import type {
+  CreateOutcome,
+  IdempotencyClaim,
+  ListPage,
+  ListQuery,
+  ListSource,
+  RequestStore,
+} from '../../domain/ports';
+import { translateAwsError } from '../aws/aws-errors';
+import { claimKey, listSortKey, listSourceKey, requestIndexKeys, requestKey } from './keys';
+
+const KEY_ATTRIBUTES = [
+  'PK',
+  'SK',
+  'GSI1PK',
+  'GSI1SK',
+  'GSI2PK',
+  'GSI2SK',
+  'GSI3PK',
+  'GSI3SK',
+  'EXPK',
+  'EXSK',
+  'functionName',
+];
+const CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[A-Za-z0-9-]{1,64}$/;
+
+function toItem(request: GrantRequest): Record<string, unknown> {
+  const functionName = request.functionArn.split(':')[6];
+  return { ...requestKey(request.id), ...requestIndexKeys(request), functionName, ...request };
+}
+
+function fromItem(item: Record<string, unknown>): GrantRequest {
+  const copy = { ...item };
+  for (const key of KEY_ATTRIBUTES) delete copy[key];
+  return copy as unknown as GrantRequest;
+}
+
+function cancellationCodes(error: unknown): string[] {
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.map((r) => r.Code ?? 'None');
+}
+
+export function encodeCursor(sortKey: string): string {
+  return Buffer.from(JSON.stringify({ after: sortKey }), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(token: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof parsed.after === 'string' && CURSOR.test(parsed.after)) return parsed.after;
+  } catch {
+    // fall through to the validation error
+  }
+  throw ValidationError.field('nextToken', 'is not a token this API issued');
+}
+
+export class DynamoRequestStore implements RequestStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(request: GrantRequest, claim: IdempotencyClaim | null, now: Date): Promise<CreateOutcome> {
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      { Put: { TableName: this.tableName, Item: toItem(request), ConditionExpression: 'attribute_not_exists(PK)' } },
+    ];
+    if (claim) {
+      items.push({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            ...claimKey(claim.caller, claim.key),
+            requestId: request.id,
+            bodyHash: claim.bodyHash,
+            expiresAt: claim.expiresAt,
+            ttl: Math.ceil(Date.parse(claim.expiresAt) / 1000),
+          },
+          // A lapsed claim may be taken over: DynamoDB's TTL deletes late, so expiry is checked here.
+          ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        },
+      });
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return { created: true };
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TransactionCanceledException' && claim) {
+        const existing =
+          cancellationCodes(error)[1] === 'ConditionalCheckFailed'
+            ? await this.findClaim(claim.caller, claim.key, now)
+            : null;
+        if (existing) return { created: false, existing };
+      }
+      return translateAwsError(error, 'the request table');
+    }
+  }
+
+  async findClaim(caller: string, key: string, now: Date): Promise<{ requestId: string; bodyHash: string } | null> {
+    try {
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: claimKey(caller, key), ConsistentRead: true }),
+      );
+      if (!Item || (Item.expiresAt as string) <= now.toISOString()) return null;
+      return { requestId: Item.requestId as string, bodyHash: Item.bodyHash as string };
+    } catch (error) {
+      return translateAwsError(error, 'the request table');
+    }
+  }
+
+  async get(id: string): Promise<GrantRequest | null> {
+    try {
+      const { Item } = await this.db.send(
+        new GetCommand({ TableName: this.tableName, Key: requestKey(id), ConsistentRead: true }),
+      );
+      return Item ? fromItem(Item) : null;
+    } catch (error) {
+      return translateAwsError(error, 'the request table');
+    }
+  }
+
+  async update(previous: GrantRequest, next: GrantRequest): Promise<GrantRequest> {
+    if (next.history.length < previous.history.length) throw new Error('history is append-only');
+    const stored: GrantRequest = { ...next, version: previous.version + 1 };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem(stored),
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': previous.version },
+              },
+            },
+          ],
+        }),
+      );
+      return stored;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TransactionCanceledException') {
+        if (cancellationCodes(error)[0] === 'ConditionalCheckFailed') throw new StaleRequestError(previous.id);
+      }
+      return translateAwsError(error, 'the request table');
+    }
+  }
+
+  async list(query: ListQuery): Promise<ListPage> {
+    const after = query.after === null ? null : decodeCursor(query.after);
+    const perSource = await Promise.all(query.sources.map((s) => this.queryNewest(s, query, after)));
+    const byId = new Map<string, GrantRequest>();
+    for (const item of perSource.flat()) byId.set(item.id, item);
+    const merged = [...byId.values()].sort((a, b) => (listSortKey(a) < listSortKey(b) ? 1 : -1));
+    const items = merged.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return { items, next: merged.length > query.limit && last ? encodeCursor(listSortKey(last)) : null };
+  }
+
+  /** Up to limit+1 matching requests of one source, newest first, strictly older than the cursor. */
+  private async queryNewest(source: ListSource, query: ListQuery, after: string | null): Promise<GrantRequest[]> {
+    const { index, partition } = listSourceKey(source);
+    const names: Record<string, string> = { '#pk': index.pk };
+    const values: Record<string, unknown> = { ':pk': partition };
+    let keyCondition = '#pk = :pk';
+    if (after !== null) {
+      names['#sk'] = index.sk;
+      values[':after'] = after;
+      keyCondition += ' AND #sk < :after';
+    }
+    const filters: string[] = [];
+    if (query.status !== null && source.kind !== 'status') {
+      names['#status'] = 'status';
+      values[':status'] = query.status;
+      filters.push('#status = :status');
+    }
+    if (query.functionName !== null) {
+      names['#fa'] = 'functionArn';
+      names['#fn'] = 'functionName';
+      values[':fn'] = query.functionName;
+      filters.push('(#fa = :fn OR #fn = :fn)');
+    }
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+      Limit: query.limit + 1,
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+    };
+    const found: GrantRequest[] = [];
+    try {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+        found.push(...(page.Items ?? []).map(fromItem));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && found.length <= query.limit);
+    } catch (error) {
+      return translateAwsError(error, 'the request table');
+    }
+    return found.slice(0, query.limit + 1);
+  }
+}

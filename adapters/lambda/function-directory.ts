@@ -1,0 +1,23 @@
+/** FunctionDirectory on Lambda GetFunction: verifies that a function (and version or alias) exists. */
+import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { FunctionDirectory, ResolvedFunction } from '../../domain/ports';
+import { translateAwsError } from '../aws/aws-errors';
+
+export class LambdaFunctionDirectory implements FunctionDirectory {
+  constructor(private readonly lambda: LambdaClient) {}
+
+  async resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null> {
+    try {
+      const { Configuration } = await this.lambda.send(
+        new GetFunctionCommand({ FunctionName: name, ...(qualifier ? { Qualifier: qualifier } : {}) }),
+      );
+      if (!Configuration?.FunctionArn || !Configuration.Role) return null;
+      // GetFunction answers with the qualified ARN for a version or alias: keep the function's own.
+      const functionArn = Configuration.FunctionArn.split(':').slice(0, 7).join(':');
+      return { functionArn, roleArn: Configuration.Role };
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ResourceNotFoundException') return null;
+      return translateAwsError(error, 'AWS Lambda');
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/** An org rule: who may ask for which grant on which functions, who approves, and for how long. */
+
+export interface AllowlistEntry {
+  id: string;
+  description: string | null;
+  /** Patterns over the unqualified function ARN. */
+  functions: string[];
+  principals: string[];
+  sourceArns: string[];
+  eventSourceArns: string[];
+  principalOrgIds: string[];
+  /** Accounts that may own the source; `null` means only the broker's own account. */
+  sourceAccounts: string[] | null;
+  requesters: string[];
+  approvers: string[];
+  requiredApprovals: number;
+  maxDurationSeconds: number;
+  autoApprove: boolean;
+  slackChannel: string | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export type AllowlistEntryInput = Omit<AllowlistEntry, 'id' | 'updatedAt' | 'updatedBy'>;

@@ -1,0 +1,85 @@
+/** The grant request: what an app team asked for, its decisions, and its audit trail. */
+import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
+
+export const REQUEST_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'ACTIVE',
+  'EXPIRED',
+  'REVOKED',
+  'REJECTED',
+  'CANCELLED',
+  'TIMED_OUT',
+  'FAILED',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+export type RequestKind = 'invoke' | 'eventSourceMapping';
+
+export const HISTORY_EVENTS = [
+  'CREATED',
+  'APPROVAL',
+  'APPROVED',
+  'ACTIVATED',
+  'REJECTED',
+  'CANCELLED',
+  'REVOKED',
+  'EXPIRED',
+  'TIMED_OUT',
+  'FAILED',
+] as const;
+export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
+
+export interface HistoryEvent {
+  at: string;
+  event: HistoryEventName;
+  actor: string;
+  detail: Record<string, unknown>;
+}
+
+export interface Approval {
+  approver: string;
+  at: string;
+  comment: string | null;
+}
+
+export interface Failure {
+  reason: string;
+  at: string;
+}
+
+export interface GrantRequest {
+  id: string;
+  kind: RequestKind;
+  status: RequestStatus;
+  requester: string;
+  /** Session name of an assumed-role caller, kept for the audit trail only. */
+  requesterSession: string | null;
+  functionArn: string;
+  qualifier: string | null;
+  principal: string | null;
+  sourceArn: string | null;
+  sourceAccount: string | null;
+  principalOrgId: string | null;
+  eventSourceArn: string | null;
+  batchSize: number | null;
+  durationSeconds: number;
+  reason: string;
+  ticket: string | null;
+  allowlistEntryId: string;
+  statementId: string;
+  statement: InvokeStatement | RoleStatement;
+  statementHash: string;
+  requiredApprovals: number;
+  approvals: Approval[];
+  createdAt: string;
+  updatedAt: string;
+  activatedAt: string | null;
+  expiresAt: string | null;
+  endedAt: string | null;
+  failure: Failure | null;
+  eventSourceMappingUuid: string | null;
+  history: HistoryEvent[];
+  /** Optimistic-lock counter: every stored transition increments it. */
+  version: number;
+}

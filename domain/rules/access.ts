@@ -1,0 +1,34 @@
+/** Who may see, decide on and administer requests. Pure decisions with reasons; self-approval is denied first. */
+import type { AllowlistEntry } from '../model/allowlist-entry';
+import type { GrantRequest } from '../model/request';
+import type { BrokerSettings } from '../settings';
+import { matchesAny } from './pattern';
+
+export type AccessDecision = { allowed: true } | { allowed: false; reason: string };
+
+export function isAdmin(settings: BrokerSettings, principal: string): boolean {
+  return settings.admins.includes(principal);
+}
+
+/** Approvers come from the entry as it is now: removing someone from an entry takes effect at once. */
+export function isEligibleApprover(entry: AllowlistEntry | null, principal: string): boolean {
+  return entry !== null && matchesAny(entry.approvers, principal);
+}
+
+export function canDecide(request: GrantRequest, entry: AllowlistEntry | null, principal: string): AccessDecision {
+  if (request.requester === principal)
+    return { allowed: false, reason: 'requesters cannot decide on their own request' };
+  if (!isEligibleApprover(entry, principal)) {
+    return { allowed: false, reason: `${principal} is not an eligible approver for this request` };
+  }
+  return { allowed: true };
+}
+
+export function canView(
+  request: GrantRequest,
+  entry: AllowlistEntry | null,
+  principal: string,
+  settings: BrokerSettings,
+): boolean {
+  return request.requester === principal || isAdmin(settings, principal) || isEligibleApprover(entry, principal);
+}

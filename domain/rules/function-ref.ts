@@ -1,0 +1,78 @@
+/** Parses the `functionName` forms Lambda accepts and pins them to the broker's account and Region. */
+import { ValidationError } from '../errors';
+
+export interface FunctionRef {
+  name: string;
+  qualifier: string | null;
+  /** The unqualified ARN in the broker's account and Region. */
+  functionArn: string;
+}
+
+export interface BrokerLocation {
+  accountId: string;
+  region: string;
+  partition: string;
+}
+
+const NAME = '[A-Za-z0-9_-]{1,64}';
+const QUALIFIER = '[A-Za-z0-9$_-]{1,128}';
+const PLAIN = new RegExp(`^(${NAME})(?::(${QUALIFIER}))?$`);
+const PARTIAL = new RegExp(`^(\\d{12}):function:(${NAME})(?::(${QUALIFIER}))?$`);
+const FULL = new RegExp(`^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\\d{12}):function:(${NAME})(?::(${QUALIFIER}))?$`);
+const VALID_QUALIFIER = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function functionArnOf(location: BrokerLocation, name: string): string {
+  return `arn:${location.partition}:lambda:${location.region}:${location.accountId}:function:${name}`;
+}
+
+export function parseFunctionRef(
+  input: { functionName: string; qualifier?: string | undefined },
+  location: BrokerLocation,
+): FunctionRef {
+  let name: string;
+  let embedded: string | undefined;
+  const full = FULL.exec(input.functionName);
+  const partial = full ? null : PARTIAL.exec(input.functionName);
+  const plain = full || partial ? null : PLAIN.exec(input.functionName);
+  if (full) {
+    const [, partition, region, account] = full;
+    if (partition !== location.partition || region !== location.region || account !== location.accountId) {
+      throw ValidationError.field(
+        'functionName',
+        `must be a function in the broker's account ${location.accountId} and Region ${location.region}`,
+      );
+    }
+    name = full[4] as string;
+    embedded = full[5];
+  } else if (partial) {
+    if (partial[1] !== location.accountId) {
+      throw ValidationError.field('functionName', `must be a function in the broker's account ${location.accountId}`);
+    }
+    name = partial[2] as string;
+    embedded = partial[3];
+  } else if (plain) {
+    name = plain[1] as string;
+    embedded = plain[2];
+  } else {
+    throw ValidationError.field(
+      'functionName',
+      'must be a function name, a full ARN or a partial ARN (123456789012:function:name), optionally with :qualifier',
+    );
+  }
+
+  const path = input.qualifier !== undefined ? 'qualifier' : 'functionName';
+  if (input.qualifier !== undefined && embedded !== undefined && input.qualifier !== embedded) {
+    throw ValidationError.field(
+      'qualifier',
+      `"${input.qualifier}" disagrees with the qualifier "${embedded}" in functionName`,
+    );
+  }
+  const qualifier = input.qualifier ?? embedded ?? null;
+  if (qualifier === '$LATEST') {
+    throw ValidationError.field(path, '$LATEST cannot carry a resource policy; name a version or an alias');
+  }
+  if (qualifier !== null && !VALID_QUALIFIER.test(qualifier)) {
+    throw ValidationError.field(path, 'a qualifier is a version number or an alias name ([A-Za-z0-9_-], 1-128)');
+  }
+  return { name, qualifier, functionArn: functionArnOf(location, name) };
+}

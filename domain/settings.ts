@@ -1,0 +1,16 @@
+/** What the use cases need to know about this broker deployment; composed once from configuration. */
+
+export interface BrokerSettings {
+  accountId: string;
+  region: string;
+  partition: string;
+  sidPrefix: string;
+  minDurationSeconds: number;
+  pendingTimeoutSeconds: number;
+  /** Exact principal ARNs with admin rights. */
+  admins: readonly string[];
+}
+
+/** AWS caps nothing here, but the contract does: no grant lives longer than 31 days. */
+export const MAX_DURATION_SECONDS = 31 * 24 * 3600;
+export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;

@@ -1,0 +1,59 @@
+/** The request lifecycle (API.md §1): one table of legal moves and one function that performs them. */
+import { ConflictError } from './errors';
+import type { GrantRequest, HistoryEventName, RequestStatus } from './model/request';
+
+const MOVES: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
+  PENDING: ['APPROVED', 'REJECTED', 'CANCELLED', 'TIMED_OUT'],
+  APPROVED: ['ACTIVE', 'FAILED'],
+  ACTIVE: ['EXPIRED', 'REVOKED'],
+  EXPIRED: [],
+  REVOKED: [],
+  REJECTED: [],
+  CANCELLED: [],
+  TIMED_OUT: [],
+  FAILED: [],
+};
+
+const EVENT_OF: Readonly<Record<RequestStatus, HistoryEventName>> = {
+  PENDING: 'CREATED',
+  APPROVED: 'APPROVED',
+  ACTIVE: 'ACTIVATED',
+  EXPIRED: 'EXPIRED',
+  REVOKED: 'REVOKED',
+  REJECTED: 'REJECTED',
+  CANCELLED: 'CANCELLED',
+  TIMED_OUT: 'TIMED_OUT',
+  FAILED: 'FAILED',
+};
+
+export function isTerminal(status: RequestStatus): boolean {
+  return MOVES[status].length === 0;
+}
+
+export function canMove(from: RequestStatus, to: RequestStatus): boolean {
+  return MOVES[from].includes(to);
+}
+
+export interface MoveContext {
+  at: Date;
+  actor: string;
+  detail?: Record<string, unknown>;
+  /** Fields that change together with the status (activation times, failure, mapping id). */
+  patch?: Partial<Pick<GrantRequest, 'activatedAt' | 'expiresAt' | 'failure' | 'eventSourceMappingUuid' | 'approvals'>>;
+}
+
+/** Returns the request in its new status with one history event appended; throws ConflictError on an illegal move. */
+export function move(request: GrantRequest, to: RequestStatus, context: MoveContext): GrantRequest {
+  if (!canMove(request.status, to)) {
+    throw new ConflictError(`request ${request.id} is ${request.status}; it cannot become ${to}`);
+  }
+  const at = context.at.toISOString();
+  return {
+    ...request,
+    ...context.patch,
+    status: to,
+    updatedAt: at,
+    endedAt: isTerminal(to) ? at : request.endedAt,
+    history: [...request.history, { at, event: EVENT_OF[to], actor: context.actor, detail: context.detail ?? {} }],
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * Create a grant request.
+ * Input: the caller, the validated body, dry-run flag, optional Idempotency-Key.
+ * Output: the stored request (PENDING), or for a dry run the would-be request, or the original on a replayed key.
+ * Main course: safety floor → function reference → allowlist → function exists → statement → store.
+ * Failures: ValidationError (floor, duration, unknown function), ForbiddenError (allowlist denies),
+ * ConflictError (key reused with another body).
+ */
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import type { GrantAsk } from '../model/grant-ask';
+import type { GrantRequest } from '../model/request';
+import type { AllowlistStore, Clock, FunctionDirectory, IdGenerator, IdempotencyClaim, RequestStore } from '../ports';
+import type { Caller } from '../rules/caller-identity';
+import { matchAllowlist } from '../rules/allowlist-matcher';
+import { canonicalHash } from '../rules/canonical-hash';
+import { parseFunctionRef } from '../rules/function-ref';
+import { checkSafetyFloor } from '../rules/safety-floor';
+import { IDEMPOTENCY_WINDOW_SECONDS, type BrokerSettings } from '../settings';
+import { invokeStatement } from '../../policies/invoke-statement';
+import { eventSourceReadStatement } from '../../policies/event-source-access';
+
+export interface CreateRequestCommand {
+  caller: Caller;
+  ask: GrantAsk;
+  dryRun: boolean;
+  idempotencyKey: string | null;
+}
+
+export interface CreateRequestResult {
+  request: GrantRequest;
+  /** The request already existed under this Idempotency-Key. */
+  replayed: boolean;
+}
+
+export interface CreateRequestDeps {
+  store: RequestStore;
+  allowlist: AllowlistStore;
+  functions: FunctionDirectory;
+  clock: Clock;
+  ids: IdGenerator;
+  settings: BrokerSettings;
+}
+
+export function makeCreateRequest(deps: CreateRequestDeps) {
+  const { store, allowlist, functions, clock, ids, settings } = deps;
+
+  async function replay(requestId: string): Promise<CreateRequestResult> {
+    const original = await store.get(requestId);
+    if (!original) throw new NotFoundError(`request ${requestId} named by the Idempotency-Key no longer exists`);
+    return { request: original, replayed: true };
+  }
+
+  return async function createRequest(command: CreateRequestCommand): Promise<CreateRequestResult> {
+    const { caller, ask } = command;
+    const now = clock.now();
+    const bodyHash = canonicalHash(ask);
+    const key = command.dryRun ? null : command.idempotencyKey;
+    if (key !== null) {
+      const claim = await store.findClaim(caller.principal, key, now);
+      if (claim) {
+        if (claim.bodyHash !== bodyHash) throw keyReused();
+        return replay(claim.requestId);
+      }
+    }
+
+    const checked = checkSafetyFloor(ask, settings);
+    if (ask.durationSeconds < settings.minDurationSeconds) {
+      throw ValidationError.field('durationSeconds', `must be at least ${settings.minDurationSeconds}`);
+    }
+    const ref = parseFunctionRef(ask, settings);
+    const decision = matchAllowlist(
+      await allowlist.list(),
+      {
+        functionArn: ref.functionArn,
+        requester: caller.principal,
+        kind: checked.kind,
+        principal: ask.principal ?? null,
+        sourceArn: ask.sourceArn ?? null,
+        eventSourceArn: ask.eventSourceArn ?? null,
+        principalOrgId: ask.principalOrgId ?? null,
+        sourceOwner: checked.sourceOwner,
+        durationSeconds: ask.durationSeconds,
+      },
+      settings.accountId,
+    );
+    if (!decision.permitted) {
+      throw new ForbiddenError(`allowlist denies: ${decision.reason}`, [
+        { path: decision.field, message: decision.reason },
+      ]);
+    }
+    const resolved = await functions.resolve(ref.name, ref.qualifier);
+    if (!resolved) {
+      const what = ref.qualifier ? `${ref.name}:${ref.qualifier}` : ref.name;
+      throw ValidationError.field(ref.qualifier ? 'qualifier' : 'functionName', `function ${what} does not exist`);
+    }
+
+    const id = ids.requestId();
+    const statementId = `${settings.sidPrefix}${id}`;
+    const statement =
+      checked.kind === 'invoke'
+        ? invokeStatement({
+            sid: statementId,
+            functionArn: ref.functionArn,
+            qualifier: ref.qualifier,
+            principal: checked.principal.value,
+            sourceArn: ask.sourceArn ?? null,
+            sourceAccount: ask.sourceAccount ?? null,
+            principalOrgId: ask.principalOrgId ?? null,
+          })
+        : eventSourceReadStatement(statementId, checked.service, ask.eventSourceArn as string);
+    const at = now.toISOString();
+    const entry = decision.entry;
+    const request: GrantRequest = {
+      id,
+      kind: checked.kind,
+      status: 'PENDING',
+      requester: caller.principal,
+      requesterSession: caller.session,
+      functionArn: ref.functionArn,
+      qualifier: ref.qualifier,
+      principal: ask.principal ?? null,
+      sourceArn: ask.sourceArn ?? null,
+      sourceAccount: ask.sourceAccount ?? null,
+      principalOrgId: ask.principalOrgId ?? null,
+      eventSourceArn: ask.eventSourceArn ?? null,
+      batchSize: checked.kind === 'eventSourceMapping' ? (ask.batchSize ?? null) : null,
+      durationSeconds: ask.durationSeconds,
+      reason: ask.reason,
+      ticket: ask.ticket ?? null,
+      allowlistEntryId: entry.id,
+      statementId,
+      statement,
+      statementHash: canonicalHash(statement),
+      requiredApprovals: entry.autoApprove ? 0 : entry.requiredApprovals,
+      approvals: [],
+      createdAt: at,
+      updatedAt: at,
+      activatedAt: null,
+      expiresAt: null,
+      endedAt: null,
+      failure: null,
+      eventSourceMappingUuid: null,
+      history: [
+        {
+          at,
+          event: 'CREATED',
+          actor: caller.principal,
+          detail: { allowlistEntryId: entry.id, ...(caller.session ? { session: caller.session } : {}) },
+        },
+      ],
+      version: 1,
+    };
+    if (command.dryRun) return { request, replayed: false };
+
+    const claim: IdempotencyClaim | null =
+      key === null
+        ? null
+        : {
+            caller: caller.principal,
+            key,
+            bodyHash,
+            expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_SECONDS * 1000).toISOString(),
+          };
+    const outcome = await store.create(request, claim, now);
+    if (!outcome.created) {
+      // Another call with the same key won the race.
+      if (outcome.existing.bodyHash !== bodyHash) throw keyReused();
+      return replay(outcome.existing.requestId);
+    }
+    return { request, replayed: false };
+  };
+}
+
+function keyReused(): ConflictError {
+  return new ConflictError('Idempotency-Key was already used with a different request body');
+}

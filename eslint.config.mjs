@@ -1,0 +1,45 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.serverless/', '.esbuild/', 'coverage/', 'deploy/*.cjs', 'jest.config.js', 'eslint.config.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    // The domain stays pure: no AWS SDK, no middy, no HTTP, no adapters.
+    files: ['domain/**/*.ts', 'policies/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@middy/*', 'node:http', 'node:fs', 'node:child_process'],
+              message: 'domain/ is pure',
+            },
+            { group: ['**/adapters/**', '**/handlers/**', '**/local/**'], message: 'dependencies point inward' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['tests/**/*.ts'],
+    rules: {
+      '@typescript-eslint/unbound-method': 'off',
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='only']", message: 'no focused tests' },
+        { selector: "CallExpression[callee.property.name='skip']", message: 'no skipped tests' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,66 @@
+/** Configuration: parsed and validated once at start; a missing or bad value stops start-up naming it (API.md §9). */
+import * as z from 'zod';
+
+const ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/;
+const int = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .prefault(String(fallback));
+
+const schema = z.object({
+  AWS_REGION: z
+    .string({ error: 'is required' })
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS Region such as us-east-1'),
+  AWS_ENDPOINT_URL: z.url().optional(),
+  BROKER_TABLE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/)
+    .default('lambda-permission-broker'),
+  BROKER_ADMINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(ARN, 'each admin must be an IAM ARN'))),
+  BROKER_IDENTITY: z.enum(['iam', 'header']).default('iam'),
+  BROKER_SID_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 characters of [A-Za-z0-9_-]')
+    .default('lpb-'),
+  BROKER_MIN_DURATION_SECONDS: int(1, 31 * 24 * 3600, 300),
+  BROKER_PENDING_TIMEOUT_SECONDS: int(60, 31 * 24 * 3600, 86400),
+  BROKER_SWEEP_INTERVAL_SECONDS: int(1, 3600, 60),
+  BROKER_LAMBDA_RPS: int(1, 15, 10),
+  PORT: int(0, 65535, 3000),
+  SLACK_API_URL: z.url().default('https://slack.com/api'),
+  SLACK_BOT_TOKEN: z.string().min(1).optional(),
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+});
+
+export type BrokerConfig = z.infer<typeof schema>;
+
+export class ConfigurationError extends Error {}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  defaults: Partial<Record<keyof BrokerConfig, string>> = {},
+): BrokerConfig {
+  const input: Record<string, string | undefined> = { ...defaults };
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigurationError(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,6 @@
+/** Every operation of every API function, keyed by the function that serves it (routes.json's `function`). */
+import { operations as allowlist } from './allowlist';
+import { operations as health } from './health';
+import { operations as requests } from './requests';
+
+export const OPERATIONS_BY_FUNCTION = { health, allowlist, requests } as const;

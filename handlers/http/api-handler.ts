@@ -1,0 +1,86 @@
+/**
+ * The shared HTTP pipeline for every API Lambda function and the local runner:
+ * route (from the table) → transport checks (size, media type, JSON) → identity → operation → response.
+ * Errors are mapped once, by class, in error-response.ts.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { NotFoundError, ValidationError } from '../../domain/errors';
+import type { App } from '../app';
+import { logger } from '../logger';
+import { mapError } from './error-response';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
+import { callerOf } from './identity';
+import type { Operation, OperationInput, OperationResult } from './operation';
+import { routeFor, type Route } from './routes';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const JSON_MEDIA_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
+
+/** API Gateway maps may be null and hold undefined values; header names are compared lower-cased. */
+function definedValues(map: Record<string, string | undefined> | null, lowerCaseKeys = false): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(map ?? {})) {
+    if (value !== undefined) out[lowerCaseKeys ? name.toLowerCase() : name] = value;
+  }
+  return out;
+}
+
+function rawBodyOf(event: APIGatewayProxyEvent): string | null {
+  if (event.body === null || event.body === undefined || event.body === '') return null;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError('the body is over 64 KiB');
+  return raw;
+}
+
+function jsonBodyOf(route: Route, raw: string | null, headers: Record<string, string>): unknown {
+  if (raw === null || route.auth === 'slack' || (route.method !== 'POST' && route.method !== 'PUT')) return undefined;
+  if (!JSON_MEDIA_TYPE.test(headers['content-type'] ?? '')) {
+    throw new UnsupportedMediaTypeError('send the body as application/json');
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw ValidationError.field('(body)', 'is not valid JSON');
+  }
+}
+
+function toResponse(result: OperationResult): APIGatewayProxyResult {
+  const headers = { ...(result.body === undefined ? {} : { 'content-type': 'application/json' }), ...result.headers };
+  return { statusCode: result.statusCode, headers, body: result.body === undefined ? '' : JSON.stringify(result.body) };
+}
+
+export function apiHandler(operations: Readonly<Record<string, Operation>>, getApp: () => Promise<App>) {
+  async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+    logger.setCorrelationId(event.requestContext?.requestId);
+    const route = routeFor(event.resource, event.httpMethod);
+    const operation = route ? operations[route.operation] : undefined;
+    if (!route || !operation) throw new NotFoundError(`no route for ${event.httpMethod} ${event.path}`);
+    const headers = definedValues(event.headers, true);
+    const rawBody = rawBodyOf(event);
+    const body = jsonBodyOf(route, rawBody, headers);
+    const app = await getApp();
+    let caller: ReturnType<OperationInput['caller']> | undefined;
+    const input: OperationInput = {
+      caller: () => (caller ??= callerOf(event, headers, app.config.BROKER_IDENTITY)),
+      body,
+      rawBody,
+      pathParameters: definedValues(event.pathParameters),
+      query: definedValues(event.queryStringParameters),
+      headers,
+    };
+    return toResponse(await operation(input, app));
+  }
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .use({
+      onError: (request) => {
+        const mapped = mapError(request.error);
+        if (mapped.unexpected) logger.error('unexpected error', { error: request.error as Error });
+        request.response = toResponse(mapped);
+      },
+    })
+    .handler(handle);
+}

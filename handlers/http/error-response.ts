@@ -1,0 +1,47 @@
+/** The one table that maps typed errors to HTTP status and error code (API.md §3). Anything else is a bare 500. */
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  UnavailableError,
+  ValidationError,
+  type FieldIssue,
+} from '../../domain/errors';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+export const ERROR_TABLE: ReadonlyArray<readonly [ErrorClass, number, string]> = [
+  [ValidationError, 400, 'ValidationError'],
+  [UnauthenticatedError, 401, 'Unauthenticated'],
+  [ForbiddenError, 403, 'Forbidden'],
+  [NotFoundError, 404, 'NotFound'],
+  [ConflictError, 409, 'Conflict'],
+  [PayloadTooLargeError, 413, 'PayloadTooLarge'],
+  [UnsupportedMediaTypeError, 415, 'UnsupportedMediaType'],
+  [UnavailableError, 503, 'Unavailable'],
+];
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: FieldIssue[] };
+}
+
+export interface MappedError {
+  statusCode: number;
+  body: ErrorBody;
+  /** True when the error was not one we expect: log it with its stack. */
+  unexpected: boolean;
+}
+
+export function mapError(error: unknown): MappedError {
+  for (const [type, statusCode, code] of ERROR_TABLE) {
+    if (error instanceof type) {
+      const details = (error as { details?: FieldIssue[] }).details;
+      const body: ErrorBody = { error: { code, message: error.message } };
+      if (details && details.length > 0) body.error.details = details;
+      return { statusCode, body, unexpected: false };
+    }
+  }
+  return { statusCode: 500, body: { error: { code: 'Internal', message: 'internal error' } }, unexpected: true };
+}

@@ -1,0 +1,24 @@
+/**
+ * Who is calling (API.md §2). Deployed: only API Gateway's authenticated `requestContext.identity.userArn`.
+ * Local runner with BROKER_IDENTITY=header: the X-Broker-Principal header. Nothing else can set the caller.
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { UnauthenticatedError } from '../../domain/errors';
+import { callerFromArn, type Caller } from '../../domain/rules/caller-identity';
+
+export type IdentityMode = 'iam' | 'header';
+
+export function callerOf(
+  event: APIGatewayProxyEvent,
+  headers: Readonly<Record<string, string>>,
+  mode: IdentityMode,
+): Caller {
+  const arn = mode === 'header' ? headers['x-broker-principal'] : event.requestContext?.identity?.userArn;
+  const caller = typeof arn === 'string' ? callerFromArn(arn) : null;
+  if (!caller) {
+    throw new UnauthenticatedError(
+      mode === 'header' ? 'X-Broker-Principal must carry an IAM principal ARN' : 'the request carries no IAM identity',
+    );
+  }
+  return caller;
+}

@@ -1,0 +1,37 @@
+/** Allowlist endpoints (admin only): PUT/GET/DELETE /v1/allowlist/{entryId}, GET /v1/allowlist. */
+import { NotFoundError, ValidationError } from '../../../domain/errors';
+import type { Operation, OperationInput } from '../operation';
+import { ENTRY_ID, allowlistEntryBody, noQuery, parseOrThrow } from '../schemas';
+
+/** An id that cannot exist reads as not found; on PUT it is a validation error naming the path parameter. */
+function entryId(input: OperationInput, forWrite: boolean): string {
+  const id = input.pathParameters.entryId ?? '';
+  if (ENTRY_ID.test(id)) return id;
+  if (forWrite) throw ValidationError.field('entryId', 'must be 1-64 characters of [A-Za-z0-9_.-]');
+  throw new NotFoundError(`allowlist entry ${id} not found`);
+}
+
+export const putAllowlistEntry: Operation = async (input, app) => {
+  const caller = input.caller().principal;
+  parseOrThrow(noQuery, input.query);
+  const id = entryId(input, true);
+  const body = parseOrThrow(allowlistEntryBody, input.body);
+  return { statusCode: 200, body: await app.allowlist.put(caller, id, body) };
+};
+
+export const getAllowlistEntry: Operation = async (input, app) => {
+  const caller = input.caller().principal;
+  return { statusCode: 200, body: await app.allowlist.get(caller, entryId(input, false)) };
+};
+
+export const listAllowlist: Operation = async (input, app) => {
+  const caller = input.caller().principal;
+  parseOrThrow(noQuery, input.query);
+  return { statusCode: 200, body: { items: await app.allowlist.list(caller) } };
+};
+
+export const deleteAllowlistEntry: Operation = async (input, app) => {
+  const caller = input.caller().principal;
+  await app.allowlist.delete(caller, entryId(input, false));
+  return { statusCode: 204 };
+};

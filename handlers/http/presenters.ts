@@ -1,0 +1,37 @@
+/** Response shapes (API.md §6): internal fields such as the lock version never leave the broker. */
+import type { GrantRequest } from '../../domain/model/request';
+
+export function presentRequest(r: GrantRequest, options: { dryRun?: boolean } = {}) {
+  return {
+    id: options.dryRun ? null : r.id,
+    kind: r.kind,
+    status: r.status,
+    requester: r.requester,
+    functionArn: r.functionArn,
+    qualifier: r.qualifier,
+    principal: r.principal,
+    sourceArn: r.sourceArn,
+    sourceAccount: r.sourceAccount,
+    principalOrgId: r.principalOrgId,
+    eventSourceArn: r.eventSourceArn,
+    ...(r.kind === 'eventSourceMapping'
+      ? { batchSize: r.batchSize, eventSourceMappingUuid: r.eventSourceMappingUuid }
+      : {}),
+    durationSeconds: r.durationSeconds,
+    reason: r.reason,
+    ticket: r.ticket,
+    allowlistEntryId: r.allowlistEntryId,
+    statementId: r.statementId,
+    statement: r.statement,
+    statementHash: r.statementHash,
+    requiredApprovals: r.requiredApprovals,
+    approvals: r.approvals,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    activatedAt: r.activatedAt,
+    expiresAt: r.expiresAt,
+    endedAt: r.endedAt,
+    failure: r.failure,
+    history: r.history,
+  };
+}

@@ -1,0 +1,113 @@
+/** zod schemas for everything that crosses the HTTP boundary; domain input types are checked against them. */
+import * as z from 'zod';
+import { ValidationError, type FieldIssue } from '../../domain/errors';
+import type { AllowlistEntryInput } from '../../domain/model/allowlist-entry';
+import type { GrantAsk } from '../../domain/model/grant-ask';
+import { REQUEST_STATUSES } from '../../domain/model/request';
+import { MAX_DURATION_SECONDS } from '../../domain/settings';
+
+/** C0 controls (tab and newline allowed), DEL, and bidirectional overrides that disguise text. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u;
+const text = (min: number, max: number) =>
+  z
+    .string()
+    .min(min, `must be at least ${min} characters`)
+    .max(max, `must be at most ${max} characters`)
+    .refine((v) => !UNSAFE_TEXT.test(v), 'must not contain control characters');
+const token = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+
+export const createRequestBody = z.strictObject({
+  functionName: token(256),
+  qualifier: token(128).optional(),
+  principal: token(256).optional(),
+  sourceArn: token(1024).optional(),
+  sourceAccount: z
+    .string()
+    .regex(/^\d{12}$/, 'must be a 12-digit account id')
+    .optional(),
+  principalOrgId: z
+    .string()
+    .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id (o- and 10-32 lower-case letters or digits)')
+    .optional(),
+  eventSourceArn: token(1024).optional(),
+  batchSize: z.int('must be a whole number').min(1, 'must be at least 1').optional(),
+  durationSeconds: z
+    .int('must be a whole number of seconds')
+    .min(1, 'must be positive')
+    .max(MAX_DURATION_SECONDS, `must be at most ${MAX_DURATION_SECONDS} (31 days)`),
+  reason: text(10, 1000),
+  ticket: text(1, 128).optional(),
+});
+
+const patterns = (max: number) => z.array(token(1024)).max(max, `must have at most ${max} patterns`);
+
+export const allowlistEntryBody = z.strictObject({
+  description: text(0, 1000).nullable().default(null),
+  functions: patterns(100).min(1, 'must name at least one function pattern'),
+  principals: patterns(100).default([]),
+  sourceArns: patterns(100).default([]),
+  eventSourceArns: patterns(100).default([]),
+  principalOrgIds: patterns(20).default([]),
+  sourceAccounts: patterns(100).nullable().default(null),
+  requesters: patterns(100).min(1, 'must name at least one requester pattern'),
+  approvers: patterns(100).default([]),
+  requiredApprovals: z.int('must be a whole number').min(0).max(10).default(1),
+  maxDurationSeconds: z.int('must be a whole number of seconds').min(1),
+  autoApprove: z.boolean().default(false),
+  slackChannel: z
+    .string()
+    .regex(/^[A-Z0-9]{9,12}$/, 'must be a Slack channel id such as C0123ABCD')
+    .nullable()
+    .default(null),
+});
+
+export const ENTRY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+export const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+export const listRequestsQuery = z.strictObject({
+  status: z.enum(REQUEST_STATUSES, `must be one of ${REQUEST_STATUSES.join(', ')}`).optional(),
+  functionName: token(256).optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100'))
+    .optional(),
+  nextToken: token(2048).optional(),
+});
+
+export const createRequestQuery = z.strictObject({
+  dryRun: z.enum(['true', 'false'], 'must be true or false').optional(),
+});
+
+export const noQuery = z.strictObject({});
+
+export const IDEMPOTENCY_KEY = token(255);
+
+/** Parses `value` or throws a ValidationError whose details name each offending field. */
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details: FieldIssue[] = [];
+  for (const issue of result.error.issues) {
+    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys)
+        details.push({ path: base ? `${base}.${key}` : key, message: 'is not a known field' });
+    } else {
+      details.push({ path: base || '(body)', message: issue.message });
+    }
+  }
+  throw new ValidationError(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
+}
+
+// Compile-time checks that the schemas produce exactly what the domain expects.
+type Assignable<T extends U, U> = T;
+export type _AskMatches = Assignable<z.output<typeof createRequestBody>, GrantAsk>;
+export type _EntryMatches = Assignable<z.output<typeof allowlistEntryBody>, AllowlistEntryInput>;

@@ -1,0 +1,32 @@
+/** Three named layers: unit (pure, no I/O), integration (moto and fakes over sockets), e2e (the local runner). */
+const swc = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
+const common = {
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  // middy 6 ships ESM only; compile it to CommonJS like our own code.
+  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/tests/support/quiet-env.ts'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,40 @@
+/** Builds the resource-policy statement Lambda stores for an AddPermission call. */
+import type { InvokeStatement, StatementPrincipal } from './statement-types';
+
+export interface InvokeGrantShape {
+  sid: string;
+  functionArn: string;
+  qualifier: string | null;
+  principal: string;
+  sourceArn: string | null;
+  sourceAccount: string | null;
+  principalOrgId: string | null;
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** How Lambda stores a principal: service → {Service}, account → {AWS: root ARN}, IAM ARN → {AWS}, `*` → "*". */
+export function storedPrincipal(principal: string): StatementPrincipal {
+  if (principal === '*') return '*';
+  if (ACCOUNT_ID.test(principal)) return { AWS: `arn:aws:iam::${principal}:root` };
+  if (principal.startsWith('arn:')) return { AWS: principal };
+  return { Service: principal };
+}
+
+export function invokeStatement(shape: InvokeGrantShape): InvokeStatement {
+  const statement: InvokeStatement = {
+    Sid: shape.sid,
+    Effect: 'Allow',
+    Principal: storedPrincipal(shape.principal),
+    Action: 'lambda:InvokeFunction',
+    Resource: shape.qualifier ? `${shape.functionArn}:${shape.qualifier}` : shape.functionArn,
+  };
+  const stringEquals: NonNullable<InvokeStatement['Condition']>['StringEquals'] = {};
+  if (shape.sourceAccount) stringEquals['AWS:SourceAccount'] = shape.sourceAccount;
+  if (shape.principalOrgId) stringEquals['aws:PrincipalOrgID'] = shape.principalOrgId;
+  const condition: NonNullable<InvokeStatement['Condition']> = {};
+  if (Object.keys(stringEquals).length > 0) condition.StringEquals = stringEquals;
+  if (shape.sourceArn) condition.ArnLike = { 'AWS:SourceArn': shape.sourceArn };
+  if (Object.keys(condition).length > 0) statement.Condition = condition;
+  return statement;
+}
