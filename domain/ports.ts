@@ -32,12 +32,13 @@ export interface ListQuery {
   /** Matches the function name or its unqualified ARN. */
   functionName: string | null;
   limit: number;
-  /** Opaque position from a previous page. */
+  /** Only items strictly older than this list position (`<createdAt>#<id>`). */
   after: string | null;
 }
 
 export interface ListPage {
   items: GrantRequest[];
+  /** Position of the last item when more may follow. */
   next: string | null;
 }
 

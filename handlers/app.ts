@@ -12,7 +12,7 @@ import { brokerAccount } from '../adapters/aws/broker-account';
 import { DynamoAllowlistStore } from '../adapters/dynamodb/allowlist-store';
 import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
 import { LambdaFunctionDirectory } from '../adapters/lambda/function-directory';
-import type { Clock, IdGenerator } from '../domain/ports';
+import type { AllowlistStore, Clock, FunctionDirectory, IdGenerator, RequestStore } from '../domain/ports';
 import type { BrokerSettings } from '../domain/settings';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
@@ -33,12 +33,31 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
   return { dynamo: new DynamoDBClient(common), lambda: new LambdaClient(common), sts: new STSClient(common) };
 }
 
-export interface AppOverrides {
-  clock?: Clock;
-  ids?: IdGenerator;
+export interface AppPorts {
+  store: RequestStore;
+  allowlist: AllowlistStore;
+  functions: FunctionDirectory;
+  clock: Clock;
+  ids: IdGenerator;
 }
 
-export async function buildApp(config: BrokerConfig, clients = createAwsClients(config), overrides: AppOverrides = {}) {
+/** Pure wiring: ports and settings in, use cases out (tests compose in-memory ports through here too). */
+export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports: AppPorts) {
+  const { store, allowlist, functions, clock, ids } = ports;
+  return {
+    config,
+    settings,
+    createRequest: makeCreateRequest({ store, allowlist, functions, clock, ids, settings }),
+    getRequest: makeGetRequest({ store, allowlist, settings }),
+    listRequests: makeListRequests({ store, allowlist, settings }),
+    allowlist: makeManageAllowlist({ allowlist, clock, settings }),
+  };
+}
+
+export type App = ReturnType<typeof composeApp>;
+
+/** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB and Lambda adapters. */
+export async function buildApp(config: BrokerConfig, clients = createAwsClients(config)): Promise<App> {
   const { accountId, partition } = await brokerAccount(clients.sts);
   const settings: BrokerSettings = {
     accountId,
@@ -50,20 +69,11 @@ export async function buildApp(config: BrokerConfig, clients = createAwsClients(
     admins: config.BROKER_ADMINS,
   };
   const db = DynamoDBDocumentClient.from(clients.dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const store = new DynamoRequestStore(db, config.BROKER_TABLE_NAME);
-  const allowlist = new DynamoAllowlistStore(db, config.BROKER_TABLE_NAME);
-  const functions = new LambdaFunctionDirectory(clients.lambda);
-  const clock = overrides.clock ?? systemClock;
-  const ids = overrides.ids ?? randomIds;
-
-  return {
-    config,
-    settings,
-    createRequest: makeCreateRequest({ store, allowlist, functions, clock, ids, settings }),
-    getRequest: makeGetRequest({ store, allowlist, settings }),
-    listRequests: makeListRequests({ store, allowlist, settings }),
-    allowlist: makeManageAllowlist({ allowlist, clock, settings }),
-  };
+  return composeApp(config, settings, {
+    store: new DynamoRequestStore(db, config.BROKER_TABLE_NAME),
+    allowlist: new DynamoAllowlistStore(db, config.BROKER_TABLE_NAME),
+    functions: new LambdaFunctionDirectory(clients.lambda),
+    clock: systemClock,
+    ids: randomIds,
+  });
 }
-
-export type App = Awaited<ReturnType<typeof buildApp>>;

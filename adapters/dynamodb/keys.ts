@@ -8,6 +8,7 @@
  */
 import type { GrantRequest, RequestStatus } from '../../domain/model/request';
 import type { ListSource } from '../../domain/ports';
+import { listPosition } from '../../domain/rules/list-cursor';
 
 export const INDEX = {
   byRequester: { name: 'byRequester', pk: 'GSI1PK', sk: 'GSI1SK' },
@@ -22,7 +23,7 @@ export const claimKey = (caller: string, key: string) => ({ PK: `CLAIM#${caller}
 export const ALLOWLIST_PK = 'ALLOWLIST';
 export const entryKey = (id: string) => ({ PK: ALLOWLIST_PK, SK: `ENTRY#${id}` });
 
-export const listSortKey = (r: Pick<GrantRequest, 'createdAt' | 'id'>) => `${r.createdAt}#${r.id}`;
+export const listSortKey = listPosition;
 export const statusPartition = (status: RequestStatus) => `STATUS#${status}`;
 export const ACTIVE_EXPIRY_PARTITION = 'ACTIVE';
 

@@ -6,7 +6,7 @@ import {
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { StaleRequestError, ValidationError } from '../../domain/errors';
+import { StaleRequestError } from '../../domain/errors';
 import type { GrantRequest } from '../../domain/model/request';
 import type {
   CreateOutcome,
@@ -32,7 +32,6 @@ const KEY_ATTRIBUTES = [
   'EXSK',
   'functionName',
 ];
-const CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[A-Za-z0-9-]{1,64}$/;
 
 function toItem(request: GrantRequest): Record<string, unknown> {
   const functionName = request.functionArn.split(':')[6];
@@ -48,20 +47,6 @@ function fromItem(item: Record<string, unknown>): GrantRequest {
 function cancellationCodes(error: unknown): string[] {
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.map((r) => r.Code ?? 'None');
-}
-
-export function encodeCursor(sortKey: string): string {
-  return Buffer.from(JSON.stringify({ after: sortKey }), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(token: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string' && CURSOR.test(parsed.after)) return parsed.after;
-  } catch {
-    // fall through to the validation error
-  }
-  throw ValidationError.field('nextToken', 'is not a token this API issued');
 }
 
 export class DynamoRequestStore implements RequestStore {
@@ -158,18 +143,18 @@ export class DynamoRequestStore implements RequestStore {
   }
 
   async list(query: ListQuery): Promise<ListPage> {
-    const after = query.after === null ? null : decodeCursor(query.after);
-    const perSource = await Promise.all(query.sources.map((s) => this.queryNewest(s, query, after)));
+    const perSource = await Promise.all(query.sources.map((s) => this.queryNewest(s, query)));
     const byId = new Map<string, GrantRequest>();
     for (const item of perSource.flat()) byId.set(item.id, item);
     const merged = [...byId.values()].sort((a, b) => (listSortKey(a) < listSortKey(b) ? 1 : -1));
     const items = merged.slice(0, query.limit);
     const last = items[items.length - 1];
-    return { items, next: merged.length > query.limit && last ? encodeCursor(listSortKey(last)) : null };
+    return { items, next: merged.length > query.limit && last ? listSortKey(last) : null };
   }
 
   /** Up to limit+1 matching requests of one source, newest first, strictly older than the cursor. */
-  private async queryNewest(source: ListSource, query: ListQuery, after: string | null): Promise<GrantRequest[]> {
+  private async queryNewest(source: ListSource, query: ListQuery): Promise<GrantRequest[]> {
+    const { after } = query;
     const { index, partition } = listSourceKey(source);
     const names: Record<string, string> = { '#pk': index.pk };
     const values: Record<string, unknown> = { ':pk': partition };

@@ -4,7 +4,8 @@
  */
 import { NotFoundError } from '../errors';
 import { REQUEST_STATUSES, type GrantRequest, type RequestStatus } from '../model/request';
-import type { AllowlistStore, ListPage, ListSource, RequestStore } from '../ports';
+import type { AllowlistStore, ListSource, RequestStore } from '../ports';
+import { decodeListToken, encodeListToken } from '../rules/list-cursor';
 import { canView, isAdmin, isEligibleApprover } from '../rules/access';
 import type { BrokerSettings } from '../settings';
 
@@ -32,7 +33,9 @@ export function makeGetRequest({ store, allowlist, settings }: ReadRequestsDeps)
 }
 
 export function makeListRequests({ store, allowlist, settings }: ReadRequestsDeps) {
-  return async function listRequests(command: ListRequestsCommand): Promise<ListPage> {
+  return async function listRequests(
+    command: ListRequestsCommand,
+  ): Promise<{ items: GrantRequest[]; nextToken: string | null }> {
     let sources: ListSource[];
     if (isAdmin(settings, command.caller)) {
       const statuses = command.status ? [command.status] : REQUEST_STATUSES;
@@ -44,12 +47,13 @@ export function makeListRequests({ store, allowlist, settings }: ReadRequestsDep
         ...approverOf.map((e): ListSource => ({ kind: 'entry', value: e.id })),
       ];
     }
-    return store.list({
+    const page = await store.list({
       sources,
       status: command.status,
       functionName: command.functionName,
       limit: command.limit,
-      after: command.nextToken,
+      after: command.nextToken === null ? null : decodeListToken(command.nextToken),
     });
+    return { items: page.items, nextToken: page.next === null ? null : encodeListToken(page.next) };
   };
 }

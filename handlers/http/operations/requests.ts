@@ -43,5 +43,5 @@ export const listRequests: Operation = async (input, app) => {
     limit: query.limit ?? 25,
     nextToken: query.nextToken ?? null,
   });
-  return { statusCode: 200, body: { items: page.items.map((r) => presentRequest(r)), nextToken: page.next } };
+  return { statusCode: 200, body: { items: page.items.map((r) => presentRequest(r)), nextToken: page.nextToken } };
 };

@@ -1,0 +1,62 @@
+/** The app composed over in-memory ports, plus an API Gateway event builder: use-case and handler tests, no I/O. */
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { composeApp } from '../../handlers/app';
+import { loadConfig } from '../../handlers/config';
+import { ADMIN, fnArn, settings } from './fixtures';
+import {
+  FixedClock,
+  InMemoryAllowlist,
+  InMemoryRequestStore,
+  SequentialIds,
+  StaticFunctionDirectory,
+} from './in-memory';
+
+export function inMemoryApp(env: Record<string, string> = {}) {
+  const ports = {
+    store: new InMemoryRequestStore(),
+    allowlist: new InMemoryAllowlist(),
+    functions: new StaticFunctionDirectory(
+      {
+        'order-processor': { functionArn: fnArn('order-processor'), roleArn: 'arn:aws:iam::123456789012:role/exec' },
+        'order-auditor': { functionArn: fnArn('order-auditor'), roleArn: 'arn:aws:iam::123456789012:role/exec' },
+      },
+      ['order-processor:live', 'order-processor:1'],
+    ),
+    clock: new FixedClock(),
+    ids: new SequentialIds(),
+  };
+  const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
+  return { app: composeApp(config, settings, ports), ...ports };
+}
+
+export function apiEvent(
+  method: string,
+  resource: string,
+  options: {
+    path?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    query?: Record<string, string>;
+    pathParameters?: Record<string, string>;
+    userArn?: string | null;
+  } = {},
+): APIGatewayProxyEvent {
+  const body =
+    options.body === undefined ? null : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  return {
+    resource,
+    path: options.path ?? resource,
+    httpMethod: method,
+    headers: { 'Content-Type': 'application/json', ...options.headers },
+    multiValueHeaders: {},
+    queryStringParameters: options.query ?? null,
+    multiValueQueryStringParameters: null,
+    pathParameters: options.pathParameters ?? null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: { requestId: 'req-1', identity: { userArn: options.userArn ?? null } },
+  } as unknown as APIGatewayProxyEvent;
+}
+
+export const lambdaContext = { awsRequestId: 'ctx-1', functionName: 'test' } as Context;

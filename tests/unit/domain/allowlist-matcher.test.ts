@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import type { AllowlistEntry } from '../../../domain/model/allowlist-entry';
+import { matchAllowlist, type MatchSubject } from '../../../domain/rules/allowlist-matcher';
+import {
+  ACCOUNT,
+  ORG_ID,
+  OTHER_ACCOUNT,
+  REGION,
+  REQUESTER,
+  fnArn,
+  openEntry,
+  orgWideEntry,
+} from '../../support/fixtures';
+
+const entry = (id: string, overrides: Partial<AllowlistEntry> = {}): AllowlistEntry => ({
+  ...openEntry(),
+  id,
+  updatedAt: '2026-11-26T00:00:00.000Z',
+  updatedBy: 'admin',
+  ...overrides,
+});
+
+const subject = (overrides: Partial<MatchSubject> = {}): MatchSubject => ({
+  functionArn: fnArn('order-processor'),
+  requester: REQUESTER,
+  kind: 'invoke',
+  principal: 'sns.amazonaws.com',
+  sourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders-topic`,
+  eventSourceArn: null,
+  principalOrgId: null,
+  sourceOwner: ACCOUNT,
+  durationSeconds: 3600,
+  ...overrides,
+});
+
+describe('allowlist matcher', () => {
+  it('permits a request every condition of an entry allows', () => {
+    const decision = matchAllowlist([entry('orders')], subject(), ACCOUNT);
+    expect(decision).toMatchObject({ permitted: true, entry: { id: 'orders' } });
+  });
+
+  it.each<[string, Partial<MatchSubject>, string]>([
+    ['function', { functionArn: fnArn('billing') }, 'functionName'],
+    ['requester', { requester: `arn:aws:iam::${ACCOUNT}:role/billing-ci` }, 'requester'],
+    ['principal', { principal: 'iot.amazonaws.com' }, 'principal'],
+    ['source ARN', { sourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:billing-topic` }, 'sourceArn'],
+    ['source account', { sourceOwner: OTHER_ACCOUNT }, 'sourceAccount'],
+    [
+      'org id',
+      { principal: OTHER_ACCOUNT, sourceArn: null, sourceOwner: null, principalOrgId: 'o-zzzzzzzzzz' },
+      'principalOrgId',
+    ],
+    ['duration', { durationSeconds: 86401 }, 'durationSeconds'],
+    [
+      'event source',
+      {
+        kind: 'eventSourceMapping',
+        principal: null,
+        sourceArn: null,
+        eventSourceArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:billing-q`,
+      },
+      'eventSourceArn',
+    ],
+  ])('denies on %s and says so', (_name, overrides, field) => {
+    const decision = matchAllowlist([entry('orders')], subject(overrides), ACCOUNT);
+    expect(decision.permitted).toBe(false);
+    expect(decision).toMatchObject({ field });
+  });
+
+  it('allows only the broker’s own account when an entry names no source accounts', () => {
+    const own = entry('orders', { sourceAccounts: null });
+    expect(matchAllowlist([own], subject({ sourceOwner: ACCOUNT }), ACCOUNT).permitted).toBe(true);
+    expect(matchAllowlist([own], subject({ sourceOwner: OTHER_ACCOUNT }), ACCOUNT).permitted).toBe(false);
+    const listed = entry('orders', { sourceAccounts: [OTHER_ACCOUNT] });
+    expect(matchAllowlist([listed], subject({ sourceOwner: OTHER_ACCOUNT }), ACCOUNT).permitted).toBe(true);
+  });
+
+  it('permits an org-wide grant only for a listed org', () => {
+    const s = subject({ principal: '*', sourceArn: null, sourceOwner: null, principalOrgId: ORG_ID });
+    expect(matchAllowlist([entry('orders')], s, ACCOUNT)).toMatchObject({ permitted: false, field: 'principal' });
+    const orgWide = { ...orgWideEntry(), id: 'org', updatedAt: '', updatedBy: '' };
+    expect(matchAllowlist([entry('orders'), orgWide], s, ACCOUNT)).toMatchObject({
+      permitted: true,
+      entry: { id: 'org' },
+    });
+    expect(matchAllowlist([orgWide], { ...s, principalOrgId: 'o-zzzzzzzzzz' }, ACCOUNT).permitted).toBe(false);
+  });
+
+  it('reports the entry that came closest', () => {
+    const far = entry('a-far', { functions: [fnArn('billing-*')] });
+    const near = entry('b-near', { maxDurationSeconds: 600 });
+    const decision = matchAllowlist([far, near], subject(), ACCOUNT);
+    expect(decision).toMatchObject({ permitted: false, field: 'durationSeconds' });
+  });
+
+  it('denies on an empty allowlist', () => {
+    expect(matchAllowlist([], subject(), ACCOUNT)).toMatchObject({ permitted: false, field: 'functionName' });
+  });
+
+  it('chooses the same entry whatever order the entries come in', () => {
+    const ids = fc.uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(ids, fc.infiniteStream(fc.boolean()), (names, permits) => {
+        const entries = names.map((id) => entry(id, permits.next().value ? {} : { requesters: ['nobody'] }));
+        const first = matchAllowlist(entries, subject(), ACCOUNT);
+        const second = matchAllowlist([...entries].reverse(), subject(), ACCOUNT);
+        expect(second).toEqual(first);
+        if (first.permitted) {
+          const permitting = entries.filter((e) => e.requesters[0] !== 'nobody').map((e) => e.id);
+          expect(first.entry.id).toBe([...permitting].sort()[0]);
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import { ForbiddenError, NotFoundError, ValidationError } from '../../../domain/errors';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, STRANGER, baseAsk, openEntry } from '../../support/fixtures';
+import { inMemoryApp } from '../../support/in-memory-app';
+
+async function withRequest() {
+  const ctx = inMemoryApp();
+  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  const { request } = await ctx.app.createRequest({
+    caller: { principal: REQUESTER, session: null },
+    ask: { ...baseAsk, ...PRINCIPAL_CASES[2].ask },
+    dryRun: false,
+    idempotencyKey: null,
+  });
+  return { ...ctx, request };
+}
+
+const list = (caller: string) => ({ caller, status: null, functionName: null, limit: 25, nextToken: null });
+
+describe('reading requests', () => {
+  it.each([REQUESTER, APPROVER, ADMIN])('shows a request to %s', async (caller) => {
+    const { app, request } = await withRequest();
+    await expect(app.getRequest(caller, request.id)).resolves.toMatchObject({ id: request.id });
+  });
+
+  it('hides a request from anyone else as if it did not exist', async () => {
+    const { app, request } = await withRequest();
+    await expect(app.getRequest(STRANGER, request.id)).rejects.toThrow(NotFoundError);
+    await expect(app.getRequest(REQUESTER, 'no-such-id')).rejects.toThrow(NotFoundError);
+  });
+
+  it('stops showing a request to an approver removed from the entry', async () => {
+    const { app, request } = await withRequest();
+    await app.allowlist.put(ADMIN, 'orders', openEntry({ approvers: ['slack:U0123ABCD'] }));
+    await expect(app.getRequest(APPROVER, request.id)).rejects.toThrow(NotFoundError);
+  });
+
+  it('lists what a caller requested or may approve; admins see all; others nothing', async () => {
+    const { app, request } = await withRequest();
+    for (const caller of [REQUESTER, APPROVER, ADMIN]) {
+      expect((await app.listRequests(list(caller))).items.map((r) => r.id)).toEqual([request.id]);
+    }
+    expect((await app.listRequests(list(STRANGER))).items).toEqual([]);
+  });
+});
+
+describe('managing the allowlist', () => {
+  it('is for admins only', async () => {
+    const { app } = inMemoryApp();
+    await expect(app.allowlist.put(REQUESTER, 'x', openEntry())).rejects.toThrow(ForbiddenError);
+    await expect(app.allowlist.list(REQUESTER)).rejects.toThrow(ForbiddenError);
+    await expect(app.allowlist.get(REQUESTER, 'x')).rejects.toThrow(ForbiddenError);
+    await expect(app.allowlist.delete(REQUESTER, 'x')).rejects.toThrow(ForbiddenError);
+  });
+
+  it('creates, replaces, reads and deletes an entry', async () => {
+    const { app } = inMemoryApp();
+    const created = await app.allowlist.put(ADMIN, 'orders', openEntry());
+    expect(created).toMatchObject({ id: 'orders', updatedBy: ADMIN, updatedAt: '2026-11-26T12:00:00.000Z' });
+    await app.allowlist.put(ADMIN, 'orders', openEntry({ maxDurationSeconds: 600 }));
+    await expect(app.allowlist.get(ADMIN, 'orders')).resolves.toMatchObject({ maxDurationSeconds: 600 });
+    await app.allowlist.delete(ADMIN, 'orders');
+    await expect(app.allowlist.get(ADMIN, 'orders')).rejects.toThrow(NotFoundError);
+    await expect(app.allowlist.delete(ADMIN, 'orders')).rejects.toThrow(NotFoundError);
+  });
+
+  it.each([
+    [{ requiredApprovals: 0 }, 'requiredApprovals'],
+    [{ approvers: [] }, 'approvers'],
+    [{ maxDurationSeconds: 60 }, 'maxDurationSeconds'],
+    [{ maxDurationSeconds: 32 * 86400 }, 'maxDurationSeconds'],
+  ])('refuses %p', async (overrides, field) => {
+    const { app, allowlist } = inMemoryApp();
+    await expect(app.allowlist.put(ADMIN, 'orders', openEntry(overrides))).rejects.toMatchObject({
+      constructor: ValidationError,
+      details: [{ path: field }],
+    });
+    expect(allowlist.entries.size).toBe(0);
+  });
+
+  it('lets an auto-approving entry name no approvers', async () => {
+    const { app } = inMemoryApp();
+    await expect(
+      app.allowlist.put(ADMIN, 'auto', openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] })),
+    ).resolves.toMatchObject({ autoApprove: true });
+  });
+});
