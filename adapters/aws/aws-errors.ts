@@ -16,8 +16,10 @@ const RETRYABLE_NAMES = new Set([
 ]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
+/** Duck-typed on purpose: network errors come from Node's own realm, where `instanceof Error` can fail. */
 export function awsErrorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' ? name : undefined;
 }
 
 export function httpStatusOf(error: unknown): number | undefined {
@@ -25,11 +27,14 @@ export function httpStatusOf(error: unknown): number | undefined {
 }
 
 export function isRetryableAwsError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  if (typeof error !== 'object' || error === null) return false;
   const status = httpStatusOf(error);
   const code = (error as { code?: string }).code;
+  // An SDK error with metadata but no HTTP status never got a response: a network failure.
+  const noResponse = '$metadata' in error && status === undefined;
   return (
-    RETRYABLE_NAMES.has(error.name) ||
+    noResponse ||
+    RETRYABLE_NAMES.has(awsErrorName(error) ?? '') ||
     (status !== undefined && (status === 429 || status >= 500)) ||
     (code !== undefined && NETWORK_CODES.has(code))
   );

@@ -7,6 +7,7 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { awsErrorName } from '../aws/aws-errors';
 import schema from './table-schema.json';
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existed'> {
@@ -14,7 +15,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return 'existed';
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
+    if (awsErrorName(error) !== 'ResourceNotFoundException') throw error;
   }
   const { TimeToLiveAttribute, ...definition } = schema;
   // The JSON is also the CloudFormation table definition (deploy/resources.cjs): one source for both.

@@ -16,7 +16,7 @@ import type {
   ListSource,
   RequestStore,
 } from '../../domain/ports';
-import { translateAwsError } from '../aws/aws-errors';
+import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 import { claimKey, listSortKey, listSourceKey, requestIndexKeys, requestKey } from './keys';
 
 const KEY_ATTRIBUTES = [
@@ -80,7 +80,7 @@ export class DynamoRequestStore implements RequestStore {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return { created: true };
     } catch (error) {
-      if (error instanceof Error && error.name === 'TransactionCanceledException' && claim) {
+      if (awsErrorName(error) === 'TransactionCanceledException' && claim) {
         const existing =
           cancellationCodes(error)[1] === 'ConditionalCheckFailed'
             ? await this.findClaim(claim.caller, claim.key, now)
@@ -135,7 +135,7 @@ export class DynamoRequestStore implements RequestStore {
       );
       return stored;
     } catch (error) {
-      if (error instanceof Error && error.name === 'TransactionCanceledException') {
+      if (awsErrorName(error) === 'TransactionCanceledException') {
         if (cancellationCodes(error)[0] === 'ConditionalCheckFailed') throw new StaleRequestError(previous.id);
       }
       return translateAwsError(error, 'the request table');

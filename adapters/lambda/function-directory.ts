@@ -1,7 +1,7 @@
 /** FunctionDirectory on Lambda GetFunction: verifies that a function (and version or alias) exists. */
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { FunctionDirectory, ResolvedFunction } from '../../domain/ports';
-import { translateAwsError } from '../aws/aws-errors';
+import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
 export class LambdaFunctionDirectory implements FunctionDirectory {
   constructor(private readonly lambda: LambdaClient) {}
@@ -16,7 +16,7 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
       const functionArn = Configuration.FunctionArn.split(':').slice(0, 7).join(':');
       return { functionArn, roleArn: Configuration.Role };
     } catch (error) {
-      if (error instanceof Error && error.name === 'ResourceNotFoundException') return null;
+      if (awsErrorName(error) === 'ResourceNotFoundException') return null;
       return translateAwsError(error, 'AWS Lambda');
     }
   }

@@ -1,0 +1,41 @@
+/** README quick start: `npm start` with no AWS_ENDPOINT_URL starts its own moto, seeds, and prints working curls. */
+import { execFileSync } from 'node:child_process';
+import { startRunner } from '../support/runner';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+it('prints curl examples that work as printed, and stops its moto on SIGTERM', async () => {
+  const runner = await startRunner({
+    AWS_ENDPOINT_URL: undefined,
+    BROKER_ADMINS: undefined,
+    BROKER_IDENTITY: undefined,
+  });
+  let motoPid = 0;
+  try {
+    const output = runner.output();
+    motoPid = Number(/started moto_server \(pid (\d+)\)/.exec(output)?.[1]);
+    expect(alive(motoPid)).toBe(true);
+    expect(output).toContain('BROKER_IDENTITY=header');
+    const examples = output
+      .split('\n')
+      .filter((l) => l.startsWith('  curl '))
+      .map((l) => l.trim());
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const example of examples) {
+      const printed = execFileSync('bash', ['-c', `${example} -w '\\n%{http_code}'`], { encoding: 'utf8' });
+      const status = Number(printed.trim().split('\n').pop());
+      // The example rides along so a failure names the command that broke.
+      expect([example, status >= 200 && status < 300]).toEqual([example, true]);
+    }
+  } finally {
+    expect(await runner.stop()).toBe(0);
+  }
+  expect(alive(motoPid)).toBe(false);
+}, 120_000);

@@ -1,0 +1,168 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoAllowlistStore } from '../../adapters/dynamodb/allowlist-store';
+import { INDEX } from '../../adapters/dynamodb/keys';
+import { DynamoRequestStore } from '../../adapters/dynamodb/request-store';
+import { StaleRequestError } from '../../domain/errors';
+import type { GrantRequest } from '../../domain/model/request';
+import { move } from '../../domain/state-machine';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { freshMoto } from '../support/aws';
+import { inMemoryApp } from '../support/in-memory-app';
+
+const TABLE = 'lambda-permission-broker';
+
+/** Real requests built by the real use case (in memory), then written through the DynamoDB adapter. */
+async function sampleRequests(count: number, requesters: string[]): Promise<GrantRequest[]> {
+  const { app, clock } = inMemoryApp();
+  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  const out: GrantRequest[] = [];
+  for (let i = 0; i < count; i++) {
+    clock.advance(1);
+    const requester = requesters[i % requesters.length] as string;
+    const { request } = await app.createRequest({
+      caller: { principal: requester, session: null },
+      ask: { ...baseAsk, ...PRINCIPAL_CASES[2].ask },
+      dryRun: false,
+      idempotencyKey: null,
+    });
+    out.push(request);
+  }
+  return out;
+}
+
+describe('DynamoDB request store (moto)', () => {
+  let store: DynamoRequestStore;
+  let clients: Awaited<ReturnType<typeof freshMoto>>;
+
+  beforeEach(async () => {
+    clients = await freshMoto(TABLE);
+    store = new DynamoRequestStore(clients.doc, TABLE);
+  });
+
+  it('stores and reads back a request unchanged', async () => {
+    const [request] = await sampleRequests(1, [REQUESTER]);
+    await expect(store.create(request!, null, new Date())).resolves.toEqual({ created: true });
+    await expect(store.get(request!.id)).resolves.toEqual(request);
+    await expect(store.get('missing')).resolves.toBeNull();
+  });
+
+  // Sequential on purpose: moto does not isolate concurrent transactions (both can pass a condition), while
+  // DynamoDB does; what this adapter owns is turning the failed condition into "this request already exists".
+  it('lets one create hold an Idempotency-Key and names the holder to a later create', async () => {
+    const [a, b] = await sampleRequests(2, [REQUESTER]);
+    const now = new Date('2026-11-26T12:00:00.000Z');
+    const claim = { caller: REQUESTER, key: 'k1', bodyHash: 'h1', expiresAt: '2026-11-27T12:00:00.000Z' };
+    await expect(store.create(a!, claim, now)).resolves.toEqual({ created: true });
+    await expect(store.create(b!, { ...claim, bodyHash: 'h2' }, now)).resolves.toEqual({
+      created: false,
+      existing: { requestId: a!.id, bodyHash: 'h1' },
+    });
+    await expect(store.get(b!.id)).resolves.toBeNull();
+  });
+
+  it('lets a lapsed claim be taken over', async () => {
+    const [a, b] = await sampleRequests(2, [REQUESTER]);
+    const claim = { caller: REQUESTER, key: 'k1', bodyHash: 'h1', expiresAt: '2026-11-27T12:00:00.000Z' };
+    await store.create(a!, claim, new Date('2026-11-26T12:00:00.000Z'));
+    const later = new Date('2026-11-27T12:00:01.000Z');
+    await expect(store.findClaim(REQUESTER, 'k1', later)).resolves.toBeNull();
+    await expect(store.create(b!, { ...claim, expiresAt: '2026-11-28T13:00:00.000Z' }, later)).resolves.toEqual({
+      created: true,
+    });
+  });
+
+  it('writes a transition only over the version it read', async () => {
+    const [request] = await sampleRequests(1, [REQUESTER]);
+    await store.create(request!, null, new Date());
+    const approved = move(request!, 'APPROVED', { at: new Date(), actor: 'approver' });
+    const stored = await store.update(request!, approved);
+    expect(stored.version).toBe(2);
+    await expect(store.get(request!.id)).resolves.toEqual(stored);
+    const rejected = move(request!, 'REJECTED', { at: new Date(), actor: 'late' });
+    await expect(store.update(request!, rejected)).rejects.toThrow(StaleRequestError);
+    await expect(store.get(request!.id)).resolves.toMatchObject({ status: 'APPROVED', history: stored.history });
+  });
+
+  it('puts ACTIVE requests, and only those, on the expiry index', async () => {
+    const [request] = await sampleRequests(1, [REQUESTER]);
+    await store.create(request!, null, new Date());
+    const at = new Date('2026-11-26T13:00:00.000Z');
+    const approved = await store.update(request!, move(request!, 'APPROVED', { at, actor: 'a' }));
+    const expiresAt = '2026-11-26T14:00:00.000Z';
+    const active = await store.update(
+      approved,
+      move(approved, 'ACTIVE', { at, actor: 'broker', patch: { activatedAt: at.toISOString(), expiresAt } }),
+    );
+    const due = () =>
+      clients.doc.send(
+        new QueryCommand({
+          TableName: TABLE,
+          IndexName: INDEX.byExpiry.name,
+          KeyConditionExpression: 'EXPK = :p AND EXSK <= :now',
+          ExpressionAttributeValues: { ':p': 'ACTIVE', ':now': '2026-11-26T15:00:00.000Z' },
+        }),
+      );
+    expect((await due()).Items?.map((i) => i.id)).toEqual([request!.id]);
+    await store.update(active, move(active, 'REVOKED', { at, actor: 'r' }));
+    expect((await due()).Items).toEqual([]);
+  });
+
+  it('pages through the union of sources newest first with no gaps or repeats', async () => {
+    const other = 'arn:aws:iam::123456789012:role/orders-other';
+    const requests = await sampleRequests(7, [REQUESTER, other]);
+    for (const r of requests) await store.create(r, null, new Date());
+    const sources = [
+      { kind: 'requester' as const, value: REQUESTER },
+      { kind: 'entry' as const, value: 'orders' },
+    ];
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const page = await store.list({ sources, status: null, functionName: null, limit: 3, after });
+      seen.push(...page.items.map((r) => r.id));
+      after = page.next;
+      pages++;
+    } while (after !== null && pages < 10);
+    expect(seen).toEqual([...requests].reverse().map((r) => r.id));
+    expect(pages).toBe(3);
+  });
+
+  it('filters by status and function', async () => {
+    const requests = await sampleRequests(3, [REQUESTER]);
+    for (const r of requests) await store.create(r, null, new Date());
+    const first = requests[0]!;
+    await store.update(first, move(first, 'CANCELLED', { at: new Date(), actor: REQUESTER }));
+    const sources = [{ kind: 'requester' as const, value: REQUESTER }];
+    const list = (status: 'PENDING' | 'CANCELLED' | null, functionName: string | null) =>
+      store.list({ sources, status, functionName, limit: 25, after: null }).then((p) => p.items.map((r) => r.id));
+    await expect(list('CANCELLED', null)).resolves.toEqual([first.id]);
+    await expect(list('PENDING', null)).resolves.toHaveLength(2);
+    await expect(list(null, 'order-processor')).resolves.toHaveLength(3);
+    await expect(list(null, first.functionArn)).resolves.toHaveLength(3);
+    await expect(list(null, 'order-auditor')).resolves.toEqual([]);
+    const byStatus = await store.list({
+      sources: [{ kind: 'status', value: 'CANCELLED' }],
+      status: 'CANCELLED',
+      functionName: null,
+      limit: 25,
+      after: null,
+    });
+    expect(byStatus.items.map((r) => r.id)).toEqual([first.id]);
+  });
+});
+
+describe('DynamoDB allowlist store (moto)', () => {
+  it('puts, lists, reads and deletes entries', async () => {
+    const clients = await freshMoto(TABLE);
+    const store = new DynamoAllowlistStore(clients.doc, TABLE);
+    const entry = { id: 'orders', ...openEntry(), updatedAt: '2026-11-26T12:00:00.000Z', updatedBy: ADMIN };
+    await store.put(entry);
+    await store.put({ ...entry, id: 'billing' });
+    await expect(store.get('orders')).resolves.toEqual(entry);
+    expect((await store.list()).map((e) => e.id).sort()).toEqual(['billing', 'orders']);
+    await expect(store.delete('orders')).resolves.toBe(true);
+    await expect(store.delete('orders')).resolves.toBe(false);
+    await expect(store.get('orders')).resolves.toBeNull();
+  });
+});

@@ -1,0 +1,73 @@
+/** AWS helpers for integration and e2e tests: real SDK clients over real sockets to the run's moto_server. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, LambdaClient, PublishVersionCommand, CreateAliasCommand } from '@aws-sdk/client-lambda';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ensureTable } from '../../adapters/dynamodb/ensure-table';
+import { resetMoto } from '../../local/moto';
+import { zipOneFile } from '../../local/demo-zip';
+
+export function motoEndpoint(): string {
+  const endpoint = process.env.AWS_ENDPOINT_URL;
+  if (!endpoint?.startsWith('http://127.0.0.1:')) throw new Error('tests must run against the local moto_server');
+  return endpoint;
+}
+
+export function testClients() {
+  const common = { region: 'us-east-1', endpoint: motoEndpoint() };
+  const dynamo = new DynamoDBClient(common);
+  return {
+    dynamo,
+    doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
+    lambda: new LambdaClient(common),
+    iam: new IAMClient(common),
+    sts: new STSClient(common),
+  };
+}
+
+/** Forgets everything moto holds, then creates a fresh broker table. */
+export async function freshMoto(tableName = 'lambda-permission-broker'): Promise<ReturnType<typeof testClients>> {
+  await resetMoto(motoEndpoint());
+  roleArn = undefined;
+  const clients = testClients();
+  await ensureTable(clients.dynamo, tableName);
+  return clients;
+}
+
+let roleArn: string | undefined;
+
+export async function createFunction(
+  clients: ReturnType<typeof testClients>,
+  name: string,
+  options: { alias?: string } = {},
+): Promise<string> {
+  if (!roleArn) {
+    const { Role } = await clients.iam.send(
+      new CreateRoleCommand({
+        RoleName: `exec-${Date.now()}`,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
+    roleArn = Role?.Arn;
+  }
+  const { FunctionArn } = await clients.lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs22.x',
+      Role: roleArn,
+      Handler: 'index.handler',
+      Code: { ZipFile: zipOneFile('index.js', 'exports.handler = async () => 1;\n') },
+    }),
+  );
+  if (options.alias) {
+    const { Version } = await clients.lambda.send(new PublishVersionCommand({ FunctionName: name }));
+    await clients.lambda.send(
+      new CreateAliasCommand({ FunctionName: name, Name: options.alias, FunctionVersion: Version }),
+    );
+  }
+  return FunctionArn as string;
+}

@@ -1,0 +1,74 @@
+/** Starts the local runner (`npm start`'s program) as a child process and waits for its ready line. */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const READY = /lambda-permission-broker listening on (http:\/\/127\.0\.0\.1:\d+)/;
+
+export interface Runner {
+  baseUrl: string;
+  pid: number;
+  output(): string;
+  stop(): Promise<number | null>;
+}
+
+export async function startRunner(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<Runner> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete childEnv[key];
+    else childEnv[key] = value;
+  }
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], { cwd: ROOT, env: childEnv });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runner not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const check = () => {
+      const match = READY.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`runner exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    baseUrl,
+    pid: child.pid as number,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** JSON over a real socket; returns status, headers and parsed body. */
+export async function http(
+  baseUrl: string,
+  method: string,
+  urlPath: string,
+  options: { principal?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.principal) headers['X-Broker-Principal'] = options.principal;
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+  const response = await fetch(`${baseUrl}${urlPath}`, {
+    method,
+    headers,
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) };
+}
