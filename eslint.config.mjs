@@ -8,7 +8,7 @@ export default tseslint.config(
       '.serverless/',
       '.esbuild/',
       'coverage/',
-      'deploy/*.cjs',
+      'deploy/*.js',
       'jest.config.js',
       'eslint.config.mjs',
     ],

@@ -70,5 +70,5 @@ export async function http(
           : JSON.stringify(options.body),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) };
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
