@@ -4,18 +4,39 @@ const routes = require('../handlers/http/routes.json');
 const roles = require('../policies/broker-roles.json');
 
 const TABLE_ARN = { 'Fn::GetAtt': ['BrokerTable', 'Arn'] };
-const RESOURCES = {
+const PLACEHOLDERS = {
   '{table}': TABLE_ARN,
   '{tableIndexes}': { 'Fn::Join': ['', [TABLE_ARN, '/index/*']] },
   '{functions}': {
     'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:${param:grantableFunctions}',
   },
+  '{mappings}': { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:event-source-mapping:*' },
+  '{roles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:${param:executionRoles}' },
 };
 
-function statementsFor(fn) {
-  const statements = roles[fn];
-  if (!statements) throw new Error(`policies/broker-roles.json has no role for function ${fn}`);
-  return statements.map((s) => ({ ...s, Resource: s.Resource.map((r) => RESOURCES[r] ?? r) }));
+const resolve = (value) => PLACEHOLDERS[value] ?? value;
+
+/** Expands a permission set name (or a group of them) into IAM statements with CloudFormation references. */
+function statements(name) {
+  if (Array.isArray(roles[name])) return roles[name].flatMap(statements);
+  const s = roles.statements[name];
+  if (!s) throw new Error(`policies/broker-roles.json has no permission set ${name}`);
+  const out = { ...s, Resource: s.Resource.map(resolve) };
+  if (s.Condition) {
+    out.Condition = Object.fromEntries(
+      Object.entries(s.Condition).map(([op, keys]) => [
+        op,
+        Object.fromEntries(Object.entries(keys).map(([k, v]) => [k, resolve(v)])),
+      ]),
+    );
+  }
+  return [out];
+}
+
+function roleOf(fn) {
+  const sets = roles.functions[fn];
+  if (!sets) throw new Error(`policies/broker-roles.json has no role for function ${fn}`);
+  return sets.flatMap(statements);
 }
 
 const functions = {};
@@ -24,11 +45,21 @@ for (const route of routes) {
     handler: `handlers/http/${route.function}.handler`,
     events: [],
     iamRoleStatementsName: `\${self:service}-\${sls:stage}-${route.function}`,
-    iamRoleStatements: statementsFor(route.function),
+    iamRoleStatements: roleOf(route.function),
   });
   const http = { method: route.method.toLowerCase(), path: route.path.replace(/^\//, '') };
   if (route.auth === 'caller') http.authorizer = 'aws_iam';
   fn.events.push({ http });
 }
+
+functions.sweep = {
+  handler: 'handlers/schedule/sweep.handler',
+  timeout: 55,
+  // One sweep at a time is enough; overlapping ones would be harmless but waste the Lambda rate budget.
+  reservedConcurrency: 1,
+  events: [{ schedule: { rate: 'rate(1 minute)', enabled: true } }],
+  iamRoleStatementsName: '${self:service}-${sls:stage}-sweep',
+  iamRoleStatements: roleOf('sweep'),
+};
 
 module.exports = functions;

@@ -71,3 +71,36 @@ export class StaleRequestError extends ConflictError {
     super(`request ${requestId} changed concurrently; retry`);
   }
 }
+
+// Outcomes the grant gateways report (adapters translate AWS errors into these).
+
+/** A permanent refusal to apply a grant (policy limit, invalid parameter, missing function): do not retry. */
+export class GrantRejectedError extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The resource policy changed under us (stale RevisionId, or another operation in progress): re-read, retry. */
+export class PolicyChangedError extends DomainError {
+  constructor(message = 'the resource policy changed concurrently', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** An event source mapping for this function and source already exists. */
+export class MappingExistsError extends DomainError {
+  constructor(
+    message = 'an event source mapping for this function and source already exists',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The execution role cannot use the source yet (IAM still propagating): retry with backoff. */
+export class RoleNotReadyError extends DomainError {
+  constructor(message = 'the execution role cannot read the event source yet', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

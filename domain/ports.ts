@@ -1,6 +1,7 @@
 /** The ports the use cases need; adapters/ implements them. Named after their role, injected by composition. */
 import type { AllowlistEntry } from './model/allowlist-entry';
 import type { GrantRequest, RequestStatus } from './model/request';
+import type { InvokeStatement, RoleStatement } from '../policies/statement-types';
 
 export interface Clock {
   now(): Date;
@@ -51,6 +52,12 @@ export interface RequestStore {
   /** Stores `next` if the stored request is still `previous` (same version); returns it with its new version. */
   update(previous: GrantRequest, next: GrantRequest): Promise<GrantRequest>;
   list(query: ListQuery): Promise<ListPage>;
+  /** PENDING requests created at or before `cutoff` (ISO time), oldest first. */
+  pendingCreatedBy(cutoff: string, limit: number): Promise<GrantRequest[]>;
+  /** APPROVED requests: decided, their grant not yet applied. */
+  approved(limit: number): Promise<GrantRequest[]>;
+  /** ACTIVE requests due to end at `now`: past expiresAt, or carrying a revoke marker. Soonest first. */
+  dueActive(now: string, limit: number): Promise<GrantRequest[]>;
 }
 
 export interface AllowlistStore {
@@ -72,3 +79,56 @@ export interface FunctionDirectory {
   /** Null when the function, version or alias does not exist. */
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null>;
 }
+
+/** The policy of one function, version or alias (Lambda keeps one per qualifier). */
+export interface PolicyTarget {
+  functionName: string;
+  qualifier: string | null;
+}
+
+export interface ResourcePolicy {
+  /** Statements as Lambda returned them (principal forms may differ from what was sent). */
+  statements: Record<string, unknown>[];
+  revisionId: string;
+}
+
+/**
+ * Lambda resource policies. Errors: PolicyChangedError (412 stale revision or 409 busy/duplicate: re-read),
+ * GrantRejectedError (permanent 4xx), UnavailableError (throttled or down).
+ */
+export interface ResourcePolicyGateway {
+  /** Null when the target has no policy. */
+  read(target: PolicyTarget): Promise<ResourcePolicy | null>;
+  add(target: PolicyTarget, statement: InvokeStatement, revisionId: string | null): Promise<void>;
+  /** 'absent' when the statement (or policy, or function) is already gone. */
+  remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'>;
+}
+
+/** The broker-owned inline policies on function execution roles (one policy per event source grant). */
+export interface ExecutionRoleGateway {
+  /** Characters of the role's inline policies but `except`, whitespace excluded (IAM's 10,240 budget). */
+  inlinePolicySize(roleArn: string, except: string): Promise<number>;
+  put(roleArn: string, policyName: string, statement: RoleStatement): Promise<void>;
+  delete(roleArn: string, policyName: string): Promise<'removed' | 'absent'>;
+}
+
+export interface MappingSpec {
+  functionName: string;
+  qualifier: string | null;
+  eventSourceArn: string;
+  batchSize: number | null;
+}
+
+/**
+ * Lambda event source mappings. Errors: MappingExistsError (409), RoleNotReadyError (role lacks the read
+ * permissions, usually IAM propagation), GrantRejectedError, UnavailableError.
+ */
+export interface EventSourceMappingGateway {
+  create(spec: MappingSpec): Promise<string>;
+  /** Mappings between this function (and qualifier) and source, with their last change time. */
+  find(spec: MappingSpec): Promise<{ uuid: string; lastModified: string }[]>;
+  delete(uuid: string): Promise<'removed' | 'absent'>;
+}
+
+/** Waits, so retries can back off; tests pass one that returns at once. */
+export type Sleep = (ms: number) => Promise<void>;

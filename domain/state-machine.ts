@@ -39,7 +39,12 @@ export interface MoveContext {
   actor: string;
   detail?: Record<string, unknown>;
   /** Fields that change together with the status (activation times, failure, mapping id). */
-  patch?: Partial<Pick<GrantRequest, 'activatedAt' | 'expiresAt' | 'failure' | 'eventSourceMappingUuid' | 'approvals'>>;
+  patch?: Partial<
+    Pick<
+      GrantRequest,
+      'activatedAt' | 'expiresAt' | 'failure' | 'eventSourceMappingUuid' | 'executionRoleArn' | 'approvals' | 'ending'
+    >
+  >;
 }
 
 /** Returns the request in its new status with one history event appended; throws ConflictError on an illegal move. */

@@ -3,25 +3,51 @@
  * (cold start of a Lambda function, or start of the local runner).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { systemClock } from '../adapters/clock';
-import { randomIds } from '../adapters/ids';
 import { brokerAccount } from '../adapters/aws/broker-account';
+import { RateLimiter, limitClient } from '../adapters/aws/rate-limiter';
+import { realSleep, systemClock } from '../adapters/clock';
 import { DynamoAllowlistStore } from '../adapters/dynamodb/allowlist-store';
 import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
+import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
+import { randomIds } from '../adapters/ids';
+import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source-mapping-gateway';
 import { LambdaFunctionDirectory } from '../adapters/lambda/function-directory';
-import type { AllowlistStore, Clock, FunctionDirectory, IdGenerator, RequestStore } from '../domain/ports';
+import { LambdaResourcePolicyGateway } from '../adapters/lambda/resource-policy-gateway';
+import { makeGrantOperator } from '../domain/grants/grant-operator';
+import type {
+  AllowlistStore,
+  Clock,
+  EventSourceMappingGateway,
+  ExecutionRoleGateway,
+  FunctionDirectory,
+  IdGenerator,
+  RequestStore,
+  ResourcePolicyGateway,
+  Sleep,
+} from '../domain/ports';
 import type { BrokerSettings } from '../domain/settings';
+import { makeActivateGrant } from '../domain/use-cases/activate-grant';
+import { makeCancelRequest } from '../domain/use-cases/cancel-request';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
+import { makeDecideRequest } from '../domain/use-cases/decide-request';
+import { makeEndGrant } from '../domain/use-cases/end-grant';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
+import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
+import { makeSweep } from '../domain/use-cases/sweep';
 import type { BrokerConfig } from './config';
 
 export interface AwsClients {
   dynamo: DynamoDBClient;
+  /** For GetFunction (its own 100 rps quota). */
   lambda: LambdaClient;
+  /** For policy and mapping calls: rate-limited to BROKER_LAMBDA_RPS, more retries on throttling. */
+  lambdaGrants: LambdaClient;
+  iam: IAMClient;
   sts: STSClient;
 }
 
@@ -30,27 +56,46 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
   };
-  return { dynamo: new DynamoDBClient(common), lambda: new LambdaClient(common), sts: new STSClient(common) };
+  const lambdaGrants = new LambdaClient({ ...common, maxAttempts: 6 });
+  limitClient(lambdaGrants, new RateLimiter(config.BROKER_LAMBDA_RPS));
+  return {
+    dynamo: new DynamoDBClient(common),
+    lambda: new LambdaClient(common),
+    lambdaGrants,
+    iam: new IAMClient(common),
+    sts: new STSClient(common),
+  };
 }
 
 export interface AppPorts {
   store: RequestStore;
   allowlist: AllowlistStore;
   functions: FunctionDirectory;
+  policies: ResourcePolicyGateway;
+  roles: ExecutionRoleGateway;
+  mappings: EventSourceMappingGateway;
   clock: Clock;
   ids: IdGenerator;
+  sleep: Sleep;
 }
 
 /** Pure wiring: ports and settings in, use cases out (tests compose in-memory ports through here too). */
 export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports: AppPorts) {
   const { store, allowlist, functions, clock, ids } = ports;
+  const operator = makeGrantOperator({ ...ports, settings });
+  const activateGrant = makeActivateGrant({ store, operator, clock });
+  const endGrant = makeEndGrant({ store, operator, clock });
   return {
     config,
     settings,
-    createRequest: makeCreateRequest({ store, allowlist, functions, clock, ids, settings }),
+    createRequest: makeCreateRequest({ store, allowlist, functions, clock, ids, settings, activateGrant }),
     getRequest: makeGetRequest({ store, allowlist, settings }),
     listRequests: makeListRequests({ store, allowlist, settings }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
+    decide: makeDecideRequest({ store, allowlist, clock, activateGrant }),
+    cancelRequest: makeCancelRequest({ store, clock }),
+    revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings, endGrant }),
+    sweep: makeSweep({ store, clock, settings, activateGrant, endGrant }),
   };
 }
 
@@ -73,7 +118,11 @@ export async function buildApp(config: BrokerConfig, clients = createAwsClients(
     store: new DynamoRequestStore(db, config.BROKER_TABLE_NAME),
     allowlist: new DynamoAllowlistStore(db, config.BROKER_TABLE_NAME),
     functions: new LambdaFunctionDirectory(clients.lambda),
+    policies: new LambdaResourcePolicyGateway(clients.lambdaGrants),
+    roles: new IamExecutionRoleGateway(clients.iam),
+    mappings: new LambdaEventSourceMappingGateway(clients.lambdaGrants),
     clock: systemClock,
     ids: randomIds,
+    sleep: realSleep,
   });
 }

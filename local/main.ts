@@ -13,6 +13,7 @@ import { curlExamples } from './curl-examples';
 import { DEMO_ADMIN, seedDemo } from './demo-seed';
 import { createLocalServer } from './http-server';
 import { startMoto, type MotoServer } from './moto';
+import { startSweepLoop } from './sweep-loop';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
       server.listen(config.PORT, '127.0.0.1', resolve);
     });
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const stopSweeps = startSweepLoop(app, config.BROKER_SWEEP_INTERVAL_SECONDS, say);
+    say(`sweeping every ${config.BROKER_SWEEP_INTERVAL_SECONDS} s`);
 
     if (config.BROKER_IDENTITY === 'header') {
       say('identity: BROKER_IDENTITY=header — the caller is the X-Broker-Principal header (local runner only)');
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
       if (stopping) return;
       stopping = true;
       say(`${signal}: stopping`);
+      stopSweeps();
       server.close();
       server.closeAllConnections();
       void stopAll().then(() => process.exit(0));

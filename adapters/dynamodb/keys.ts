@@ -4,7 +4,8 @@
  * - idempotency claim  PK CLAIM#<caller>#<key>    SK #CLAIM        (ttl lets DynamoDB drop it; reads check expiry)
  * - allowlist entry    PK ALLOWLIST               SK ENTRY#<id>
  * Indexes (projection ALL): byRequester, byEntry, byStatus sort by `<createdAt>#<id>` (newest first when listing);
- * byExpiry is sparse, present only on ACTIVE requests, sorted by `<expiresAt>#<id>`: the sweep's due list.
+ * byExpiry is sparse, present only on ACTIVE requests, sorted by `<due time>#<id>` (expiresAt, or the revoke
+ * marker's time): the sweep's due list.
  */
 import type { GrantRequest, RequestStatus } from '../../domain/model/request';
 import type { ListSource } from '../../domain/ports';
@@ -38,9 +39,11 @@ export function requestIndexKeys(r: GrantRequest): Record<string, string> {
     [INDEX.byStatus.pk]: statusPartition(r.status),
     [INDEX.byStatus.sk]: sort,
   };
-  if (r.status === 'ACTIVE' && r.expiresAt) {
+  // A revoke marker makes the grant due at once, so a sweep finishes an interrupted revoke.
+  const dueAt = r.ending?.requestedAt ?? r.expiresAt;
+  if (r.status === 'ACTIVE' && dueAt) {
     keys[INDEX.byExpiry.pk] = ACTIVE_EXPIRY_PARTITION;
-    keys[INDEX.byExpiry.sk] = `${r.expiresAt}#${r.id}`;
+    keys[INDEX.byExpiry.sk] = `${dueAt}#${r.id}`;
   }
   return keys;
 }

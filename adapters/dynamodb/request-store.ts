@@ -17,7 +17,17 @@ import type {
   RequestStore,
 } from '../../domain/ports';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
-import { claimKey, listSortKey, listSourceKey, requestIndexKeys, requestKey } from './keys';
+import {
+  ACTIVE_EXPIRY_PARTITION,
+  INDEX,
+  claimKey,
+  listSortKey,
+  listSourceKey,
+  requestIndexKeys,
+  requestKey,
+  statusPartition,
+  type IndexKeys,
+} from './keys';
 
 const KEY_ATTRIBUTES = [
   'PK',
@@ -150,6 +160,43 @@ export class DynamoRequestStore implements RequestStore {
     const items = merged.slice(0, query.limit);
     const last = items[items.length - 1];
     return { items, next: merged.length > query.limit && last ? listSortKey(last) : null };
+  }
+
+  pendingCreatedBy(cutoff: string, limit: number): Promise<GrantRequest[]> {
+    return this.queryRange(INDEX.byStatus, statusPartition('PENDING'), `${cutoff}~`, limit);
+  }
+
+  approved(limit: number): Promise<GrantRequest[]> {
+    return this.queryRange(INDEX.byStatus, statusPartition('APPROVED'), null, limit);
+  }
+
+  dueActive(now: string, limit: number): Promise<GrantRequest[]> {
+    return this.queryRange(INDEX.byExpiry, ACTIVE_EXPIRY_PARTITION, `${now}~`, limit);
+  }
+
+  /** Oldest first, sort key below `before` when given (`<time>~` sorts after every `<time>#<id>`: inclusive). */
+  private async queryRange(
+    index: IndexKeys,
+    partition: string,
+    before: string | null,
+    limit: number,
+  ): Promise<GrantRequest[]> {
+    try {
+      const { Items } = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index.name,
+          KeyConditionExpression: before === null ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
+          ExpressionAttributeNames: before === null ? { '#pk': index.pk } : { '#pk': index.pk, '#sk': index.sk },
+          ExpressionAttributeValues: before === null ? { ':pk': partition } : { ':pk': partition, ':before': before },
+          ScanIndexForward: true,
+          Limit: limit,
+        }),
+      );
+      return (Items ?? []).map(fromItem);
+    } catch (error) {
+      return translateAwsError(error, 'the request table');
+    }
   }
 
   /** Up to limit+1 matching requests of one source, newest first, strictly older than the cursor. */

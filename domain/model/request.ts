@@ -20,6 +20,7 @@ export const HISTORY_EVENTS = [
   'CREATED',
   'APPROVAL',
   'APPROVED',
+  'REVOKE_REQUESTED',
   'ACTIVATED',
   'REJECTED',
   'CANCELLED',
@@ -46,6 +47,17 @@ export interface Approval {
 export interface Failure {
   reason: string;
   at: string;
+}
+
+/**
+ * Written on an ACTIVE request before its permission is removed on request (revoke): if the broker stops between
+ * this write and the removal, the sweep sees the marker and finishes the job.
+ */
+export interface Ending {
+  as: 'REVOKED';
+  requestedAt: string;
+  actor: string;
+  reason: string | null;
 }
 
 export interface GrantRequest {
@@ -79,6 +91,9 @@ export interface GrantRequest {
   endedAt: string | null;
   failure: Failure | null;
   eventSourceMappingUuid: string | null;
+  /** Event source grants: the role that received the read permissions (kept so removal needs no lookup). */
+  executionRoleArn: string | null;
+  ending: Ending | null;
   history: HistoryEvent[];
   /** Optimistic-lock counter: every stored transition increments it. */
   version: number;

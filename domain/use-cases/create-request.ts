@@ -1,12 +1,13 @@
 /**
  * Create a grant request.
  * Input: the caller, the validated body, dry-run flag, optional Idempotency-Key.
- * Output: the stored request (PENDING), or for a dry run the would-be request, or the original on a replayed key.
- * Main course: safety floor → function reference → allowlist → function exists → statement → store.
+ * Output: the stored request (PENDING; ACTIVE when its entry auto-approves), for a dry run the would-be request, or
+ * the original on a replayed key.
+ * Main course: safety floor → function reference → allowlist → function exists → statement → store → (auto) apply.
  * Failures: ValidationError (floor, duration, unknown function), ForbiddenError (allowlist denies),
  * ConflictError (key reused with another body).
  */
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
 import type { GrantAsk } from '../model/grant-ask';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, FunctionDirectory, IdGenerator, IdempotencyClaim, RequestStore } from '../ports';
@@ -16,6 +17,8 @@ import { canonicalHash } from '../rules/canonical-hash';
 import { parseFunctionRef } from '../rules/function-ref';
 import { checkSafetyFloor } from '../rules/safety-floor';
 import { IDEMPOTENCY_WINDOW_SECONDS, type BrokerSettings } from '../settings';
+import { move } from '../state-machine';
+import { BROKER_ACTOR, type ActivateGrant } from './activate-grant';
 import { invokeStatement } from '../../policies/invoke-statement';
 import { eventSourceReadStatement } from '../../policies/event-source-access';
 
@@ -39,10 +42,11 @@ export interface CreateRequestDeps {
   clock: Clock;
   ids: IdGenerator;
   settings: BrokerSettings;
+  activateGrant: ActivateGrant;
 }
 
 export function makeCreateRequest(deps: CreateRequestDeps) {
-  const { store, allowlist, functions, clock, ids, settings } = deps;
+  const { store, allowlist, functions, clock, ids, settings, activateGrant } = deps;
 
   async function replay(requestId: string): Promise<CreateRequestResult> {
     const original = await store.get(requestId);
@@ -110,7 +114,7 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
         : eventSourceReadStatement(statementId, checked.service, ask.eventSourceArn as string);
     const at = now.toISOString();
     const entry = decision.entry;
-    const request: GrantRequest = {
+    const pending: GrantRequest = {
       id,
       kind: checked.kind,
       status: 'PENDING',
@@ -140,6 +144,8 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       endedAt: null,
       failure: null,
       eventSourceMappingUuid: null,
+      executionRoleArn: null,
+      ending: null,
       history: [
         {
           at,
@@ -150,6 +156,9 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       ],
       version: 1,
     };
+    const request = entry.autoApprove
+      ? move(pending, 'APPROVED', { at: now, actor: BROKER_ACTOR, detail: { autoApprove: true } })
+      : pending;
     if (command.dryRun) return { request, replayed: false };
 
     const claim: IdempotencyClaim | null =
@@ -167,7 +176,14 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       if (outcome.existing.bodyHash !== bodyHash) throw keyReused();
       return replay(outcome.existing.requestId);
     }
-    return { request, replayed: false };
+    if (request.status !== 'APPROVED') return { request, replayed: false };
+    try {
+      return { request: await activateGrant(request), replayed: false };
+    } catch (error) {
+      // Stored and approved; the sweep applies the grant once AWS answers again.
+      if (error instanceof UnavailableError) return { request, replayed: false };
+      throw error;
+    }
   };
 }
 

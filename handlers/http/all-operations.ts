@@ -1,6 +1,8 @@
 /** Every operation of every API function, keyed by the function that serves it (routes.json's `function`). */
+import { operations as admin } from './admin';
 import { operations as allowlist } from './allowlist';
+import { operations as decisions } from './decisions';
 import { operations as health } from './health';
 import { operations as requests } from './requests';
 
-export const OPERATIONS_BY_FUNCTION = { health, allowlist, requests } as const;
+export const OPERATIONS_BY_FUNCTION = { health, allowlist, requests, decisions, admin } as const;

@@ -88,6 +88,10 @@ export const createRequestQuery = z.strictObject({
 
 export const noQuery = z.strictObject({});
 
+export const decisionBody = z.strictObject({ comment: text(1, 1000).optional() });
+export const revokeBody = z.strictObject({ reason: text(1, 1000).optional() });
+export const emptyBody = z.strictObject({});
+
 export const IDEMPOTENCY_KEY = token(255);
 
 /** Parses `value` or throws a ValidationError whose details name each offending field. */

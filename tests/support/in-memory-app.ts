@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { composeApp } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
 import { ADMIN, fnArn, settings } from './fixtures';
+import { InMemoryMappings, InMemoryResourcePolicies, InMemoryRoles } from './in-memory-gateways';
 import {
   FixedClock,
   InMemoryAllowlist,
@@ -12,6 +13,8 @@ import {
 } from './in-memory';
 
 export function inMemoryApp(env: Record<string, string> = {}) {
+  const clock = new FixedClock();
+  const sleeps: number[] = [];
   const ports = {
     store: new InMemoryRequestStore(),
     allowlist: new InMemoryAllowlist(),
@@ -22,8 +25,16 @@ export function inMemoryApp(env: Record<string, string> = {}) {
       },
       ['order-processor:live', 'order-processor:1'],
     ),
-    clock: new FixedClock(),
+    policies: new InMemoryResourcePolicies(),
+    roles: new InMemoryRoles(),
+    mappings: new InMemoryMappings(() => clock.now()),
+    clock,
     ids: new SequentialIds(),
+    sleeps,
+    sleep: (ms: number) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
   };
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
   return { app: composeApp(config, settings, ports), ...ports };

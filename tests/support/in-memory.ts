@@ -72,6 +72,32 @@ export class InMemoryRequestStore implements RequestStore {
     return Promise.resolve(structuredClone(stored));
   }
 
+  pendingCreatedBy(cutoff: string, limit: number): Promise<GrantRequest[]> {
+    return this.select(
+      (r) => r.status === 'PENDING' && r.createdAt <= cutoff,
+      (r) => r.createdAt,
+      limit,
+    );
+  }
+
+  approved(limit: number): Promise<GrantRequest[]> {
+    return this.select(
+      (r) => r.status === 'APPROVED',
+      (r) => r.createdAt,
+      limit,
+    );
+  }
+
+  dueActive(now: string, limit: number): Promise<GrantRequest[]> {
+    const dueAt = (r: GrantRequest) => r.ending?.requestedAt ?? r.expiresAt ?? '';
+    return this.select((r) => r.status === 'ACTIVE' && dueAt(r) <= now, dueAt, limit);
+  }
+
+  private select(keep: (r: GrantRequest) => boolean, order: (r: GrantRequest) => string, limit: number) {
+    const found = [...this.requests.values()].filter(keep).sort((a, b) => (order(a) < order(b) ? -1 : 1));
+    return Promise.resolve(structuredClone(found.slice(0, limit)));
+  }
+
   list(query: ListQuery): Promise<ListPage> {
     const visible = [...this.requests.values()].filter((r) =>
       query.sources.some(

@@ -1,15 +1,8 @@
 /** Request endpoints: POST /v1/requests (dry run, Idempotency-Key), GET /v1/requests/{id}, GET /v1/requests. */
-import { NotFoundError } from '../../../domain/errors';
 import type { Operation } from '../operation';
 import { presentRequest } from '../presenters';
-import {
-  IDEMPOTENCY_KEY,
-  REQUEST_ID,
-  createRequestBody,
-  createRequestQuery,
-  listRequestsQuery,
-  parseOrThrow,
-} from '../schemas';
+import { requestIdOf } from './request-id';
+import { IDEMPOTENCY_KEY, createRequestBody, createRequestQuery, listRequestsQuery, parseOrThrow } from '../schemas';
 
 export const createRequest: Operation = async (input, app) => {
   const caller = input.caller();
@@ -28,9 +21,7 @@ export const createRequest: Operation = async (input, app) => {
 
 export const getRequest: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  const id = input.pathParameters.id ?? '';
-  if (!REQUEST_ID.test(id)) throw new NotFoundError(`request ${id} not found`);
-  return { statusCode: 200, body: presentRequest(await app.getRequest(caller, id)) };
+  return { statusCode: 200, body: presentRequest(await app.getRequest(caller, requestIdOf(input))) };
 };
 
 export const listRequests: Operation = async (input, app) => {

@@ -1,0 +1,76 @@
+/** EventSourceMappingGateway on Lambda's event source mapping API. */
+import {
+  CreateEventSourceMappingCommand,
+  DeleteEventSourceMappingCommand,
+  paginateListEventSourceMappings,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { GrantRejectedError, MappingExistsError, RoleNotReadyError } from '../../domain/errors';
+import type { EventSourceMappingGateway, MappingSpec } from '../../domain/ports';
+import { awsErrorName, translateAwsError } from '../aws/aws-errors';
+
+/** `name` or `name:qualifier` (ListEventSourceMappings filters on exactly what was used to create). */
+function functionRef(spec: MappingSpec): string {
+  const name = spec.functionName.split(':')[6] ?? spec.functionName;
+  return spec.qualifier ? `${name}:${spec.qualifier}` : name;
+}
+
+export class LambdaEventSourceMappingGateway implements EventSourceMappingGateway {
+  constructor(private readonly lambda: LambdaClient) {}
+
+  async create(spec: MappingSpec): Promise<string> {
+    try {
+      const { UUID } = await this.lambda.send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: functionRef(spec),
+          EventSourceArn: spec.eventSourceArn,
+          Enabled: true,
+          ...(spec.batchSize ? { BatchSize: spec.batchSize } : {}),
+          // Streams need a starting position; SQS must not get one.
+          ...(spec.eventSourceArn.startsWith('arn:aws:sqs:') ? {} : { StartingPosition: 'LATEST' as const }),
+        }),
+      );
+      if (!UUID) throw new Error('CreateEventSourceMapping returned no UUID');
+      return UUID;
+    } catch (error) {
+      switch (awsErrorName(error)) {
+        case 'ResourceConflictException':
+          throw new MappingExistsError(undefined, { cause: error });
+        case 'InvalidParameterValueException':
+          throw new RoleNotReadyError((error as Error).message, { cause: error });
+        case 'ResourceNotFoundException':
+          throw new GrantRejectedError('the function or event source no longer exists', { cause: error });
+        default:
+          return translateAwsError(error, 'AWS Lambda');
+      }
+    }
+  }
+
+  async find(spec: MappingSpec): Promise<{ uuid: string; lastModified: string }[]> {
+    const found: { uuid: string; lastModified: string }[] = [];
+    try {
+      const pages = paginateListEventSourceMappings(
+        { client: this.lambda },
+        { FunctionName: functionRef(spec), EventSourceArn: spec.eventSourceArn },
+      );
+      for await (const page of pages) {
+        for (const m of page.EventSourceMappings ?? []) {
+          if (m.UUID) found.push({ uuid: m.UUID, lastModified: (m.LastModified ?? new Date(0)).toISOString() });
+        }
+      }
+    } catch (error) {
+      return translateAwsError(error, 'AWS Lambda');
+    }
+    return found;
+  }
+
+  async delete(uuid: string): Promise<'removed' | 'absent'> {
+    try {
+      await this.lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
+      return 'removed';
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return 'absent';
+      return translateAwsError(error, 'AWS Lambda');
+    }
+  }
+}

@@ -1,0 +1,87 @@
+/** ResourcePolicyGateway on Lambda GetPolicy / AddPermission / RemovePermission; AWS errors become domain outcomes. */
+import {
+  AddPermissionCommand,
+  GetPolicyCommand,
+  RemovePermissionCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { GrantRejectedError, PolicyChangedError } from '../../domain/errors';
+import type { PolicyTarget, ResourcePolicy, ResourcePolicyGateway } from '../../domain/ports';
+import type { InvokeStatement } from '../../policies/statement-types';
+import { awsErrorName, translateAwsError } from '../aws/aws-errors';
+
+const qualifierOf = (t: PolicyTarget) => (t.qualifier ? { Qualifier: t.qualifier } : {});
+
+/** AddPermission's parameters for a statement the broker built (the inverse of policies/invoke-statement.ts). */
+export function addPermissionInput(target: PolicyTarget, statement: InvokeStatement, revisionId: string | null) {
+  const principal = statement.Principal;
+  const principalValue =
+    principal === '*'
+      ? '*'
+      : 'Service' in principal
+        ? principal.Service
+        : principal.AWS.replace(/^arn:aws:iam::(\d{12}):root$/, '$1');
+  const equals = statement.Condition?.StringEquals;
+  return {
+    FunctionName: target.functionName,
+    ...qualifierOf(target),
+    StatementId: statement.Sid,
+    Action: statement.Action,
+    Principal: principalValue,
+    ...(statement.Condition?.ArnLike ? { SourceArn: statement.Condition.ArnLike['AWS:SourceArn'] } : {}),
+    ...(equals?.['AWS:SourceAccount'] ? { SourceAccount: equals['AWS:SourceAccount'] } : {}),
+    ...(equals?.['aws:PrincipalOrgID'] ? { PrincipalOrgID: equals['aws:PrincipalOrgID'] } : {}),
+    ...(revisionId ? { RevisionId: revisionId } : {}),
+  };
+}
+
+export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
+  constructor(private readonly lambda: LambdaClient) {}
+
+  async read(target: PolicyTarget): Promise<ResourcePolicy | null> {
+    try {
+      const { Policy, RevisionId } = await this.lambda.send(
+        new GetPolicyCommand({ FunctionName: target.functionName, ...qualifierOf(target) }),
+      );
+      const document = JSON.parse(Policy ?? '{}') as { Statement?: Record<string, unknown>[] };
+      return { statements: document.Statement ?? [], revisionId: RevisionId ?? '' };
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return null;
+      return translateAwsError(error, 'AWS Lambda');
+    }
+  }
+
+  async add(target: PolicyTarget, statement: InvokeStatement, revisionId: string | null): Promise<void> {
+    try {
+      await this.lambda.send(new AddPermissionCommand(addPermissionInput(target, statement, revisionId)));
+    } catch (error) {
+      switch (awsErrorName(error)) {
+        case 'PreconditionFailedException':
+        case 'ResourceConflictException':
+          throw new PolicyChangedError(undefined, { cause: error });
+        case 'PolicyLengthExceededException':
+          throw new GrantRejectedError('the resource policy would exceed 20,480 bytes', { cause: error });
+        case 'InvalidParameterValueException':
+        case 'ValidationException':
+          throw new GrantRejectedError((error as Error).message, { cause: error });
+        case 'ResourceNotFoundException':
+          throw new GrantRejectedError('the function, version or alias no longer exists', { cause: error });
+        default:
+          translateAwsError(error, 'AWS Lambda');
+      }
+    }
+  }
+
+  async remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'> {
+    try {
+      // No RevisionId: removal is by Sid and must not fail because an app team deployed meanwhile.
+      await this.lambda.send(
+        new RemovePermissionCommand({ FunctionName: target.functionName, ...qualifierOf(target), StatementId: sid }),
+      );
+      return 'removed';
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return 'absent';
+      return translateAwsError(error, 'AWS Lambda');
+    }
+  }
+}

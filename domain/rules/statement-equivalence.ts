@@ -1,0 +1,37 @@
+/**
+ * Whether a statement read back from Lambda grants exactly what the broker asked for. Principals are compared by
+ * meaning, since they come back in other forms: a raw account id or ARN string (moto), `{AWS: "<account>"}`.
+ */
+import { canonicalJson } from './canonical-hash';
+import type { InvokeStatement } from '../../policies/statement-types';
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+function principalKey(principal: unknown): string {
+  if (
+    principal === '*' ||
+    (typeof principal === 'object' && principal !== null && (principal as { AWS?: unknown }).AWS === '*')
+  ) {
+    return '*';
+  }
+  const raw =
+    typeof principal === 'string'
+      ? principal
+      : typeof principal === 'object' && principal !== null
+        ? ((principal as { AWS?: unknown; Service?: unknown }).AWS ?? (principal as { Service?: unknown }).Service)
+        : undefined;
+  if (typeof raw !== 'string') return canonicalJson(principal);
+  if (ACCOUNT_ID.test(raw)) return `arn:aws:iam::${raw}:root`;
+  return raw;
+}
+
+export function sameStatement(stored: Record<string, unknown>, wanted: InvokeStatement): boolean {
+  return (
+    stored.Sid === wanted.Sid &&
+    stored.Effect === wanted.Effect &&
+    canonicalJson(stored.Action) === canonicalJson(wanted.Action) &&
+    stored.Resource === wanted.Resource &&
+    principalKey(stored.Principal) === principalKey(wanted.Principal) &&
+    canonicalJson(stored.Condition ?? {}) === canonicalJson(wanted.Condition ?? {})
+  );
+}

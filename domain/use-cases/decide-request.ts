@@ -1,0 +1,100 @@
+/**
+ * Approve or reject a PENDING request.
+ * Input: the deciding principal (`arn:…` or `slack:U…`), request id, optional comment; for approve, optionally the
+ * statement hash the approver saw (a Slack button carries it).
+ * Output: the request; approve makes it APPROVED at the quorum and then tries to make it ACTIVE at once.
+ * Failures: ForbiddenError (requester deciding, not an eligible approver), ConflictError (not PENDING, already
+ * approved by this approver, stale statement hash), NotFoundError.
+ * Concurrent approvals are serialised by the store's version check: one reaches the quorum, one activation runs.
+ */
+import { ConflictError, ForbiddenError, UnavailableError } from '../errors';
+import type { GrantRequest } from '../model/request';
+import type { AllowlistStore, Clock, RequestStore } from '../ports';
+import { canDecide } from '../rules/access';
+import { move } from '../state-machine';
+import type { ActivateGrant } from './activate-grant';
+import { updateWithRetry } from './update-with-retry';
+
+export interface DecisionCommand {
+  approver: string;
+  id: string;
+  comment: string | null;
+  /** When given, the decision stands only if the statement still has this hash. */
+  statementHash?: string | null;
+}
+
+export interface DecideDeps {
+  store: RequestStore;
+  allowlist: AllowlistStore;
+  clock: Clock;
+  activateGrant: ActivateGrant;
+}
+
+export function makeDecideRequest({ store, allowlist, clock, activateGrant }: DecideDeps) {
+  async function checkDecider(request: GrantRequest, command: DecisionCommand): Promise<void> {
+    const decision = canDecide(request, await allowlist.get(request.allowlistEntryId), command.approver);
+    if (!decision.allowed) throw new ForbiddenError(decision.reason);
+    if (request.status !== 'PENDING')
+      throw new ConflictError(`request ${request.id} is ${request.status}, not PENDING`);
+    if (command.statementHash && command.statementHash !== request.statementHash) {
+      throw new ConflictError('the statement changed since it was shown; look at the request again');
+    }
+  }
+
+  return {
+    async approve(command: DecisionCommand): Promise<GrantRequest> {
+      const decided = await updateWithRetry(store, command.id, async (current) => {
+        await checkDecider(current, command);
+        if (current.approvals.some((a) => a.approver === command.approver)) {
+          throw new ConflictError(`${command.approver} has already approved request ${current.id}`);
+        }
+        const at = clock.now();
+        const approvals = [
+          ...current.approvals,
+          { approver: command.approver, at: at.toISOString(), comment: command.comment },
+        ];
+        const withApproval: GrantRequest = {
+          ...current,
+          approvals,
+          updatedAt: at.toISOString(),
+          history: [
+            ...current.history,
+            {
+              at: at.toISOString(),
+              event: 'APPROVAL',
+              actor: command.approver,
+              detail: command.comment ? { comment: command.comment } : {},
+            },
+          ],
+        };
+        if (approvals.length < current.requiredApprovals) return withApproval;
+        return move(withApproval, 'APPROVED', {
+          at,
+          actor: command.approver,
+          detail: { approvers: approvals.map((a) => a.approver) },
+        });
+      });
+      if (decided.status !== 'APPROVED') return decided;
+      try {
+        return await activateGrant(decided);
+      } catch (error) {
+        // The decision stands; the sweep applies the grant when AWS is reachable again.
+        if (error instanceof UnavailableError) return decided;
+        throw error;
+      }
+    },
+
+    reject(command: DecisionCommand): Promise<GrantRequest> {
+      return updateWithRetry(store, command.id, async (current) => {
+        await checkDecider(current, command);
+        return move(current, 'REJECTED', {
+          at: clock.now(),
+          actor: command.approver,
+          detail: command.comment ? { comment: command.comment } : {},
+        });
+      });
+    },
+  };
+}
+
+export type DecideRequest = ReturnType<typeof makeDecideRequest>;

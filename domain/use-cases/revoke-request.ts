@@ -1,0 +1,47 @@
+/**
+ * Revoke an ACTIVE grant now: by its requester, an eligible approver or an admin.
+ * Main course: write the revoke marker, remove the grant from AWS, record REVOKED. If removal fails transiently the
+ * caller gets UnavailableError and the marker makes the next sweep finish the revoke.
+ * Failures: ForbiddenError, ConflictError (not ACTIVE), NotFoundError, UnavailableError.
+ */
+import { ConflictError, ForbiddenError } from '../errors';
+import type { GrantRequest } from '../model/request';
+import type { AllowlistStore, Clock, RequestStore } from '../ports';
+import { isAdmin, isEligibleApprover } from '../rules/access';
+import type { BrokerSettings } from '../settings';
+import type { EndGrant } from './end-grant';
+import { updateWithRetry } from './update-with-retry';
+
+export interface RevokeDeps {
+  store: RequestStore;
+  allowlist: AllowlistStore;
+  clock: Clock;
+  settings: BrokerSettings;
+  endGrant: EndGrant;
+}
+
+export function makeRevokeRequest({ store, allowlist, clock, settings, endGrant }: RevokeDeps) {
+  return async function revokeRequest(caller: string, id: string, reason: string | null): Promise<GrantRequest> {
+    const marked = await updateWithRetry(store, id, async (current) => {
+      const may =
+        current.requester === caller ||
+        isAdmin(settings, caller) ||
+        isEligibleApprover(await allowlist.get(current.allowlistEntryId), caller);
+      if (!may) throw new ForbiddenError('only the requester, an eligible approver or an admin may revoke');
+      if (current.status !== 'ACTIVE')
+        throw new ConflictError(`request ${id} is ${current.status}; only ACTIVE can be revoked`);
+      if (current.ending) return current;
+      const at = clock.now().toISOString();
+      return {
+        ...current,
+        updatedAt: at,
+        ending: { as: 'REVOKED', requestedAt: at, actor: caller, reason },
+        history: [
+          ...current.history,
+          { at, event: 'REVOKE_REQUESTED', actor: caller, detail: reason ? { reason } : {} },
+        ],
+      };
+    });
+    return endGrant(marked);
+  };
+}

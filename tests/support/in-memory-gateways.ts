@@ -1,0 +1,141 @@
+/**
+ * In-memory AWS-side gateways for use-case tests. They follow AWS's rules (not moto's): duplicate Sid → 409,
+ * stale RevisionId → 412, 20 KB policy limit. `failures` queues errors to throw from the next calls of a method.
+ */
+import { GrantRejectedError, MappingExistsError, PolicyChangedError } from '../../domain/errors';
+import type {
+  EventSourceMappingGateway,
+  ExecutionRoleGateway,
+  MappingSpec,
+  PolicyTarget,
+  ResourcePolicy,
+  ResourcePolicyGateway,
+} from '../../domain/ports';
+import { iamPolicyChars, resourcePolicyBytes, roleDocument } from '../../domain/rules/policy-limits';
+import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
+
+type Failures<M extends string> = Partial<Record<M, Error[]>>;
+
+function takeFailure<M extends string>(failures: Failures<M>, method: M): void {
+  const next = failures[method]?.shift();
+  if (next) throw next;
+}
+
+const keyOf = (t: PolicyTarget) => `${t.functionName}:${t.qualifier ?? ''}`;
+
+export class InMemoryResourcePolicies implements ResourcePolicyGateway {
+  readonly policies = new Map<string, { statements: Record<string, unknown>[]; revision: number }>();
+  readonly calls: string[] = [];
+  readonly failures: Failures<'read' | 'add' | 'remove'> = {};
+
+  statements(functionArn: string, qualifier: string | null = null): Record<string, unknown>[] {
+    return this.policies.get(keyOf({ functionName: functionArn, qualifier }))?.statements ?? [];
+  }
+
+  seed(functionArn: string, statements: Record<string, unknown>[]): void {
+    this.policies.set(keyOf({ functionName: functionArn, qualifier: null }), { statements, revision: 1 });
+  }
+
+  read(target: PolicyTarget): Promise<ResourcePolicy | null> {
+    this.calls.push('read');
+    takeFailure(this.failures, 'read');
+    const policy = this.policies.get(keyOf(target));
+    if (!policy || policy.statements.length === 0) return Promise.resolve(null);
+    return Promise.resolve({ statements: structuredClone(policy.statements), revisionId: String(policy.revision) });
+  }
+
+  add(target: PolicyTarget, statement: InvokeStatement, revisionId: string | null): Promise<void> {
+    this.calls.push('add');
+    takeFailure(this.failures, 'add');
+    const policy = this.policies.get(keyOf(target)) ?? { statements: [], revision: 0 };
+    if (revisionId !== null && revisionId !== String(policy.revision))
+      return Promise.reject(new PolicyChangedError('412'));
+    if (policy.statements.some((s) => s.Sid === statement.Sid)) return Promise.reject(new PolicyChangedError('409'));
+    if (resourcePolicyBytes([...policy.statements, statement]) > 20_480) {
+      return Promise.reject(new GrantRejectedError('PolicyLengthExceededException'));
+    }
+    this.policies.set(keyOf(target), {
+      statements: [...policy.statements, structuredClone(statement) as unknown as Record<string, unknown>],
+      revision: policy.revision + 1,
+    });
+    return Promise.resolve();
+  }
+
+  remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'> {
+    this.calls.push('remove');
+    takeFailure(this.failures, 'remove');
+    const policy = this.policies.get(keyOf(target));
+    if (!policy?.statements.some((s) => s.Sid === sid)) return Promise.resolve('absent');
+    policy.statements = policy.statements.filter((s) => s.Sid !== sid);
+    policy.revision++;
+    return Promise.resolve('removed');
+  }
+}
+
+export class InMemoryRoles implements ExecutionRoleGateway {
+  readonly roles = new Map<string, Map<string, unknown>>();
+  readonly failures: Failures<'put' | 'delete'> = {};
+
+  policies(roleArn: string): Map<string, unknown> {
+    let role = this.roles.get(roleArn);
+    if (!role) this.roles.set(roleArn, (role = new Map()));
+    return role;
+  }
+
+  inlinePolicySize(roleArn: string, except: string): Promise<number> {
+    let total = 0;
+    for (const [name, doc] of this.policies(roleArn)) if (name !== except) total += iamPolicyChars(doc);
+    return Promise.resolve(total);
+  }
+
+  put(roleArn: string, policyName: string, statement: RoleStatement): Promise<void> {
+    takeFailure(this.failures, 'put');
+    this.policies(roleArn).set(policyName, roleDocument(statement));
+    return Promise.resolve();
+  }
+
+  delete(roleArn: string, policyName: string): Promise<'removed' | 'absent'> {
+    takeFailure(this.failures, 'delete');
+    return Promise.resolve(this.policies(roleArn).delete(policyName) ? 'removed' : 'absent');
+  }
+}
+
+export class InMemoryMappings implements EventSourceMappingGateway {
+  readonly mappings = new Map<string, MappingSpec & { lastModified: string }>();
+  readonly failures: Failures<'create' | 'delete'> = {};
+  private next = 1;
+
+  constructor(private readonly now: () => Date) {}
+
+  create(spec: MappingSpec): Promise<string> {
+    takeFailure(this.failures, 'create');
+    const clash = [...this.mappings.values()].some(
+      (m) =>
+        m.functionName === spec.functionName &&
+        m.qualifier === spec.qualifier &&
+        m.eventSourceArn === spec.eventSourceArn,
+    );
+    if (clash) return Promise.reject(new MappingExistsError());
+    const uuid = `mapping-${this.next++}`;
+    this.mappings.set(uuid, { ...spec, lastModified: this.now().toISOString() });
+    return Promise.resolve(uuid);
+  }
+
+  find(spec: MappingSpec): Promise<{ uuid: string; lastModified: string }[]> {
+    return Promise.resolve(
+      [...this.mappings.entries()]
+        .filter(
+          ([, m]) =>
+            m.functionName === spec.functionName &&
+            m.qualifier === spec.qualifier &&
+            m.eventSourceArn === spec.eventSourceArn,
+        )
+        .map(([uuid, m]) => ({ uuid, lastModified: m.lastModified })),
+    );
+  }
+
+  delete(uuid: string): Promise<'removed' | 'absent'> {
+    takeFailure(this.failures, 'delete');
+    return Promise.resolve(this.mappings.delete(uuid) ? 'removed' : 'absent');
+  }
+}

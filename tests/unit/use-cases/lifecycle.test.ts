@@ -1,0 +1,315 @@
+import {
+  ConflictError,
+  ForbiddenError,
+  GrantRejectedError,
+  PolicyChangedError,
+  RoleNotReadyError,
+  UnavailableError,
+} from '../../../domain/errors';
+import type { GrantAsk } from '../../../domain/model/grant-ask';
+import {
+  ADMIN,
+  APPROVER,
+  OTHER_ACCOUNT,
+  PRINCIPAL_CASES,
+  REQUESTER,
+  STRANGER,
+  baseAsk,
+  fnArn,
+  openEntry,
+} from '../../support/fixtures';
+import { inMemoryApp } from '../../support/in-memory-app';
+
+const SECOND_APPROVER = 'slack:U0123ABCD';
+const QUEUE = 'arn:aws:sqs:us-east-1:123456789012:order-queue';
+const FN = fnArn('order-processor');
+
+async function setup(entry = openEntry()) {
+  const ctx = inMemoryApp();
+  await ctx.app.allowlist.put(ADMIN, 'orders', entry);
+  const create = async (ask: Partial<GrantAsk> = PRINCIPAL_CASES[2].ask) =>
+    (
+      await ctx.app.createRequest({
+        caller: { principal: REQUESTER, session: null },
+        ask: { ...baseAsk, ...ask },
+        dryRun: false,
+        idempotencyKey: null,
+      })
+    ).request;
+  const approve = (id: string, approver = APPROVER) => ctx.app.decide.approve({ approver, id, comment: null });
+  const statementsOnFunction = () => ctx.policies.statements(FN);
+  return { ...ctx, create, approve, statementsOnFunction };
+}
+
+describe('approving', () => {
+  it('activates at the quorum and applies exactly the approved statement', async () => {
+    const { create, approve, statementsOnFunction } = await setup();
+    const request = await create();
+    const active = await approve(request.id);
+    expect(active).toMatchObject({
+      status: 'ACTIVE',
+      activatedAt: '2026-11-26T12:00:00.000Z',
+      expiresAt: '2026-11-26T13:00:00.000Z',
+      approvals: [{ approver: APPROVER, comment: null }],
+    });
+    expect(active.history.map((e) => e.event)).toEqual(['CREATED', 'APPROVAL', 'APPROVED', 'ACTIVATED']);
+    expect(statementsOnFunction()).toEqual([request.statement]);
+  });
+
+  it('refuses self-approval and non-approvers with 403, changing nothing', async () => {
+    const { create, approve, store } = await setup(openEntry({ approvers: [APPROVER, REQUESTER] }));
+    const request = await create();
+    await expect(approve(request.id, REQUESTER)).rejects.toThrow(ForbiddenError);
+    await expect(approve(request.id, STRANGER)).rejects.toThrow(ForbiddenError);
+    expect(store.requests.get(request.id)).toEqual(request);
+  });
+
+  it('needs two distinct approvers for a quorum of two', async () => {
+    const { create, approve, statementsOnFunction } = await setup(openEntry({ requiredApprovals: 2 }));
+    const request = await create();
+    const once = await approve(request.id);
+    expect(once.status).toBe('PENDING');
+    await expect(approve(request.id)).rejects.toThrow(ConflictError);
+    expect(statementsOnFunction()).toEqual([]);
+    const twice = await approve(request.id, SECOND_APPROVER);
+    expect(twice.status).toBe('ACTIVE');
+    expect(twice.approvals.map((a) => a.approver)).toEqual([APPROVER, SECOND_APPROVER]);
+  });
+
+  it('activates once when two approvals race', async () => {
+    const { create, approve, statementsOnFunction, policies } = await setup();
+    const request = await create();
+    const results = await Promise.allSettled([approve(request.id), approve(request.id, SECOND_APPROVER)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({
+      reason: expect.any(ConflictError) as unknown,
+    });
+    expect(statementsOnFunction()).toHaveLength(1);
+    expect(policies.calls.filter((c) => c === 'add')).toHaveLength(1);
+  });
+
+  it('refuses a decision shown with a stale statement hash', async () => {
+    const { create, app } = await setup();
+    const request = await create();
+    await expect(
+      app.decide.approve({ approver: APPROVER, id: request.id, comment: null, statementHash: 'f'.repeat(64) }),
+    ).rejects.toThrow(ConflictError);
+  });
+
+  it('activates auto-approved requests on create', async () => {
+    const { create } = await setup(openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] }));
+    const request = await create();
+    expect(request.status).toBe('ACTIVE');
+    expect(request.history.map((e) => e.event)).toEqual(['CREATED', 'APPROVED', 'ACTIVATED']);
+  });
+});
+
+describe('applying', () => {
+  it('fails clearly when the policy would pass 20,480 bytes, leaving it unchanged', async () => {
+    const { create, approve, policies } = await setup();
+    const filler = Array.from({ length: 60 }, (_, i) => ({
+      Sid: `team-${i}`,
+      Effect: 'Allow',
+      Principal: { Service: 'sns.amazonaws.com' },
+      Action: 'lambda:InvokeFunction',
+      Resource: FN,
+      Condition: { ArnLike: { 'AWS:SourceArn': `arn:aws:sns:us-east-1:123456789012:${'t'.repeat(150)}-${i}` } },
+    }));
+    policies.seed(FN, filler);
+    const request = await create();
+    const failed = await approve(request.id);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.failure?.reason).toMatch(/over Lambda's limit of 20480/);
+    expect(policies.statements(FN)).toEqual(filler);
+    expect(policies.calls).not.toContain('add');
+  });
+
+  it('retries a stale RevisionId (412) after re-reading', async () => {
+    const { create, approve, policies, sleeps } = await setup();
+    policies.failures.add = [new PolicyChangedError('412'), new PolicyChangedError('412')];
+    const active = await approve((await create()).id);
+    expect(active.status).toBe('ACTIVE');
+    expect(policies.calls.filter((c) => c === 'add')).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('counts its own statement already in the policy as applied (crash after AddPermission)', async () => {
+    const { create, approve, policies } = await setup();
+    const request = await create();
+    policies.seed(FN, [request.statement as unknown as Record<string, unknown>]);
+    expect((await approve(request.id)).status).toBe('ACTIVE');
+    expect(policies.calls).not.toContain('add');
+  });
+
+  it('accepts the principal in another stored form but removes a broader statement', async () => {
+    const accountAsk = PRINCIPAL_CASES[5].ask;
+    const { create, approve, policies } = await setup();
+    const request = await create(accountAsk);
+    policies.seed(FN, [{ ...(request.statement as object), Principal: OTHER_ACCOUNT }]);
+    expect((await approve(request.id)).status).toBe('ACTIVE');
+
+    const org = await setup(openEntry({ principals: ['*'], principalOrgIds: ['o-abcdefghij'] }));
+    const orgRequest = await org.create(PRINCIPAL_CASES[7].ask);
+    const broader = { ...(orgRequest.statement as object) } as Record<string, unknown>;
+    delete broader.Condition;
+    org.policies.seed(FN, [broader]);
+    const failed = await org.approve(orgRequest.id);
+    expect(failed.status).toBe('FAILED');
+    expect(org.policies.statements(FN)).toEqual([broader]);
+  });
+
+  it('leaves the request APPROVED for the sweep when Lambda is unavailable', async () => {
+    const { create, approve, policies, app } = await setup();
+    policies.failures.read = [new UnavailableError('throttled')];
+    const request = await create();
+    expect((await approve(request.id)).status).toBe('APPROVED');
+    const report = await app.sweep();
+    expect(report.activated).toBe(1);
+    expect(policies.statements(FN)).toHaveLength(1);
+  });
+
+  it('records a permanent refusal as FAILED with its reason', async () => {
+    const { create, approve, policies } = await setup();
+    policies.failures.add = [new GrantRejectedError('InvalidParameterValueException: bad principal')];
+    const failed = await approve((await create()).id);
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: expect.stringContaining('bad principal') as unknown },
+    });
+  });
+});
+
+describe('ending', () => {
+  it('expires a grant at the first sweep after expiresAt and removes it', async () => {
+    const { create, approve, app, clock, statementsOnFunction } = await setup();
+    const request = await create();
+    await approve(request.id);
+    clock.advance(3599);
+    expect((await app.sweep()).expired).toBe(0);
+    expect(statementsOnFunction()).toHaveLength(1);
+    clock.advance(1);
+    const report = await app.sweep();
+    expect(report).toMatchObject({ expired: 1, retryLater: 0 });
+    expect(statementsOnFunction()).toEqual([]);
+    const ended = await app.getRequest(REQUESTER, request.id);
+    expect(ended).toMatchObject({ status: 'EXPIRED', endedAt: '2026-11-26T13:00:00.000Z' });
+  });
+
+  it('revokes at once, by requester, approver or admin only', async () => {
+    const { create, approve, app, statementsOnFunction } = await setup();
+    const request = await create();
+    await approve(request.id);
+    await expect(app.revokeRequest(STRANGER, request.id, null)).rejects.toThrow(ForbiddenError);
+    const revoked = await app.revokeRequest(ADMIN, request.id, 'incident 42');
+    expect(revoked.status).toBe('REVOKED');
+    expect(revoked.history.slice(-2).map((e) => [e.event, e.actor])).toEqual([
+      ['REVOKE_REQUESTED', ADMIN],
+      ['REVOKED', ADMIN],
+    ]);
+    expect(statementsOnFunction()).toEqual([]);
+    await expect(app.revokeRequest(ADMIN, request.id, null)).rejects.toThrow(ConflictError);
+  });
+
+  it('finishes an interrupted revoke at the next sweep (crash after the marker write)', async () => {
+    const { create, approve, app, policies, statementsOnFunction } = await setup();
+    const request = await create();
+    await approve(request.id);
+    policies.failures.remove = [new UnavailableError('Lambda 500')];
+    await expect(app.revokeRequest(REQUESTER, request.id, null)).rejects.toThrow(UnavailableError);
+    expect(await app.getRequest(REQUESTER, request.id)).toMatchObject({ status: 'ACTIVE', ending: { as: 'REVOKED' } });
+    expect((await app.sweep()).revoked).toBe(1);
+    expect(statementsOnFunction()).toEqual([]);
+  });
+
+  it('times out PENDING requests and lets the requester cancel, nobody else', async () => {
+    const { create, app, clock } = await setup();
+    const stale = await create();
+    const fresh = await create();
+    await expect(app.cancelRequest(APPROVER, fresh.id)).rejects.toThrow(ForbiddenError);
+    expect((await app.cancelRequest(REQUESTER, fresh.id)).status).toBe('CANCELLED');
+    await expect(app.cancelRequest(REQUESTER, fresh.id)).rejects.toThrow(ConflictError);
+    clock.advance(86400);
+    expect((await app.sweep()).timedOut).toBe(1);
+    expect((await app.getRequest(REQUESTER, stale.id)).status).toBe('TIMED_OUT');
+  });
+
+  it('rejects a PENDING request and applies nothing', async () => {
+    const { create, app, policies } = await setup();
+    const request = await create();
+    await expect(app.decide.reject({ approver: REQUESTER, id: request.id, comment: null })).rejects.toThrow(
+      ForbiddenError,
+    );
+    const rejected = await app.decide.reject({ approver: APPROVER, id: request.id, comment: 'use the queue' });
+    expect(rejected).toMatchObject({
+      status: 'REJECTED',
+      history: expect.arrayContaining([
+        expect.objectContaining({ event: 'REJECTED', detail: { comment: 'use the queue' } }),
+      ]) as unknown,
+    });
+    expect(policies.calls).toEqual([]);
+  });
+
+  it('never touches a statement without the broker prefix', async () => {
+    const { create, approve, app, clock, policies } = await setup();
+    const foreign = {
+      Sid: 'team-owned',
+      Effect: 'Allow',
+      Principal: { Service: 's3.amazonaws.com' },
+      Action: 'lambda:InvokeFunction',
+      Resource: FN,
+    };
+    policies.seed(FN, [foreign]);
+    const request = await create();
+    await approve(request.id);
+    clock.advance(3600);
+    await app.sweep();
+    expect(policies.statements(FN)).toEqual([foreign]);
+  });
+});
+
+describe('event source grants', () => {
+  it('grants the execution role, creates the mapping, and removes both at expiry', async () => {
+    const { create, approve, app, clock, roles, mappings } = await setup();
+    const request = await create({ eventSourceArn: QUEUE, batchSize: 5 });
+    const active = await approve(request.id);
+    expect(active).toMatchObject({
+      status: 'ACTIVE',
+      eventSourceMappingUuid: 'mapping-1',
+      executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
+    });
+    expect([...roles.policies('arn:aws:iam::123456789012:role/exec').keys()]).toEqual([request.statementId]);
+    expect(mappings.mappings.get('mapping-1')).toMatchObject({ eventSourceArn: QUEUE, batchSize: 5 });
+    clock.advance(3600);
+    expect((await app.sweep()).expired).toBe(1);
+    expect(roles.policies('arn:aws:iam::123456789012:role/exec').size).toBe(0);
+    expect(mappings.mappings.size).toBe(0);
+  });
+
+  it('waits for IAM to propagate before giving up', async () => {
+    const { create, approve, mappings, sleeps } = await setup();
+    mappings.failures.create = [new RoleNotReadyError(), new RoleNotReadyError()];
+    expect((await approve((await create({ eventSourceArn: QUEUE })).id)).status).toBe('ACTIVE');
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('cleans the role policy when the mapping is refused for good', async () => {
+    const { create, approve, roles, mappings } = await setup();
+    mappings.failures.create = [new GrantRejectedError('queue gone')];
+    const failed = await approve((await create({ eventSourceArn: QUEUE })).id);
+    expect(failed.status).toBe('FAILED');
+    expect(roles.policies('arn:aws:iam::123456789012:role/exec').size).toBe(0);
+  });
+
+  it('refuses to take over a mapping that predates the approval', async () => {
+    const { create, approve, roles, mappings, clock } = await setup();
+    await mappings.create({ functionName: FN, qualifier: null, eventSourceArn: QUEUE, batchSize: null });
+    clock.advance(10);
+    const failed = await approve((await create({ eventSourceArn: QUEUE })).id);
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: expect.stringContaining('already exists') as unknown },
+    });
+    expect(mappings.mappings.size).toBe(1);
+    expect(roles.policies('arn:aws:iam::123456789012:role/exec').size).toBe(0);
+  });
+});
