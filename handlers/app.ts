@@ -7,6 +7,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { brokerAccount } from '../adapters/aws/broker-account';
 import { RateLimiter, limitClient } from '../adapters/aws/rate-limiter';
 import { realSleep, systemClock } from '../adapters/clock';
@@ -17,6 +18,7 @@ import { randomIds } from '../adapters/ids';
 import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source-mapping-gateway';
 import { LambdaFunctionDirectory } from '../adapters/lambda/function-directory';
 import { LambdaResourcePolicyGateway } from '../adapters/lambda/resource-policy-gateway';
+import { backoffMs } from '../domain/grants/backoff';
 import { makeGrantOperator } from '../domain/grants/grant-operator';
 import type {
   AllowlistStore,
@@ -41,6 +43,9 @@ import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
 import { makeSweep } from '../domain/use-cases/sweep';
 import type { BrokerConfig } from './config';
 
+/** Retries per Lambda policy/mapping call before the broker gives up until the next sweep. */
+const GRANT_CALL_RETRIES = 5;
+
 export interface AwsClients {
   dynamo: DynamoDBClient;
   /** For GetFunction (its own 100 rps quota). */
@@ -56,7 +61,11 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
   };
-  const lambdaGrants = new LambdaClient({ ...common, maxAttempts: 6 });
+  // Throttling (429) and 5xx are retried by the SDK with our jittered backoff; each attempt takes a rate slot.
+  const lambdaGrants = new LambdaClient({
+    ...common,
+    retryStrategy: new ConfiguredRetryStrategy(GRANT_CALL_RETRIES, (attempt) => backoffMs(attempt, 200, 5_000)),
+  });
   limitClient(lambdaGrants, new RateLimiter(config.BROKER_LAMBDA_RPS));
   return {
     dynamo: new DynamoDBClient(common),
@@ -102,7 +111,11 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
 export type App = ReturnType<typeof composeApp>;
 
 /** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB and Lambda adapters. */
-export async function buildApp(config: BrokerConfig, clients = createAwsClients(config)): Promise<App> {
+export async function buildApp(
+  config: BrokerConfig,
+  clients = createAwsClients(config),
+  overrides: Partial<Pick<AppPorts, 'clock' | 'sleep'>> = {},
+): Promise<App> {
   const { accountId, partition } = await brokerAccount(clients.sts);
   const settings: BrokerSettings = {
     accountId,
@@ -124,5 +137,6 @@ export async function buildApp(config: BrokerConfig, clients = createAwsClients(
     clock: systemClock,
     ids: randomIds,
     sleep: realSleep,
+    ...overrides,
   });
 }

@@ -11,9 +11,15 @@ import { move } from '../state-machine';
 
 export const BROKER_ACTOR = 'broker';
 
+/** The request after the step, and whether this call made the transition (false: another writer did). */
+export interface TransitionOutcome {
+  request: GrantRequest;
+  changed: boolean;
+}
+
 export function makeActivateGrant(deps: { store: RequestStore; operator: GrantOperator; clock: Clock }) {
   const { store, operator, clock } = deps;
-  return async function activateGrant(request: GrantRequest): Promise<GrantRequest> {
+  return async function activateGrant(request: GrantRequest): Promise<TransitionOutcome> {
     const result = await operator.apply(request);
     const now = clock.now();
     const next = result.applied
@@ -35,12 +41,12 @@ export function makeActivateGrant(deps: { store: RequestStore; operator: GrantOp
           detail: { reason: result.reason },
         });
     try {
-      return await store.update(request, next);
+      return { request: await store.update(request, next), changed: true };
     } catch (error) {
       if (!(error instanceof StaleRequestError)) throw error;
       // Another activation (an overlapping sweep, say) already wrote the outcome.
       const current = await store.get(request.id);
-      if (current && current.status !== 'APPROVED') return current;
+      if (current && current.status !== 'APPROVED') return { request: current, changed: false };
       throw error;
     }
   };

@@ -178,7 +178,7 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
     }
     if (request.status !== 'APPROVED') return { request, replayed: false };
     try {
-      return { request: await activateGrant(request), replayed: false };
+      return { request: (await activateGrant(request)).request, replayed: false };
     } catch (error) {
       // Stored and approved; the sweep applies the grant once AWS answers again.
       if (error instanceof UnavailableError) return { request, replayed: false };

@@ -76,7 +76,7 @@ export function makeDecideRequest({ store, allowlist, clock, activateGrant }: De
       });
       if (decided.status !== 'APPROVED') return decided;
       try {
-        return await activateGrant(decided);
+        return (await activateGrant(decided)).request;
       } catch (error) {
         // The decision stands; the sweep applies the grant when AWS is reachable again.
         if (error instanceof UnavailableError) return decided;

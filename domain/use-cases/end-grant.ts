@@ -7,11 +7,11 @@ import type { GrantOperator } from '../grants/grant-operator';
 import type { GrantRequest } from '../model/request';
 import type { Clock, RequestStore } from '../ports';
 import { isTerminal, move } from '../state-machine';
-import { BROKER_ACTOR } from './activate-grant';
+import { BROKER_ACTOR, type TransitionOutcome } from './activate-grant';
 
 export function makeEndGrant(deps: { store: RequestStore; operator: GrantOperator; clock: Clock }) {
   const { store, operator, clock } = deps;
-  return async function endGrant(request: GrantRequest): Promise<GrantRequest> {
+  return async function endGrant(request: GrantRequest): Promise<TransitionOutcome> {
     await operator.remove(request);
     const now = clock.now();
     const next = request.ending
@@ -26,11 +26,11 @@ export function makeEndGrant(deps: { store: RequestStore; operator: GrantOperato
           detail: { lagSeconds: Math.max(0, (now.getTime() - Date.parse(request.expiresAt ?? '')) / 1000) },
         });
     try {
-      return await store.update(request, next);
+      return { request: await store.update(request, next), changed: true };
     } catch (error) {
       if (!(error instanceof StaleRequestError)) throw error;
       const current = await store.get(request.id);
-      if (current && isTerminal(current.status)) return current;
+      if (current && isTerminal(current.status)) return { request: current, changed: false };
       throw error;
     }
   };

@@ -42,6 +42,6 @@ export function makeRevokeRequest({ store, allowlist, clock, settings, endGrant 
         ],
       };
     });
-    return endGrant(marked);
+    return (await endGrant(marked)).request;
   };
 }

@@ -102,16 +102,18 @@ export function makeSweep(deps: {
     await drain(
       () => store.approved(PAGE),
       async (r) => {
-        const done = await activateGrant(r);
-        if (done.status === 'ACTIVE') report.activated++;
-        else if (done.status === 'FAILED') report.failed++;
+        const { request: done, changed } = await activateGrant(r);
+        if (!changed) report.skipped++;
+        else if (done.status === 'ACTIVE') report.activated++;
+        else report.failed++;
       },
     );
     await drain(
       () => store.dueActive(now.toISOString(), PAGE),
       async (r) => {
-        const done = await endGrant(r);
-        if (done.status === 'REVOKED') report.revoked++;
+        const { request: done, changed } = await endGrant(r);
+        if (!changed) report.skipped++;
+        else if (done.status === 'REVOKED') report.revoked++;
         else report.expired++;
       },
     );

@@ -53,7 +53,8 @@ function toResponse(result: OperationResult): APIGatewayProxyResult {
 
 export function apiHandler(operations: Readonly<Record<string, Operation>>, getApp: () => Promise<App>) {
   async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    logger.setCorrelationId(event.requestContext?.requestId);
+    // Log lines about one grant request carry its id; others the API Gateway request id.
+    logger.setCorrelationId(event.pathParameters?.id ?? event.requestContext?.requestId);
     const route = routeFor(event.resource, event.httpMethod);
     const operation = route ? operations[route.operation] : undefined;
     if (!route || !operation) throw new NotFoundError(`no route for ${event.httpMethod} ${event.path}`);

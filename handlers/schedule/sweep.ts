@@ -14,6 +14,10 @@ export const handler = middy<unknown, unknown, Error, Context>()
     const app = await lambdaApp();
     const deadline = new Date(Date.now() + Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS));
     const report = await app.sweep({ deadline });
-    logger.info('sweep finished', { report });
+    const { errors, ...counts } = report;
+    logger.info('sweep finished', { ...counts });
+    // One line per item left for later, correlated by the grant request's id.
+    for (const e of errors)
+      logger.warn('sweep left a request for the next run', { correlation_id: e.requestId, error: e.error });
     return report;
   });

@@ -1,7 +1,14 @@
 /** AWS helpers for integration and e2e tests: real SDK clients over real sockets to the run's moto_server. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, LambdaClient, PublishVersionCommand, CreateAliasCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  PublishVersionCommand,
+} from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../../adapters/dynamodb/ensure-table';
@@ -22,8 +29,40 @@ export function testClients() {
     doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     lambda: new LambdaClient(common),
     iam: new IAMClient(common),
+    sqs: new SQSClient(common),
     sts: new STSClient(common),
   };
+}
+
+/** A queue in moto's SQS (moto's CreateEventSourceMapping wants the queue to exist); returns its ARN. */
+export async function createQueue(clients: ReturnType<typeof testClients>, name: string): Promise<string> {
+  await clients.sqs.send(new CreateQueueCommand({ QueueName: name }));
+  return `arn:aws:sqs:us-east-1:123456789012:${name}`;
+}
+
+/** The statements of a function's resource policy (empty when it has none). */
+export async function policyStatements(
+  clients: ReturnType<typeof testClients>,
+  functionName: string,
+): Promise<Record<string, unknown>[]> {
+  try {
+    const { Policy } = await clients.lambda.send(new GetPolicyCommand({ FunctionName: functionName }));
+    return (JSON.parse(Policy ?? '{}') as { Statement?: Record<string, unknown>[] }).Statement ?? [];
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ResourceNotFoundException') return [];
+    throw error;
+  }
+}
+
+/**
+ * Test oracle, written independently of the broker's own comparison: moto stores account and ARN principals as raw
+ * strings where AWS stores {"AWS": …}; bring both to AWS's form.
+ */
+export function asAwsStores(statement: Record<string, unknown>): Record<string, unknown> {
+  const p = statement.Principal;
+  const principal = typeof p === 'string' && p !== '*' ? { AWS: /^\d{12}$/.test(p) ? `arn:aws:iam::${p}:root` : p } : p;
+  const { Sid, Effect, Action, Resource, Condition } = statement;
+  return { Sid, Effect, Principal: principal, Action, Resource, ...(Condition ? { Condition } : {}) };
 }
 
 /** Forgets everything moto holds, then creates a fresh broker table. */

@@ -195,6 +195,21 @@ describe('ending', () => {
     expect(ended).toMatchObject({ status: 'EXPIRED', endedAt: '2026-11-26T13:00:00.000Z' });
   });
 
+  it('does no harm when two sweeps overlap', async () => {
+    const { create, approve, app, clock, policies } = await setup();
+    const requests = [await create(), await create(), await create()];
+    for (const r of requests) await approve(r.id);
+    clock.advance(3600);
+    const [a, b] = await Promise.all([app.sweep(), app.sweep()]);
+    expect(a.expired + b.expired).toBe(3);
+    expect(a.retryLater + b.retryLater).toBe(0);
+    expect(policies.statements(FN)).toEqual([]);
+    for (const r of requests) {
+      const ended = await app.getRequest(ADMIN, r.id);
+      expect(ended.history.filter((e) => e.event === 'EXPIRED')).toHaveLength(1);
+    }
+  });
+
   it('revokes at once, by requester, approver or admin only', async () => {
     const { create, approve, app, statementsOnFunction } = await setup();
     const request = await create();

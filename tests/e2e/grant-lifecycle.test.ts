@@ -1,0 +1,208 @@
+/**
+ * The grant lifecycle over HTTP against moto: for every principal kind and an SQS queue, request → approve → the
+ * grant is in AWS exactly as approved → after durationSeconds the next sweep removes it; revoke removes at once.
+ */
+import { GetRolePolicyCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import {
+  asAwsStores,
+  createFunction,
+  createQueue,
+  freshMoto,
+  motoEndpoint,
+  policyStatements,
+  testClients,
+} from '../support/aws';
+import {
+  ADMIN,
+  APPROVER,
+  PRINCIPAL_CASES,
+  REQUESTER,
+  STRANGER,
+  baseAsk,
+  openEntry,
+  orgWideEntry,
+} from '../support/fixtures';
+import { http, startRunner, type Runner } from '../support/runner';
+
+let runner: Runner;
+let clients: ReturnType<typeof testClients>;
+let queueArn: string;
+const call = (method: string, path: string, options: Parameters<typeof http>[3] = {}) =>
+  http(runner.baseUrl, method, path, options);
+const DURATION = 6;
+const FOREIGN = {
+  Sid: 'team-owned-permission',
+  Effect: 'Allow',
+  Principal: { Service: 'events.amazonaws.com' },
+  Action: 'lambda:InvokeFunction',
+  Resource: 'arn:aws:lambda:us-east-1:123456789012:function:order-processor',
+};
+
+beforeAll(async () => {
+  clients = await freshMoto('lifecycle-broker');
+  await createFunction(clients, 'order-processor');
+  queueArn = await createQueue(clients, 'order-queue');
+  const { AddPermissionCommand } = await import('@aws-sdk/client-lambda');
+  await clients.lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'order-processor',
+      StatementId: FOREIGN.Sid,
+      Action: FOREIGN.Action,
+      Principal: 'events.amazonaws.com',
+    }),
+  );
+  runner = await startRunner({
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    BROKER_TABLE_NAME: 'lifecycle-broker',
+    BROKER_ADMINS: ADMIN,
+    BROKER_MIN_DURATION_SECONDS: '1',
+    BROKER_SWEEP_INTERVAL_SECONDS: '3600',
+  });
+  for (const [id, entry] of [
+    ['orders', openEntry()],
+    ['org-wide', orgWideEntry()],
+  ] as const) {
+    expect((await call('PUT', `/v1/allowlist/${id}`, { principal: ADMIN, body: entry })).status).toBe(200);
+  }
+}, 90_000);
+
+afterAll(async () => {
+  await runner?.stop();
+});
+
+const create = async (ask: Record<string, unknown>) => {
+  const res = await call('POST', '/v1/requests', {
+    principal: REQUESTER,
+    body: { ...baseAsk, durationSeconds: DURATION, ...ask },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+};
+
+async function roleStatements(roleName: string) {
+  const { PolicyNames } = await clients.iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
+  const docs = [];
+  for (const PolicyName of PolicyNames ?? []) {
+    const { PolicyDocument } = await clients.iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName }));
+    docs.push({ PolicyName, document: JSON.parse(decodeURIComponent(PolicyDocument ?? '{}')) });
+  }
+  return docs;
+}
+
+it('applies every kind of grant exactly as approved and expires it at the next sweep', async () => {
+  const invokes = [];
+  for (const c of PRINCIPAL_CASES) invokes.push(await create(c.ask));
+  const mapping = await create({ eventSourceArn: queueArn, batchSize: 5 });
+
+  const expiries: number[] = [];
+  for (const r of [...invokes, mapping]) {
+    const approved = await call('POST', `/v1/requests/${r.id}/approve`, {
+      principal: APPROVER,
+      body: { comment: 'ok' },
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'ACTIVE', approvals: [{ approver: APPROVER, comment: 'ok' }] });
+    expect(Date.parse(approved.body.expiresAt) - Date.parse(approved.body.activatedAt)).toBe(DURATION * 1000);
+    expiries.push(Date.parse(approved.body.expiresAt));
+  }
+
+  const stored = (await policyStatements(clients, 'order-processor')).map(asAwsStores);
+  const ours = stored.filter((s) => String(s.Sid).startsWith('lpb-'));
+  expect(ours).toHaveLength(invokes.length);
+  for (const r of invokes) expect(ours).toContainEqual(r.statement);
+  expect(stored).toContainEqual(FOREIGN);
+
+  const active = (await call('GET', `/v1/requests/${mapping.id}`, { principal: REQUESTER })).body;
+  expect(active.eventSourceMappingUuid).toEqual(expect.any(String));
+  const { EventSourceMappings } = await clients.lambda.send(
+    new ListEventSourceMappingsCommand({ FunctionName: 'order-processor', EventSourceArn: queueArn }),
+  );
+  expect(EventSourceMappings?.map((m) => [m.UUID, m.BatchSize])).toEqual([[active.eventSourceMappingUuid, 5]]);
+
+  // Nothing is removed before expiresAt…
+  const early = await call('POST', '/v1/admin/sweep', { principal: ADMIN });
+  expect(early.body).toMatchObject({ expired: 0, retryLater: 0 });
+
+  await new Promise((r) => setTimeout(r, Math.max(0, Math.max(...expiries) - Date.now()) + 200));
+  const sweep = await call('POST', '/v1/admin/sweep', { principal: ADMIN });
+  expect(sweep.body).toMatchObject({ expired: invokes.length + 1, retryLater: 0 });
+
+  for (const r of [...invokes, mapping]) {
+    const ended = await call('GET', `/v1/requests/${r.id}`, { principal: REQUESTER });
+    expect(ended.body.status).toBe('EXPIRED');
+    expect(ended.body.history.map((e: { event: string }) => e.event)).toEqual([
+      'CREATED',
+      'APPROVAL',
+      'APPROVED',
+      'ACTIVATED',
+      'EXPIRED',
+    ]);
+  }
+  expect((await policyStatements(clients, 'order-processor')).map(asAwsStores)).toEqual([FOREIGN]);
+  const after = await clients.lambda.send(
+    new ListEventSourceMappingsCommand({ FunctionName: 'order-processor', EventSourceArn: queueArn }),
+  );
+  expect(after.EventSourceMappings).toEqual([]);
+}, 120_000);
+
+it('puts the event source read permissions on the execution role and takes them off again', async () => {
+  const r = await create({ eventSourceArn: queueArn });
+  const active = (await call('POST', `/v1/requests/${r.id}/approve`, { principal: APPROVER })).body;
+  expect(active.status).toBe('ACTIVE');
+  const fn = await clients.lambda.send(
+    new (await import('@aws-sdk/client-lambda')).GetFunctionCommand({ FunctionName: 'order-processor' }),
+  );
+  const roleName = fn.Configuration?.Role?.split('/').pop() as string;
+  expect(await roleStatements(roleName)).toEqual([
+    { PolicyName: r.statementId, document: { Version: '2012-10-17', Statement: [r.statement] } },
+  ]);
+  const revoked = await call('POST', `/v1/requests/${r.id}/revoke`, {
+    principal: REQUESTER,
+    body: { reason: 'done early' },
+  });
+  expect(revoked.body.status).toBe('REVOKED');
+  expect(await roleStatements(roleName)).toEqual([]);
+}, 60_000);
+
+it('revokes at once and refuses self-approval, strangers and a second decision', async () => {
+  const r = await create(PRINCIPAL_CASES[2].ask);
+  expect((await call('POST', `/v1/requests/${r.id}/approve`, { principal: REQUESTER })).status).toBe(403);
+  expect((await call('POST', `/v1/requests/${r.id}/approve`, { principal: STRANGER })).status).toBe(403);
+  expect((await call('POST', `/v1/requests/${r.id}/approve`, { principal: APPROVER })).body.status).toBe('ACTIVE');
+  expect((await call('POST', `/v1/requests/${r.id}/reject`, { principal: APPROVER })).status).toBe(409);
+  expect((await call('POST', `/v1/requests/${r.id}/revoke`, { principal: STRANGER })).status).toBe(403);
+  const revoked = await call('POST', `/v1/requests/${r.id}/revoke`, {
+    principal: APPROVER,
+    body: { reason: 'incident' },
+  });
+  expect(revoked.body).toMatchObject({ status: 'REVOKED' });
+  const sids = (await policyStatements(clients, 'order-processor')).map((s) => s.Sid);
+  expect(sids).not.toContain(r.statementId);
+  expect(sids).toContain(FOREIGN.Sid);
+});
+
+it('needs two distinct approvers for a quorum of two', async () => {
+  const second = 'arn:aws:iam::123456789012:role/platform-approver-2';
+  await call('PUT', '/v1/allowlist/orders', {
+    principal: ADMIN,
+    body: openEntry({ requiredApprovals: 2, approvers: [APPROVER, second] }),
+  });
+  try {
+    const r = await create(PRINCIPAL_CASES[3].ask);
+    expect((await call('POST', `/v1/requests/${r.id}/approve`, { principal: APPROVER })).body.status).toBe('PENDING');
+    expect((await call('POST', `/v1/requests/${r.id}/approve`, { principal: APPROVER })).status).toBe(409);
+    expect((await policyStatements(clients, 'order-processor')).map((s) => s.Sid)).not.toContain(r.statementId);
+    const done = await call('POST', `/v1/requests/${r.id}/approve`, { principal: second });
+    expect(done.body).toMatchObject({ status: 'ACTIVE', approvals: [{ approver: APPROVER }, { approver: second }] });
+  } finally {
+    await call('PUT', '/v1/allowlist/orders', { principal: ADMIN, body: openEntry() });
+  }
+});
+
+it('cancels a PENDING request for its requester only', async () => {
+  const r = await create(PRINCIPAL_CASES[4].ask);
+  expect((await call('POST', `/v1/requests/${r.id}/cancel`, { principal: APPROVER })).status).toBe(403);
+  expect((await call('POST', `/v1/requests/${r.id}/cancel`, { principal: REQUESTER })).body.status).toBe('CANCELLED');
+  expect((await call('POST', `/v1/requests/${r.id}/approve`, { principal: APPROVER })).status).toBe(409);
+});

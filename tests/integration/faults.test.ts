@@ -1,0 +1,187 @@
+/**
+ * Failure half way: AWS-shaped errors injected between the SDK and moto. Whatever fails, after at most two sweeps the
+ * broker's statements equal its ACTIVE grants: nothing orphaned, nothing lost.
+ */
+import { AddPermissionCommand } from '@aws-sdk/client-lambda';
+import { buildApp, createAwsClients, type App } from '../../handlers/app';
+import { loadConfig } from '../../handlers/config';
+import { UnavailableError } from '../../domain/errors';
+import { createFunction, freshMoto, motoEndpoint, policyStatements, testClients } from '../support/aws';
+import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { FixedClock } from '../support/in-memory';
+
+const TABLE = 'faults-broker';
+let proxy: FaultProxy;
+let app: App;
+let clock: FixedClock;
+let clients: ReturnType<typeof testClients>;
+
+beforeAll(async () => {
+  proxy = new FaultProxy(motoEndpoint());
+  await proxy.start();
+});
+
+afterAll(async () => {
+  await proxy.stop();
+});
+
+beforeEach(async () => {
+  clients = await freshMoto(TABLE);
+  await createFunction(clients, 'order-processor');
+  proxy.clear();
+  const config = loadConfig({
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: proxy.url,
+    BROKER_TABLE_NAME: TABLE,
+    BROKER_ADMINS: ADMIN,
+    BROKER_LAMBDA_RPS: '15',
+  });
+  clock = new FixedClock(new Date());
+  app = await buildApp(config, createAwsClients(config), { clock, sleep: () => Promise.resolve() });
+  await app.allowlist.put(ADMIN, 'orders', openEntry());
+});
+
+const create = async (ask = PRINCIPAL_CASES[2].ask) =>
+  (
+    await app.createRequest({
+      caller: { principal: REQUESTER, session: null },
+      ask: { ...baseAsk, ...ask },
+      dryRun: false,
+      idempotencyKey: null,
+    })
+  ).request;
+const approve = (id: string) => app.decide.approve({ approver: APPROVER, id, comment: null });
+
+/** The broker's statements in the function's policy, read past the proxy. */
+async function brokerSids(): Promise<string[]> {
+  return (await policyStatements(clients, 'order-processor'))
+    .map((s) => String(s.Sid))
+    .filter((sid) => sid.startsWith('lpb-'))
+    .sort();
+}
+
+async function activeSids(): Promise<string[]> {
+  const page = await app.listRequests({
+    caller: ADMIN,
+    status: 'ACTIVE',
+    functionName: null,
+    limit: 100,
+    nextToken: null,
+  });
+  return page.items.map((r) => r.statementId).sort();
+}
+
+async function expectConvergedWithin(sweeps: number): Promise<void> {
+  for (let i = 0; i < sweeps; i++) await app.sweep();
+  expect(await brokerSids()).toEqual(await activeSids());
+}
+
+it('rides out a 429 storm: the decision stands and the grant lands', async () => {
+  const storm = proxy.add({ match: calls.lambdaControlPlane, times: 8, mode: 'error', ...awsErrors.lambdaThrottled() });
+  const request = await create();
+  const decided = await approve(request.id);
+  expect(decided.status).toBe('APPROVED');
+  await expectConvergedWithin(2);
+  expect(storm.hits).toBe(8);
+  expect(await activeSids()).toEqual([request.statementId]);
+}, 60_000);
+
+it('re-reads and retries a stale RevisionId (412) on AddPermission', async () => {
+  const stale = proxy.add({ match: calls.addPermission, times: 2, mode: 'error', ...awsErrors.lambdaStaleRevision() });
+  const request = await create();
+  expect((await approve(request.id)).status).toBe('ACTIVE');
+  expect(stale.hits).toBe(2);
+  expect(await brokerSids()).toEqual([request.statementId]);
+});
+
+it('survives 500s from Lambda and DynamoDB', async () => {
+  proxy.add({ match: calls.getPolicy, times: 6, mode: 'error', ...awsErrors.lambdaServiceError() });
+  const request = await create();
+  expect((await approve(request.id)).status).toBe('APPROVED');
+  proxy.add({ match: calls.dynamo('TransactWriteItems'), times: 4, mode: 'error', ...awsErrors.dynamoInternal() });
+  await expectConvergedWithin(2);
+  expect(await activeSids()).toEqual([request.statementId]);
+}, 60_000);
+
+it('finishes an activation when the database write after AddPermission failed', async () => {
+  const request = await create();
+  // The statement lands, then the write that records ACTIVE fails every SDK attempt: as if the broker died there.
+  const afterAdd = (c: Parameters<typeof calls.addPermission>[0]) =>
+    calls.dynamo('TransactWriteItems')(c) && proxy.seen.some(calls.addPermission);
+  const lost = proxy.add({ match: afterAdd, times: 10, mode: 'error', ...awsErrors.dynamoInternal() });
+  // The decision stands (APPROVED is stored); the activation is left to the sweep.
+  expect((await approve(request.id)).status).toBe('APPROVED');
+  expect(lost.hits).toBeGreaterThan(0);
+  lost.times = lost.hits ?? 0;
+  expect(await brokerSids()).toEqual([request.statementId]);
+  expect((await app.getRequest(ADMIN, request.id)).status).toBe('APPROVED');
+  await expectConvergedWithin(1);
+  expect((await app.getRequest(ADMIN, request.id)).status).toBe('ACTIVE');
+  expect(proxy.seen.filter(calls.addPermission)).toHaveLength(1);
+}, 60_000);
+
+it('finishes a revoke when RemovePermission failed after the revoke was recorded', async () => {
+  const request = await create();
+  await approve(request.id);
+  proxy.add({ match: calls.removePermission, times: 6, mode: 'error', ...awsErrors.lambdaServiceError() });
+  await expect(app.revokeRequest(REQUESTER, request.id, 'leaked key')).rejects.toThrow(UnavailableError);
+  expect(await brokerSids()).toEqual([request.statementId]);
+  await expectConvergedWithin(1);
+  expect((await app.getRequest(ADMIN, request.id)).status).toBe('REVOKED');
+  expect(await brokerSids()).toEqual([]);
+}, 60_000);
+
+it('records the end once when RemovePermission succeeded but its answer was lost', async () => {
+  const request = await create();
+  await approve(request.id);
+  clock.advance(3600);
+  proxy.add({ match: calls.removePermission, times: 1, mode: 'afterForward', ...awsErrors.lambdaServiceError() });
+  proxy.add({ match: calls.removePermission, times: 5, mode: 'error', ...awsErrors.lambdaServiceError() });
+  const first = await app.sweep();
+  expect(first).toMatchObject({ expired: 0, retryLater: 1 });
+  await expectConvergedWithin(1);
+  expect((await app.getRequest(ADMIN, request.id)).status).toBe('EXPIRED');
+}, 60_000);
+
+it('fails a grant that would push the policy past 20 KB and leaves the policy unchanged', async () => {
+  for (let i = 0; i < 70; i++) {
+    await clients.lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'order-processor',
+        StatementId: `team-${i}`,
+        Action: 'lambda:InvokeFunction',
+        Principal: 'sns.amazonaws.com',
+        SourceArn: `arn:aws:sns:us-east-1:123456789012:${'x'.repeat(120)}-${i}`,
+      }),
+    );
+  }
+  const before = await policyStatements(clients, 'order-processor');
+  const request = await create();
+  const failed = await approve(request.id);
+  expect(failed.status).toBe('FAILED');
+  expect(failed.failure?.reason).toMatch(/would grow to \d+ bytes, over Lambda's limit of 20480/);
+  expect(await policyStatements(clients, 'order-processor')).toEqual(before);
+  expect(proxy.seen.filter(calls.addPermission)).toHaveLength(0);
+}, 60_000);
+
+it('gives one activation and one statement when two approvals race', async () => {
+  await app.allowlist.put(
+    ADMIN,
+    'orders',
+    openEntry({ approvers: [APPROVER, 'arn:aws:iam::123456789012:role/platform-approver-2'] }),
+  );
+  const request = await create();
+  await Promise.allSettled([
+    approve(request.id),
+    app.decide.approve({
+      approver: 'arn:aws:iam::123456789012:role/platform-approver-2',
+      id: request.id,
+      comment: null,
+    }),
+  ]);
+  const done = await app.getRequest(ADMIN, request.id);
+  expect(done.status).toBe('ACTIVE');
+  expect(done.history.filter((e) => e.event === 'ACTIVATED')).toHaveLength(1);
+  expect(await brokerSids()).toEqual([request.statementId]);
+});

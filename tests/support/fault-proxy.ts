@@ -1,0 +1,138 @@
+/**
+ * A fault-injecting HTTP proxy between the AWS SDK and moto, on 127.0.0.1. Each rule matches a call (by method,
+ * path and the operation named in the target header or form body) and, a given number of times, either answers
+ * with an AWS-shaped error instead of moto, or forwards to moto and then fails the answer (the call happened, the
+ * broker never heard: a crash right after it).
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface CallInfo {
+  method: string;
+  path: string;
+  /** DynamoDB's X-Amz-Target operation, or IAM/STS's form `Action`. */
+  operation: string;
+}
+
+export interface FaultRule {
+  match: (call: CallInfo) => boolean;
+  times: number;
+  /** `error`: answer with this instead of moto. `afterForward`: let moto do it, then answer this error. */
+  mode: 'error' | 'afterForward';
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+  hits?: number;
+}
+
+export const awsErrors = {
+  lambdaThrottled: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
+    status: 429,
+    headers: { 'x-amzn-errortype': 'TooManyRequestsException', 'retry-after': '1' },
+    body: { Reason: 'CallerRateLimitExceeded', Type: 'User', message: 'Rate exceeded' },
+  }),
+  lambdaStaleRevision: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
+    status: 412,
+    headers: { 'x-amzn-errortype': 'PreconditionFailedException' },
+    body: { Type: 'User', message: 'The Revision Id provided does not match the latest Revision Id.' },
+  }),
+  lambdaServiceError: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
+    status: 500,
+    headers: { 'x-amzn-errortype': 'ServiceException' },
+    body: { Type: 'Service', message: 'Internal error' },
+  }),
+  dynamoInternal: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
+    status: 500,
+    headers: { 'content-type': 'application/x-amz-json-1.0' },
+    body: { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'Internal server error' },
+  }),
+};
+
+export const calls = {
+  addPermission: (c: CallInfo) => c.method === 'POST' && /^\/2015-03-31\/functions\/[^/]+\/policy$/.test(c.path),
+  removePermission: (c: CallInfo) =>
+    c.method === 'DELETE' && /^\/2015-03-31\/functions\/[^/]+\/policy\/[^/]+$/.test(c.path),
+  getPolicy: (c: CallInfo) => c.method === 'GET' && /^\/2015-03-31\/functions\/[^/]+\/policy$/.test(c.path),
+  lambdaControlPlane: (c: CallInfo) => c.path.startsWith('/2015-03-31/functions/') && c.path.includes('/policy'),
+  dynamo: (operation: string) => (c: CallInfo) => c.operation === `DynamoDB_20120810.${operation}`,
+};
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export class FaultProxy {
+  readonly rules: FaultRule[] = [];
+  /** Every call that passed through, in order. */
+  readonly seen: CallInfo[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  constructor(private readonly upstream: string) {}
+
+  add(rule: FaultRule): FaultRule {
+    rule.hits = 0;
+    this.rules.push(rule);
+    return rule;
+  }
+
+  clear(): void {
+    this.rules.length = 0;
+    this.seen.length = 0;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      void (async () => {
+        const body = await readAll(req);
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const target = req.headers['x-amz-target'];
+        const form = new URLSearchParams(req.headers['content-type']?.includes('form') ? body.toString() : '');
+        const call: CallInfo = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          operation: typeof target === 'string' ? target : (form.get('Action') ?? ''),
+        };
+        this.seen.push(call);
+        const rule = this.rules.find((r) => (r.hits ?? 0) < r.times && r.match(call));
+        if (rule) rule.hits = (rule.hits ?? 0) + 1;
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host') headers[k] = v;
+        let upstream: Response | undefined;
+        if (!rule || rule.mode === 'afterForward') {
+          upstream = await fetch(`${this.upstream}${req.url ?? '/'}`, {
+            method: req.method,
+            headers,
+            body: body.length > 0 ? body : undefined,
+          });
+        }
+        if (rule) {
+          res.writeHead(rule.status, { 'content-type': 'application/json', ...rule.headers });
+          res.end(JSON.stringify(rule.body));
+          return;
+        }
+        const answer = upstream as Response;
+        const out: Record<string, string> = {};
+        answer.headers.forEach((v, k) => {
+          if (k !== 'content-encoding' && k !== 'transfer-encoding' && k !== 'content-length') out[k] = v;
+        });
+        res.writeHead(answer.status, out);
+        res.end(Buffer.from(await answer.arrayBuffer()));
+      })().catch((error: unknown) => {
+        res.writeHead(502);
+        res.end(String(error));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
