@@ -12,6 +12,10 @@ const PLACEHOLDERS = {
   },
   '{mappings}': { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:event-source-mapping:*' },
   '{roles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:${param:executionRoles}' },
+  '{slackParameters}': {
+    'Fn::Sub':
+      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${self:service}/${sls:stage}/slack-*',
+  },
 };
 
 const resolve = (value) => PLACEHOLDERS[value] ?? value;

@@ -1,6 +1,6 @@
 /** The ports the use cases need; adapters/ implements them. Named after their role, injected by composition. */
 import type { AllowlistEntry } from './model/allowlist-entry';
-import type { GrantRequest, RequestStatus } from './model/request';
+import type { GrantRequest, HistoryEvent, RequestStatus } from './model/request';
 import type { InvokeStatement, RoleStatement } from '../policies/statement-types';
 
 export interface Clock {
@@ -132,3 +132,11 @@ export interface EventSourceMappingGateway {
 
 /** Waits, so retries can back off; tests pass one that returns at once. */
 export type Sleep = (ms: number) => Promise<void>;
+
+/**
+ * Told about every recorded transition (the new history events and the request as stored). Notifications react
+ * here instead of being called from inside use cases. Must not throw: its trouble never undoes a decision.
+ */
+export interface GrantEventListener {
+  recorded(request: GrantRequest, events: readonly HistoryEvent[]): Promise<void>;
+}

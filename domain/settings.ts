@@ -9,6 +9,8 @@ export interface BrokerSettings {
   pendingTimeoutSeconds: number;
   /** Exact principal ARNs with admin rights. */
   admins: readonly string[];
+  /** Slack identities (`slack:U…`) of people who also act as an IAM principal: never approvers of its requests. */
+  identityLinks: Readonly<Record<string, string>>;
 }
 
 /** AWS caps nothing here, but the contract does: no grant lives longer than 31 days. */

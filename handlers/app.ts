@@ -18,6 +18,10 @@ import { randomIds } from '../adapters/ids';
 import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source-mapping-gateway';
 import { LambdaFunctionDirectory } from '../adapters/lambda/function-directory';
 import { LambdaResourcePolicyGateway } from '../adapters/lambda/resource-policy-gateway';
+import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
+import { SlackClient } from '../adapters/slack/slack-client';
+import { SlackNotifier } from '../adapters/slack/slack-notifier';
+import { observedStore } from '../domain/observed-store';
 import { backoffMs } from '../domain/grants/backoff';
 import { makeGrantOperator } from '../domain/grants/grant-operator';
 import type {
@@ -26,6 +30,7 @@ import type {
   EventSourceMappingGateway,
   ExecutionRoleGateway,
   FunctionDirectory,
+  GrantEventListener,
   IdGenerator,
   RequestStore,
   ResourcePolicyGateway,
@@ -42,6 +47,7 @@ import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-reque
 import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
 import { makeSweep } from '../domain/use-cases/sweep';
 import type { BrokerConfig } from './config';
+import { logger } from './logger';
 
 /** Retries per Lambda policy/mapping call before the broker gives up until the next sweep. */
 const GRANT_CALL_RETRIES = 5;
@@ -77,6 +83,10 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
 }
 
 export interface AppPorts {
+  /** Told about every recorded transition (Slack); none when Slack is off. */
+  listener?: GrantEventListener;
+  /** Answers a Slack interaction through its response_url. */
+  slackRespond?: (url: string, body: Record<string, unknown>) => Promise<unknown>;
   store: RequestStore;
   allowlist: AllowlistStore;
   functions: FunctionDirectory;
@@ -90,7 +100,8 @@ export interface AppPorts {
 
 /** Pure wiring: ports and settings in, use cases out (tests compose in-memory ports through here too). */
 export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports: AppPorts) {
-  const { store, allowlist, functions, clock, ids } = ports;
+  const { allowlist, functions, clock, ids } = ports;
+  const store = ports.listener ? observedStore(ports.store, ports.listener) : ports.store;
   const operator = makeGrantOperator({ ...ports, settings });
   const activateGrant = makeActivateGrant({ store, operator, clock });
   const endGrant = makeEndGrant({ store, operator, clock });
@@ -101,10 +112,18 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     getRequest: makeGetRequest({ store, allowlist, settings }),
     listRequests: makeListRequests({ store, allowlist, settings }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
-    decide: makeDecideRequest({ store, allowlist, clock, activateGrant }),
+    decide: makeDecideRequest({ settings, store, allowlist, clock, activateGrant }),
     cancelRequest: makeCancelRequest({ store, clock }),
     revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings, endGrant }),
     sweep: makeSweep({ store, clock, settings, activateGrant, endGrant }),
+    slack: {
+      signingSecret: config.SLACK_SIGNING_SECRET ?? null,
+      now: () => clock.now(),
+      respond: ports.slackRespond ?? (() => Promise.resolve()),
+      /** response_url comes inside a signed payload, but is still only ever Slack's own host (or the fake's). */
+      mayRespondTo: (url: string) =>
+        url.startsWith('https://hooks.slack.com/') || new URL(url).origin === new URL(config.SLACK_API_URL).origin,
+    },
   };
 }
 
@@ -125,13 +144,31 @@ export async function buildApp(
     minDurationSeconds: config.BROKER_MIN_DURATION_SECONDS,
     pendingTimeoutSeconds: config.BROKER_PENDING_TIMEOUT_SECONDS,
     admins: config.BROKER_ADMINS,
+    identityLinks: config.BROKER_SLACK_USERS,
   };
   const db = DynamoDBDocumentClient.from(clients.dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const allowlist = new DynamoAllowlistStore(db, config.BROKER_TABLE_NAME);
+  const policies = new LambdaResourcePolicyGateway(clients.lambdaGrants);
+  const slack = config.SLACK_BOT_TOKEN
+    ? new SlackClient({ apiUrl: config.SLACK_API_URL, token: config.SLACK_BOT_TOKEN })
+    : null;
   return composeApp(config, settings, {
+    ...(slack
+      ? {
+          listener: new SlackNotifier({
+            slack,
+            messages: new DynamoSlackMessageStore(db, config.BROKER_TABLE_NAME),
+            allowlist,
+            policies,
+            log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
+          }),
+          slackRespond: (url, body) => slack.respond(url, body),
+        }
+      : {}),
     store: new DynamoRequestStore(db, config.BROKER_TABLE_NAME),
-    allowlist: new DynamoAllowlistStore(db, config.BROKER_TABLE_NAME),
+    allowlist,
     functions: new LambdaFunctionDirectory(clients.lambda),
-    policies: new LambdaResourcePolicyGateway(clients.lambdaGrants),
+    policies,
     roles: new IamExecutionRoleGateway(clients.iam),
     mappings: new LambdaEventSourceMappingGateway(clients.lambdaGrants),
     clock: systemClock,

@@ -39,9 +39,36 @@ const schema = z.object({
   BROKER_SWEEP_INTERVAL_SECONDS: int(1, 3600, 60),
   BROKER_LAMBDA_RPS: int(1, 15, 10),
   PORT: int(0, 65535, 3000),
+  BROKER_SLACK_USERS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const links: Record<string, string> = {};
+      for (const pair of v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const match = /^(U[A-Z0-9]{2,20})=(arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+)$/.exec(pair);
+        if (!match) {
+          ctx.addIssue({ code: 'custom', message: `"${pair}" is not U<slack user id>=<IAM role or user ARN>` });
+          return z.NEVER;
+        }
+        links[`slack:${match[1]}`] = match[2] as string;
+      }
+      return links;
+    }),
   SLACK_API_URL: z.url().default('https://slack.com/api'),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** Deployed: SSM SecureString parameter names, read once per cold start when the plain values are unset. */
+  SLACK_BOT_TOKEN_PARAMETER: z
+    .string()
+    .regex(/^\/[\w./-]{1,1000}$/)
+    .optional(),
+  SLACK_SIGNING_SECRET_PARAMETER: z
+    .string()
+    .regex(/^\/[\w./-]{1,1000}$/)
+    .optional(),
 });
 
 export type BrokerConfig = z.infer<typeof schema>;

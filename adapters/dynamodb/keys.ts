@@ -1,6 +1,7 @@
 /**
  * Every key and index of the single broker table, in one place.
  * - request            PK REQ#<id>                SK #REQUEST
+ * - its Slack message  PK REQ#<id>                SK #SLACK        (channel, ts)
  * - idempotency claim  PK CLAIM#<caller>#<key>    SK #CLAIM        (ttl lets DynamoDB drop it; reads check expiry)
  * - allowlist entry    PK ALLOWLIST               SK ENTRY#<id>
  * Indexes (projection ALL): byRequester, byEntry, byStatus sort by `<createdAt>#<id>` (newest first when listing);
@@ -20,6 +21,7 @@ export const INDEX = {
 export type IndexKeys = (typeof INDEX)[keyof typeof INDEX];
 
 export const requestKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#REQUEST' });
+export const slackMessageKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#SLACK' });
 export const claimKey = (caller: string, key: string) => ({ PK: `CLAIM#${caller}#${key}`, SK: '#CLAIM' });
 export const ALLOWLIST_PK = 'ALLOWLIST';
 export const entryKey = (id: string) => ({ PK: ALLOWLIST_PK, SK: `ENTRY#${id}` });

@@ -15,9 +15,16 @@ export function isEligibleApprover(entry: AllowlistEntry | null, principal: stri
   return entry !== null && matchesAny(entry.approvers, principal);
 }
 
-export function canDecide(request: GrantRequest, entry: AllowlistEntry | null, principal: string): AccessDecision {
-  if (request.requester === principal)
+/** Self-approval is denied first, also for a Slack user linked to the requester's IAM principal. */
+export function canDecide(
+  request: GrantRequest,
+  entry: AllowlistEntry | null,
+  principal: string,
+  identityLinks: Readonly<Record<string, string>> = {},
+): AccessDecision {
+  if (request.requester === principal || identityLinks[principal] === request.requester) {
     return { allowed: false, reason: 'requesters cannot decide on their own request' };
+  }
   if (!isEligibleApprover(entry, principal)) {
     return { allowed: false, reason: `${principal} is not an eligible approver for this request` };
   }

@@ -11,6 +11,7 @@ import { ConflictError, ForbiddenError, UnavailableError } from '../errors';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, RequestStore } from '../ports';
 import { canDecide } from '../rules/access';
+import type { BrokerSettings } from '../settings';
 import { move } from '../state-machine';
 import type { ActivateGrant } from './activate-grant';
 import { updateWithRetry } from './update-with-retry';
@@ -24,15 +25,17 @@ export interface DecisionCommand {
 }
 
 export interface DecideDeps {
+  settings: BrokerSettings;
   store: RequestStore;
   allowlist: AllowlistStore;
   clock: Clock;
   activateGrant: ActivateGrant;
 }
 
-export function makeDecideRequest({ store, allowlist, clock, activateGrant }: DecideDeps) {
+export function makeDecideRequest({ settings, store, allowlist, clock, activateGrant }: DecideDeps) {
   async function checkDecider(request: GrantRequest, command: DecisionCommand): Promise<void> {
-    const decision = canDecide(request, await allowlist.get(request.allowlistEntryId), command.approver);
+    const entry = await allowlist.get(request.allowlistEntryId);
+    const decision = canDecide(request, entry, command.approver, settings.identityLinks);
     if (!decision.allowed) throw new ForbiddenError(decision.reason);
     if (request.status !== 'PENDING')
       throw new ConflictError(`request ${request.id} is ${request.status}, not PENDING`);

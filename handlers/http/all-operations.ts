@@ -4,5 +4,6 @@ import { operations as allowlist } from './allowlist';
 import { operations as decisions } from './decisions';
 import { operations as health } from './health';
 import { operations as requests } from './requests';
+import { operations as slack } from './slack';
 
-export const OPERATIONS_BY_FUNCTION = { health, allowlist, requests, decisions, admin } as const;
+export const OPERATIONS_BY_FUNCTION = { health, allowlist, requests, decisions, admin, slack } as const;

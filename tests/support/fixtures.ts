@@ -19,6 +19,7 @@ export const settings: BrokerSettings = {
   minDurationSeconds: 300,
   pendingTimeoutSeconds: 86400,
   admins: [ADMIN],
+  identityLinks: {},
 };
 
 export const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;

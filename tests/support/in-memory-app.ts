@@ -1,6 +1,6 @@
 /** The app composed over in-memory ports, plus an API Gateway event builder: use-case and handler tests, no I/O. */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { composeApp } from '../../handlers/app';
+import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
 import { ADMIN, fnArn, settings } from './fixtures';
 import { InMemoryMappings, InMemoryResourcePolicies, InMemoryRoles } from './in-memory-gateways';
@@ -12,7 +12,7 @@ import {
   StaticFunctionDirectory,
 } from './in-memory';
 
-export function inMemoryApp(env: Record<string, string> = {}) {
+export function inMemoryApp(env: Record<string, string> = {}, extra: Pick<AppPorts, 'listener' | 'slackRespond'> = {}) {
   const clock = new FixedClock();
   const sleeps: number[] = [];
   const ports = {
@@ -37,7 +37,10 @@ export function inMemoryApp(env: Record<string, string> = {}) {
     },
   };
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
-  return { app: composeApp(config, settings, ports), ...ports };
+  return {
+    app: composeApp(config, { ...settings, identityLinks: config.BROKER_SLACK_USERS }, { ...ports, ...extra }),
+    ...ports,
+  };
 }
 
 export function apiEvent(

@@ -1,0 +1,122 @@
+/** Block Kit messages for a grant request: what approvers see, buttons while PENDING, the outcome after. */
+import type { GrantRequest, HistoryEvent } from '../../domain/model/request';
+import { RESOURCE_POLICY_LIMIT_BYTES } from '../../domain/rules/policy-limits';
+
+const SECTION_LIMIT = 3_000;
+
+/** Slack mrkdwn: user text must not open links, mentions (<!channel>) or formatting. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function clip(text: string, limit = SECTION_LIMIT): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text) } });
+const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text) }] });
+
+export interface ButtonValue {
+  id: string;
+  hash: string;
+}
+
+export function buttonValue(r: GrantRequest): string {
+  const value: ButtonValue = { id: r.id, hash: r.statementHash };
+  return JSON.stringify(value);
+}
+
+function source(r: GrantRequest): string {
+  if (r.eventSourceArn) return r.eventSourceArn;
+  const parts = [
+    r.sourceArn,
+    r.sourceAccount && `account ${r.sourceAccount}`,
+    r.principalOrgId && `org ${r.principalOrgId}`,
+  ];
+  return parts.filter(Boolean).join(', ') || '(none)';
+}
+
+function humanDuration(seconds: number): string {
+  if (seconds % 86400 === 0) return `${seconds / 86400} d`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+const DECISIONS = new Set(['APPROVED', 'REJECTED', 'CANCELLED', 'TIMED_OUT']);
+
+function lastDecision(r: GrantRequest): HistoryEvent | undefined {
+  return [...r.history].reverse().find((e) => DECISIONS.has(e.event));
+}
+
+export function requestMessage(r: GrantRequest, bytesLeft: number | null): { text: string; blocks: unknown[] } {
+  const fn = r.qualifier ? `${r.functionArn}:${r.qualifier}` : r.functionArn;
+  const text = `Grant request ${r.id}: ${r.principal ?? r.eventSourceArn ?? ''} → ${fn} (${r.status})`;
+  const blocks: unknown[] = [
+    section(`*Lambda grant request* \`${r.id}\` — *${r.status}*`),
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Requester*\n${escapeMrkdwn(r.requester)}` },
+        { type: 'mrkdwn', text: `*Function*\n${escapeMrkdwn(fn)}` },
+        { type: 'mrkdwn', text: `*Principal*\n${escapeMrkdwn(r.principal ?? '(event source mapping)')}` },
+        { type: 'mrkdwn', text: `*Source*\n${escapeMrkdwn(source(r))}` },
+        { type: 'mrkdwn', text: `*Duration*\n${humanDuration(r.durationSeconds)}` },
+        { type: 'mrkdwn', text: `*Ticket*\n${escapeMrkdwn(r.ticket ?? '—')}` },
+      ].map((f) => ({ ...f, text: clip(f.text, 2_000) })),
+    },
+    section(`*Reason*\n${escapeMrkdwn(r.reason)}`),
+    section(
+      `*Statement* (${r.kind === 'invoke' ? 'resource policy' : 'execution role'})\n\`\`\`${clip(JSON.stringify(r.statement, null, 2), SECTION_LIMIT - 60)}\`\`\``,
+    ),
+  ];
+  if (bytesLeft !== null) {
+    blocks.push(context(`Policy budget: ${bytesLeft} of ${RESOURCE_POLICY_LIMIT_BYTES} bytes left after this grant`));
+  }
+  const approvals = r.approvals.map((a) => `${escapeMrkdwn(a.approver)} (${a.at})`).join(', ');
+  blocks.push(
+    context(`Approvals: ${r.approvals.length} of ${r.requiredApprovals}${approvals ? ` — ${approvals}` : ''}`),
+  );
+  if (r.status === 'PENDING') {
+    const value = buttonValue(r);
+    blocks.push({
+      type: 'actions',
+      block_id: 'decision',
+      elements: [
+        {
+          type: 'button',
+          action_id: 'approve',
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Approve' },
+          value,
+        },
+        { type: 'button', action_id: 'reject', style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value },
+      ],
+    });
+  } else {
+    const decision = lastDecision(r);
+    const who = decision ? ` by ${escapeMrkdwn(decision.actor)} at ${decision.at}` : '';
+    blocks.push(section(`*${r.status}*${who}`));
+  }
+  return { text: clip(text, 4_000), blocks };
+}
+
+/** Thread replies for the events after the decision. */
+export function threadReply(r: GrantRequest, event: HistoryEvent): string | null {
+  switch (event.event) {
+    case 'ACTIVATED':
+      return `Grant is ACTIVE until ${r.expiresAt ?? '?'}.`;
+    case 'EXPIRED':
+      return `Grant EXPIRED at ${event.at}; the permission was removed.`;
+    case 'REVOKED': {
+      const reason = typeof event.detail.reason === 'string' ? `: ${escapeMrkdwn(event.detail.reason)}` : '';
+      return `Grant REVOKED by ${escapeMrkdwn(event.actor)} at ${event.at}${reason}.`;
+    }
+    case 'TIMED_OUT':
+      return `Request TIMED_OUT at ${event.at}: no decision in time.`;
+    case 'FAILED':
+      return `Grant FAILED: ${escapeMrkdwn(r.failure?.reason ?? 'unknown reason')}.`;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Slack end to end: the local runner against moto and a fake Slack Web API over real HTTP. A new request posts the
+ * approval message; a signed click approves it; the message is updated; later events reply in its thread.
+ */
+import { createFunction, freshMoto, motoEndpoint, policyStatements, testClients } from '../support/aws';
+import { FakeSlack, signedClick } from '../support/fake-slack';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { http, startRunner, type Runner } from '../support/runner';
+
+const SECRET = 'e2e-signing-secret';
+const TOKEN = 'xoxb-test-token';
+let runner: Runner;
+let slack: FakeSlack;
+let clients: ReturnType<typeof testClients>;
+const call = (method: string, path: string, options: Parameters<typeof http>[3] = {}) =>
+  http(runner.baseUrl, method, path, options);
+
+beforeAll(async () => {
+  clients = await freshMoto('slack-broker');
+  await createFunction(clients, 'order-processor');
+  slack = new FakeSlack(TOKEN);
+  await slack.start();
+  runner = await startRunner({
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    BROKER_TABLE_NAME: 'slack-broker',
+    BROKER_ADMINS: ADMIN,
+    BROKER_MIN_DURATION_SECONDS: '1',
+    BROKER_SWEEP_INTERVAL_SECONDS: '3600',
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+  });
+  const entry = openEntry({ approvers: ['slack:U0123ABCD'], slackChannel: 'C0123ABCD' });
+  expect((await call('PUT', '/v1/allowlist/orders', { principal: ADMIN, body: entry })).status).toBe(200);
+}, 90_000);
+
+afterAll(async () => {
+  await runner?.stop();
+  await slack?.stop();
+});
+
+const create = async (ask: Record<string, unknown> = PRINCIPAL_CASES[2].ask, durationSeconds = 2) => {
+  const res = await call('POST', '/v1/requests', {
+    principal: REQUESTER,
+    body: { ...baseAsk, ...ask, durationSeconds },
+  });
+  expect(res.status).toBe(201);
+  return res.body;
+};
+
+async function clickAs(userId: string, actionId: string, value: string) {
+  const signed = signedClick({ secret: SECRET, userId, actionId, value, responseUrl: `${slack.url}/hooks/r1` });
+  return http(runner.baseUrl, 'POST', '/v1/slack/interactions', { body: signed.body, headers: signed.headers });
+}
+
+it('posts the request, takes a signed approval, updates the message and replies in the thread', async () => {
+  const r = await create();
+  const post = slack.posted().find((m) => JSON.stringify(m.blocks).includes(r.id));
+  expect(post).toMatchObject({ channel: 'C0123ABCD' });
+  const actions = post?.blocks.find((b: { type: string }) => b.type === 'actions');
+  expect(actions.elements.map((e: { action_id: string }) => e.action_id)).toEqual(['approve', 'reject']);
+  expect(JSON.stringify(post?.blocks)).toContain('bytes left after this grant');
+  const value = actions.elements[0].value as string;
+
+  const click = await clickAs('U0123ABCD', 'approve', value);
+  expect(click.status).toBe(200);
+  const active = (await call('GET', `/v1/requests/${r.id}`, { principal: REQUESTER })).body;
+  expect(active).toMatchObject({ status: 'ACTIVE', approvals: [{ approver: 'slack:U0123ABCD' }] });
+  expect((await policyStatements(clients, 'order-processor')).map((s) => s.Sid)).toContain(r.statementId);
+
+  const ts = [...slack.messages.entries()].find(([, m]) => JSON.stringify(m.blocks).includes(r.id))?.[0].split('/')[1];
+  const lastUpdate = slack
+    .updated()
+    .filter((u) => u.ts === ts)
+    .at(-1);
+  expect(lastUpdate?.blocks.some((b: { type: string }) => b.type === 'actions')).toBe(false);
+  expect(JSON.stringify(lastUpdate?.blocks)).toContain('slack:U0123ABCD');
+
+  await new Promise((resolve) => setTimeout(resolve, Date.parse(active.expiresAt) - Date.now() + 200));
+  expect((await call('POST', '/v1/admin/sweep', { principal: ADMIN })).body.expired).toBe(1);
+  const replies = slack
+    .posted()
+    .filter((m) => m.thread_ts === ts)
+    .map((m) => m.text as string);
+  expect(replies.some((t) => t.includes('ACTIVE until'))).toBe(true);
+  expect(replies.some((t) => t.includes('EXPIRED'))).toBe(true);
+}, 60_000);
+
+it('refuses forged and stale clicks without changing anything', async () => {
+  const r = await create();
+  const value = JSON.stringify({ id: r.id, hash: r.statementHash });
+  const forged = signedClick({ secret: 'wrong', userId: 'U0123ABCD', actionId: 'approve', value });
+  expect(
+    (await http(runner.baseUrl, 'POST', '/v1/slack/interactions', { body: forged.body, headers: forged.headers }))
+      .status,
+  ).toBe(401);
+  const old = signedClick({
+    secret: SECRET,
+    userId: 'U0123ABCD',
+    actionId: 'approve',
+    value,
+    timestamp: Math.floor(Date.now() / 1000) - 360,
+  });
+  expect(
+    (await http(runner.baseUrl, 'POST', '/v1/slack/interactions', { body: old.body, headers: old.headers })).status,
+  ).toBe(401);
+  const stranger = await clickAs('U5555555', 'approve', value);
+  expect(stranger).toMatchObject({ status: 200, body: { response_type: 'ephemeral' } });
+  expect(slack.hooks.at(-1)?.body).toMatchObject({ response_type: 'ephemeral' });
+  const stale = await clickAs('U0123ABCD', 'approve', JSON.stringify({ id: r.id, hash: 'b'.repeat(64) }));
+  expect(stale.body.text).toContain('statement changed');
+  expect((await call('GET', `/v1/requests/${r.id}`, { principal: REQUESTER })).body.status).toBe('PENDING');
+});
+
+it('creates and approves even when Slack answers 500 or 429', async () => {
+  slack.inject.push({ status: 500 }, { status: 500 }, { status: 500 });
+  const r = await create(PRINCIPAL_CASES[3].ask, 600);
+  expect(r.status).toBe('PENDING');
+  slack.inject.push({ status: 429, retryAfter: 30 }, { status: 429, retryAfter: 30 });
+  const approved = await call('POST', `/v1/requests/${r.id}/approve`, { principal: 'slack:U0123ABCD' });
+  // REST callers are IAM principals; slack: identities come only from signed clicks.
+  expect(approved.status).toBe(401);
+  const value = JSON.stringify({ id: r.id, hash: r.statementHash });
+  expect((await clickAs('U0123ABCD', 'approve', value)).status).toBe(200);
+  expect((await call('GET', `/v1/requests/${r.id}`, { principal: REQUESTER })).body.status).toBe('ACTIVE');
+}, 30_000);

@@ -1,0 +1,73 @@
+import { requestMessage, threadReply } from '../../adapters/slack/messages';
+import { move } from '../../domain/state-machine';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { inMemoryApp } from '../support/in-memory-app';
+
+async function pending(reason = baseAsk.reason) {
+  const { app } = inMemoryApp();
+  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  return (
+    await app.createRequest({
+      caller: { principal: REQUESTER, session: null },
+      ask: { ...baseAsk, ...PRINCIPAL_CASES[1].ask, reason, ticket: 'OPS-1' },
+      dryRun: false,
+      idempotencyKey: null,
+    })
+  ).request;
+}
+
+const textOf = (blocks: unknown[]) => JSON.stringify(blocks);
+
+describe('Slack approval message', () => {
+  it('shows who, what, why, the exact statement, the policy budget and two buttons carrying id and hash', async () => {
+    const r = await pending();
+    const { blocks, text } = requestMessage(r, 12_345);
+    const actions = blocks.find((b) => (b as { type: string }).type === 'actions') as {
+      elements: { action_id: string; value: string }[];
+    };
+    expect(actions.elements.map((e) => e.action_id)).toEqual(['approve', 'reject']);
+    for (const e of actions.elements) expect(JSON.parse(e.value)).toEqual({ id: r.id, hash: r.statementHash });
+    const all = textOf(blocks);
+    for (const part of [
+      REQUESTER,
+      r.functionArn,
+      's3.amazonaws.com',
+      'arn:aws:s3:::orders-uploads',
+      '1 h',
+      'OPS-1',
+      '12345 of 20480 bytes',
+    ]) {
+      expect(all).toContain(part);
+    }
+    expect(all).toContain(JSON.stringify(JSON.stringify(r.statement, null, 2)).slice(1, -1));
+    expect(text).toContain(r.id);
+  });
+
+  it('escapes requester text so it cannot mention, link or format', async () => {
+    const r = await pending('please <!channel> see <https://evil.example|docs> & more');
+    const all = textOf(requestMessage(r, null).blocks);
+    expect(all).not.toContain('<!channel>');
+    expect(all).toContain('&lt;!channel&gt;');
+    expect(all).toContain('&amp; more');
+  });
+
+  it('drops the buttons once decided and says who decided when', async () => {
+    const r = await pending();
+    const approved = move(r, 'APPROVED', { at: new Date('2026-11-26T12:05:00.000Z'), actor: APPROVER });
+    const { blocks } = requestMessage(approved, null);
+    expect(blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
+    expect(textOf(blocks)).toContain(`*APPROVED* by ${APPROVER} at 2026-11-26T12:05:00.000Z`);
+  });
+
+  it('writes thread replies for the events after the decision only', async () => {
+    const r = await pending();
+    const at = new Date('2026-11-26T13:00:00.000Z');
+    expect(threadReply(r, { at: '', event: 'APPROVAL', actor: APPROVER, detail: {} })).toBeNull();
+    const failed = move(move(r, 'APPROVED', { at, actor: APPROVER }), 'FAILED', {
+      at,
+      actor: 'broker',
+      patch: { failure: { reason: 'too big', at: '' } },
+    });
+    expect(threadReply(failed, failed.history.at(-1)!)).toContain('too big');
+  });
+});
