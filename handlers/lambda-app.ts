@@ -10,7 +10,7 @@ import { logger } from './logger';
 
 let app: Promise<App> | undefined;
 
-async function withSecrets(config: BrokerConfig): Promise<BrokerConfig> {
+export async function withSecrets(config: BrokerConfig): Promise<BrokerConfig> {
   const wanted = [
     ['SLACK_BOT_TOKEN', config.SLACK_BOT_TOKEN_PARAMETER],
     ['SLACK_SIGNING_SECRET', config.SLACK_SIGNING_SECRET_PARAMETER],
