@@ -22,7 +22,7 @@ const resolve = (value) => PLACEHOLDERS[value] ?? value;
 
 /** Expands a permission set name (or a group of them) into IAM statements with CloudFormation references. */
 function statements(name) {
-  if (Array.isArray(roles[name])) return roles[name].flatMap(statements);
+  if (roles.groups[name]) return roles.groups[name].flatMap(statements);
   const s = roles.statements[name];
   if (!s) throw new Error(`policies/broker-roles.json has no permission set ${name}`);
   const out = { ...s, Resource: s.Resource.map(resolve) };
@@ -40,7 +40,22 @@ function statements(name) {
 function roleOf(fn) {
   const sets = roles.functions[fn];
   if (!sets) throw new Error(`policies/broker-roles.json has no role for function ${fn}`);
-  return sets.flatMap(statements);
+  // A set named by two groups (grantInvoke in apply and end) appears once.
+  const seen = new Set();
+  return sets.flatMap(statements).filter((s) => {
+    const key = JSON.stringify(s);
+    return !seen.has(key) && seen.add(key);
+  });
+}
+
+// Only functions allowed to read the Slack secrets are told where they are (SecureString parameters created before
+// deploy, read once per cold start); the others never try.
+function environmentOf(fn) {
+  if (!roles.functions[fn].includes('readSlackSecrets')) return {};
+  return {
+    SLACK_BOT_TOKEN_PARAMETER: '/${self:service}/${sls:stage}/slack-bot-token',
+    SLACK_SIGNING_SECRET_PARAMETER: '/${self:service}/${sls:stage}/slack-signing-secret',
+  };
 }
 
 const functions = {};
@@ -50,6 +65,7 @@ for (const route of routes) {
     events: [],
     iamRoleStatementsName: `\${self:service}-\${sls:stage}-${route.function}`,
     iamRoleStatements: roleOf(route.function),
+    environment: environmentOf(route.function),
   });
   const http = { method: route.method.toLowerCase(), path: route.path.replace(/^\//, '') };
   if (route.auth === 'caller') http.authorizer = 'aws_iam';
@@ -64,6 +80,7 @@ functions.sweep = {
   events: [{ schedule: { rate: 'rate(1 minute)', enabled: true } }],
   iamRoleStatementsName: '${self:service}-${sls:stage}-sweep',
   iamRoleStatements: roleOf('sweep'),
+  environment: environmentOf('sweep'),
 };
 
 module.exports = functions;

@@ -10,17 +10,19 @@ import { logger } from './logger';
 
 let app: Promise<App> | undefined;
 
-export async function withSecrets(config: BrokerConfig): Promise<BrokerConfig> {
+export async function withSecrets(
+  config: BrokerConfig,
+  ssm = new SSMClient({
+    region: config.AWS_REGION,
+    ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+  }),
+): Promise<BrokerConfig> {
   const wanted = [
     ['SLACK_BOT_TOKEN', config.SLACK_BOT_TOKEN_PARAMETER],
     ['SLACK_SIGNING_SECRET', config.SLACK_SIGNING_SECRET_PARAMETER],
   ] as const;
   const missing = wanted.filter(([key, name]) => name && !config[key]);
   if (missing.length === 0) return config;
-  const ssm = new SSMClient({
-    region: config.AWS_REGION,
-    ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
-  });
   const values = await readSecureParameters(
     ssm,
     missing.map(([, name]) => name as string),

@@ -7,7 +7,7 @@ export function startSweepLoop(app: App, intervalSeconds: number, say: (line: st
     if (running) return;
     running = true;
     app
-      .sweep({ deadline: new Date(Date.now() + intervalSeconds * 1000) })
+      .sweep({ budgetMs: intervalSeconds * 1000 })
       .then((report) => {
         const { itemsRead: _read, errors, ...counts } = report;
         const done = Object.entries(counts).filter(([, n]) => n > 0);

@@ -38,7 +38,8 @@ export function makeSweep(deps: {
 }) {
   const { store, clock, settings, activateGrant, endGrant } = deps;
 
-  return async function sweep(options: { deadline?: Date } = {}): Promise<SweepReport> {
+  /** `budgetMs`: stop taking new items after this long (by the broker's clock). */
+  return async function sweep(options: { budgetMs?: number } = {}): Promise<SweepReport> {
     const report: SweepReport = {
       timedOut: 0,
       activated: 0,
@@ -50,7 +51,8 @@ export function makeSweep(deps: {
       errors: [],
       itemsRead: 0,
     };
-    const timeLeft = () => !options.deadline || clock.now() < options.deadline;
+    const deadline = options.budgetMs === undefined ? null : clock.now().getTime() + options.budgetMs;
+    const timeLeft = () => deadline === null || clock.now().getTime() < deadline;
 
     /** Works through a due list page by page; items that stay due after an error are not taken twice. */
     async function drain(

@@ -12,8 +12,9 @@ export const handler = middy<unknown, unknown, Error, Context>()
   .use(injectLambdaContext(logger))
   .handler(async (_event, context) => {
     const app = await lambdaApp();
-    const deadline = new Date(Date.now() + Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS));
-    const report = await app.sweep({ deadline });
+    const report = await app.sweep({
+      budgetMs: Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS),
+    });
     const { errors, ...counts } = report;
     logger.info('sweep finished', { ...counts });
     // One line per item left for later, correlated by the grant request's id.

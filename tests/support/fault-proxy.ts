@@ -17,8 +17,12 @@ export interface CallInfo {
 export interface FaultRule {
   match: (call: CallInfo) => boolean;
   times: number;
-  /** `error`: answer with this instead of moto. `afterForward`: let moto do it, then answer this error. */
-  mode: 'error' | 'afterForward';
+  /**
+   * `error`: answer with this instead of moto. `afterForward`: let moto do it, then answer this error.
+   * `rewrite`: let moto answer, then change its body (a Lambda that stored something other than what was sent).
+   */
+  mode: 'error' | 'afterForward' | 'rewrite';
+  rewrite?: (body: string) => string;
   status: number;
   headers?: Record<string, string>;
   body: unknown;
@@ -53,6 +57,8 @@ export const calls = {
   removePermission: (c: CallInfo) =>
     c.method === 'DELETE' && /^\/2015-03-31\/functions\/[^/]+\/policy\/[^/]+$/.test(c.path),
   getPolicy: (c: CallInfo) => c.method === 'GET' && /^\/2015-03-31\/functions\/[^/]+\/policy$/.test(c.path),
+  getFunction: (c: CallInfo) => c.method === 'GET' && /^\/2015-03-31\/functions\/[^/]+$/.test(c.path),
+  createMapping: (c: CallInfo) => c.method === 'POST' && /^\/2015-03-31\/event-source-mappings\/?$/.test(c.path),
   lambdaControlPlane: (c: CallInfo) => c.path.startsWith('/2015-03-31/functions/') && c.path.includes('/policy'),
   dynamo: (operation: string) => (c: CallInfo) => c.operation === `DynamoDB_20120810.${operation}`,
 };
@@ -104,14 +110,14 @@ export class FaultProxy {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host') headers[k] = v;
         let upstream: Response | undefined;
-        if (!rule || rule.mode === 'afterForward') {
+        if (!rule || rule.mode !== 'error') {
           upstream = await fetch(`${this.upstream}${req.url ?? '/'}`, {
             method: req.method,
             headers,
             body: body.length > 0 ? body : undefined,
           });
         }
-        if (rule) {
+        if (rule && rule.mode !== 'rewrite') {
           res.writeHead(rule.status, { 'content-type': 'application/json', ...rule.headers });
           res.end(JSON.stringify(rule.body));
           return;
@@ -122,7 +128,8 @@ export class FaultProxy {
           if (k !== 'content-encoding' && k !== 'transfer-encoding' && k !== 'content-length') out[k] = v;
         });
         res.writeHead(answer.status, out);
-        res.end(Buffer.from(await answer.arrayBuffer()));
+        const answered = Buffer.from(await answer.arrayBuffer());
+        res.end(rule?.rewrite ? rule.rewrite(answered.toString('utf8')) : answered);
       })().catch((error: unknown) => {
         res.writeHead(502);
         res.end(String(error));

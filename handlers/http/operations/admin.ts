@@ -12,6 +12,6 @@ export const runSweep: Operation = async (input, app) => {
   if (!isAdmin(app.settings, caller)) throw new ForbiddenError('only broker admins may run a sweep');
   parseOrThrow(noQuery, input.query);
   parseOrThrow(emptyBody, input.body ?? {});
-  const report = await app.sweep({ deadline: new Date(Date.now() + HTTP_SWEEP_BUDGET_MS) });
+  const report = await app.sweep({ budgetMs: HTTP_SWEEP_BUDGET_MS });
   return { statusCode: 200, body: report };
 };
