@@ -22,3 +22,12 @@ export function observedStore(store: RequestStore, listener: GrantEventListener)
     dueActive: (now, limit) => store.dueActive(now, limit),
   };
 }
+
+/** One listener that tells several, in order. */
+export function allListeners(listeners: readonly GrantEventListener[]): GrantEventListener {
+  return {
+    recorded: async (request, events) => {
+      for (const listener of listeners) await listener.recorded(request, events);
+    },
+  };
+}

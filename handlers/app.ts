@@ -21,7 +21,9 @@ import { LambdaResourcePolicyGateway } from '../adapters/lambda/resource-policy-
 import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
 import { SlackClient } from '../adapters/slack/slack-client';
 import { SlackNotifier } from '../adapters/slack/slack-notifier';
-import { observedStore } from '../domain/observed-store';
+import { allListeners, observedStore } from '../domain/observed-store';
+import { countThrottles } from '../adapters/aws/throttle-counter';
+import { GrantMetrics, type MetricSink } from '../adapters/metrics/grant-metrics';
 import { backoffMs } from '../domain/grants/backoff';
 import { makeGrantOperator } from '../domain/grants/grant-operator';
 import type {
@@ -133,7 +135,7 @@ export type App = ReturnType<typeof composeApp>;
 export async function buildApp(
   config: BrokerConfig,
   clients = createAwsClients(config),
-  overrides: Partial<Pick<AppPorts, 'clock' | 'sleep'>> = {},
+  overrides: Partial<Pick<AppPorts, 'clock' | 'sleep'>> & { metrics?: MetricSink } = {},
 ): Promise<App> {
   const { accountId, partition } = await brokerAccount(clients.sts);
   const settings: BrokerSettings = {
@@ -152,19 +154,26 @@ export async function buildApp(
   const slack = config.SLACK_BOT_TOKEN
     ? new SlackClient({ apiUrl: config.SLACK_API_URL, token: config.SLACK_BOT_TOKEN })
     : null;
+  const { metrics, ...ports } = overrides;
+  const listeners: GrantEventListener[] = [];
+  if (metrics) {
+    listeners.push(new GrantMetrics(metrics));
+    countThrottles(clients.lambdaGrants, () => metrics.count('ThrottlesMet'));
+  }
+  if (slack) {
+    listeners.push(
+      new SlackNotifier({
+        slack,
+        messages: new DynamoSlackMessageStore(db, config.BROKER_TABLE_NAME),
+        allowlist,
+        policies,
+        log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
+      }),
+    );
+  }
   return composeApp(config, settings, {
-    ...(slack
-      ? {
-          listener: new SlackNotifier({
-            slack,
-            messages: new DynamoSlackMessageStore(db, config.BROKER_TABLE_NAME),
-            allowlist,
-            policies,
-            log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
-          }),
-          slackRespond: (url, body) => slack.respond(url, body),
-        }
-      : {}),
+    ...(listeners.length > 0 ? { listener: allListeners(listeners) } : {}),
+    ...(slack ? { slackRespond: (url: string, body: Record<string, unknown>) => slack.respond(url, body) } : {}),
     store: new DynamoRequestStore(db, config.BROKER_TABLE_NAME),
     allowlist,
     functions: new LambdaFunctionDirectory(clients.lambda),
@@ -174,6 +183,6 @@ export async function buildApp(
     clock: systemClock,
     ids: randomIds,
     sleep: realSleep,
-    ...overrides,
+    ...ports,
   });
 }

@@ -7,6 +7,8 @@ import { readSecureParameters } from '../adapters/aws/secure-parameters';
 import { buildApp, type App } from './app';
 import { loadConfig, type BrokerConfig } from './config';
 import { logger } from './logger';
+import { metrics } from './metrics';
+import { powertoolsSink } from '../adapters/metrics/powertools-sink';
 
 let app: Promise<App> | undefined;
 
@@ -37,7 +39,9 @@ export async function withSecrets(
 }
 
 export function lambdaApp(): Promise<App> {
-  app ??= withSecrets(loadConfig(process.env)).then((config) => buildApp(config));
+  app ??= withSecrets(loadConfig(process.env)).then((config) =>
+    buildApp(config, undefined, { metrics: powertoolsSink(metrics) }),
+  );
   // A failed start (say STS throttled) must not poison every later invocation of this container.
   app.catch(() => (app = undefined));
   return app;

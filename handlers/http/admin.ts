@@ -1,7 +1,6 @@
 /** Lambda entry point: admin operations. */
-import { lambdaApp } from '../lambda-app';
-import { apiHandler } from './api-handler';
+import { lambdaApiHandler } from './lambda-entry';
 import { runSweep } from './operations/admin';
 
 export const operations = { runSweep };
-export const handler = apiHandler(operations, lambdaApp);
+export const handler = lambdaApiHandler(operations);

@@ -4,6 +4,8 @@
  * Errors are mapped once, by class, in error-response.ts.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { NotFoundError, ValidationError } from '../../domain/errors';
@@ -51,7 +53,11 @@ function toResponse(result: OperationResult): APIGatewayProxyResult {
   return { statusCode: result.statusCode, headers, body: result.body === undefined ? '' : JSON.stringify(result.body) };
 }
 
-export function apiHandler(operations: Readonly<Record<string, Operation>>, getApp: () => Promise<App>) {
+export function apiHandler(
+  operations: Readonly<Record<string, Operation>>,
+  getApp: () => Promise<App>,
+  options: { metrics?: Metrics } = {},
+) {
   async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     // Log lines about one grant request carry its id; others the API Gateway request id.
     logger.setCorrelationId(event.pathParameters?.id ?? event.requestContext?.requestId);
@@ -74,8 +80,12 @@ export function apiHandler(operations: Readonly<Record<string, Operation>>, getA
     return toResponse(await operation(input, app));
   }
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
-    .use(injectLambdaContext(logger))
+  const pipeline = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>().use(
+    injectLambdaContext(logger),
+  );
+  // Deployed functions flush their EMF metrics after each invocation; the local runner records none.
+  if (options.metrics) pipeline.use(logMetrics(options.metrics));
+  return pipeline
     .use({
       onError: (request) => {
         const mapped = mapError(request.error);

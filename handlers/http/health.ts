@@ -1,7 +1,6 @@
-/** Lambda entry point: GET /v1/health. */
-import { lambdaApp } from '../lambda-app';
-import { apiHandler } from './api-handler';
-import { health } from './operations/health';
+/** Lambda entry point: GET /v1/health and GET /v1/openapi.json. */
+import { lambdaApiHandler } from './lambda-entry';
+import { health, openApi } from './operations/health';
 
-export const operations = { health };
-export const handler = apiHandler(operations, lambdaApp);
+export const operations = { health, openApi };
+export const handler = lambdaApiHandler(operations);

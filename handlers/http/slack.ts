@@ -1,7 +1,6 @@
 /** Lambda entry point: Slack interactivity (signed button clicks). */
-import { lambdaApp } from '../lambda-app';
-import { apiHandler } from './api-handler';
+import { lambdaApiHandler } from './lambda-entry';
 import { slackInteraction } from './operations/slack';
 
 export const operations = { slackInteraction };
-export const handler = apiHandler(operations, lambdaApp);
+export const handler = lambdaApiHandler(operations);

@@ -1,20 +1,26 @@
 /** Lambda entry point for the EventBridge schedule (rate 1 minute): one sweep within the invocation's time. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { lambdaApp } from '../lambda-app';
 import { logger } from '../logger';
+import { metrics } from '../metrics';
 
 /** Stop taking new items this long before the invocation times out. */
 const SAFETY_MARGIN_MS = 5_000;
 
 export const handler = middy<unknown, unknown, Error, Context>()
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
   .handler(async (_event, context) => {
     const app = await lambdaApp();
+    const started = Date.now();
     const report = await app.sweep({
       budgetMs: Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS),
     });
+    metrics.addMetric('SweepDurationMs', MetricUnit.Milliseconds, Date.now() - started);
     const { errors, ...counts } = report;
     logger.info('sweep finished', { ...counts });
     // One line per item left for later, correlated by the grant request's id.

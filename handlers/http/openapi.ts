@@ -1,0 +1,187 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers validate with, so it
+ * cannot drift from them. Served at GET /v1/openapi.json; `npm run openapi` writes docs/openapi.json.
+ */
+import * as z from 'zod';
+import {
+  allowlistEntryResource,
+  allowlistList,
+  errorResponse,
+  healthResponse,
+  requestList,
+  requestResource,
+  slackAnswer,
+  sweepReport,
+} from './response-schemas';
+import { ROUTES, type Route } from './routes';
+import {
+  allowlistEntryBody,
+  createRequestBody,
+  createRequestQuery,
+  decisionBody,
+  emptyBody,
+  listRequestsQuery,
+  revokeBody,
+} from './schemas';
+
+interface OperationDoc {
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  headers?: Record<string, string>;
+  ok: [number, z.ZodType | null];
+  errors: number[];
+}
+
+const DECISION_ERRORS = [400, 401, 403, 404, 409, 503];
+
+export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
+  health: { summary: 'The API answers', ok: [200, healthResponse], errors: [] },
+  openApi: { summary: 'This document', ok: [200, null], errors: [] },
+  listAllowlist: { summary: 'List allowlist entries (admins)', ok: [200, allowlistList], errors: [401, 403] },
+  getAllowlistEntry: {
+    summary: 'Read an allowlist entry (admins)',
+    ok: [200, allowlistEntryResource],
+    errors: [401, 403, 404],
+  },
+  putAllowlistEntry: {
+    summary: 'Create or replace an allowlist entry (admins)',
+    body: allowlistEntryBody,
+    ok: [200, allowlistEntryResource],
+    errors: [400, 401, 403, 413, 415],
+  },
+  deleteAllowlistEntry: { summary: 'Delete an allowlist entry (admins)', ok: [204, null], errors: [401, 403, 404] },
+  createRequest: {
+    summary: 'Ask for a time-boxed grant (201; 200 for ?dryRun=true)',
+    body: createRequestBody,
+    query: createRequestQuery,
+    headers: {
+      'Idempotency-Key': 'the same key and body from the same caller within 24 h returns the original request',
+    },
+    ok: [201, requestResource],
+    errors: [400, 401, 403, 409, 413, 415, 503],
+  },
+  listRequests: {
+    summary: 'Requests the caller made or may approve (admins: all), newest first',
+    query: listRequestsQuery,
+    ok: [200, requestList],
+    errors: [400, 401],
+  },
+  getRequest: { summary: 'Read a request', ok: [200, requestResource], errors: [401, 404] },
+  approveRequest: {
+    summary: 'Approve (eligible approvers, not the requester)',
+    body: decisionBody,
+    ok: [200, requestResource],
+    errors: DECISION_ERRORS,
+  },
+  rejectRequest: {
+    summary: 'Reject (eligible approvers)',
+    body: decisionBody,
+    ok: [200, requestResource],
+    errors: DECISION_ERRORS,
+  },
+  cancelRequest: {
+    summary: 'Cancel a PENDING request (its requester)',
+    body: emptyBody,
+    ok: [200, requestResource],
+    errors: DECISION_ERRORS,
+  },
+  revokeRequest: {
+    summary: 'Revoke an ACTIVE grant now (requester, eligible approver, admin)',
+    body: revokeBody,
+    ok: [200, requestResource],
+    errors: DECISION_ERRORS,
+  },
+  runSweep: { summary: 'Run one sweep now (admins)', ok: [200, sweepReport], errors: [401, 403] },
+  slackInteraction: {
+    summary: 'Slack interactivity (signed block_actions)',
+    ok: [200, slackAnswer],
+    errors: [400, 401],
+  },
+};
+
+const json = (schema: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+};
+
+function operationObject(route: Route) {
+  const doc = OPERATION_DOCS[route.operation];
+  if (!doc) throw new Error(`no OpenAPI description for operation ${route.operation}`);
+  const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  if (doc.query) {
+    const shape = json(doc.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+    for (const [name, schema] of Object.entries(shape.properties ?? {})) {
+      parameters.push({ name, in: 'query', required: (shape.required ?? []).includes(name), schema });
+    }
+  }
+  for (const [name, description] of Object.entries(doc.headers ?? {})) {
+    parameters.push({ name, in: 'header', required: false, description, schema: { type: 'string', maxLength: 255 } });
+  }
+  const [okStatus, okSchema] = doc.ok;
+  const responses: Record<string, unknown> = {
+    [okStatus]: okSchema
+      ? { description: 'OK', content: { 'application/json': { schema: json(okSchema, 'output') } } }
+      : { description: 'OK' },
+  };
+  for (const status of [...doc.errors, 500]) {
+    responses[status] = {
+      description: 'Error',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  }
+  return {
+    operationId: route.operation,
+    summary: doc.summary,
+    ...(route.auth === 'caller' ? { security: [{ sigv4: [] }] } : { security: [] }),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(doc.body
+      ? {
+          requestBody: {
+            required: route.operation === 'createRequest' || route.operation === 'putAllowlistEntry',
+            content: {
+              [route.auth === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json']: {
+                schema: json(doc.body, 'input'),
+              },
+            },
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) (paths[route.path] ??= {})[route.method.toLowerCase()] = operationObject(route);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'lambda-permission-broker',
+      version: '1.0.0',
+      description: 'Self-service, time-boxed Lambda invocation grants. Contract: shared/API.md.',
+    },
+    servers: [{ url: 'http://127.0.0.1:3000', description: 'local runner' }],
+    components: {
+      securitySchemes: {
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          description: 'AWS Signature Version 4 (API Gateway AWS_IAM authorization)',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
+      },
+      schemas: { Error: json(errorResponse, 'output') },
+    },
+    paths,
+  };
+}

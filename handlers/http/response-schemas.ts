@@ -1,0 +1,95 @@
+/** zod schemas of what the API answers (API.md §3, §4, §6, §7): the OpenAPI document is generated from them. */
+import * as z from 'zod';
+import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
+import type { SweepReport } from '../../domain/use-cases/sweep';
+import type { presentRequest } from './presenters';
+import { allowlistEntryBody } from './schemas';
+
+const time = z.string().describe('ISO-8601 UTC');
+const nullableTime = time.nullable();
+
+export const errorResponse = z.object({
+  error: z.object({
+    code: z.enum([
+      'ValidationError',
+      'Unauthenticated',
+      'Forbidden',
+      'NotFound',
+      'Conflict',
+      'PayloadTooLarge',
+      'UnsupportedMediaType',
+      'Internal',
+      'Unavailable',
+    ]),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+
+export const requestResource = z.object({
+  id: z.string().nullable().describe('null only in a dry run'),
+  kind: z.enum(['invoke', 'eventSourceMapping']),
+  status: z.enum(REQUEST_STATUSES),
+  requester: z.string(),
+  functionArn: z.string(),
+  qualifier: z.string().nullable(),
+  principal: z.string().nullable(),
+  sourceArn: z.string().nullable(),
+  sourceAccount: z.string().nullable(),
+  principalOrgId: z.string().nullable(),
+  eventSourceArn: z.string().nullable(),
+  batchSize: z.number().nullable().optional().describe('event source grants only'),
+  eventSourceMappingUuid: z.string().nullable().optional().describe('event source grants only; set once ACTIVE'),
+  durationSeconds: z.number(),
+  reason: z.string(),
+  ticket: z.string().nullable(),
+  allowlistEntryId: z.string(),
+  statementId: z.string(),
+  statement: z
+    .object({ Sid: z.string(), Effect: z.literal('Allow') })
+    .describe('the statement exactly as AWS stores it'),
+  statementHash: z.string().describe('sha256 of the canonical statement'),
+  requiredApprovals: z.number(),
+  approvals: z.array(z.object({ approver: z.string(), at: time, comment: z.string().nullable() })),
+  createdAt: time,
+  updatedAt: time,
+  activatedAt: nullableTime,
+  expiresAt: nullableTime,
+  endedAt: nullableTime,
+  failure: z.object({ reason: z.string(), at: time }).nullable(),
+  history: z.array(
+    z.object({ at: time, event: z.enum(HISTORY_EVENTS), actor: z.string(), detail: z.record(z.string(), z.unknown()) }),
+  ),
+});
+
+export const requestList = z.object({ items: z.array(requestResource), nextToken: z.string().nullable() });
+
+export const allowlistEntryResource = allowlistEntryBody.extend({
+  id: z.string(),
+  updatedAt: time,
+  updatedBy: z.string(),
+});
+export const allowlistList = z.object({ items: z.array(allowlistEntryResource) });
+
+export const sweepReport = z.object({
+  timedOut: z.number(),
+  activated: z.number(),
+  failed: z.number(),
+  expired: z.number(),
+  revoked: z.number(),
+  skipped: z.number(),
+  retryLater: z.number(),
+  errors: z.array(z.object({ requestId: z.string(), error: z.string() })),
+  itemsRead: z.number(),
+});
+
+export const healthResponse = z.object({ status: z.literal('ok') });
+
+export const slackAnswer = z
+  .object({ response_type: z.literal('ephemeral'), replace_original: z.boolean(), text: z.string() })
+  .partial();
+
+// Compile-time checks that what the handlers return fits the documented shapes.
+type Assignable<T extends U, U> = T;
+export type _RequestFits = Assignable<ReturnType<typeof presentRequest>, z.input<typeof requestResource>>;
+export type _SweepFits = Assignable<SweepReport, z.input<typeof sweepReport>>;
