@@ -9,6 +9,7 @@ export default tseslint.config(
       '.esbuild/',
       'coverage/',
       'deploy/*.js',
+      'bin/*.js',
       'jest.config.js',
       'eslint.config.mjs',
     ],
