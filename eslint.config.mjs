@@ -10,6 +10,7 @@ export default tseslint.config(
       'coverage/',
       'deploy/*.js',
       'bin/*.js',
+      '.bench/',
       'jest.config.js',
       'eslint.config.mjs',
     ],

@@ -43,7 +43,7 @@ const KEY_ATTRIBUTES = [
   'functionName',
 ];
 
-function toItem(request: GrantRequest): Record<string, unknown> {
+export function toItem(request: GrantRequest): Record<string, unknown> {
   const functionName = request.functionArn.split(':')[6];
   return { ...requestKey(request.id), ...requestIndexKeys(request), functionName, ...request };
 }

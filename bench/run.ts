@@ -1,0 +1,75 @@
+/** `npm run bench`: every figure in one table. Figures, not assertions: these machines are noisy, compare ratios. */
+import os from 'node:os';
+import { measureApiLatency } from './api-latency';
+import { startBenchAws } from './bench-aws';
+import { measureBundles } from './bundles';
+import { measureLifecycleCalls } from './lifecycle-calls';
+import { round } from './stats';
+import { measureSweep } from './sweep-scale';
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const rows: { group: string; figure: string; value: string }[] = [];
+  const add = (group: string, figure: string, value: string) => rows.push({ group, figure, value });
+  const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+  progress('bundles (esbuild, minified; cold require in a fresh node)');
+  const { rows: bundles, bare } = measureBundles(5);
+  for (const b of [...bundles, bare]) {
+    add(
+      'bundle',
+      `${b.entry}: SDK bundled`,
+      `${b.bundledKb} KB, require ${round(b.bundledMs)} ms (×${round(b.bundledMs / bare.bundledMs, 2)} bare)`,
+    );
+    add(
+      'bundle',
+      `${b.entry}: SDK external`,
+      `${b.externalKb} KB, require ${round(b.externalMs)} ms (×${round(b.externalMs / bare.externalMs, 2)} bare)`,
+    );
+  }
+
+  const aws = await startBenchAws();
+  try {
+    progress('Lambda calls per grant lifecycle (create → approve → revoke)');
+    for (const [kind, counts] of Object.entries(await measureLifecycleCalls(aws))) {
+      // GetFunction has its own 100 rps quota and IAM is another service: the shared 15 rps budget is the rest.
+      const total = Object.entries(counts)
+        .filter(([name]) => name !== 'GetFunction' && !name.startsWith('iam:'))
+        .reduce((n, [, c]) => n + c, 0);
+      const detail = Object.entries(counts)
+        .map(([name, c]) => `${name} ${c}`)
+        .join(', ');
+      add('lifecycle', kind, `${total} control-plane calls (${detail})`);
+    }
+
+    const rps = 10;
+    progress(`sweep of N due grants among 100 and 10,000 stored (BROKER_LAMBDA_RPS=${rps})`);
+    const sweeps = [...(await measureSweep(aws, 100, [30], rps)), ...(await measureSweep(aws, 10_000, [10, 30], rps))];
+    for (const s of sweeps) {
+      add(
+        'sweep',
+        `${s.due} due of ${s.stored} stored`,
+        `read ${s.itemsRead} items, expired ${s.expired}, ${round(s.seconds, 2)} s (N/rps floor ${round(s.floorSeconds, 2)} s, ×${round(s.seconds / s.floorSeconds, 2)})`,
+      );
+    }
+
+    progress('API latency over HTTP against the local runner');
+    for (const l of await measureApiLatency(aws, 200)) {
+      add('api', l.endpoint, `p50 ${round(l.p50)} ms, p99 ${round(l.p99)} ms (${l.samples} samples)`);
+    }
+  } finally {
+    await aws.moto.stop();
+  }
+
+  process.stdout.write(
+    `\nlambda-permission-broker benchmarks — ${new Date().toISOString()} — ${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}\n\n`,
+  );
+  const width = Math.max(...rows.map((r) => r.group.length + r.figure.length + 3));
+  for (const r of rows) process.stdout.write(`${`${r.group} · ${r.figure}`.padEnd(width)}  ${r.value}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

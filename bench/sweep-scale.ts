@@ -1,0 +1,96 @@
+/**
+ * A sweep of N due grants among many stored requests: how many items it reads (only due ones, through indexes)
+ * and how long it takes against N / BROKER_LAMBDA_RPS (each expiry costs one RemovePermission).
+ */
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { toItem } from '../adapters/dynamodb/request-store';
+import type { GrantRequest, RequestStatus } from '../domain/model/request';
+import { buildApp, createAwsClients } from '../handlers/app';
+import { loadConfig } from '../handlers/config';
+import { ADMIN, REQUESTER, openEntry } from '../tests/support/fixtures';
+import type { BenchAws } from './bench-aws';
+
+function fakeRequest(i: number, status: RequestStatus, now: Date, template: GrantRequest): GrantRequest {
+  const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  const at = new Date(now.getTime() - 3_600_000 + i).toISOString();
+  return {
+    ...template,
+    id,
+    status,
+    statementId: `lpb-${id}`,
+    createdAt: at,
+    updatedAt: at,
+    activatedAt: status === 'ACTIVE' ? at : null,
+    // Background ACTIVE grants expire tomorrow: stored, not due.
+    expiresAt: status === 'ACTIVE' ? new Date(now.getTime() + 86_400_000).toISOString() : null,
+  };
+}
+
+export async function measureSweep(aws: BenchAws, stored: number, dueCounts: number[], rps: number) {
+  const config = loadConfig({
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: aws.endpoint,
+    BROKER_TABLE_NAME: `${aws.table}-sweep-${stored}`,
+    BROKER_ADMINS: ADMIN,
+    BROKER_LAMBDA_RPS: String(rps),
+  });
+  const dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: aws.endpoint });
+  const { ensureTable } = await import('../adapters/dynamodb/ensure-table');
+  await ensureTable(dynamo, config.BROKER_TABLE_NAME);
+  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const app = await buildApp(config, createAwsClients(config));
+  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  const { request: template } = await app.createRequest({
+    caller: { principal: REQUESTER, session: null },
+    ask: {
+      functionName: 'order-processor',
+      principal: '987654321098',
+      durationSeconds: 3600,
+      reason: 'bench sweep template',
+    },
+    dryRun: true,
+    idempotencyKey: null,
+  });
+  const now = new Date();
+  const statuses: RequestStatus[] = ['EXPIRED', 'REJECTED', 'REVOKED', 'CANCELLED', 'ACTIVE', 'PENDING'];
+  const write = async (items: GrantRequest[]) => {
+    for (let i = 0; i < items.length; i += 25) {
+      await doc.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [config.BROKER_TABLE_NAME]: items.slice(i, i + 25).map((r) => ({ PutRequest: { Item: toItem(r) } })),
+          },
+        }),
+      );
+    }
+  };
+  await write(
+    Array.from({ length: stored }, (_, i) =>
+      fakeRequest(i + 1, statuses[i % statuses.length] as RequestStatus, now, template),
+    ),
+  );
+
+  const rows = [];
+  let next = stored + 1;
+  for (const due of dueCounts) {
+    const dueItems = Array.from({ length: due }, (_, i) => {
+      const r = fakeRequest(next + i, 'ACTIVE', now, template);
+      return { ...r, expiresAt: new Date(now.getTime() - 60_000).toISOString() };
+    });
+    next += due;
+    await write(dueItems);
+    const started = performance.now();
+    const report = await app.sweep();
+    const seconds = (performance.now() - started) / 1000;
+    rows.push({
+      stored: next - 1,
+      due,
+      expired: report.expired,
+      itemsRead: report.itemsRead,
+      seconds,
+      floorSeconds: due / rps,
+    });
+  }
+  return rows;
+}
