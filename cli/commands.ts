@@ -164,4 +164,12 @@ export const COMMANDS: Record<string, Command> = {
     options: {},
     send: (client) => client.call('POST', 'v1/admin/sweep', { body: {} }),
   },
+  reconcile: {
+    summary: 'Compare policies with ACTIVE grants and repair drift now (admins)',
+    usage: 'lpb reconcile',
+    args: [],
+    waitable: false,
+    options: {},
+    send: (client) => client.call('POST', 'v1/admin/reconcile', { body: {} }),
+  },
 };

@@ -83,4 +83,14 @@ functions.sweep = {
   environment: environmentOf('sweep'),
 };
 
+functions.reconcile = {
+  handler: 'handlers/schedule/reconcile.handler',
+  timeout: 300,
+  reservedConcurrency: 1,
+  events: [{ schedule: { rate: 'rate(1 hour)', enabled: true } }],
+  iamRoleStatementsName: '${self:service}-${sls:stage}-reconcile',
+  iamRoleStatements: roleOf('reconcile'),
+  environment: environmentOf('reconcile'),
+};
+
 module.exports = functions;

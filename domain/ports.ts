@@ -78,6 +78,8 @@ export interface ResolvedFunction {
 export interface FunctionDirectory {
   /** Null when the function, version or alias does not exist. */
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null>;
+  /** Unqualified ARNs of every function in the broker's account and Region. */
+  listArns(): Promise<string[]>;
 }
 
 /** The policy of one function, version or alias (Lambda keeps one per qualifier). */

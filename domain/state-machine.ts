@@ -62,3 +62,18 @@ export function move(request: GrantRequest, to: RequestStatus, context: MoveCont
     history: [...request.history, { at, event: EVENT_OF[to], actor: context.actor, detail: context.detail ?? {} }],
   };
 }
+
+/** Appends an event that does not change the status (an approval short of the quorum, a revoke marker, drift). */
+export function note(
+  request: GrantRequest,
+  event: HistoryEventName,
+  context: Omit<MoveContext, 'patch'> & { patch?: Partial<Pick<GrantRequest, 'approvals' | 'ending'>> },
+): GrantRequest {
+  const at = context.at.toISOString();
+  return {
+    ...request,
+    ...context.patch,
+    updatedAt: at,
+    history: [...request.history, { at, event, actor: context.actor, detail: context.detail ?? {} }],
+  };
+}

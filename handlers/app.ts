@@ -47,6 +47,7 @@ import { makeEndGrant } from '../domain/use-cases/end-grant';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
 import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
+import { makeReconcile } from '../domain/use-cases/reconcile';
 import { makeSweep } from '../domain/use-cases/sweep';
 import type { BrokerConfig } from './config';
 import { logger } from './logger';
@@ -118,6 +119,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     cancelRequest: makeCancelRequest({ store, clock }),
     revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings, endGrant }),
     sweep: makeSweep({ store, clock, settings, activateGrant, endGrant }),
+    reconcile: makeReconcile({ store, allowlist, functions, policies: ports.policies, operator, clock, settings }),
     slack: {
       signingSecret: config.SLACK_SIGNING_SECRET ?? null,
       now: () => clock.now(),

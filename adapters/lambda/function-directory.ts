@@ -1,5 +1,5 @@
-/** FunctionDirectory on Lambda GetFunction: verifies that a function (and version or alias) exists. */
-import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+/** FunctionDirectory on Lambda GetFunction / ListFunctions: verifies that a function (version, alias) exists. */
+import { GetFunctionCommand, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { FunctionDirectory, ResolvedFunction } from '../../domain/ports';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
@@ -19,5 +19,18 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
       if (awsErrorName(error) === 'ResourceNotFoundException') return null;
       return translateAwsError(error, 'AWS Lambda');
     }
+  }
+
+  async listArns(): Promise<string[]> {
+    const arns: string[] = [];
+    try {
+      for await (const page of paginateListFunctions({ client: this.lambda }, {})) {
+        for (const fn of page.Functions ?? [])
+          if (fn.FunctionArn) arns.push(fn.FunctionArn.split(':').slice(0, 7).join(':'));
+      }
+    } catch (error) {
+      return translateAwsError(error, 'AWS Lambda');
+    }
+    return arns;
   }
 }

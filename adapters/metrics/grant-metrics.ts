@@ -19,6 +19,7 @@ const COUNTED: Partial<Record<HistoryEventName, string>> = {
   REVOKED: 'GrantsRevoked',
   FAILED: 'GrantsFailed',
   TIMED_OUT: 'RequestsTimedOut',
+  DRIFT: 'DriftDetected',
 };
 
 export class GrantMetrics implements GrantEventListener {

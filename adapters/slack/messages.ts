@@ -116,6 +116,10 @@ export function threadReply(r: GrantRequest, event: HistoryEvent): string | null
       return `Request TIMED_OUT at ${event.at}: no decision in time.`;
     case 'FAILED':
       return `Grant FAILED: ${escapeMrkdwn(r.failure?.reason ?? 'unknown reason')}.`;
+    case 'DRIFT': {
+      const reason = typeof event.detail.reason === 'string' ? escapeMrkdwn(event.detail.reason) : 'policy drift';
+      return `DRIFT (${String(event.detail.action)}): ${reason}.`;
+    }
     default:
       return null;
   }

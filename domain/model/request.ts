@@ -28,6 +28,7 @@ export const HISTORY_EVENTS = [
   'EXPIRED',
   'TIMED_OUT',
   'FAILED',
+  'DRIFT',
 ] as const;
 export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
 

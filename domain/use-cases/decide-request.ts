@@ -12,7 +12,7 @@ import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, RequestStore } from '../ports';
 import { canDecide } from '../rules/access';
 import type { BrokerSettings } from '../settings';
-import { move } from '../state-machine';
+import { move, note } from '../state-machine';
 import type { ActivateGrant } from './activate-grant';
 import { updateWithRetry } from './update-with-retry';
 
@@ -56,20 +56,12 @@ export function makeDecideRequest({ settings, store, allowlist, clock, activateG
           ...current.approvals,
           { approver: command.approver, at: at.toISOString(), comment: command.comment },
         ];
-        const withApproval: GrantRequest = {
-          ...current,
-          approvals,
-          updatedAt: at.toISOString(),
-          history: [
-            ...current.history,
-            {
-              at: at.toISOString(),
-              event: 'APPROVAL',
-              actor: command.approver,
-              detail: command.comment ? { comment: command.comment } : {},
-            },
-          ],
-        };
+        const withApproval = note(current, 'APPROVAL', {
+          at,
+          actor: command.approver,
+          detail: command.comment ? { comment: command.comment } : {},
+          patch: { approvals },
+        });
         if (approvals.length < current.requiredApprovals) return withApproval;
         return move(withApproval, 'APPROVED', {
           at,

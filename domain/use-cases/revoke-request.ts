@@ -9,6 +9,7 @@ import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, RequestStore } from '../ports';
 import { isAdmin, isEligibleApprover } from '../rules/access';
 import type { BrokerSettings } from '../settings';
+import { note } from '../state-machine';
 import type { EndGrant } from './end-grant';
 import { updateWithRetry } from './update-with-retry';
 
@@ -31,16 +32,13 @@ export function makeRevokeRequest({ store, allowlist, clock, settings, endGrant 
       if (current.status !== 'ACTIVE')
         throw new ConflictError(`request ${id} is ${current.status}; only ACTIVE can be revoked`);
       if (current.ending) return current;
-      const at = clock.now().toISOString();
-      return {
-        ...current,
-        updatedAt: at,
-        ending: { as: 'REVOKED', requestedAt: at, actor: caller, reason },
-        history: [
-          ...current.history,
-          { at, event: 'REVOKE_REQUESTED', actor: caller, detail: reason ? { reason } : {} },
-        ],
-      };
+      const at = clock.now();
+      return note(current, 'REVOKE_REQUESTED', {
+        at,
+        actor: caller,
+        detail: reason ? { reason } : {},
+        patch: { ending: { as: 'REVOKED', requestedAt: at.toISOString(), actor: caller, reason } },
+      });
     });
     return (await endGrant(marked)).request;
   };

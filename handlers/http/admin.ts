@@ -1,6 +1,6 @@
 /** Lambda entry point: admin operations. */
 import { lambdaApiHandler } from './lambda-entry';
-import { runSweep } from './operations/admin';
+import { runReconcile, runSweep } from './operations/admin';
 
-export const operations = { runSweep };
+export const operations = { runSweep, runReconcile };
 export const handler = lambdaApiHandler(operations);

@@ -8,6 +8,7 @@ import {
   allowlistList,
   errorResponse,
   healthResponse,
+  reconcileReport,
   requestList,
   requestResource,
   slackAnswer,
@@ -93,6 +94,11 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     errors: DECISION_ERRORS,
   },
   runSweep: { summary: 'Run one sweep now (admins)', ok: [200, sweepReport], errors: [401, 403] },
+  runReconcile: {
+    summary: 'Compare policies with ACTIVE grants and repair drift (admins)',
+    ok: [200, reconcileReport],
+    errors: [401, 403, 503],
+  },
   slackInteraction: {
     summary: 'Slack interactivity (signed block_actions)',
     ok: [200, slackAnswer],

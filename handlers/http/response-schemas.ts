@@ -1,6 +1,7 @@
 /** zod schemas of what the API answers (API.md §3, §4, §6, §7): the OpenAPI document is generated from them. */
 import * as z from 'zod';
 import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
+import type { ReconcileReport } from '../../domain/use-cases/reconcile';
 import type { SweepReport } from '../../domain/use-cases/sweep';
 import type { presentRequest } from './presenters';
 import { allowlistEntryBody } from './schemas';
@@ -83,6 +84,19 @@ export const sweepReport = z.object({
   itemsRead: z.number(),
 });
 
+export const reconcileReport = z.object({
+  checkedFunctions: z.number(),
+  orphansRemoved: z.array(z.object({ functionArn: z.string(), statementId: z.string() })),
+  missing: z.array(
+    z.object({
+      requestId: z.string(),
+      functionArn: z.string(),
+      statementId: z.string(),
+      action: z.enum(['REAPPLIED', 'FLAGGED']),
+    }),
+  ),
+});
+
 export const healthResponse = z.object({ status: z.literal('ok') });
 
 export const slackAnswer = z
@@ -93,3 +107,4 @@ export const slackAnswer = z
 type Assignable<T extends U, U> = T;
 export type _RequestFits = Assignable<ReturnType<typeof presentRequest>, z.input<typeof requestResource>>;
 export type _SweepFits = Assignable<SweepReport, z.input<typeof sweepReport>>;
+export type _ReconcileFits = Assignable<ReconcileReport, z.input<typeof reconcileReport>>;

@@ -5,6 +5,7 @@
  * Adding an action a function never uses, or dropping one it needs, fails this test.
  */
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
 import { loadConfig, type BrokerConfig } from '../../handlers/config';
@@ -345,6 +346,36 @@ it('exercises the scheduled sweep', async () => {
   expect(report.expired).toBeGreaterThanOrEqual(2);
 });
 
+/** An ACTIVE grant whose statement vanished, and a broker-prefixed statement nothing granted. */
+async function drift(tag: string) {
+  const r = await request(invokeAsk());
+  expect((await app.decide.approve({ approver: APPROVER, id: r.id, comment: null })).status).toBe('ACTIVE');
+  const lambda = testClients().lambda;
+  await lambda.send(new RemovePermissionCommand({ FunctionName: 'order-processor', StatementId: r.statementId }));
+  await lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'order-processor',
+      StatementId: `lpb-orphan-${tag}`,
+      Action: 'lambda:InvokeFunction',
+      Principal: '987654321098',
+    }),
+  );
+}
+
+it('exercises the drift reconcile, on demand (admin) and hourly', async () => {
+  await drift('a');
+  const res = await http('admin', apiEvent('POST', '/v1/admin/reconcile', { headers: principal(ADMIN) }));
+  expect(res.body?.orphansRemoved).toContainEqual({
+    functionArn: expect.any(String) as unknown,
+    statementId: 'lpb-orphan-a',
+  });
+  expect(res.body?.missing).toEqual([expect.objectContaining({ action: 'REAPPLIED' })]);
+  await drift('b');
+  const report = await as('reconcile', () => app.reconcile());
+  expect(report.orphansRemoved.map((o) => o.statementId)).toEqual(['lpb-orphan-b']);
+  expect(report.missing.map((m) => m.action)).toEqual(['REAPPLIED']);
+});
+
 describe('each role', () => {
   it.each(Object.keys(deployed))('%s: holds exactly the actions its code calls', (fn) => {
     const granted = [...new Set(deployed[fn]!.iamRoleStatements.flatMap((s) => s.Action))].sort();
@@ -353,7 +384,11 @@ describe('each role', () => {
   });
 
   it('grants no wildcard action, and Resource "*" only where AWS offers nothing narrower', () => {
-    const starAllowed = new Set(['lambda:CreateEventSourceMapping', 'lambda:ListEventSourceMappings']);
+    const starAllowed = new Set([
+      'lambda:CreateEventSourceMapping',
+      'lambda:ListEventSourceMappings',
+      'lambda:ListFunctions',
+    ]);
     for (const [fn, spec] of Object.entries(deployed)) {
       for (const s of spec.iamRoleStatements) {
         for (const action of s.Action)

@@ -144,6 +144,10 @@ export class StaticFunctionDirectory implements FunctionDirectory {
     private readonly known: Record<string, ResolvedFunction>,
     private readonly qualifiers: string[] = [],
   ) {}
+  listArns(): Promise<string[]> {
+    return Promise.resolve(Object.values(this.known).map((f) => f.functionArn));
+  }
+
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null> {
     this.calls.push({ name, qualifier });
     const fn = this.known[name];

@@ -1,17 +1,26 @@
-/** Admin operations: POST /v1/admin/sweep runs one sweep now and reports what it did. */
+/** Admin operations: POST /v1/admin/sweep and /v1/admin/reconcile run one pass now and report what it did. */
 import { ForbiddenError } from '../../../domain/errors';
 import { isAdmin } from '../../../domain/rules/access';
-import type { Operation } from '../operation';
+import type { BrokerSettings } from '../../../domain/settings';
+import type { Operation, OperationInput } from '../operation';
 import { emptyBody, noQuery, parseOrThrow } from '../schemas';
 
 /** API Gateway gives an integration 29 s; leave room to answer. */
 const HTTP_SWEEP_BUDGET_MS = 20_000;
 
-export const runSweep: Operation = async (input, app) => {
-  const caller = input.caller().principal;
-  if (!isAdmin(app.settings, caller)) throw new ForbiddenError('only broker admins may run a sweep');
+function requireAdminCall(input: OperationInput, settings: BrokerSettings, what: string): void {
+  if (!isAdmin(settings, input.caller().principal)) throw new ForbiddenError(`only broker admins may ${what}`);
   parseOrThrow(noQuery, input.query);
   parseOrThrow(emptyBody, input.body ?? {});
+}
+
+export const runSweep: Operation = async (input, app) => {
+  requireAdminCall(input, app.settings, 'run a sweep');
   const report = await app.sweep({ budgetMs: HTTP_SWEEP_BUDGET_MS });
   return { statusCode: 200, body: report };
+};
+
+export const runReconcile: Operation = async (input, app) => {
+  requireAdminCall(input, app.settings, 'run a reconcile');
+  return { statusCode: 200, body: await app.reconcile() };
 };

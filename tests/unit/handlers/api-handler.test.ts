@@ -1,5 +1,6 @@
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
+import { openApiDocument } from '../../../handlers/http/openapi';
 import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext } from '../../support/in-memory-app';
 
@@ -151,6 +152,13 @@ describe('HTTP pipeline', () => {
     const { call } = await setup();
     const res = await call(apiEvent('GET', '/v1/health'));
     expect(res).toMatchObject({ statusCode: 200, json: { status: 'ok' } });
+  });
+
+  it('serves the generated OpenAPI document without identity', async () => {
+    const { call } = await setup();
+    const res = await call(apiEvent('GET', '/v1/openapi.json'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
   });
 
   it('validates the allowlist entry id and body on PUT', async () => {
