@@ -1,0 +1,98 @@
+/**
+ * Concurrency against moto: many approvals on one function at once (RevisionId conflicts retried), double-clicked
+ * approvals, overlapping sweeps. Nothing lost, nothing applied twice.
+ */
+import { buildApp, createAwsClients, type App } from '../../handlers/app';
+import { loadConfig } from '../../handlers/config';
+import { createFunction, freshMoto, motoEndpoint, policyStatements, testClients } from '../support/aws';
+import { ADMIN, APPROVER, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { FixedClock } from '../support/in-memory';
+
+let app: App;
+let clients: ReturnType<typeof testClients>;
+let clock: FixedClock;
+
+beforeEach(async () => {
+  clients = await freshMoto('concurrency-broker');
+  await createFunction(clients, 'order-processor');
+  const config = loadConfig({
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    BROKER_TABLE_NAME: 'concurrency-broker',
+    BROKER_ADMINS: ADMIN,
+    BROKER_LAMBDA_RPS: '15',
+  });
+  clock = new FixedClock(new Date());
+  app = await buildApp(config, createAwsClients(config), { clock });
+  await app.allowlist.put(ADMIN, 'orders', openEntry());
+});
+
+const create = async (i: number) =>
+  (
+    await app.createRequest({
+      caller: { principal: REQUESTER, session: null },
+      ask: {
+        ...baseAsk,
+        principal: 'sns.amazonaws.com',
+        sourceArn: `arn:aws:sns:us-east-1:123456789012:orders-topic-${i}`,
+      },
+      dryRun: false,
+      idempotencyKey: null,
+    })
+  ).request;
+
+async function brokerSids(): Promise<string[]> {
+  return (await policyStatements(clients, 'order-processor'))
+    .map((s) => String(s.Sid))
+    .filter((s) => s.startsWith('lpb-'))
+    .sort();
+}
+
+it('applies 50 requests on one function approved at once: 50 statements, none lost', async () => {
+  const requests = await Promise.all(Array.from({ length: 50 }, (_, i) => create(i)));
+  const decided = await Promise.all(
+    requests.map((r) => app.decide.approve({ approver: APPROVER, id: r.id, comment: null })),
+  );
+  // Approvals whose apply kept losing the RevisionId race stay APPROVED; the sweep finishes them.
+  const leftover = decided.filter((r) => r.status === 'APPROVED').length;
+  expect(decided.every((r) => r.status === 'ACTIVE' || r.status === 'APPROVED')).toBe(true);
+  const report = await app.sweep();
+  expect(report.activated).toBe(leftover);
+  expect(await brokerSids()).toEqual(requests.map((r) => r.statementId).sort());
+  for (const r of requests) {
+    const done = await app.getRequest(ADMIN, r.id);
+    expect(done.status).toBe('ACTIVE');
+    expect(done.history.filter((e) => e.event === 'ACTIVATED')).toHaveLength(1);
+  }
+}, 120_000);
+
+it('records a double-clicked approval once', async () => {
+  await app.allowlist.put(
+    ADMIN,
+    'orders',
+    openEntry({ requiredApprovals: 2, approvers: [APPROVER, 'slack:U0123ABCD'] }),
+  );
+  const r = await create(1);
+  const clicks = await Promise.allSettled([
+    app.decide.approve({ approver: APPROVER, id: r.id, comment: null }),
+    app.decide.approve({ approver: APPROVER, id: r.id, comment: null }),
+  ]);
+  expect(clicks.filter((c) => c.status === 'rejected')).toHaveLength(1);
+  const after = await app.getRequest(ADMIN, r.id);
+  expect(after.status).toBe('PENDING');
+  expect(after.approvals.map((a) => a.approver)).toEqual([APPROVER]);
+});
+
+it('lets overlapping sweeps end each grant exactly once', async () => {
+  const requests = await Promise.all(Array.from({ length: 5 }, (_, i) => create(i)));
+  for (const r of requests) await app.decide.approve({ approver: APPROVER, id: r.id, comment: null });
+  expect(await brokerSids()).toHaveLength(5);
+  clock.advance(3600);
+  const [a, b] = await Promise.all([app.sweep(), app.sweep()]);
+  expect(a.expired + b.expired).toBe(5);
+  expect(a.retryLater + b.retryLater).toBe(0);
+  expect(await brokerSids()).toEqual([]);
+  for (const r of requests) {
+    expect((await app.getRequest(ADMIN, r.id)).history.filter((e) => e.event === 'EXPIRED')).toHaveLength(1);
+  }
+}, 60_000);

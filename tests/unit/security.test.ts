@@ -1,0 +1,210 @@
+/**
+ * The security suite: identity spoofing in both identity modes, approver impersonation, self-approval, id tampering
+ * across requests and entries, confused-deputy requests, oversized bodies and control characters — each through the
+ * real HTTP pipeline, each asserting the refusal and that nothing changed.
+ */
+import { apiHandler } from '../../handlers/http/api-handler';
+import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
+import {
+  ACCOUNT,
+  ADMIN,
+  APPROVER,
+  OTHER_ACCOUNT,
+  PRINCIPAL_CASES,
+  REGION,
+  REQUESTER,
+  STRANGER,
+  baseAsk,
+  openEntry,
+} from '../support/fixtures';
+import { apiEvent, inMemoryApp, lambdaContext } from '../support/in-memory-app';
+
+const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) as Parameters<typeof apiHandler>[0];
+const OTHER_REQUESTER = `arn:aws:iam::${ACCOUNT}:role/orders-batch`;
+const BILLING_APPROVER = `arn:aws:iam::${ACCOUNT}:role/billing-approver`;
+
+async function setup(identity: 'header' | 'iam' = 'header') {
+  const ctx = inMemoryApp({ BROKER_IDENTITY: identity });
+  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(
+    ADMIN,
+    'billing',
+    openEntry({
+      functions: ['arn:aws:lambda:us-east-1:123456789012:function:billing-*'],
+      approvers: [BILLING_APPROVER],
+    }),
+  );
+  const { request } = await ctx.app.createRequest({
+    caller: { principal: REQUESTER, session: null },
+    ask: { ...baseAsk, ...PRINCIPAL_CASES[2].ask },
+    dryRun: false,
+    idempotencyKey: null,
+  });
+  const handler = apiHandler(operations, () => Promise.resolve(ctx.app));
+  const snapshot = () =>
+    JSON.stringify([[...ctx.store.requests], [...ctx.allowlist.entries], [...ctx.policies.policies]]);
+  const call = async (event: Parameters<typeof handler>[0]) => {
+    const res = await handler(event, lambdaContext);
+    return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, any>) : undefined };
+  };
+  /** Calls and asserts the refusal changed nothing. */
+  const refused = async (event: Parameters<typeof handler>[0], status: number) => {
+    const before = snapshot();
+    const res = await call(event);
+    expect(res.status).toBe(status);
+    expect(snapshot()).toBe(before);
+    return res;
+  };
+  return { ...ctx, request, call, refused };
+}
+
+const as = (principal: string) => ({ 'X-Broker-Principal': principal });
+const decide = (
+  action: string,
+  id: string,
+  headers: Record<string, string>,
+  body: unknown = {},
+  userArn: string | null = null,
+) => apiEvent('POST', `/v1/requests/{id}/${action}`, { pathParameters: { id }, headers, body, userArn });
+
+describe('identity spoofing', () => {
+  it('iam mode: only the authenticated request context counts, never a header', async () => {
+    const { refused, request } = await setup('iam');
+    await refused(decide('approve', request.id, as(APPROVER)), 401);
+    await refused(decide('approve', request.id, as(APPROVER), {}, STRANGER), 403);
+  });
+
+  it('header mode: the header must be an IAM ARN; slack: identities come only from signed clicks', async () => {
+    const { refused, request } = await setup('header');
+    for (const header of [
+      'slack:U0123ABCD',
+      '*',
+      'arn:aws:iam::*:role/platform-approver',
+      'platform-approver',
+      `${APPROVER} `,
+    ]) {
+      await refused(decide('approve', request.id, as(header)), 401);
+    }
+  });
+
+  it('nothing in a body can name the caller, requester or approver', async () => {
+    const { refused, request } = await setup();
+    const forged = await refused(
+      apiEvent('POST', '/v1/requests', {
+        body: { ...baseAsk, ...PRINCIPAL_CASES[2].ask, requester: APPROVER },
+        headers: as(REQUESTER),
+      }),
+      400,
+    );
+    expect(forged.body?.error.details).toEqual([{ path: 'requester', message: 'is not a known field' }]);
+    await refused(decide('approve', request.id, as(STRANGER), { approver: APPROVER }), 400);
+  });
+});
+
+describe('decisions', () => {
+  it('refuses self-approval and approver impersonation', async () => {
+    const { refused, request, app } = await setup();
+    await app.allowlist.put(ADMIN, 'orders', openEntry({ approvers: [APPROVER, REQUESTER] }));
+    await refused(decide('approve', request.id, as(REQUESTER)), 403);
+    await refused(decide('approve', request.id, as(BILLING_APPROVER)), 403);
+    await refused(decide('reject', request.id, as(STRANGER)), 403);
+  });
+
+  it('keeps requests apart: another requester cannot read, cancel or revoke them; another entry’s approver cannot decide', async () => {
+    const { refused, request, call } = await setup();
+    await refused(
+      apiEvent('GET', '/v1/requests/{id}', { pathParameters: { id: request.id }, headers: as(OTHER_REQUESTER) }),
+      404,
+    );
+    await refused(decide('cancel', request.id, as(OTHER_REQUESTER)), 403);
+    await refused(
+      apiEvent('GET', '/v1/requests/{id}', { pathParameters: { id: request.id }, headers: as(BILLING_APPROVER) }),
+      404,
+    );
+    const listed = await call(apiEvent('GET', '/v1/requests', { headers: as(OTHER_REQUESTER) }));
+    expect(listed.body).toEqual({ items: [], nextToken: null });
+    expect((await call(decide('approve', request.id, as(APPROVER)))).body?.status).toBe('ACTIVE');
+    await refused(decide('revoke', request.id, as(OTHER_REQUESTER)), 403);
+    await refused(decide('revoke', request.id, as(BILLING_APPROVER)), 403);
+  });
+
+  it('admin endpoints are for admins', async () => {
+    const { refused } = await setup();
+    for (const path of ['/v1/admin/sweep', '/v1/admin/reconcile'])
+      await refused(apiEvent('POST', path, { headers: as(APPROVER) }), 403);
+    await refused(
+      apiEvent('PUT', '/v1/allowlist/{entryId}', {
+        pathParameters: { entryId: 'x' },
+        body: openEntry(),
+        headers: as(REQUESTER),
+      }),
+      403,
+    );
+  });
+});
+
+describe('confused deputy', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'S3 without a source account',
+      { principal: 's3.amazonaws.com', sourceArn: 'arn:aws:s3:::orders-uploads' },
+      'sourceAccount',
+    ],
+    [
+      'a source account that is not the source’s',
+      {
+        principal: 'sns.amazonaws.com',
+        sourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders-t`,
+        sourceAccount: OTHER_ACCOUNT,
+      },
+      'sourceAccount',
+    ],
+    [
+      'a wildcard API id',
+      { principal: 'apigateway.amazonaws.com', sourceArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:*/prod/*` },
+      'sourceArn',
+    ],
+    [
+      'another service’s ARN',
+      { principal: 'events.amazonaws.com', sourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders-t` },
+      'sourceArn',
+    ],
+    ['no source ARN at all', { principal: 'sns.amazonaws.com' }, 'sourceArn'],
+    ['a public principal with no organization', { principal: '*' }, 'principalOrgId'],
+  ])('refuses %s with 400, storing nothing', async (_name, ask, field) => {
+    const { refused } = await setup();
+    const res = await refused(
+      apiEvent('POST', '/v1/requests', { body: { ...baseAsk, ...ask }, headers: as(REQUESTER) }),
+      400,
+    );
+    expect(res.body?.error.details.map((d: { path: string }) => d.path)).toContain(field);
+  });
+
+  it('refuses a source in an account the allowlist does not name', async () => {
+    const { refused } = await setup();
+    const ask = { principal: 'sns.amazonaws.com', sourceArn: `arn:aws:sns:${REGION}:${OTHER_ACCOUNT}:orders-t` };
+    await refused(apiEvent('POST', '/v1/requests', { body: { ...baseAsk, ...ask }, headers: as(REQUESTER) }), 403);
+  });
+});
+
+describe('input limits', () => {
+  it('refuses oversized bodies and control characters', async () => {
+    const { refused } = await setup();
+    await refused(
+      apiEvent('POST', '/v1/requests', {
+        body: { ...baseAsk, ...PRINCIPAL_CASES[2].ask, reason: 'x'.repeat(70_000) },
+        headers: as(REQUESTER),
+      }),
+      413,
+    );
+    for (const reason of ['orders fan-out \u0000 null', 'orders fan-out \u001b[31m red', 'orders \u202e tuo-naf']) {
+      await refused(
+        apiEvent('POST', '/v1/requests', {
+          body: { ...baseAsk, ...PRINCIPAL_CASES[2].ask, reason },
+          headers: as(REQUESTER),
+        }),
+        400,
+      );
+    }
+  });
+});
