@@ -2,9 +2,8 @@
  * Concurrency against moto: many approvals on one function at once (RevisionId conflicts retried), double-clicked
  * approvals, overlapping sweeps. Nothing lost, nothing applied twice.
  */
-import { buildApp, createAwsClients, type App } from '../../handlers/app';
-import { loadConfig } from '../../handlers/config';
-import { createFunction, freshMoto, motoEndpoint, policyStatements, testClients } from '../support/aws';
+import type { App } from '../../handlers/app';
+import { createFunction, motoApp, policyStatements, testClients } from '../support/aws';
 import { ADMIN, APPROVER, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 
@@ -13,17 +12,9 @@ let clients: ReturnType<typeof testClients>;
 let clock: FixedClock;
 
 beforeEach(async () => {
-  clients = await freshMoto('concurrency-broker');
-  await createFunction(clients, 'order-processor');
-  const config = loadConfig({
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    BROKER_TABLE_NAME: 'concurrency-broker',
-    BROKER_ADMINS: ADMIN,
-    BROKER_LAMBDA_RPS: '15',
-  });
   clock = new FixedClock(new Date());
-  app = await buildApp(config, createAwsClients(config), { clock });
+  ({ app, clients } = await motoApp('concurrency-broker', { BROKER_LAMBDA_RPS: '15' }, { clock }));
+  await createFunction(clients, 'order-processor');
   await app.allowlist.put(ADMIN, 'orders', openEntry());
 });
 

@@ -4,26 +4,16 @@
  * another form (raw account id, raw ARN) not mistaken for drift.
  */
 import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
-import { buildApp, createAwsClients, type App } from '../../handlers/app';
-import { loadConfig } from '../../handlers/config';
-import { createFunction, freshMoto, motoEndpoint, policyStatements, testClients } from '../support/aws';
+import type { App } from '../../handlers/app';
+import { createFunction, motoApp, policyStatements, testClients } from '../support/aws';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 
 let app: App;
 let clients: ReturnType<typeof testClients>;
 
 beforeEach(async () => {
-  clients = await freshMoto('reconcile-broker');
-  await createFunction(clients, 'order-processor');
-  await createFunction(clients, 'order-auditor');
-  await createFunction(clients, 'billing-engine');
-  const config = loadConfig({
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    BROKER_TABLE_NAME: 'reconcile-broker',
-    BROKER_ADMINS: ADMIN,
-  });
-  app = await buildApp(config, createAwsClients(config), { sleep: () => Promise.resolve() });
+  ({ app, clients } = await motoApp('reconcile-broker', {}, { sleep: () => Promise.resolve() }));
+  for (const name of ['order-processor', 'order-auditor', 'billing-engine']) await createFunction(clients, name);
   await app.allowlist.put(ADMIN, 'orders', openEntry());
 });
 

@@ -12,6 +12,9 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../../adapters/dynamodb/ensure-table';
+import { buildApp, createAwsClients, type App } from '../../handlers/app';
+import { loadConfig } from '../../handlers/config';
+import { ADMIN } from './fixtures';
 import { resetMoto } from '../../local/moto';
 import { zipOneFile } from '../../local/demo-zip';
 
@@ -109,4 +112,21 @@ export async function createFunction(
     );
   }
   return FunctionArn as string;
+}
+
+/** The broker wired to the run's moto over real sockets, on a fresh table (optionally a fixed clock, instant retries). */
+export async function motoApp(
+  table: string,
+  env: Record<string, string> = {},
+  overrides: Parameters<typeof buildApp>[2] = {},
+): Promise<{ app: App; clients: ReturnType<typeof testClients> }> {
+  const clients = await freshMoto(table);
+  const config = loadConfig({
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    BROKER_TABLE_NAME: table,
+    BROKER_ADMINS: ADMIN,
+    ...env,
+  });
+  return { app: await buildApp(config, createAwsClients(config), overrides), clients };
 }

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
-import { ADMIN, fnArn, settings } from './fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, settings } from './fixtures';
 import { InMemoryMappings, InMemoryResourcePolicies, InMemoryRoles } from './in-memory-gateways';
 import {
   FixedClock,
@@ -74,3 +74,18 @@ export function apiEvent(
 }
 
 export const lambdaContext = { awsRequestId: 'ctx-1', functionName: 'test' } as Context;
+
+/** A stored request from `requester` (default the orders CI role), by the real use case. */
+export async function newRequest(
+  app: ReturnType<typeof inMemoryApp>['app'],
+  ask: Record<string, unknown> = PRINCIPAL_CASES[2].ask,
+  requester = REQUESTER,
+) {
+  const { request } = await app.createRequest({
+    caller: { principal: requester, session: null },
+    ask: { ...baseAsk, ...ask },
+    dryRun: false,
+    idempotencyKey: null,
+  });
+  return request;
+}

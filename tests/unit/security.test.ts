@@ -17,7 +17,7 @@ import {
   baseAsk,
   openEntry,
 } from '../support/fixtures';
-import { apiEvent, inMemoryApp, lambdaContext } from '../support/in-memory-app';
+import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../support/in-memory-app';
 
 const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) as Parameters<typeof apiHandler>[0];
 const OTHER_REQUESTER = `arn:aws:iam::${ACCOUNT}:role/orders-batch`;
@@ -34,12 +34,7 @@ async function setup(identity: 'header' | 'iam' = 'header') {
       approvers: [BILLING_APPROVER],
     }),
   );
-  const { request } = await ctx.app.createRequest({
-    caller: { principal: REQUESTER, session: null },
-    ask: { ...baseAsk, ...PRINCIPAL_CASES[2].ask },
-    dryRun: false,
-    idempotencyKey: null,
-  });
+  const request = await newRequest(ctx.app);
   const handler = apiHandler(operations, () => Promise.resolve(ctx.app));
   const snapshot = () =>
     JSON.stringify([[...ctx.store.requests], [...ctx.allowlist.entries], [...ctx.policies.policies]]);

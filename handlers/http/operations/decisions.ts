@@ -4,21 +4,19 @@ import { presentRequest } from '../presenters';
 import { decisionBody, emptyBody, noQuery, parseOrThrow, revokeBody } from '../schemas';
 import { requestIdOf } from './request-id';
 
-export const approveRequest: Operation = async (input, app) => {
-  const approver = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
-  const { comment } = parseOrThrow(decisionBody, input.body ?? {});
-  const request = await app.decide.approve({ approver, id: requestIdOf(input), comment: comment ?? null });
-  return { statusCode: 200, body: presentRequest(request) };
-};
+/** Approve and reject differ only in the use case they call. */
+function decision(kind: 'approve' | 'reject'): Operation {
+  return async (input, app) => {
+    const approver = input.caller().principal;
+    parseOrThrow(noQuery, input.query);
+    const { comment } = parseOrThrow(decisionBody, input.body ?? {});
+    const request = await app.decide[kind]({ approver, id: requestIdOf(input), comment: comment ?? null });
+    return { statusCode: 200, body: presentRequest(request) };
+  };
+}
 
-export const rejectRequest: Operation = async (input, app) => {
-  const approver = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
-  const { comment } = parseOrThrow(decisionBody, input.body ?? {});
-  const request = await app.decide.reject({ approver, id: requestIdOf(input), comment: comment ?? null });
-  return { statusCode: 200, body: presentRequest(request) };
-};
+export const approveRequest = decision('approve');
+export const rejectRequest = decision('reject');
 
 export const cancelRequest: Operation = async (input, app) => {
   const caller = input.caller().principal;

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../../support/fixtures';
-import { apiEvent, inMemoryApp, lambdaContext } from '../../support/in-memory-app';
+import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../../support/in-memory-app';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const SECRET = 'fuzz-signing-secret';
@@ -17,12 +17,7 @@ const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) a
 async function world() {
   const ctx = inMemoryApp({ SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:9/api' });
   await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
-  const { request } = await ctx.app.createRequest({
-    caller: { principal: REQUESTER, session: null },
-    ask: { ...baseAsk, ...PRINCIPAL_CASES[2].ask },
-    dryRun: false,
-    idempotencyKey: null,
-  });
+  const request = await newRequest(ctx.app);
   const handler = apiHandler(operations, () => Promise.resolve(ctx.app));
   const snapshot = () =>
     JSON.stringify([

@@ -1,8 +1,8 @@
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../../support/fixtures';
+import { ADMIN, REQUESTER, openEntry } from '../../support/fixtures';
 import { signedClick } from '../../support/fake-slack';
-import { apiEvent, inMemoryApp, lambdaContext } from '../../support/in-memory-app';
+import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../../support/in-memory-app';
 
 const SECRET = 'test-signing-secret';
 const APPROVER_SLACK = 'U0123ABCD';
@@ -23,12 +23,7 @@ async function setup() {
     'orders',
     openEntry({ approvers: ['slack:U0123ABCD', `slack:${REQUESTER_SLACK}`] }),
   );
-  const { request } = await ctx.app.createRequest({
-    caller: { principal: REQUESTER, session: null },
-    ask: { ...baseAsk, ...PRINCIPAL_CASES[2].ask },
-    dryRun: false,
-    idempotencyKey: null,
-  });
+  const request = await newRequest(ctx.app);
   const handler = apiHandler(OPERATIONS_BY_FUNCTION.slack, () => Promise.resolve(ctx.app));
   const now = Math.floor(ctx.clock.now().getTime() / 1000);
   const click = async (options: Partial<Parameters<typeof signedClick>[0]> = {}) => {

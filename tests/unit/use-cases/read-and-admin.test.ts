@@ -1,16 +1,11 @@
 import { ForbiddenError, NotFoundError, ValidationError } from '../../../domain/errors';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, STRANGER, baseAsk, openEntry } from '../../support/fixtures';
-import { inMemoryApp } from '../../support/in-memory-app';
+import { ADMIN, APPROVER, REQUESTER, STRANGER, openEntry } from '../../support/fixtures';
+import { inMemoryApp, newRequest } from '../../support/in-memory-app';
 
 async function withRequest() {
   const ctx = inMemoryApp();
   await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
-  const { request } = await ctx.app.createRequest({
-    caller: { principal: REQUESTER, session: null },
-    ask: { ...baseAsk, ...PRINCIPAL_CASES[2].ask },
-    dryRun: false,
-    idempotencyKey: null,
-  });
+  const request = await newRequest(ctx.app);
   return { ...ctx, request };
 }
 
