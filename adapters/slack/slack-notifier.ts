@@ -48,7 +48,8 @@ export class SlackNotifier implements GrantEventListener {
     const ref = await messages.get(request.id);
     if (!ref) return;
     const updated = await slack.update({ ...ref, ...requestMessage(request, null) });
-    if (!updated.ok) this.failed('chat.update', request, updated);
+    // Slack in trouble: say so once and stop, so a click is still answered within Slack's 3 seconds.
+    if (!updated.ok) return this.failed('chat.update', request, updated);
     for (const event of events) {
       const text = threadReply(request, event);
       if (!text) continue;
