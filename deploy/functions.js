@@ -72,25 +72,20 @@ for (const route of routes) {
   fn.events.push({ http });
 }
 
-functions.sweep = {
-  handler: 'handlers/schedule/sweep.handler',
-  timeout: 55,
-  // One sweep at a time is enough; overlapping ones would be harmless but waste the Lambda rate budget.
-  reservedConcurrency: 1,
-  events: [{ schedule: { rate: 'rate(1 minute)', enabled: true } }],
-  iamRoleStatementsName: '${self:service}-${sls:stage}-sweep',
-  iamRoleStatements: roleOf('sweep'),
-  environment: environmentOf('sweep'),
-};
+// Scheduled functions run one at a time: overlaps would be harmless but waste the Lambda rate budget.
+function scheduled(name, rate, timeout) {
+  return {
+    handler: `handlers/schedule/${name}.handler`,
+    timeout,
+    reservedConcurrency: 1,
+    events: [{ schedule: { rate, enabled: true } }],
+    iamRoleStatementsName: `\${self:service}-\${sls:stage}-${name}`,
+    iamRoleStatements: roleOf(name),
+    environment: environmentOf(name),
+  };
+}
 
-functions.reconcile = {
-  handler: 'handlers/schedule/reconcile.handler',
-  timeout: 300,
-  reservedConcurrency: 1,
-  events: [{ schedule: { rate: 'rate(1 hour)', enabled: true } }],
-  iamRoleStatementsName: '${self:service}-${sls:stage}-reconcile',
-  iamRoleStatements: roleOf('reconcile'),
-  environment: environmentOf('reconcile'),
-};
+functions.sweep = scheduled('sweep', 'rate(1 minute)', 55);
+functions.reconcile = scheduled('reconcile', 'rate(1 hour)', 300);
 
 module.exports = functions;

@@ -51,38 +51,23 @@ describe('SigV4 signing', () => {
   it('signs for execute-api in the URL’s Region with the given credentials', async () => {
     const url = new URL('https://abc123defg.execute-api.eu-west-1.amazonaws.com/prod/v1/requests?limit=5');
     expect(regionOfHost(url.hostname)).toBe('eu-west-1');
-    const headers = await signRequest(
-      url,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
-      {
-        region: 'eu-west-1',
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
-        signingDate: new Date('2026-11-26T12:00:00Z'),
-      },
-    );
+    const sign = (body: string) =>
+      signRequest(
+        url,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body },
+        {
+          region: 'eu-west-1',
+          credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+          signingDate: new Date('2026-11-26T12:00:00Z'),
+        },
+      );
+    const headers = await sign('{}');
     expect(headers['x-amz-date']).toBe('20261126T120000Z');
     expect(headers.authorization).toMatch(
       /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261126\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/,
     );
-    const again = await signRequest(
-      url,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' },
-      {
-        region: 'eu-west-1',
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
-        signingDate: new Date('2026-11-26T12:00:00Z'),
-      },
-    );
-    expect(again.authorization).toBe(headers.authorization);
-    const otherBody = await signRequest(
-      url,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":1}' },
-      {
-        region: 'eu-west-1',
-        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
-        signingDate: new Date('2026-11-26T12:00:00Z'),
-      },
-    );
+    expect((await sign('{}')).authorization).toBe(headers.authorization);
+    const otherBody = await sign('{"x":1}');
     expect(otherBody.authorization).not.toBe(headers.authorization);
   });
 });
