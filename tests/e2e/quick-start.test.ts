@@ -1,5 +1,8 @@
 /** README quick start: `npm start` with no AWS_ENDPOINT_URL starts its own moto, seeds, and prints working curls. */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startRunner } from '../support/runner';
 
 function alive(pid: number): boolean {
@@ -39,3 +42,12 @@ it('prints curl examples that work as printed, and stops its moto on SIGTERM', a
   }
   expect(alive(motoPid)).toBe(false);
 }, 120_000);
+
+it('stops with the install command when moto_server is missing', async () => {
+  // A PATH holding only node: whatever else this machine has installed, moto_server is not on it.
+  const onlyNode = mkdtempSync(path.join(os.tmpdir(), 'lpb-no-moto-'));
+  symlinkSync(process.execPath, path.join(onlyNode, 'node'));
+  await expect(startRunner({ AWS_ENDPOINT_URL: undefined, PATH: onlyNode }, 30_000)).rejects.toThrow(
+    /moto_server was not found: install it with {2}pip install "moto\[server\]"/,
+  );
+}, 60_000);
