@@ -1,6 +1,7 @@
 /** RequestStore on DynamoDB: conditional writes for every transition, queries only (never Scan). */
 import {
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
@@ -128,26 +129,19 @@ export class DynamoRequestStore implements RequestStore {
     if (next.history.length < previous.history.length) throw new Error('history is append-only');
     const stored: GrantRequest = { ...next, version: previous.version + 1 };
     try {
+      // One item, so a conditional put is enough: the history travels inside it, written with its transition.
       await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: toItem(stored),
-                ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: { '#version': 'version' },
-                ExpressionAttributeValues: { ':expected': previous.version },
-              },
-            },
-          ],
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(stored),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':expected': previous.version },
         }),
       );
       return stored;
     } catch (error) {
-      if (awsErrorName(error) === 'TransactionCanceledException') {
-        if (cancellationCodes(error)[0] === 'ConditionalCheckFailed') throw new StaleRequestError(previous.id);
-      }
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') throw new StaleRequestError(previous.id);
       return translateAwsError(error, 'the request table');
     }
   }

@@ -99,8 +99,14 @@ it('survives 500s from Lambda and DynamoDB', async () => {
   proxy.add({ match: calls.getPolicy, times: 6, mode: 'error', ...awsErrors.lambdaServiceError() });
   const request = await create();
   expect((await approve(request.id)).status).toBe('APPROVED');
-  proxy.add({ match: calls.dynamo('TransactWriteItems'), times: 4, mode: 'error', ...awsErrors.dynamoInternal() });
+  const dynamoDown = proxy.add({
+    match: calls.dynamo('PutItem'),
+    times: 4,
+    mode: 'error',
+    ...awsErrors.dynamoInternal(),
+  });
   await expectConvergedWithin(2);
+  expect(dynamoDown.hits).toBe(4);
   expect(await activeSids()).toEqual([request.statementId]);
 }, 60_000);
 
@@ -108,7 +114,7 @@ it('finishes an activation when the database write after AddPermission failed', 
   const request = await create();
   // The statement lands, then the write that records ACTIVE fails every SDK attempt: as if the broker died there.
   const afterAdd = (c: Parameters<typeof calls.addPermission>[0]) =>
-    calls.dynamo('TransactWriteItems')(c) && proxy.seen.some(calls.addPermission);
+    calls.dynamo('PutItem')(c) && proxy.seen.some(calls.addPermission);
   const lost = proxy.add({ match: afterAdd, times: 10, mode: 'error', ...awsErrors.dynamoInternal() });
   // The decision stands (APPROVED is stored); the activation is left to the sweep.
   expect((await approve(request.id)).status).toBe('APPROVED');
