@@ -26,13 +26,12 @@ export const claimKey = (caller: string, key: string) => ({ PK: `CLAIM#${caller}
 export const ALLOWLIST_PK = 'ALLOWLIST';
 export const entryKey = (id: string) => ({ PK: ALLOWLIST_PK, SK: `ENTRY#${id}` });
 
-export const listSortKey = listPosition;
 export const statusPartition = (status: RequestStatus) => `STATUS#${status}`;
 export const ACTIVE_EXPIRY_PARTITION = 'ACTIVE';
 
 /** The index attributes a request item carries in its current state. */
 export function requestIndexKeys(r: GrantRequest): Record<string, string> {
-  const sort = listSortKey(r);
+  const sort = listPosition(r);
   const keys: Record<string, string> = {
     [INDEX.byRequester.pk]: `REQUESTER#${r.requester}`,
     [INDEX.byRequester.sk]: sort,

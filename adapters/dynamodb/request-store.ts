@@ -8,6 +8,8 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { StaleRequestError } from '../../domain/errors';
+import { functionNameOf } from '../../domain/rules/function-ref';
+import { listPosition } from '../../domain/rules/list-cursor';
 import type { GrantRequest } from '../../domain/model/request';
 import type {
   CreateOutcome,
@@ -22,7 +24,6 @@ import {
   ACTIVE_EXPIRY_PARTITION,
   INDEX,
   claimKey,
-  listSortKey,
   listSourceKey,
   requestIndexKeys,
   requestKey,
@@ -45,7 +46,7 @@ const KEY_ATTRIBUTES = [
 ];
 
 export function toItem(request: GrantRequest): Record<string, unknown> {
-  const functionName = request.functionArn.split(':')[6];
+  const functionName = functionNameOf(request.functionArn);
   return { ...requestKey(request.id), ...requestIndexKeys(request), functionName, ...request };
 }
 
@@ -150,10 +151,10 @@ export class DynamoRequestStore implements RequestStore {
     const perSource = await Promise.all(query.sources.map((s) => this.queryNewest(s, query)));
     const byId = new Map<string, GrantRequest>();
     for (const item of perSource.flat()) byId.set(item.id, item);
-    const merged = [...byId.values()].sort((a, b) => (listSortKey(a) < listSortKey(b) ? 1 : -1));
+    const merged = [...byId.values()].sort((a, b) => (listPosition(a) < listPosition(b) ? 1 : -1));
     const items = merged.slice(0, query.limit);
     const last = items[items.length - 1];
-    return { items, next: merged.length > query.limit && last ? listSortKey(last) : null };
+    return { items, next: merged.length > query.limit && last ? listPosition(last) : null };
   }
 
   pendingCreatedBy(cutoff: string, limit: number): Promise<GrantRequest[]> {

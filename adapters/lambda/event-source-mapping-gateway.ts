@@ -7,11 +7,12 @@ import {
 } from '@aws-sdk/client-lambda';
 import { GrantRejectedError, MappingExistsError, RoleNotReadyError } from '../../domain/errors';
 import type { EventSourceMappingGateway, MappingSpec } from '../../domain/ports';
+import { functionNameOf } from '../../domain/rules/function-ref';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
 /** `name` or `name:qualifier` (ListEventSourceMappings filters on exactly what was used to create). */
 function functionRef(spec: MappingSpec): string {
-  const name = spec.functionName.split(':')[6] ?? spec.functionName;
+  const name = functionNameOf(spec.functionName);
   return spec.qualifier ? `${name}:${spec.qualifier}` : name;
 }
 

@@ -1,6 +1,7 @@
 /** FunctionDirectory on Lambda GetFunction / ListFunctions: verifies that a function (version, alias) exists. */
 import { GetFunctionCommand, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { FunctionDirectory, ResolvedFunction } from '../../domain/ports';
+import { unqualifiedArn } from '../../domain/rules/function-ref';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
 export class LambdaFunctionDirectory implements FunctionDirectory {
@@ -13,8 +14,7 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
       );
       if (!Configuration?.FunctionArn || !Configuration.Role) return null;
       // GetFunction answers with the qualified ARN for a version or alias: keep the function's own.
-      const functionArn = Configuration.FunctionArn.split(':').slice(0, 7).join(':');
-      return { functionArn, roleArn: Configuration.Role };
+      return { functionArn: unqualifiedArn(Configuration.FunctionArn), roleArn: Configuration.Role };
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return null;
       return translateAwsError(error, 'AWS Lambda');
@@ -25,8 +25,7 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
     const arns: string[] = [];
     try {
       for await (const page of paginateListFunctions({ client: this.lambda }, {})) {
-        for (const fn of page.Functions ?? [])
-          if (fn.FunctionArn) arns.push(fn.FunctionArn.split(':').slice(0, 7).join(':'));
+        for (const fn of page.Functions ?? []) if (fn.FunctionArn) arns.push(unqualifiedArn(fn.FunctionArn));
       }
     } catch (error) {
       return translateAwsError(error, 'AWS Lambda');

@@ -31,6 +31,7 @@ import {
   resourcePolicyBytes,
   roleDocument,
 } from '../rules/policy-limits';
+import { functionNameOf } from '../rules/function-ref';
 import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
 import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
@@ -125,7 +126,7 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
   }
 
   async function applyMapping(r: GrantRequest): Promise<ApplyResult> {
-    const fn = await functions.resolve(r.functionArn.split(':')[6] as string, r.qualifier);
+    const fn = await functions.resolve(functionNameOf(r.functionArn), r.qualifier);
     if (!fn) return refused('the function no longer exists');
     const statement = r.statement as RoleStatement;
     const policyName = r.statementId;

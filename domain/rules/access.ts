@@ -1,4 +1,5 @@
 /** Who may see, decide on and administer requests. Pure decisions with reasons; self-approval is denied first. */
+import { ForbiddenError } from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { GrantRequest } from '../model/request';
 import type { BrokerSettings } from '../settings';
@@ -8,6 +9,11 @@ export type AccessDecision = { allowed: true } | { allowed: false; reason: strin
 
 export function isAdmin(settings: BrokerSettings, principal: string): boolean {
   return settings.admins.includes(principal);
+}
+
+/** Throws ForbiddenError unless `principal` is a broker admin; `what` completes "only broker admins may …". */
+export function requireAdmin(settings: BrokerSettings, principal: string, what: string): void {
+  if (!isAdmin(settings, principal)) throw new ForbiddenError(`only broker admins may ${what}`);
 }
 
 /** Approvers come from the entry as it is now: removing someone from an entry takes effect at once. */

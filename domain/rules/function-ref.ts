@@ -21,6 +21,16 @@ const PARTIAL = new RegExp(`^(\\d{12}):function:(${NAME})(?::(${QUALIFIER}))?$`)
 const FULL = new RegExp(`^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\\d{12}):function:(${NAME})(?::(${QUALIFIER}))?$`);
 const VALID_QUALIFIER = /^[A-Za-z0-9_-]{1,128}$/;
 
+/** `arn:…:function:name[:qualifier]` → `arn:…:function:name`. */
+export function unqualifiedArn(functionArn: string): string {
+  return functionArn.split(':').slice(0, 7).join(':');
+}
+
+/** `arn:…:function:name[:qualifier]` → `name`. */
+export function functionNameOf(functionArn: string): string {
+  return functionArn.split(':')[6] ?? functionArn;
+}
+
 export function functionArnOf(location: BrokerLocation, name: string): string {
   return `arn:${location.partition}:lambda:${location.region}:${location.accountId}:function:${name}`;
 }

@@ -1,8 +1,8 @@
 /** Admin-only management of allowlist entries. Cross-field rules live here; shapes are checked at the edge. */
-import { ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import type { AllowlistEntry, AllowlistEntryInput } from '../model/allowlist-entry';
 import type { AllowlistStore, Clock } from '../ports';
-import { isAdmin } from '../rules/access';
+import { requireAdmin as requireAdminRule } from '../rules/access';
 import { MAX_DURATION_SECONDS, type BrokerSettings } from '../settings';
 
 export interface ManageAllowlistDeps {
@@ -12,9 +12,7 @@ export interface ManageAllowlistDeps {
 }
 
 export function makeManageAllowlist({ allowlist, clock, settings }: ManageAllowlistDeps) {
-  function requireAdmin(caller: string): void {
-    if (!isAdmin(settings, caller)) throw new ForbiddenError('only broker admins manage the allowlist');
-  }
+  const requireAdmin = (caller: string) => requireAdminRule(settings, caller, 'manage the allowlist');
 
   return {
     async put(caller: string, id: string, input: AllowlistEntryInput): Promise<AllowlistEntry> {

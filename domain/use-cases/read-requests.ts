@@ -26,6 +26,8 @@ export interface ListRequestsCommand {
 export function makeGetRequest({ store, allowlist, settings }: ReadRequestsDeps) {
   return async function getRequest(caller: string, id: string): Promise<GrantRequest> {
     const request = await store.get(id);
+    if (request && (request.requester === caller || isAdmin(settings, caller))) return request;
+    // Only an approver's visibility depends on the entry: read it only then.
     const entry = request ? await allowlist.get(request.allowlistEntryId) : null;
     if (!request || !canView(request, entry, caller, settings)) throw new NotFoundError(`request ${id} not found`);
     return request;

@@ -1,7 +1,8 @@
 /**
- * The route table, read from routes.json: the single source for the Lambda dispatch, the local runner's router and
- * serverless.yml (deploy/functions.cjs). To add an endpoint: add a row there, write the operation in operations/,
- * and list it in the entry point of the row's function (handlers/http/<function>.ts).
+ * The route table, read from routes.json: the single source for the Lambda dispatch, the local runner's router,
+ * serverless.yml (deploy/functions.js) and the OpenAPI document. To add an endpoint: add a row there, write the
+ * operation in operations/, list it in the entry point of the row's function (handlers/http/<function>.ts), describe
+ * it in OPERATION_DOCS (openapi.ts) and run `npm run openapi`.
  */
 import table from './routes.json';
 

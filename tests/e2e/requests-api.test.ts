@@ -165,6 +165,7 @@ describe('local runner against an external emulator', () => {
       principal: REQUESTER,
     });
     const firstIds = mine.body.items.map((r: { id: string }) => r.id);
+    expect(next.body.items.length).toBeGreaterThan(0);
     for (const r of next.body.items) expect(firstIds).not.toContain(r.id);
     const approver = await call('GET', '/v1/requests?limit=100&status=PENDING', { principal: APPROVER });
     expect(approver.body.items.length).toBeGreaterThan(0);

@@ -157,8 +157,7 @@ async function dueWork() {
 
 beforeAll(async () => {
   const clients = await freshMoto(TABLE);
-  const exec = await createFunction(clients, 'order-processor');
-  void exec;
+  await createFunction(clients, 'order-processor');
   queues = [];
   for (let i = 0; i < 16; i++) queues.push(await createQueue(clients, `order-queue-${i}`));
   // Another inline policy on the execution role, so the budget check reads it.

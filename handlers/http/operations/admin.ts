@@ -1,6 +1,5 @@
 /** Admin operations: POST /v1/admin/sweep and /v1/admin/reconcile run one pass now and report what it did. */
-import { ForbiddenError } from '../../../domain/errors';
-import { isAdmin } from '../../../domain/rules/access';
+import { requireAdmin } from '../../../domain/rules/access';
 import type { BrokerSettings } from '../../../domain/settings';
 import type { Operation, OperationInput } from '../operation';
 import { emptyBody, noQuery, parseOrThrow } from '../schemas';
@@ -9,7 +8,7 @@ import { emptyBody, noQuery, parseOrThrow } from '../schemas';
 const HTTP_SWEEP_BUDGET_MS = 20_000;
 
 function requireAdminCall(input: OperationInput, settings: BrokerSettings, what: string): void {
-  if (!isAdmin(settings, input.caller().principal)) throw new ForbiddenError(`only broker admins may ${what}`);
+  requireAdmin(settings, input.caller().principal, what);
   parseOrThrow(noQuery, input.query);
   parseOrThrow(emptyBody, input.body ?? {});
 }

@@ -98,7 +98,7 @@ describe('Slack interactions', () => {
   it.each<[string, Partial<Parameters<typeof signedClick>[0]>, RegExp]>([
     ['an unknown Slack user', { userId: 'U7777777' }, /not an eligible approver/],
     ['the requester approving itself', { userId: REQUESTER_SLACK }, /own request/],
-    ['a stale statement hash', { value: 'STALE' }, /does not name a request|statement changed/],
+    ['a stale statement hash', { value: 'STALE' }, /statement changed/],
   ])('answers %s with an ephemeral refusal and changes nothing', async (_name, options, reason) => {
     const ctx = await setup();
     const value =
