@@ -13,7 +13,7 @@ export async function measureLifecycleCalls(aws: BenchAws): Promise<Record<strin
   });
   const clients = createAwsClients(config);
   const counts: Record<string, number> = {};
-  for (const client of [clients.lambda, clients.lambdaGrants, clients.iam]) {
+  for (const client of [clients.lambda, clients.iam]) {
     (client as unknown as typeof clients.lambda).middlewareStack.add(
       (next, context) => async (args) => {
         const service = context.clientName === 'IAMClient' ? 'iam:' : '';
@@ -36,8 +36,11 @@ export async function measureLifecycleCalls(aws: BenchAws): Promise<Record<strin
       dryRun: false,
       idempotencyKey: null,
     });
+    const deadline = () => ({ deadline: new Date(Date.now() + 20_000) });
     await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    await app.settle.settle(request.id, deadline());
     await app.revokeRequest(REQUESTER, request.id, null);
+    await app.settle.settle(request.id, deadline());
     result[label] = { ...counts };
   };
   await lifecycle('invoke (SNS)', {

@@ -4,6 +4,7 @@ const routes = require('../handlers/http/routes.json');
 const roles = require('../policies/broker-roles.json');
 
 const TABLE_ARN = { 'Fn::GetAtt': ['BrokerTable', 'Arn'] };
+const arnOf = (resource) => ({ 'Fn::GetAtt': [resource, 'Arn'] });
 const PLACEHOLDERS = {
   '{table}': TABLE_ARN,
   '{tableIndexes}': { 'Fn::Join': ['', [TABLE_ARN, '/index/*']] },
@@ -16,6 +17,9 @@ const PLACEHOLDERS = {
     'Fn::Sub':
       'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${self:service}/${sls:stage}/slack-*',
   },
+  '{workQueue}': arnOf('WorkQueue'),
+  '{notifyQueue}': arnOf('NotifyQueue'),
+  '{streamFailureQueue}': arnOf('StreamFailureQueue'),
 };
 
 const resolve = (value) => PLACEHOLDERS[value] ?? value;
@@ -37,36 +41,61 @@ function statements(name) {
   return [out];
 }
 
-function roleOf(fn) {
+/** The names of the permission sets a function holds, groups expanded. */
+function setsOf(fn) {
   const sets = roles.functions[fn];
   if (!sets) throw new Error(`policies/broker-roles.json has no role for function ${fn}`);
-  // A set named by two groups (grantInvoke in apply and end) appears once.
-  const seen = new Set();
-  return sets.flatMap(statements).filter((s) => {
-    const key = JSON.stringify(s);
-    return !seen.has(key) && seen.add(key);
-  });
+  const expand = (name) => (roles.groups[name] ? roles.groups[name].flatMap(expand) : [name]);
+  return [...new Set(sets.flatMap(expand))];
 }
 
-// Only functions allowed to read the Slack secrets are told where they are (SecureString parameters created before
-// deploy, read once per cold start); the others never try.
+/** Statements for what Lambda does on the function's behalf carry this Sid prefix (not the code's calls). */
+const PLATFORM_SID = 'LambdaPlatform';
+
+function roleOf(fn) {
+  // A set named by two groups (grantInvoke in apply and end) appears once.
+  const seen = new Set();
+  const own = setsOf(fn)
+    .flatMap(statements)
+    .filter((s) => {
+      const key = JSON.stringify(s);
+      return !seen.has(key) && seen.add(key);
+    });
+  const platform = (roles.platform[fn] ?? []).flatMap((name) =>
+    statements(name).map((s) => ({ Sid: `${PLATFORM_SID}${name[0].toUpperCase()}${name.slice(1)}`, ...s })),
+  );
+  return [...own, ...platform];
+}
+
+// Each function is told only where the things it may use are: Slack secrets (SecureString parameters created before
+// deploy, read once per cold start) and the queues it sends to.
 function environmentOf(fn) {
-  if (!roles.functions[fn].includes('readSlackSecrets')) return {};
+  const sets = setsOf(fn);
+  const env = {};
+  if (sets.includes('readSlackSecrets')) {
+    env.SLACK_BOT_TOKEN_PARAMETER = '/${self:service}/${sls:stage}/slack-bot-token';
+    env.SLACK_SIGNING_SECRET_PARAMETER = '/${self:service}/${sls:stage}/slack-signing-secret';
+  }
+  if (sets.includes('queueWork')) env.BROKER_WORK_QUEUE_URL = { Ref: 'WorkQueue' };
+  if (sets.includes('queueNotifications')) env.BROKER_NOTIFY_QUEUE_URL = { Ref: 'NotifyQueue' };
+  return env;
+}
+
+function lambdaFunction(name, handler, extra) {
   return {
-    SLACK_BOT_TOKEN_PARAMETER: '/${self:service}/${sls:stage}/slack-bot-token',
-    SLACK_SIGNING_SECRET_PARAMETER: '/${self:service}/${sls:stage}/slack-signing-secret',
+    handler,
+    iamRoleStatementsName: `\${self:service}-\${sls:stage}-${name}`,
+    iamRoleStatements: roleOf(name),
+    environment: environmentOf(name),
+    ...extra,
   };
 }
 
 const functions = {};
 for (const route of routes) {
-  const fn = (functions[route.function] ??= {
-    handler: `handlers/http/${route.function}.handler`,
+  const fn = (functions[route.function] ??= lambdaFunction(route.function, `handlers/http/${route.function}.handler`, {
     events: [],
-    iamRoleStatementsName: `\${self:service}-\${sls:stage}-${route.function}`,
-    iamRoleStatements: roleOf(route.function),
-    environment: environmentOf(route.function),
-  });
+  }));
   const http = { method: route.method.toLowerCase(), path: route.path.replace(/^\//, '') };
   if (route.auth === 'caller') http.authorizer = 'aws_iam';
   fn.events.push({ http });
@@ -74,18 +103,44 @@ for (const route of routes) {
 
 // Scheduled functions run one at a time: overlaps would be harmless but waste the Lambda rate budget.
 function scheduled(name, rate, timeout) {
-  return {
-    handler: `handlers/schedule/${name}.handler`,
+  return lambdaFunction(name, `handlers/schedule/${name}.handler`, {
     timeout,
     reservedConcurrency: 1,
     events: [{ schedule: { rate, enabled: true } }],
-    iamRoleStatementsName: `\${self:service}-\${sls:stage}-${name}`,
-    iamRoleStatements: roleOf(name),
-    environment: environmentOf(name),
-  };
+  });
 }
 
 functions.sweep = scheduled('sweep', 'rate(1 minute)', 55);
 functions.reconcile = scheduled('reconcile', 'rate(1 hour)', 300);
+
+// Behind the answers: the table's stream dispatches each change; the work queue applies and removes grants (its
+// delivery delay is the expiry timer); the Slack queue (FIFO, grouped by request) brings Slack up to date.
+functions.stream = lambdaFunction('stream', 'handlers/events/stream.handler', {
+  timeout: 30,
+  events: [
+    {
+      stream: {
+        type: 'dynamodb',
+        arn: { 'Fn::GetAtt': ['BrokerTable', 'StreamArn'] },
+        startingPosition: 'LATEST',
+        batchSize: 100,
+        maximumRetryAttempts: 10,
+        bisectBatchOnFunctionError: true,
+        functionResponseType: 'ReportBatchItemFailures',
+        // Only request items matter; leases, budget counters and Slack refs share the table.
+        filterPatterns: [{ dynamodb: { Keys: { SK: { S: ['#REQUEST'] } } } }],
+        destinations: { onFailure: { arn: arnOf('StreamFailureQueue'), type: 'sqs' } },
+      },
+    },
+  ],
+});
+functions.work = lambdaFunction('work', 'handlers/events/work.handler', {
+  timeout: 60,
+  events: [{ sqs: { arn: arnOf('WorkQueue'), batchSize: 10, functionResponseType: 'ReportBatchItemFailures' } }],
+});
+functions.notify = lambdaFunction('notify', 'handlers/events/notify.handler', {
+  timeout: 30,
+  events: [{ sqs: { arn: arnOf('NotifyQueue'), batchSize: 10, functionResponseType: 'ReportBatchItemFailures' } }],
+});
 
 module.exports = functions;

@@ -58,10 +58,12 @@ export class ConflictError extends DomainError {
   }
 }
 
-/** A dependency is throttled or unavailable; the caller may retry. */
+/** A dependency is throttled or unavailable; the caller may retry (after `retryAfterMs` when known). */
 export class UnavailableError extends DomainError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly retryAfterMs: number | null;
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs ?? null;
   }
 }
 

@@ -1,6 +1,7 @@
 /** The ports the use cases need; adapters/ implements them. Named after their role, injected by composition. */
 import type { AllowlistEntry } from './model/allowlist-entry';
 import type { GrantRequest, HistoryEvent, RequestStatus } from './model/request';
+import type { ScheduledWork } from './events/follow-ups';
 import type { InvokeStatement, RoleStatement } from '../policies/statement-types';
 
 export interface Clock {
@@ -43,6 +44,9 @@ export interface ListPage {
   next: string | null;
 }
 
+/** One page of a due list, oldest first; `next` resumes after the last item (null: nothing more). */
+export type DuePage = ListPage;
+
 export interface RequestStore {
   /** Stores a new request; with a claim, only if no live claim holds that caller and key. */
   create(request: GrantRequest, claim: IdempotencyClaim | null, now: Date): Promise<CreateOutcome>;
@@ -53,11 +57,11 @@ export interface RequestStore {
   update(previous: GrantRequest, next: GrantRequest): Promise<GrantRequest>;
   list(query: ListQuery): Promise<ListPage>;
   /** PENDING requests created at or before `cutoff` (ISO time), oldest first. */
-  pendingCreatedBy(cutoff: string, limit: number): Promise<GrantRequest[]>;
-  /** APPROVED requests: decided, their grant not yet applied. */
-  approved(limit: number): Promise<GrantRequest[]>;
+  pendingCreatedBy(cutoff: string, limit: number, after: string | null): Promise<DuePage>;
+  /** APPROVED requests: decided, their grant not yet applied; oldest first. */
+  approved(limit: number, after: string | null): Promise<DuePage>;
   /** ACTIVE requests due to end at `now`: past expiresAt, or carrying a revoke marker. Soonest first. */
-  dueActive(now: string, limit: number): Promise<GrantRequest[]>;
+  dueActive(now: string, limit: number, after: string | null): Promise<DuePage>;
 }
 
 export interface AllowlistStore {
@@ -136,8 +140,36 @@ export interface EventSourceMappingGateway {
 export type Sleep = (ms: number) => Promise<void>;
 
 /**
- * Told about every recorded transition (the new history events and the request as stored). Notifications react
- * here instead of being called from inside use cases. Must not throw: its trouble never undoes a decision.
+ * The exclusive right to do one request's AWS work for a while, so that a worker, an inline settle after an approval
+ * and a sweep never apply the same grant at once. A holder that dies simply lets its lease run out.
+ */
+export interface WorkLeases {
+  /** True when `holder` holds the lease on `requestId` until `until` (free, lapsed, or already its own). */
+  acquire(requestId: string, holder: string, until: Date): Promise<boolean>;
+  release(requestId: string, holder: string): Promise<void>;
+}
+
+/**
+ * Bounds AWS work in time: inside `within`, an AWS call that could not start before `deadline` (say, because the
+ * account's control-plane budget is used up until then) fails with UnavailableError instead of waiting.
+ */
+export interface CallDeadlines {
+  within<T>(deadline: Date, work: () => Promise<T>): Promise<T>;
+}
+
+/** Schedules AWS work on a request for a later time (deployed and locally: a queue with a delivery delay). */
+export interface WorkScheduler {
+  schedule(work: ScheduledWork): Promise<void>;
+}
+
+/** Tells the people following a request (Slack) about its new history, in order, after the answer was given. */
+export interface Announcer {
+  announce(request: GrantRequest): Promise<void>;
+}
+
+/**
+ * Told about every recorded transition (the new history events and the request as stored), by the consumer of the
+ * table's stream: metrics react here instead of being called from inside use cases.
  */
 export interface GrantEventListener {
   recorded(request: GrantRequest, events: readonly HistoryEvent[]): Promise<void>;

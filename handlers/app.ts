@@ -2,32 +2,40 @@
  * Composition: builds the adapters from configuration and hands them to the use cases. Called once per runtime
  * (cold start of a Lambda function, or start of the local runner).
  */
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { brokerAccount } from '../adapters/aws/broker-account';
-import { RateLimiter, limitClient } from '../adapters/aws/rate-limiter';
+import { putOnBudget } from '../adapters/aws/budget-middleware';
+import { callDeadlinesOn } from '../adapters/aws/call-deadlines';
+import { ControlPlaneBudget } from '../adapters/aws/control-plane-budget';
 import { realSleep, systemClock } from '../adapters/clock';
 import { DynamoAllowlistStore } from '../adapters/dynamodb/allowlist-store';
+import { DynamoSecondCounter } from '../adapters/dynamodb/budget-counter';
 import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
+import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
+import { DynamoWorkLeases } from '../adapters/dynamodb/work-leases';
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
 import { randomIds } from '../adapters/ids';
 import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source-mapping-gateway';
 import { LambdaFunctionDirectory } from '../adapters/lambda/function-directory';
 import { LambdaResourcePolicyGateway } from '../adapters/lambda/resource-policy-gateway';
-import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
+import { GrantMetrics, type MetricSink } from '../adapters/metrics/grant-metrics';
 import { SlackClient } from '../adapters/slack/slack-client';
 import { SlackNotifier } from '../adapters/slack/slack-notifier';
-import { allListeners, observedStore } from '../domain/observed-store';
-import { countThrottles } from '../adapters/aws/throttle-counter';
-import { GrantMetrics, type MetricSink } from '../adapters/metrics/grant-metrics';
+import { SqsNotifyQueue } from '../adapters/sqs/notify-queue';
+import { SqsWorkQueue } from '../adapters/sqs/work-queue';
 import { backoffMs } from '../domain/grants/backoff';
 import { makeGrantOperator } from '../domain/grants/grant-operator';
 import type {
   AllowlistStore,
+  Announcer,
+  CallDeadlines,
   Clock,
   EventSourceMappingGateway,
   ExecutionRoleGateway,
@@ -37,32 +45,34 @@ import type {
   RequestStore,
   ResourcePolicyGateway,
   Sleep,
+  WorkLeases,
+  WorkScheduler,
 } from '../domain/ports';
 import type { BrokerSettings } from '../domain/settings';
-import { makeActivateGrant } from '../domain/use-cases/activate-grant';
 import { makeCancelRequest } from '../domain/use-cases/cancel-request';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
 import { makeDecideRequest } from '../domain/use-cases/decide-request';
-import { makeEndGrant } from '../domain/use-cases/end-grant';
+import { makeDispatchChange } from '../domain/use-cases/dispatch-change';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
-import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
 import { makeReconcile } from '../domain/use-cases/reconcile';
+import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
+import { makeRunWork } from '../domain/use-cases/run-work';
+import { makeSettleRequest } from '../domain/use-cases/settle-request';
 import { makeSweep } from '../domain/use-cases/sweep';
 import type { BrokerConfig } from './config';
 import { logger } from './logger';
 
-/** Retries per Lambda policy/mapping call before the broker gives up until the next sweep. */
-const GRANT_CALL_RETRIES = 5;
+/** SDK attempts per Lambda call (429/5xx are retried with our jittered backoff; each attempt takes a budget slot). */
+const LAMBDA_CALL_ATTEMPTS = 5;
 
 export interface AwsClients {
   dynamo: DynamoDBClient;
-  /** For GetFunction (its own 100 rps quota). */
+  /** Every Lambda call of the broker's own account; put on the account's budget by buildApp. */
   lambda: LambdaClient;
-  /** For policy and mapping calls: rate-limited to BROKER_LAMBDA_RPS, more retries on throttling. */
-  lambdaGrants: LambdaClient;
   iam: IAMClient;
   sts: STSClient;
+  sqs: SQSClient;
 }
 
 export function createAwsClients(config: BrokerConfig): AwsClients {
@@ -70,60 +80,69 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
   };
-  // Throttling (429) and 5xx are retried by the SDK with our jittered backoff; each attempt takes a rate slot.
-  const lambdaGrants = new LambdaClient({
-    ...common,
-    retryStrategy: new ConfiguredRetryStrategy(GRANT_CALL_RETRIES, (attempt) => backoffMs(attempt, 200, 5_000)),
-  });
-  limitClient(lambdaGrants, new RateLimiter(config.BROKER_LAMBDA_RPS));
   return {
     dynamo: new DynamoDBClient(common),
-    lambda: new LambdaClient(common),
-    lambdaGrants,
+    lambda: new LambdaClient({
+      ...common,
+      retryStrategy: new ConfiguredRetryStrategy(LAMBDA_CALL_ATTEMPTS, (attempt) => backoffMs(attempt, 200, 5_000)),
+    }),
     iam: new IAMClient(common),
     sts: new STSClient(common),
+    sqs: new SQSClient(common),
   };
 }
 
 export interface AppPorts {
-  /** Told about every recorded transition (Slack); none when Slack is off. */
+  /** Told about every recorded transition by the stream consumer (metrics). */
   listener?: GrantEventListener;
-  /** Answers a Slack interaction through its response_url. */
-  slackRespond?: (url: string, body: Record<string, unknown>) => Promise<unknown>;
   store: RequestStore;
   allowlist: AllowlistStore;
   functions: FunctionDirectory;
   policies: ResourcePolicyGateway;
   roles: ExecutionRoleGateway;
   mappings: EventSourceMappingGateway;
+  leases: WorkLeases;
+  deadlines: CallDeadlines;
+  scheduler: WorkScheduler;
+  announcer: Announcer;
+  /** Answers a Slack interaction through its response_url, after the answer (queued). */
+  slackRespond: (url: string, body: Record<string, unknown>) => Promise<void>;
   clock: Clock;
   ids: IdGenerator;
   sleep: Sleep;
+  /** Who this process is, for work leases. */
+  holder: string;
+  /** The Slack side (the notification queue's consumer); none when Slack is off. */
+  notifier?: SlackNotifier | null;
 }
+
+const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
 
 /** Pure wiring: ports and settings in, use cases out (tests compose in-memory ports through here too). */
 export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports: AppPorts) {
-  const { allowlist, functions, clock, ids } = ports;
-  const store = ports.listener ? observedStore(ports.store, ports.listener) : ports.store;
+  const { store, allowlist, functions, clock, ids } = ports;
   const operator = makeGrantOperator({ ...ports, settings });
-  const activateGrant = makeActivateGrant({ store, operator, clock });
-  const endGrant = makeEndGrant({ store, operator, clock });
+  const settle = makeSettleRequest({ ...ports, operator });
   return {
     config,
     settings,
-    createRequest: makeCreateRequest({ store, allowlist, functions, clock, ids, settings, activateGrant }),
+    notifier: ports.notifier ?? null,
+    createRequest: makeCreateRequest({ store, allowlist, functions, clock, ids, settings }),
     getRequest: makeGetRequest({ store, allowlist, settings }),
     listRequests: makeListRequests({ store, allowlist, settings }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
-    decide: makeDecideRequest({ settings, store, allowlist, clock, activateGrant }),
+    decide: makeDecideRequest({ settings, store, allowlist, clock }),
     cancelRequest: makeCancelRequest({ store, clock }),
-    revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings, endGrant }),
-    sweep: makeSweep({ store, clock, settings, activateGrant, endGrant }),
+    revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings }),
+    settle,
+    sweep: makeSweep({ store, clock, settings, settle }),
     reconcile: makeReconcile({ store, allowlist, functions, policies: ports.policies, operator, clock, settings }),
+    dispatchChange: makeDispatchChange({ ...ports, listener: ports.listener ?? NO_LISTENER }),
+    runWork: makeRunWork({ settle, scheduler: ports.scheduler, clock }),
     slack: {
       signingSecret: config.SLACK_SIGNING_SECRET ?? null,
       now: () => clock.now(),
-      respond: ports.slackRespond ?? (() => Promise.resolve()),
+      respond: ports.slackRespond,
       /** response_url comes inside a signed payload, but is still only ever Slack's own host (or the fake's). */
       mayRespondTo: (url: string) =>
         url.startsWith('https://hooks.slack.com/') || new URL(url).origin === new URL(config.SLACK_API_URL).origin,
@@ -133,7 +152,12 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
 
 export type App = ReturnType<typeof composeApp>;
 
-/** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB and Lambda adapters. */
+/** A queue the configuration does not name: using it is a configuration error, said plainly. */
+function missingQueue(variable: string): never {
+  throw new Error(`${variable} is not configured, so this function cannot queue work`);
+}
+
+/** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB, Lambda, IAM and SQS adapters. */
 export async function buildApp(
   config: BrokerConfig,
   clients = createAwsClients(config),
@@ -150,41 +174,58 @@ export async function buildApp(
     admins: config.BROKER_ADMINS,
     identityLinks: config.BROKER_SLACK_USERS,
   };
+  const { metrics, ...timing } = overrides;
+  const clock = timing.clock ?? systemClock;
+  const deadlines = callDeadlinesOn(clock);
   const db = DynamoDBDocumentClient.from(clients.dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const budget = new ControlPlaneBudget(new DynamoSecondCounter(db, config.BROKER_TABLE_NAME), {
+    perSecond: config.BROKER_LAMBDA_RPS,
+    region: config.AWS_REGION,
+  });
+  putOnBudget(clients.lambda, budget, accountId, () => metrics?.count('ThrottlesMet'));
+
+  const store = new DynamoRequestStore(db, config.BROKER_TABLE_NAME);
   const allowlist = new DynamoAllowlistStore(db, config.BROKER_TABLE_NAME);
-  const policies = new LambdaResourcePolicyGateway(clients.lambdaGrants);
+  const policies = new LambdaResourcePolicyGateway(clients.lambda);
+  const workQueue = config.BROKER_WORK_QUEUE_URL ? new SqsWorkQueue(clients.sqs, config.BROKER_WORK_QUEUE_URL) : null;
+  const notifyQueue = config.BROKER_NOTIFY_QUEUE_URL
+    ? new SqsNotifyQueue(clients.sqs, config.BROKER_NOTIFY_QUEUE_URL)
+    : null;
   const slack = config.SLACK_BOT_TOKEN
     ? new SlackClient({ apiUrl: config.SLACK_API_URL, token: config.SLACK_BOT_TOKEN })
     : null;
-  const { metrics, ...ports } = overrides;
-  const listeners: GrantEventListener[] = [];
-  if (metrics) {
-    listeners.push(new GrantMetrics(metrics));
-    countThrottles(clients.lambdaGrants, () => metrics.count('ThrottlesMet'));
-  }
-  if (slack) {
-    listeners.push(
-      new SlackNotifier({
+  const notifier = slack
+    ? new SlackNotifier({
         slack,
         messages: new DynamoSlackMessageStore(db, config.BROKER_TABLE_NAME),
+        store,
         allowlist,
         policies,
+        deadlines,
         log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
-      }),
-    );
-  }
+        now: () => clock.now(),
+      })
+    : null;
+
   return composeApp(config, settings, {
-    ...(listeners.length > 0 ? { listener: allListeners(listeners) } : {}),
-    ...(slack ? { slackRespond: (url: string, body: Record<string, unknown>) => slack.respond(url, body) } : {}),
-    store: new DynamoRequestStore(db, config.BROKER_TABLE_NAME),
+    ...(metrics ? { listener: new GrantMetrics(metrics) } : {}),
+    store,
     allowlist,
     functions: new LambdaFunctionDirectory(clients.lambda),
     policies,
     roles: new IamExecutionRoleGateway(clients.iam),
-    mappings: new LambdaEventSourceMappingGateway(clients.lambdaGrants),
-    clock: systemClock,
+    mappings: new LambdaEventSourceMappingGateway(clients.lambda),
+    leases: new DynamoWorkLeases(db, config.BROKER_TABLE_NAME, () => clock.now().getTime()),
+    deadlines,
+    scheduler: workQueue ?? { schedule: () => missingQueue('BROKER_WORK_QUEUE_URL') },
+    // No notification queue (Slack off, locally): there is nobody to tell.
+    announcer: notifyQueue ?? { announce: () => Promise.resolve() },
+    slackRespond: (url, body) =>
+      notifyQueue ? notifyQueue.respond(url, body) : missingQueue('BROKER_NOTIFY_QUEUE_URL'),
+    clock,
     ids: randomIds,
-    sleep: realSleep,
-    ...ports,
+    sleep: timing.sleep ?? realSleep,
+    holder: randomUUID(),
+    notifier,
   });
 }

@@ -57,6 +57,9 @@ const schema = z.object({
       }
       return links;
     }),
+  /** The work queue (SQS standard) and the Slack notification queue (SQS FIFO); the local runner creates both. */
+  BROKER_WORK_QUEUE_URL: z.url().optional(),
+  BROKER_NOTIFY_QUEUE_URL: z.url().optional(),
   SLACK_API_URL: z.url().default('https://slack.com/api'),
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),

@@ -5,6 +5,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { AddressInfo } from 'node:net';
 import { ensureTable } from '../adapters/dynamodb/ensure-table';
+import { ensureQueues } from '../adapters/sqs/ensure-queues';
 import { buildApp, createAwsClients } from '../handlers/app';
 import { ConfigurationError, loadConfig } from '../handlers/config';
 import { apiHandler } from '../handlers/http/api-handler';
@@ -14,6 +15,7 @@ import { DEMO_ADMIN, seedDemo } from './demo-seed';
 import { createLocalServer } from './http-server';
 import { startMoto, type MotoServer } from './moto';
 import { startSweepLoop } from './sweep-loop';
+import { startWorkers, type Workers } from './workers';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -30,7 +32,10 @@ async function main(): Promise<void> {
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 
   let moto: MotoServer | null = null;
+  let workers: Workers | null = null;
   const stopAll = async () => {
+    await workers?.stop();
+    workers = null;
     await moto?.stop();
     moto = null;
   };
@@ -44,7 +49,16 @@ async function main(): Promise<void> {
     }
     const clients = createAwsClients(config);
     await ensureTable(clients.dynamo, config.BROKER_TABLE_NAME);
-    const app = await buildApp(config, clients);
+    const queues = await ensureQueues(clients.sqs, config.BROKER_TABLE_NAME);
+    // Slack off: nobody to notify, so no notification queue (announcements are dropped, not queued for no one).
+    const slackOn = Boolean(config.SLACK_BOT_TOKEN ?? config.SLACK_SIGNING_SECRET);
+    const configured = {
+      ...config,
+      BROKER_WORK_QUEUE_URL: config.BROKER_WORK_QUEUE_URL ?? queues.workQueueUrl,
+      BROKER_NOTIFY_QUEUE_URL: config.BROKER_NOTIFY_QUEUE_URL ?? (slackOn ? queues.notifyQueueUrl : undefined),
+    };
+    const app = await buildApp(configured, clients);
+    workers = startWorkers(app, clients, configured, say);
     if (moto)
       await seedDemo(app, {
         lambda: clients.lambda,

@@ -1,7 +1,11 @@
-/** Creates the broker table from its schema when missing (local runner and tests; deployed stacks use CloudFormation). */
+/**
+ * Creates the broker table from its schema when missing, and turns its stream on when an older table lacks it (local
+ * runner and tests; deployed stacks use CloudFormation).
+ */
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
   type CreateTableCommandInput,
@@ -12,13 +16,19 @@ import schema from './table-schema.json';
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existed'> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      const { StreamViewType } = schema.StreamSpecification as { StreamViewType: 'NEW_AND_OLD_IMAGES' };
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType } }),
+      );
+    }
     return 'existed';
   } catch (error) {
     if (awsErrorName(error) !== 'ResourceNotFoundException') throw error;
   }
   const { TimeToLiveAttribute, ...definition } = schema;
-  // The JSON is also the CloudFormation table definition (deploy/resources.cjs): one source for both.
+  // The JSON is also the CloudFormation table definition (deploy/resources.js): one source for both.
   await client.send(
     new CreateTableCommand({ TableName: tableName, ...(definition as Omit<CreateTableCommandInput, 'TableName'>) }),
   );

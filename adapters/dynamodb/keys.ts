@@ -4,12 +4,16 @@
  * - its Slack message  PK REQ#<id>                SK #SLACK        (channel, ts)
  * - idempotency claim  PK CLAIM#<caller>#<key>    SK #CLAIM        (ttl lets DynamoDB drop it; reads check expiry)
  * - allowlist entry    PK ALLOWLIST               SK ENTRY#<id>
+ * - work lease         PK REQ#<id>                SK #LEASE        (holder, until; ttl drops leftovers)
+ * - budget second      PK BUDGET#<scope>#<second> SK #BUDGET       (calls started in that second; ttl)
+ * - stream reader      PK STREAM#<shard>          SK #READER       (local runner only: leader lease, checkpoint)
  * Indexes (projection ALL): byRequester, byEntry, byStatus sort by `<createdAt>#<id>` (newest first when listing);
  * byExpiry is sparse, present only on ACTIVE requests, sorted by `<due time>#<id>` (expiresAt, or the revoke
  * marker's time): the sweep's due list.
  */
 import type { GrantRequest, RequestStatus } from '../../domain/model/request';
 import type { ListSource } from '../../domain/ports';
+import { duePosition } from '../../domain/rules/due-work';
 import { listPosition } from '../../domain/rules/list-cursor';
 
 export const INDEX = {
@@ -20,9 +24,14 @@ export const INDEX = {
 } as const;
 export type IndexKeys = (typeof INDEX)[keyof typeof INDEX];
 
-export const requestKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#REQUEST' });
+export const requestKey = (id: string) => ({ PK: `REQ#${id}`, SK: REQUEST_SK });
 export const slackMessageKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#SLACK' });
 export const claimKey = (caller: string, key: string) => ({ PK: `CLAIM#${caller}#${key}`, SK: '#CLAIM' });
+export const leaseKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#LEASE' });
+export const budgetSecondKey = (scope: string, second: number) => ({ PK: `BUDGET#${scope}#${second}`, SK: '#BUDGET' });
+export const streamReaderKey = (shardId: string) => ({ PK: `STREAM#${shardId}`, SK: '#READER' });
+/** The sort key of request items: stream consumers keep only these records. */
+export const REQUEST_SK = '#REQUEST';
 export const ALLOWLIST_PK = 'ALLOWLIST';
 export const entryKey = (id: string) => ({ PK: ALLOWLIST_PK, SK: `ENTRY#${id}` });
 
@@ -41,10 +50,10 @@ export function requestIndexKeys(r: GrantRequest): Record<string, string> {
     [INDEX.byStatus.sk]: sort,
   };
   // A revoke marker makes the grant due at once, so a sweep finishes an interrupted revoke.
-  const dueAt = r.ending?.requestedAt ?? r.expiresAt;
-  if (r.status === 'ACTIVE' && dueAt) {
+  const due = duePosition(r);
+  if (due !== null) {
     keys[INDEX.byExpiry.pk] = ACTIVE_EXPIRY_PARTITION;
-    keys[INDEX.byExpiry.sk] = `${dueAt}#${r.id}`;
+    keys[INDEX.byExpiry.sk] = due;
   }
   return keys;
 }

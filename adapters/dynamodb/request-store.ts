@@ -13,6 +13,7 @@ import { listPosition } from '../../domain/rules/list-cursor';
 import type { GrantRequest } from '../../domain/model/request';
 import type {
   CreateOutcome,
+  DuePage,
   IdempotencyClaim,
   ListPage,
   ListQuery,
@@ -50,10 +51,16 @@ export function toItem(request: GrantRequest): Record<string, unknown> {
   return { ...requestKey(request.id), ...requestIndexKeys(request), functionName, ...request };
 }
 
-function fromItem(item: Record<string, unknown>): GrantRequest {
+export function fromItem(item: Record<string, unknown>): GrantRequest {
   const copy = { ...item };
   for (const key of KEY_ATTRIBUTES) delete copy[key];
   return copy as unknown as GrantRequest;
+}
+
+/** The key of the item at index position `<time>#<id>`: where a due-list page resumes. */
+function startKeyAfter(index: IndexKeys, partition: string, position: string): Record<string, string> {
+  const id = position.slice(position.lastIndexOf('#') + 1);
+  return { ...requestKey(id), [index.pk]: partition, [index.sk]: position };
 }
 
 function cancellationCodes(error: unknown): string[] {
@@ -68,31 +75,38 @@ export class DynamoRequestStore implements RequestStore {
   ) {}
 
   async create(request: GrantRequest, claim: IdempotencyClaim | null, now: Date): Promise<CreateOutcome> {
-    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-      { Put: { TableName: this.tableName, Item: toItem(request), ConditionExpression: 'attribute_not_exists(PK)' } },
-    ];
-    if (claim) {
-      items.push({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...claimKey(claim.caller, claim.key),
-            requestId: request.id,
-            bodyHash: claim.bodyHash,
-            expiresAt: claim.expiresAt,
-            ttl: Math.ceil(Date.parse(claim.expiresAt) / 1000),
-          },
-          // A lapsed claim may be taken over: DynamoDB's TTL deletes late, so expiry is checked here.
-          ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
-          ExpressionAttributeValues: { ':now': now.toISOString() },
-        },
-      });
+    const put = {
+      TableName: this.tableName,
+      Item: toItem(request),
+      ConditionExpression: 'attribute_not_exists(PK)',
+    };
+    if (!claim) {
+      // One item needs no transaction (and moto's transactions copy the whole table, stream included).
+      try {
+        await this.db.send(new PutCommand(put));
+        return { created: true };
+      } catch (error) {
+        return translateAwsError(error, 'the request table');
+      }
     }
+    const claimPut = {
+      TableName: this.tableName,
+      Item: {
+        ...claimKey(claim.caller, claim.key),
+        requestId: request.id,
+        bodyHash: claim.bodyHash,
+        expiresAt: claim.expiresAt,
+        ttl: Math.ceil(Date.parse(claim.expiresAt) / 1000),
+      },
+      // A lapsed claim may be taken over: DynamoDB's TTL deletes late, so expiry is checked here.
+      ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+      ExpressionAttributeValues: { ':now': now.toISOString() },
+    };
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, { Put: claimPut }] }));
       return { created: true };
     } catch (error) {
-      if (awsErrorName(error) === 'TransactionCanceledException' && claim) {
+      if (awsErrorName(error) === 'TransactionCanceledException') {
         const existing =
           cancellationCodes(error)[1] === 'ConditionalCheckFailed'
             ? await this.findClaim(claim.caller, claim.key, now)
@@ -157,38 +171,53 @@ export class DynamoRequestStore implements RequestStore {
     return { items, next: merged.length > query.limit && last ? listPosition(last) : null };
   }
 
-  pendingCreatedBy(cutoff: string, limit: number): Promise<GrantRequest[]> {
-    return this.queryRange(INDEX.byStatus, statusPartition('PENDING'), `${cutoff}~`, limit);
+  pendingCreatedBy(cutoff: string, limit: number, after: string | null): Promise<DuePage> {
+    return this.queryRange(INDEX.byStatus, statusPartition('PENDING'), `${cutoff}~`, limit, after);
   }
 
-  approved(limit: number): Promise<GrantRequest[]> {
-    return this.queryRange(INDEX.byStatus, statusPartition('APPROVED'), null, limit);
+  approved(limit: number, after: string | null): Promise<DuePage> {
+    return this.queryRange(INDEX.byStatus, statusPartition('APPROVED'), null, limit, after);
   }
 
-  dueActive(now: string, limit: number): Promise<GrantRequest[]> {
-    return this.queryRange(INDEX.byExpiry, ACTIVE_EXPIRY_PARTITION, `${now}~`, limit);
+  dueActive(now: string, limit: number, after: string | null): Promise<DuePage> {
+    return this.queryRange(INDEX.byExpiry, ACTIVE_EXPIRY_PARTITION, `${now}~`, limit, after);
   }
 
-  /** Oldest first, sort key below `before` when given (`<time>~` sorts after every `<time>#<id>`: inclusive). */
+  /**
+   * Oldest first, sort key below `before` when given (`<time>~` sorts after every `<time>#<id>`: inclusive), resuming
+   * after the position `after` (`<time>#<id>` of the last item of the previous page).
+   */
   private async queryRange(
     index: IndexKeys,
     partition: string,
     before: string | null,
     limit: number,
-  ): Promise<GrantRequest[]> {
+    after: string | null,
+  ): Promise<DuePage> {
+    const names: Record<string, string> = { '#pk': index.pk };
+    const values: Record<string, unknown> = { ':pk': partition };
+    let keyCondition = '#pk = :pk';
+    if (before !== null) {
+      names['#sk'] = index.sk;
+      values[':before'] = before;
+      keyCondition += ' AND #sk < :before';
+    }
     try {
-      const { Items } = await this.db.send(
+      const { Items, LastEvaluatedKey } = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: index.name,
-          KeyConditionExpression: before === null ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
-          ExpressionAttributeNames: before === null ? { '#pk': index.pk } : { '#pk': index.pk, '#sk': index.sk },
-          ExpressionAttributeValues: before === null ? { ':pk': partition } : { ':pk': partition, ':before': before },
+          KeyConditionExpression: keyCondition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ScanIndexForward: true,
           Limit: limit,
+          ...(after === null ? {} : { ExclusiveStartKey: startKeyAfter(index, partition, after) }),
         }),
       );
-      return (Items ?? []).map(fromItem);
+      const items = (Items ?? []).map(fromItem);
+      const last = Items?.[Items.length - 1];
+      return { items, next: LastEvaluatedKey && last ? (last[index.sk] as string) : null };
     } catch (error) {
       return translateAwsError(error, 'the request table');
     }

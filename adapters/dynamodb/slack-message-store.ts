@@ -1,11 +1,16 @@
-/** Where each request's Slack message lives (channel and ts), kept beside the request, outside its versioned item. */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { translateAwsError } from '../aws/aws-errors';
+/**
+ * Where each request's Slack message lives (channel and ts) and how much of its history has been told there, kept
+ * beside the request, outside its versioned item. `told` only grows, so a retried announcement repeats nothing.
+ */
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 import { slackMessageKey } from './keys';
 
 export interface SlackMessageRef {
   channel: string;
   ts: string;
+  /** History events already told by the message or its thread. */
+  told: number;
 }
 
 export class DynamoSlackMessageStore {
@@ -27,11 +32,30 @@ export class DynamoSlackMessageStore {
   async get(requestId: string): Promise<SlackMessageRef | null> {
     try {
       const { Item } = await this.db.send(
-        new GetCommand({ TableName: this.tableName, Key: slackMessageKey(requestId) }),
+        new GetCommand({ TableName: this.tableName, Key: slackMessageKey(requestId), ConsistentRead: true }),
       );
-      return Item ? { channel: Item.channel as string, ts: Item.ts as string } : null;
+      return Item
+        ? { channel: Item.channel as string, ts: Item.ts as string, told: (Item.told as number | undefined) ?? 0 }
+        : null;
     } catch (error) {
       return translateAwsError(error, 'the request table');
+    }
+  }
+
+  async markTold(requestId: string, told: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: slackMessageKey(requestId),
+          UpdateExpression: 'SET #told = :told',
+          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#told) OR #told < :told)',
+          ExpressionAttributeNames: { '#told': 'told' },
+          ExpressionAttributeValues: { ':told': told },
+        }),
+      );
+    } catch (error) {
+      if (awsErrorName(error) !== 'ConditionalCheckFailedException') translateAwsError(error, 'the request table');
     }
   }
 }

@@ -1,7 +1,7 @@
 /**
- * A small Slack Web API client (chat.postMessage, chat.update, response_url). Bounded: every call has a timeout,
- * 429 is retried after Retry-After only while it fits the time budget, and failures come back as values for the
- * caller to log — Slack trouble must never block or undo a grant decision.
+ * A small Slack Web API client (chat.postMessage, chat.update, response_url). Bounded: every attempt has a timeout
+ * (generous: nothing waits on Slack any more, so a slow Slack still gets its update), 429 is retried after
+ * Retry-After only while it fits the call's budget, and failures come back as values for the caller to judge.
  */
 
 export type SlackResult = { ok: true; ts?: string; channel?: string } | { ok: false; error: string };
@@ -22,8 +22,8 @@ export class SlackClient {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: SlackClientOptions) {
-    this.timeoutMs = options.timeoutMs ?? 1_500;
-    this.budgetMs = options.budgetMs ?? 2_500;
+    this.timeoutMs = options.timeoutMs ?? 6_000;
+    this.budgetMs = options.budgetMs ?? 15_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 

@@ -1,13 +1,16 @@
 /**
- * Slack side of the lifecycle (API.md §8), reacting to recorded events: a new PENDING request posts the approval
- * message to its entry's channel; every later event re-renders that message (buttons only while PENDING) and
- * events after the decision add a thread reply. Failures are logged, never thrown.
+ * Slack side of the lifecycle (API.md §8), run from the notification queue after the answer was given: brings a
+ * request's Slack message up to date with its stored history. A new request that waits for approvers gets its
+ * message (buttons while PENDING) in its entry's channel; each later change re-renders it, and events after the
+ * decision add thread replies. How far the history has been told is stored, so a retry repeats nothing.
+ * Slack unavailable (timeouts, 429, 5xx) throws: the queue retries, a bounded number of times. A permanent refusal
+ * (channel gone, bad token) is logged and dropped: it will not get better by retrying.
  */
-import type { GrantRequest, HistoryEvent } from '../../domain/model/request';
-import type { AllowlistStore, GrantEventListener, ResourcePolicyGateway } from '../../domain/ports';
+import type { GrantRequest } from '../../domain/model/request';
+import type { AllowlistStore, CallDeadlines, RequestStore, ResourcePolicyGateway } from '../../domain/ports';
 import { bytesLeftAfter } from '../../domain/rules/policy-limits';
 import type { InvokeStatement } from '../../policies/statement-types';
-import type { DynamoSlackMessageStore } from '../dynamodb/slack-message-store';
+import type { DynamoSlackMessageStore, SlackMessageRef } from '../dynamodb/slack-message-store';
 import { requestMessage, threadReply } from './messages';
 import type { SlackClient, SlackResult } from './slack-client';
 
@@ -15,57 +18,99 @@ export interface NotifierLog {
   warn(message: string, fields?: Record<string, unknown>): void;
 }
 
-export class SlackNotifier implements GrantEventListener {
+/** Slack answers that may go away by themselves. */
+const TRANSIENT =
+  /^(rate_limited|ratelimited|unreachable|http_5\d\d|service_unavailable|internal_error|fatal_error|request_timeout)/;
+
+/** Thrown when Slack is unavailable: the notification stays queued and is tried again. */
+export class SlackUnavailableError extends Error {
+  constructor(what: string, error: string) {
+    super(`slack ${what} failed: ${error}`);
+    this.name = 'SlackUnavailableError';
+  }
+}
+
+/** How long the policy-size hint may wait for the account's GetPolicy budget before it is left out. */
+const BYTES_LEFT_WAIT_MS = 3_000;
+
+export class SlackNotifier {
   constructor(
     private readonly deps: {
       slack: SlackClient;
       messages: DynamoSlackMessageStore;
+      store: RequestStore;
       allowlist: AllowlistStore;
       policies: ResourcePolicyGateway;
+      deadlines: CallDeadlines;
       log: NotifierLog;
+      now?: () => Date;
     },
   ) {}
 
-  async recorded(request: GrantRequest, events: readonly HistoryEvent[]): Promise<void> {
-    try {
-      await this.notify(request, events);
-    } catch (error) {
-      this.deps.log.warn('slack notification failed', { requestId: request.id, error: String(error) });
-    }
-  }
-
-  private async notify(request: GrantRequest, events: readonly HistoryEvent[]): Promise<void> {
-    const { slack, messages, allowlist } = this.deps;
-    if (events.some((e) => e.event === 'CREATED')) {
-      if (request.status !== 'PENDING') return;
-      const channel = (await allowlist.get(request.allowlistEntryId))?.slackChannel;
-      if (!channel) return;
-      const posted = await slack.postMessage({ channel, ...requestMessage(request, await this.bytesLeft(request)) });
-      if (posted.ok && posted.ts) await messages.put(request.id, { channel: posted.channel ?? channel, ts: posted.ts });
-      else this.failed('chat.postMessage', request, posted);
+  async announce(requestId: string): Promise<void> {
+    const request = await this.deps.store.get(requestId);
+    if (!request) return;
+    const ref = (await this.deps.messages.get(requestId)) ?? (await this.post(request));
+    if (!ref || ref.told >= request.history.length) return;
+    const { slack, messages } = this.deps;
+    if (
+      !this.ok(
+        'chat.update',
+        request,
+        await slack.update({ channel: ref.channel, ts: ref.ts, ...requestMessage(request, null) }),
+      )
+    ) {
       return;
     }
-    const ref = await messages.get(request.id);
-    if (!ref) return;
-    const updated = await slack.update({ ...ref, ...requestMessage(request, null) });
-    // Slack in trouble: say so once and stop, so a click is still answered within Slack's 3 seconds.
-    if (!updated.ok) return this.failed('chat.update', request, updated);
-    for (const event of events) {
-      const text = threadReply(request, event);
-      if (!text) continue;
-      const replied = await slack.postMessage({ channel: ref.channel, thread_ts: ref.ts, text });
-      if (!replied.ok) this.failed('thread reply', request, replied);
+    for (let i = ref.told; i < request.history.length; i++) {
+      const text = threadReply(request, request.history[i] as GrantRequest['history'][number]);
+      if (text)
+        this.ok('thread reply', request, await slack.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
+      await messages.markTold(requestId, i + 1);
     }
   }
 
-  /** Bytes left in the function's policy after this grant (invoke grants only). */
-  private async bytesLeft(request: GrantRequest): Promise<number | null> {
-    if (request.kind !== 'invoke') return null;
-    const policy = await this.deps.policies.read({ functionName: request.functionArn, qualifier: request.qualifier });
-    return bytesLeftAfter(policy?.statements ?? [], request.statement as InvokeStatement);
+  /** Answers a Slack interaction through its response_url. */
+  async respond(url: string, body: Record<string, unknown>): Promise<void> {
+    const result = await this.deps.slack.respond(url, body);
+    if (!result.ok && TRANSIENT.test(result.error)) throw new SlackUnavailableError('response_url', result.error);
   }
 
-  private failed(what: string, request: GrantRequest, result: SlackResult): void {
-    this.deps.log.warn(`slack ${what} failed`, { requestId: request.id, error: result.ok ? 'no ts' : result.error });
+  /** Posts the approval message of a request that waits for approvers in a channel; null when it gets none. */
+  private async post(request: GrantRequest): Promise<SlackMessageRef | null> {
+    if (request.requiredApprovals === 0) return null;
+    const channel = (await this.deps.allowlist.get(request.allowlistEntryId))?.slackChannel;
+    if (!channel) return null;
+    const posted = await this.deps.slack.postMessage({
+      channel,
+      ...requestMessage(request, await this.bytesLeft(request)),
+    });
+    if (!this.ok('chat.postMessage', request, posted) || !posted.ok || !posted.ts) return null;
+    // The message shows the request as it is now; only the creation counts as told, later events follow.
+    const ref = { channel: posted.channel ?? channel, ts: posted.ts, told: 1 };
+    await this.deps.messages.put(request.id, ref);
+    return ref;
+  }
+
+  /** Bytes left in the function's policy after this grant (invoke grants only; left out when Lambda is busy). */
+  private async bytesLeft(request: GrantRequest): Promise<number | null> {
+    if (request.kind !== 'invoke') return null;
+    const now = this.deps.now?.() ?? new Date();
+    try {
+      const policy = await this.deps.deadlines.within(new Date(now.getTime() + BYTES_LEFT_WAIT_MS), () =>
+        this.deps.policies.read({ functionName: request.functionArn, qualifier: request.qualifier }),
+      );
+      return bytesLeftAfter(policy?.statements ?? [], request.statement as InvokeStatement);
+    } catch {
+      return null;
+    }
+  }
+
+  /** True on success; throws when Slack may recover; logs and returns false on a permanent refusal. */
+  private ok(what: string, request: GrantRequest, result: SlackResult): boolean {
+    if (result.ok) return true;
+    if (TRANSIENT.test(result.error)) throw new SlackUnavailableError(what, result.error);
+    this.deps.log.warn(`slack ${what} failed`, { requestId: request.id, error: result.error });
+    return false;
   }
 }

@@ -1,21 +1,15 @@
 /**
  * Applies and removes the AWS side of a grant. Both directions are idempotent, so any step can be retried after a
  * crash: the Sid (and IAM policy name) derive from the request, an existing statement of ours counts as applied,
- * and "already gone" counts as removed.
+ * and "already gone" counts as removed. The operator never sleeps through a wait: IAM propagation and a policy that
+ * keeps changing come back as `wait` so the caller can reschedule the work and move on to other items.
  *
- * apply → { applied, mapping uuid, role } | { refused, reason }; transient trouble throws UnavailableError.
- * remove → resolves when nothing of the grant is left; transient trouble throws.
+ * apply → applied (mapping uuid, role) | refused (permanent, nothing left behind) | wait (retry after a pause);
+ * transient AWS trouble throws UnavailableError. remove → resolves when nothing of the grant is left.
  */
-import {
-  GrantRejectedError,
-  MappingExistsError,
-  PolicyChangedError,
-  RoleNotReadyError,
-  UnavailableError,
-} from '../errors';
+import { GrantRejectedError, MappingExistsError, PolicyChangedError, RoleNotReadyError } from '../errors';
 import type { GrantRequest } from '../model/request';
 import type {
-  Clock,
   EventSourceMappingGateway,
   ExecutionRoleGateway,
   FunctionDirectory,
@@ -36,34 +30,40 @@ import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
 import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
 import { backoffMs } from './backoff';
+import { oneAtATime } from './one-at-a-time';
 
 export type ApplyResult =
-  | { applied: true; eventSourceMappingUuid: string | null; executionRoleArn: string | null }
-  | { applied: false; reason: string };
+  | { outcome: 'applied'; eventSourceMappingUuid: string | null; executionRoleArn: string | null }
+  | { outcome: 'refused'; reason: string }
+  | { outcome: 'wait'; retryAfterMs: number; reason: string };
 
 export interface GrantOperatorDeps {
   policies: ResourcePolicyGateway;
   roles: ExecutionRoleGateway;
   mappings: EventSourceMappingGateway;
   functions: FunctionDirectory;
-  clock: Clock;
   sleep: Sleep;
   settings: BrokerSettings;
 }
 
-const POLICY_ATTEMPTS = 5;
-const MAPPING_ATTEMPTS = 6;
+/** Re-reads after a stale revision or a busy policy: short, since each attempt costs control-plane budget. */
+const POLICY_ATTEMPTS = 3;
 /** How long IAM propagation may keep a new mapping from being created before the grant is given up. */
-const ROLE_PROPAGATION_GRACE_MS = 5 * 60 * 1000;
+export const ROLE_PROPAGATION_GRACE_MS = 5 * 60 * 1000;
 
-const refused = (reason: string): ApplyResult => ({ applied: false, reason });
+const refused = (reason: string): ApplyResult => ({ outcome: 'refused', reason });
+const wait = (retryAfterMs: number, reason: string): ApplyResult => ({ outcome: 'wait', retryAfterMs, reason });
+const APPLIED_INVOKE: ApplyResult = { outcome: 'applied', eventSourceMappingUuid: null, executionRoleArn: null };
 
 export function makeGrantOperator(deps: GrantOperatorDeps) {
-  const { policies, roles, mappings, functions, clock, sleep, settings } = deps;
+  const { policies, roles, mappings, functions, sleep, settings } = deps;
+  const perPolicy = oneAtATime();
 
   function target(r: GrantRequest): PolicyTarget {
     return { functionName: r.functionArn, qualifier: r.qualifier };
   }
+
+  const policyKey = (r: GrantRequest) => `${r.functionArn}:${r.qualifier ?? ''}`;
 
   function assertOwnSid(sid: string): void {
     // Defence in depth: the broker never touches a statement it did not write.
@@ -77,9 +77,10 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
       const policy = await policies.read(target(r));
       const existing = policy?.statements.find((s) => s.Sid === wanted.Sid);
       if (existing) {
-        if (sameStatement(existing, wanted))
-          return { applied: true, eventSourceMappingUuid: null, executionRoleArn: null };
-        return refused(`a different statement already holds Sid ${wanted.Sid}`);
+        if (sameStatement(existing, wanted)) return APPLIED_INVOKE;
+        // Our Sid holding something else (a broader read-back, a hand edit) never outlives this request.
+        await policies.remove(target(r), wanted.Sid);
+        return refused(`a different statement held Sid ${wanted.Sid}; it was removed`);
       }
       const bytes = resourcePolicyBytes([...(policy?.statements ?? []), wanted]);
       if (bytes > RESOURCE_POLICY_LIMIT_BYTES) {
@@ -91,23 +92,21 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
         await policies.add(target(r), wanted, policy?.revisionId ?? null);
       } catch (error) {
         if (error instanceof PolicyChangedError) {
-          await sleep(backoffMs(attempt));
+          await sleep(backoffMs(attempt, 50, 400));
           continue;
         }
         if (error instanceof GrantRejectedError) return refused(`Lambda refused the permission: ${error.message}`);
         throw error;
       }
       const stored = (await policies.read(target(r)))?.statements.find((s) => s.Sid === wanted.Sid);
-      if (stored && sameStatement(stored, wanted)) {
-        return { applied: true, eventSourceMappingUuid: null, executionRoleArn: null };
-      }
+      if (stored && sameStatement(stored, wanted)) return APPLIED_INVOKE;
       if (stored) {
         // Stored differently from what was approved (perhaps broader): never leave that in place.
         await policies.remove(target(r), wanted.Sid);
         return refused('Lambda stored the statement differently from the approved one; it was removed again');
       }
     }
-    throw new UnavailableError('the resource policy kept changing; the next sweep retries');
+    return wait(2_000, 'the resource policy kept changing');
   }
 
   function mappingSpec(r: GrantRequest): MappingSpec {
@@ -125,7 +124,7 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     return `${at.slice(0, 19)}.000Z`;
   }
 
-  async function applyMapping(r: GrantRequest): Promise<ApplyResult> {
+  async function applyMapping(r: GrantRequest, now: Date): Promise<ApplyResult> {
     const fn = await functions.resolve(functionNameOf(r.functionArn), r.qualifier);
     if (!fn) return refused('the function no longer exists');
     const statement = r.statement as RoleStatement;
@@ -140,7 +139,7 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     }
     await roles.put(fn.roleArn, policyName, statement);
     const applied = (uuid: string): ApplyResult => ({
-      applied: true,
+      outcome: 'applied',
       eventSourceMappingUuid: uuid,
       executionRoleArn: fn.roleArn,
     });
@@ -160,36 +159,37 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     const early = await adoptOrRefuse();
     if (early) return early;
 
-    for (let attempt = 1; attempt <= MAPPING_ATTEMPTS; attempt++) {
-      try {
-        return applied(await mappings.create(mappingSpec(r)));
-      } catch (error) {
-        if (error instanceof MappingExistsError) {
-          const settled = await adoptOrRefuse();
-          if (settled) return settled;
-          continue;
-        }
-        if (error instanceof GrantRejectedError)
-          return giveUp(`Lambda refused the event source mapping: ${error.message}`);
-        if (!(error instanceof RoleNotReadyError)) throw error;
-        await sleep(backoffMs(attempt, 500, 8_000));
+    try {
+      return applied(await mappings.create(mappingSpec(r)));
+    } catch (error) {
+      if (error instanceof MappingExistsError) {
+        return (await adoptOrRefuse()) ?? wait(1_000, 'a mapping for this source was being created');
       }
+      if (error instanceof GrantRejectedError)
+        return giveUp(`Lambda refused the event source mapping: ${error.message}`);
+      if (!(error instanceof RoleNotReadyError)) throw error;
     }
-    if (clock.now().getTime() - Date.parse(approvedAt(r)) > ROLE_PROPAGATION_GRACE_MS) {
+    const waited = now.getTime() - Date.parse(approvedAt(r));
+    if (waited > ROLE_PROPAGATION_GRACE_MS) {
       return giveUp('the execution role could not read the event source within 5 minutes');
     }
-    throw new UnavailableError('the execution role cannot read the event source yet (IAM propagation); retrying');
+    // IAM propagation usually takes seconds: retry soon at first, then less often.
+    return wait(
+      Math.min(15_000, 2_000 + waited / 10),
+      'the execution role cannot read the event source yet (IAM propagation)',
+    );
   }
 
   return {
-    apply(r: GrantRequest): Promise<ApplyResult> {
-      return r.kind === 'invoke' ? applyInvoke(r) : applyMapping(r);
+    /** `now` dates the IAM propagation grace of event source grants. */
+    apply(r: GrantRequest, now: Date): Promise<ApplyResult> {
+      return r.kind === 'invoke' ? perPolicy(policyKey(r), () => applyInvoke(r)) : applyMapping(r, now);
     },
 
     async remove(r: GrantRequest): Promise<void> {
       if (r.kind === 'invoke') {
         assertOwnSid(r.statementId);
-        await policies.remove(target(r), r.statementId);
+        await perPolicy(policyKey(r), () => policies.remove(target(r), r.statementId));
         return;
       }
       if (r.eventSourceMappingUuid) await mappings.delete(r.eventSourceMappingUuid);

@@ -1,13 +1,13 @@
 /**
  * Create a grant request.
  * Input: the caller, the validated body, dry-run flag, optional Idempotency-Key.
- * Output: the stored request (PENDING; ACTIVE when its entry auto-approves), for a dry run the would-be request, or
- * the original on a replayed key.
- * Main course: safety floor → function reference → allowlist → function exists → statement → store → (auto) apply.
+ * Output: the stored request (PENDING; APPROVED when its entry auto-approves, for the queued work to apply), for a
+ * dry run the would-be request, or the original on a replayed key.
+ * Main course: safety floor → function reference → allowlist → function exists → statement → store.
  * Failures: ValidationError (floor, duration, unknown function), ForbiddenError (allowlist denies),
  * ConflictError (key reused with another body).
  */
-import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import type { GrantAsk } from '../model/grant-ask';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, FunctionDirectory, IdGenerator, IdempotencyClaim, RequestStore } from '../ports';
@@ -18,7 +18,7 @@ import { parseFunctionRef } from '../rules/function-ref';
 import { checkSafetyFloor } from '../rules/safety-floor';
 import { IDEMPOTENCY_WINDOW_SECONDS, type BrokerSettings } from '../settings';
 import { move } from '../state-machine';
-import { BROKER_ACTOR, type ActivateGrant } from './activate-grant';
+import { BROKER_ACTOR } from './settle-request';
 import { invokeStatement } from '../../policies/invoke-statement';
 import { eventSourceReadStatement } from '../../policies/event-source-access';
 
@@ -42,11 +42,10 @@ export interface CreateRequestDeps {
   clock: Clock;
   ids: IdGenerator;
   settings: BrokerSettings;
-  activateGrant: ActivateGrant;
 }
 
 export function makeCreateRequest(deps: CreateRequestDeps) {
-  const { store, allowlist, functions, clock, ids, settings, activateGrant } = deps;
+  const { store, allowlist, functions, clock, ids, settings } = deps;
 
   async function replay(requestId: string): Promise<CreateRequestResult> {
     const original = await store.get(requestId);
@@ -176,14 +175,7 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       if (outcome.existing.bodyHash !== bodyHash) throw keyReused();
       return replay(outcome.existing.requestId);
     }
-    if (request.status !== 'APPROVED') return { request, replayed: false };
-    try {
-      return { request: (await activateGrant(request)).request, replayed: false };
-    } catch (error) {
-      // Stored and approved; the sweep applies the grant once AWS answers again.
-      if (error instanceof UnavailableError) return { request, replayed: false };
-      throw error;
-    }
+    return { request, replayed: false };
   };
 }
 

@@ -2,18 +2,18 @@
  * Approve or reject a PENDING request.
  * Input: the deciding principal (`arn:…` or `slack:U…`), request id, optional comment; for approve, optionally the
  * statement hash the approver saw (a Slack button carries it).
- * Output: the request; approve makes it APPROVED at the quorum and then tries to make it ACTIVE at once.
+ * Output: the request as stored; approve makes it APPROVED at the quorum. Applying the grant is not done here: the
+ * stored decision is the intent, settled by the queued work (and, for a REST answer, briefly waited on).
  * Failures: ForbiddenError (requester deciding, not an eligible approver), ConflictError (not PENDING, already
  * approved by this approver, stale statement hash), NotFoundError.
- * Concurrent approvals are serialised by the store's version check: one reaches the quorum, one activation runs.
+ * Concurrent approvals are serialised by the store's version check: one reaches the quorum.
  */
-import { ConflictError, ForbiddenError, UnavailableError } from '../errors';
+import { ConflictError, ForbiddenError } from '../errors';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, RequestStore } from '../ports';
 import { canDecide } from '../rules/access';
 import type { BrokerSettings } from '../settings';
 import { move, note } from '../state-machine';
-import type { ActivateGrant } from './activate-grant';
 import { updateWithRetry } from './update-with-retry';
 
 export interface DecisionCommand {
@@ -29,10 +29,9 @@ export interface DecideDeps {
   store: RequestStore;
   allowlist: AllowlistStore;
   clock: Clock;
-  activateGrant: ActivateGrant;
 }
 
-export function makeDecideRequest({ settings, store, allowlist, clock, activateGrant }: DecideDeps) {
+export function makeDecideRequest({ settings, store, allowlist, clock }: DecideDeps) {
   async function checkDecider(request: GrantRequest, command: DecisionCommand): Promise<void> {
     const entry = await allowlist.get(request.allowlistEntryId);
     const decision = canDecide(request, entry, command.approver, settings.identityLinks);
@@ -45,8 +44,8 @@ export function makeDecideRequest({ settings, store, allowlist, clock, activateG
   }
 
   return {
-    async approve(command: DecisionCommand): Promise<GrantRequest> {
-      const decided = await updateWithRetry(store, command.id, async (current) => {
+    approve(command: DecisionCommand): Promise<GrantRequest> {
+      return updateWithRetry(store, command.id, async (current) => {
         await checkDecider(current, command);
         if (current.approvals.some((a) => a.approver === command.approver)) {
           throw new ConflictError(`${command.approver} has already approved request ${current.id}`);
@@ -69,14 +68,6 @@ export function makeDecideRequest({ settings, store, allowlist, clock, activateG
           detail: { approvers: approvals.map((a) => a.approver) },
         });
       });
-      if (decided.status !== 'APPROVED') return decided;
-      try {
-        return (await activateGrant(decided)).request;
-      } catch (error) {
-        // The decision stands; the sweep applies the grant when AWS is reachable again.
-        if (error instanceof UnavailableError) return decided;
-        throw error;
-      }
     },
 
     reject(command: DecisionCommand): Promise<GrantRequest> {

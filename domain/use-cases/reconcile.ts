@@ -23,7 +23,7 @@ import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
 import { note } from '../state-machine';
 import type { InvokeStatement } from '../../policies/statement-types';
-import { BROKER_ACTOR } from './activate-grant';
+import { BROKER_ACTOR } from './settle-request';
 import { updateWithRetry } from './update-with-retry';
 
 export interface ReconcileReport {
@@ -79,7 +79,7 @@ export function makeReconcile(deps: ReconcileDeps) {
     const active = (await allInStatus(store, 'ACTIVE')).filter(
       (r) => r.kind === 'invoke' && r.ending === null && (r.expiresAt ?? '') > now,
     );
-    const inFlight = new Set((await store.approved(1000)).map((r) => r.statementId));
+    const inFlight = new Set((await store.approved(1000, null)).items.map((r) => r.statementId));
 
     const targets = new Map<string, { target: PolicyTarget; grants: GrantRequest[] }>();
     const targetOf = (t: PolicyTarget) => {
@@ -110,11 +110,12 @@ export function makeReconcile(deps: ReconcileDeps) {
         let action: 'REAPPLIED' | 'FLAGGED' = 'FLAGGED';
         let reason = 'the statement in the policy no longer means what was approved (a deleted principal, a hand edit)';
         if (!stored) {
-          const result = await operator.apply(grant);
-          action = result.applied ? 'REAPPLIED' : 'FLAGGED';
-          reason = result.applied
-            ? 'the statement was missing from the policy'
-            : `missing and not re-applied: ${result.reason}`;
+          const result = await operator.apply(grant, clock.now());
+          action = result.outcome === 'applied' ? 'REAPPLIED' : 'FLAGGED';
+          reason =
+            result.outcome === 'applied'
+              ? 'the statement was missing from the policy'
+              : `missing and not re-applied: ${result.reason}`;
         }
         report.missing.push({
           requestId: grant.id,

@@ -1,8 +1,9 @@
 /**
- * Revoke an ACTIVE grant now: by its requester, an eligible approver or an admin.
- * Main course: write the revoke marker, remove the grant from AWS, record REVOKED. If removal fails transiently the
- * caller gets UnavailableError and the marker makes the next sweep finish the revoke.
- * Failures: ForbiddenError, ConflictError (not ACTIVE), NotFoundError, UnavailableError.
+ * Revoke an ACTIVE grant: by its requester, an eligible approver or an admin.
+ * Main course: write the revoke marker (history REVOKE_REQUESTED). The marker makes the grant due at once: the queued
+ * work (or, failing that, the sweep) removes the permission and records REVOKED.
+ * Output: the request as stored, still ACTIVE with its marker. Failures: ForbiddenError, ConflictError (not ACTIVE),
+ * NotFoundError.
  */
 import { ConflictError, ForbiddenError } from '../errors';
 import type { GrantRequest } from '../model/request';
@@ -10,7 +11,6 @@ import type { AllowlistStore, Clock, RequestStore } from '../ports';
 import { isAdmin, isEligibleApprover } from '../rules/access';
 import type { BrokerSettings } from '../settings';
 import { note } from '../state-machine';
-import type { EndGrant } from './end-grant';
 import { updateWithRetry } from './update-with-retry';
 
 export interface RevokeDeps {
@@ -18,12 +18,11 @@ export interface RevokeDeps {
   allowlist: AllowlistStore;
   clock: Clock;
   settings: BrokerSettings;
-  endGrant: EndGrant;
 }
 
-export function makeRevokeRequest({ store, allowlist, clock, settings, endGrant }: RevokeDeps) {
-  return async function revokeRequest(caller: string, id: string, reason: string | null): Promise<GrantRequest> {
-    const marked = await updateWithRetry(store, id, async (current) => {
+export function makeRevokeRequest({ store, allowlist, clock, settings }: RevokeDeps) {
+  return function revokeRequest(caller: string, id: string, reason: string | null): Promise<GrantRequest> {
+    return updateWithRetry(store, id, async (current) => {
       const may =
         current.requester === caller ||
         isAdmin(settings, caller) ||
@@ -40,6 +39,5 @@ export function makeRevokeRequest({ store, allowlist, clock, settings, endGrant 
         patch: { ending: { as: 'REVOKED', requestedAt: at.toISOString(), actor: caller, reason } },
       });
     });
-    return (await endGrant(marked)).request;
   };
 }

@@ -1,16 +1,19 @@
 /**
- * One sweep: time out stale PENDING requests, finish APPROVED ones, end ACTIVE grants that are due (expired or
- * marked for revoke). Reads only due items through indexed queries. Each item stands alone: a failure is counted
- * and left for the next sweep; another sweep running at once only costs a lost write (counted as skipped).
- * Stops taking new items at the deadline so a scheduled run ends within its time budget.
+ * One sweep, the safety net behind the queued work and the expiry timers: ends ACTIVE grants that are due (expired
+ * or marked for revoke) first, then times out stale PENDING requests, then applies APPROVED ones. Reads only due
+ * items, page after page (an item that stays due does not hold the next page back), and settles them through the
+ * same use case as every other worker, per target account side by side.
+ * Nothing waits: an item that needs to (IAM propagation, throttling, another worker's lease) is counted and left for
+ * later. With a time budget it starts nothing after the deadline, and AWS calls that could only start after it fail
+ * at once, so the sweep overruns by at most the calls in flight.
  */
 import { StaleRequestError } from '../errors';
 import type { GrantRequest } from '../model/request';
-import type { Clock, RequestStore } from '../ports';
+import type { Clock, DuePage, RequestStore } from '../ports';
 import type { BrokerSettings } from '../settings';
 import { move } from '../state-machine';
-import { BROKER_ACTOR, type ActivateGrant } from './activate-grant';
-import type { EndGrant } from './end-grant';
+import { inLanes } from '../work-lanes';
+import { BROKER_ACTOR, type SettleOutcome, type SettleRequest } from './settle-request';
 
 export interface SweepReport {
   timedOut: number;
@@ -18,9 +21,9 @@ export interface SweepReport {
   failed: number;
   expired: number;
   revoked: number;
-  /** Lost to a concurrent writer (another sweep or a decision): nothing to do. */
+  /** Settled by another writer meanwhile, or held by another worker's lease: nothing to do here. */
   skipped: number;
-  /** Left for the next sweep after an error (throttling, AWS trouble). */
+  /** Left for later after a wait or AWS trouble (throttling, IAM propagation). */
   retryLater: number;
   errors: { requestId: string; error: string }[];
   /** Items read from the store: a sweep reads only what is due. */
@@ -28,17 +31,21 @@ export interface SweepReport {
 }
 
 const PAGE = 100;
+/** Items of one account in flight at once: enough to keep its budget busy, few enough to stay fair. */
+const PER_ACCOUNT = 4;
+/** A sweep without a budget still stops, long before anything could loop. */
+const DEFAULT_BUDGET_MS = 10 * 60 * 1000;
+
+const accountOf = (r: GrantRequest) => r.functionArn.split(':')[4] ?? '';
 
 export function makeSweep(deps: {
   store: RequestStore;
   clock: Clock;
   settings: BrokerSettings;
-  activateGrant: ActivateGrant;
-  endGrant: EndGrant;
+  settle: SettleRequest;
 }) {
-  const { store, clock, settings, activateGrant, endGrant } = deps;
+  const { store, clock, settings, settle } = deps;
 
-  /** `budgetMs`: stop taking new items after this long (by the broker's clock). */
   return async function sweep(options: { budgetMs?: number } = {}): Promise<SweepReport> {
     const report: SweepReport = {
       timedOut: 0,
@@ -51,74 +58,85 @@ export function makeSweep(deps: {
       errors: [],
       itemsRead: 0,
     };
-    const deadline = options.budgetMs === undefined ? null : clock.now().getTime() + options.budgetMs;
-    const timeLeft = () => deadline === null || clock.now().getTime() < deadline;
+    const deadline = new Date(clock.now().getTime() + (options.budgetMs ?? DEFAULT_BUDGET_MS));
+    const timeLeft = () => clock.now().getTime() < deadline.getTime();
+    const failedWith = (requestId: string, error: unknown) =>
+      report.errors.push({
+        requestId,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
 
-    /** Works through a due list page by page; items that stay due after an error are not taken twice. */
-    async function drain(
-      fetch: () => Promise<GrantRequest[]>,
-      work: (r: GrantRequest) => Promise<void>,
-    ): Promise<void> {
-      const seen = new Set<string>();
-      while (timeLeft()) {
-        const page = await fetch();
-        report.itemsRead += page.length;
-        const fresh = page.filter((r) => !seen.has(r.id));
-        for (const item of fresh) {
-          if (!timeLeft()) return;
-          seen.add(item.id);
-          try {
-            await work(item);
-          } catch (error) {
-            if (error instanceof StaleRequestError) {
-              report.skipped++;
-            } else {
-              report.retryLater++;
-              report.errors.push({
-                requestId: item.id,
-                error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-              });
-            }
-          }
-        }
-        if (fresh.length === 0 || page.length < PAGE) return;
-      }
+    /** Works through a due list page by page, resuming after the last item of each page. */
+    async function drain(fetch: (after: string | null) => Promise<DuePage>, work: (r: GrantRequest) => Promise<void>) {
+      let after: string | null = null;
+      do {
+        if (!timeLeft()) return;
+        const page: DuePage = await fetch(after);
+        report.itemsRead += page.items.length;
+        await inLanes(page.items, { lane: accountOf, resource: (r) => r.functionArn }, PER_ACCOUNT, async (item) => {
+          if (timeLeft()) await work(item);
+        });
+        after = page.next;
+      } while (after !== null);
     }
 
+    const count = (outcome: SettleOutcome) => {
+      if (outcome.kind === 'retry') {
+        if (outcome.busy) report.skipped++;
+        else report.retryLater++;
+        if (outcome.error !== undefined) failedWith(outcome.request.id, outcome.error);
+        return;
+      }
+      switch (outcome.transition) {
+        case 'ACTIVE':
+          return void report.activated++;
+        case 'FAILED':
+          return void report.failed++;
+        case 'EXPIRED':
+          return void report.expired++;
+        case 'REVOKED':
+          return void report.revoked++;
+        default:
+          return void report.skipped++;
+      }
+    };
+    const settleOne = async (r: GrantRequest) => {
+      try {
+        count(await settle.settle(r.id, { deadline }));
+      } catch (error) {
+        report.retryLater++;
+        failedWith(r.id, error);
+      }
+    };
+
     const now = clock.now();
+    await drain((after) => store.dueActive(now.toISOString(), PAGE, after), settleOne);
+
     const cutoff = new Date(now.getTime() - settings.pendingTimeoutSeconds * 1000).toISOString();
     await drain(
-      () => store.pendingCreatedBy(cutoff, PAGE),
+      (after) => store.pendingCreatedBy(cutoff, PAGE, after),
       async (r) => {
-        await store.update(
-          r,
-          move(r, 'TIMED_OUT', {
-            at: clock.now(),
-            actor: BROKER_ACTOR,
-            detail: { pendingTimeoutSeconds: settings.pendingTimeoutSeconds },
-          }),
-        );
-        report.timedOut++;
+        try {
+          await store.update(
+            r,
+            move(r, 'TIMED_OUT', {
+              at: clock.now(),
+              actor: BROKER_ACTOR,
+              detail: { pendingTimeoutSeconds: settings.pendingTimeoutSeconds },
+            }),
+          );
+          report.timedOut++;
+        } catch (error) {
+          if (error instanceof StaleRequestError) report.skipped++;
+          else {
+            report.retryLater++;
+            failedWith(r.id, error);
+          }
+        }
       },
     );
-    await drain(
-      () => store.approved(PAGE),
-      async (r) => {
-        const { request: done, changed } = await activateGrant(r);
-        if (!changed) report.skipped++;
-        else if (done.status === 'ACTIVE') report.activated++;
-        else report.failed++;
-      },
-    );
-    await drain(
-      () => store.dueActive(now.toISOString(), PAGE),
-      async (r) => {
-        const { request: done, changed } = await endGrant(r);
-        if (!changed) report.skipped++;
-        else if (done.status === 'REVOKED') report.revoked++;
-        else report.expired++;
-      },
-    );
+
+    await drain((after) => store.approved(PAGE, after), settleOne);
     return report;
   };
 }

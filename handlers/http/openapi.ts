@@ -19,6 +19,7 @@ import {
   allowlistEntryBody,
   createRequestBody,
   createRequestQuery,
+  approveBody,
   decisionBody,
   emptyBody,
   listRequestsQuery,
@@ -31,6 +32,8 @@ interface OperationDoc {
   query?: z.ZodObject;
   headers?: Record<string, string>;
   ok: [number, z.ZodType | null];
+  /** A second success status, e.g. 202 while work finishes behind the answer. */
+  alsoOk?: [number, z.ZodType, string];
   errors: number[];
 }
 
@@ -70,8 +73,9 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   getRequest: { summary: 'Read a request', ok: [200, requestResource], errors: [401, 404] },
   approveRequest: {
-    summary: 'Approve (eligible approvers, not the requester)',
-    body: decisionBody,
+    summary:
+      'Approve (eligible approvers, not the requester); optionally pinned to the statementHash shown (409 if it changed). Answers within 2 s: ACTIVE if the grant was applied by then, else APPROVED (it becomes ACTIVE or FAILED shortly after)',
+    body: approveBody,
     ok: [200, requestResource],
     errors: DECISION_ERRORS,
   },
@@ -91,6 +95,11 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     summary: 'Revoke an ACTIVE grant now (requester, eligible approver, admin)',
     body: revokeBody,
     ok: [200, requestResource],
+    alsoOk: [
+      202,
+      requestResource,
+      'Accepted: the revoke is recorded (history REVOKE_REQUESTED) and the permission is being removed; the request becomes REVOKED shortly',
+    ],
     errors: DECISION_ERRORS,
   },
   runSweep: { summary: 'Run one sweep now (admins)', ok: [200, sweepReport], errors: [401, 403] },
@@ -138,6 +147,10 @@ function operationObject(route: Route) {
       ? { description: 'OK', content: { 'application/json': { schema: json(okSchema, 'output') } } }
       : { description: 'OK' },
   };
+  if (doc.alsoOk) {
+    const [status, schema, description] = doc.alsoOk;
+    responses[status] = { description, content: { 'application/json': { schema: json(schema, 'output') } } };
+  }
   for (const status of [...doc.errors, 500]) {
     responses[status] = {
       description: 'Error',

@@ -89,6 +89,14 @@ export const createRequestQuery = z.strictObject({
 export const noQuery = z.strictObject({});
 
 export const decisionBody = z.strictObject({ comment: text(1, 1000).optional() });
+/** An approval may be pinned to the statement the approver saw (API §11.9). */
+export const approveBody = z.strictObject({
+  comment: text(1, 1000).optional(),
+  statementHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be the 64-character hex statementHash of the request')
+    .optional(),
+});
 export const revokeBody = z.strictObject({ reason: text(1, 1000).optional() });
 export const emptyBody = z.strictObject({});
 

@@ -5,8 +5,15 @@
 import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
-import { UnavailableError } from '../../domain/errors';
-import { createFunction, freshMoto, motoEndpoint, policyStatements, testClients } from '../support/aws';
+import {
+  approveNow,
+  createFunction,
+  freshMoto,
+  motoEndpoint,
+  policyStatements,
+  settleNow,
+  testClients,
+} from '../support/aws';
 import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
@@ -51,7 +58,8 @@ const create = async (ask = PRINCIPAL_CASES[2].ask) =>
       idempotencyKey: null,
     })
   ).request;
-const approve = (id: string) => app.decide.approve({ approver: APPROVER, id, comment: null });
+/** An approval and the work behind it (what the REST answer and the work queue do). */
+const approve = (id: string) => approveNow(app, id);
 
 /** The broker's statements in the function's policy, read past the proxy. */
 async function brokerSids(): Promise<string[]> {
@@ -131,7 +139,9 @@ it('finishes a revoke when RemovePermission failed after the revoke was recorded
   const request = await create();
   await approve(request.id);
   proxy.add({ match: calls.removePermission, times: 6, mode: 'error', ...awsErrors.lambdaServiceError() });
-  await expect(app.revokeRequest(REQUESTER, request.id, 'leaked key')).rejects.toThrow(UnavailableError);
+  await app.revokeRequest(REQUESTER, request.id, 'leaked key');
+  const outcome = await app.settle.settleWithin(request.id, 20_000);
+  expect(outcome).toMatchObject({ kind: 'retry', request: { status: 'ACTIVE', ending: { as: 'REVOKED' } } });
   expect(await brokerSids()).toEqual([request.statementId]);
   await expectConvergedWithin(1);
   expect((await app.getRequest(ADMIN, request.id)).status).toBe('REVOKED');
@@ -180,12 +190,9 @@ it('gives one activation and one statement when two approvals race', async () =>
   const request = await create();
   await Promise.allSettled([
     approve(request.id),
-    app.decide.approve({
-      approver: 'arn:aws:iam::123456789012:role/platform-approver-2',
-      id: request.id,
-      comment: null,
-    }),
+    approveNow(app, request.id, 'arn:aws:iam::123456789012:role/platform-approver-2'),
   ]);
+  await settleNow(app, request.id);
   const done = await app.getRequest(ADMIN, request.id);
   expect(done.status).toBe('ACTIVE');
   expect(done.history.filter((e) => e.event === 'ACTIVATED')).toHaveLength(1);

@@ -2,27 +2,42 @@
  * Each Lambda function's role holds exactly the AWS actions its code path calls. Every call the SDK makes is recorded
  * (as the IAM action it needs) while one function's operations run through their real handlers against moto — rare
  * paths included, forced through the fault proxy — then compared with the role deploy/functions.js gives it.
+ * The functions behind the answers run as Lambda would run them: the table's stream records and the queues'
+ * messages are read here (as the event source mappings do, with their own permissions) and handed to their code.
  * Adding an action a function never uses, or dropping one it needs, fails this test.
  */
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { ensureQueues, type BrokerQueues } from '../../adapters/sqs/ensure-queues';
+import { processNotifyMessages, processWorkMessages } from '../../handlers/events/process-queues';
+import { processStreamRecords } from '../../handlers/events/process-stream';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
 import { loadConfig, type BrokerConfig } from '../../handlers/config';
 import { apiHandler } from '../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
 import { withSecrets } from '../../handlers/lambda-app';
-import { createFunction, createQueue, freshMoto, motoEndpoint, testClients } from '../support/aws';
+import { approveNow, createFunction, createQueue, freshMoto, motoEndpoint, testClients } from '../support/aws';
 import { FakeSlack, signedClick } from '../support/fake-slack';
 import { DynamoRequestStore } from '../../adapters/dynamodb/request-store';
 import { move } from '../../domain/state-machine';
 import { FaultProxy, calls } from '../support/fault-proxy';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
+
+jest.setTimeout(30_000);
 import { apiEvent, lambdaContext } from '../support/in-memory-app';
 
 interface DeployedFunction {
-  iamRoleStatements: { Action: string[]; Resource: unknown[] }[];
+  iamRoleStatements: { Sid?: string; Action: string[]; Resource: unknown[] }[];
   environment: Record<string, string>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,6 +52,7 @@ const PREFIX: Record<string, string> = {
   IAMClient: 'iam',
   STSClient: 'sts',
   SSMClient: 'ssm',
+  SQSClient: 'sqs',
 };
 /** Needs no permission. */
 const FREE = new Set(['sts:GetCallerIdentity']);
@@ -49,6 +65,8 @@ let app: App;
 let clock: FixedClock;
 let config: BrokerConfig;
 let queues: string[];
+let brokerQueues: BrokerQueues;
+let streamIterator: string | undefined;
 
 type Recordable = { middlewareStack: { add: (mw: unknown, options: unknown) => void } };
 function record(client: Recordable): void {
@@ -147,7 +165,7 @@ async function dueWork() {
   await approvedButNotApplied(mappingAsk());
   for (const ask of [invokeAsk(), mappingAsk()]) {
     const r = await request(ask);
-    expect((await app.decide.approve({ approver: APPROVER, id: r.id, comment: null })).status).toBe('ACTIVE');
+    expect((await approveNow(app, r.id)).status).toBe('ACTIVE');
   }
   await request(invokeAsk());
   clock.advance(86_400);
@@ -176,6 +194,7 @@ beforeAll(async () => {
       }),
     }),
   );
+  brokerQueues = await ensureQueues(clients.sqs, TABLE);
   const ssm = new SSMClient({ region: 'us-east-1', endpoint: motoEndpoint() });
   await ssm.send(new PutParameterCommand({ Name: '/lpb/slack-bot-token', Value: 'xoxb-lp', Type: 'SecureString' }));
   await ssm.send(new PutParameterCommand({ Name: '/lpb/slack-signing-secret', Value: SECRET, Type: 'SecureString' }));
@@ -193,6 +212,8 @@ beforeAll(async () => {
     SLACK_API_URL: slack.apiUrl,
     SLACK_BOT_TOKEN_PARAMETER: '/lpb/slack-bot-token',
     SLACK_SIGNING_SECRET_PARAMETER: '/lpb/slack-signing-secret',
+    BROKER_WORK_QUEUE_URL: brokerQueues.workQueueUrl,
+    BROKER_NOTIFY_QUEUE_URL: brokerQueues.notifyQueueUrl,
   });
   const awsClients = createAwsClients(config);
   for (const client of Object.values(awsClients)) record(client);
@@ -217,7 +238,68 @@ beforeAll(async () => {
     'auto',
     openEntry({ requesters: [AUTO_REQUESTER], autoApprove: true, requiredApprovals: 0, approvers: [] }),
   );
+  streamIterator = await streamStart();
 }, 120_000);
+
+/** The table's stream from its start, read past the proxy (what the stream's event source mapping does). */
+async function streamStart(): Promise<string> {
+  const streams = new DynamoDBStreamsClient({ region: 'us-east-1', endpoint: motoEndpoint() });
+  const { Table } = await testClients().dynamo.send(new DescribeTableCommand({ TableName: TABLE }));
+  const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: Table?.LatestStreamArn }));
+  const { ShardIterator } = await streams.send(
+    new GetShardIteratorCommand({
+      StreamArn: Table?.LatestStreamArn,
+      ShardId: StreamDescription?.Shards?.[0]?.ShardId,
+      ShardIteratorType: 'TRIM_HORIZON',
+    }),
+  );
+  return ShardIterator as string;
+}
+
+/** Hands the stream's new records to the stream function's code. */
+async function runStream(): Promise<void> {
+  const streams = new DynamoDBStreamsClient({ region: 'us-east-1', endpoint: motoEndpoint() });
+  for (;;) {
+    const { Records = [], NextShardIterator } = await streams.send(
+      new GetRecordsCommand({ ShardIterator: streamIterator, Limit: 1000 }),
+    );
+    streamIterator = NextShardIterator;
+    if (Records.length === 0) return;
+    const result = await as('stream', () => processStreamRecords(app, Records));
+    expect(result.failedAt).toBeNull();
+  }
+}
+
+/** Hands a queue's visible messages, one at a time, to its function's code (what the queue's mapping does). */
+async function runQueue(fn: 'work' | 'notify'): Promise<number> {
+  const sqs = testClients().sqs;
+  const url = fn === 'work' ? brokerQueues.workQueueUrl : brokerQueues.notifyQueueUrl;
+  let handled = 0;
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 1,
+        MessageSystemAttributeNames: ['MessageGroupId'],
+      }),
+    );
+    const message = Messages[0];
+    if (!message) return handled;
+    const batch = [
+      {
+        messageId: message.MessageId as string,
+        body: message.Body as string,
+        ...(message.Attributes?.MessageGroupId ? { groupId: message.Attributes.MessageGroupId } : {}),
+      },
+    ];
+    const failed = await as(fn, () =>
+      fn === 'work' ? processWorkMessages(app, batch) : processNotifyMessages(app, batch),
+    );
+    expect(failed).toEqual([]);
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+    handled++;
+  }
+}
 
 afterAll(async () => {
   await proxy?.stop();
@@ -306,14 +388,18 @@ it('exercises the decisions function', async () => {
   expect((await decide(mapping.id, 'revoke', REQUESTER)).body?.status).toBe('REVOKED');
 });
 
-it('exercises the slack function', async () => {
-  const click = async (actionId: string, r: { id: string; statementHash: string }) => {
+it('exercises the slack function, then the stream, work and notify functions behind it', async () => {
+  await runStream();
+  await runQueue('work');
+  await runQueue('notify');
+  const click = async (actionId: string, r: { id: string; statementHash: string }, userId = 'U0123ABCD') => {
     const signed = signedClick({
       secret: SECRET,
-      userId: 'U0123ABCD',
+      userId,
       actionId,
       value: JSON.stringify({ id: r.id, hash: r.statementHash }),
       timestamp: Math.floor(clock.now().getTime() / 1000),
+      responseUrl: `${slack.url}/hooks/respond`,
     });
     const res = await http(
       'slack',
@@ -322,14 +408,46 @@ it('exercises the slack function', async () => {
     expect(res.status).toBe(200);
     return app.getRequest(ADMIN, r.id);
   };
-  expect((await click('approve', await request(invokeAsk()))).status).toBe('ACTIVE');
-  armBroaderReadBack();
-  expect((await click('approve', await request(invokeAsk()))).status).toBe('FAILED');
-  expect((await click('approve', await request(mappingAsk()))).status).toBe('ACTIVE');
-  armMappingRefused();
-  expect((await click('approve', await request(mappingAsk()))).status).toBe('FAILED');
+  /** A click, then what follows it: the stream dispatches, the work queue applies (an arm first, if any). */
+  const approvedBySlack = async (ask: Record<string, unknown>, arm?: () => void) => {
+    const r = await request(ask);
+    expect((await click('approve', r)).status).toBe('APPROVED');
+    await runStream();
+    arm?.();
+    expect(await runQueue('work')).toBeGreaterThan(0);
+    return app.getRequest(ADMIN, r.id);
+  };
+  const invoke = await approvedBySlack(invokeAsk());
+  expect(invoke.status).toBe('ACTIVE');
+  expect((await approvedBySlack(invokeAsk(), armBroaderReadBack)).status).toBe('FAILED');
+  const mapping = await approvedBySlack(mappingAsk());
+  expect(mapping.status).toBe('ACTIVE');
+  expect((await approvedBySlack(mappingAsk(), armMappingRefused)).status).toBe('FAILED');
   expect((await click('reject', await request(invokeAsk()))).status).toBe('REJECTED');
-});
+  // An ineligible click is refused; its ephemeral answer goes through the notification queue.
+  expect((await click('approve', await request(invokeAsk()), 'U7777777')).status).toBe('PENDING');
+
+  // An expiry timer further out than SQS can delay arrives early and hops on (sent visible here: SQS would wait).
+  await testClients().sqs.send(
+    new SendMessageCommand({
+      QueueUrl: brokerQueues.workQueueUrl,
+      MessageBody: JSON.stringify({ requestId: invoke.id, kind: 'timer', at: invoke.expiresAt }),
+    }),
+  );
+  expect(await runQueue('work')).toBe(1);
+  // Revokes recorded elsewhere are finished by the work queue.
+  await app.revokeRequest(REQUESTER, invoke.id, null);
+  await app.revokeRequest(REQUESTER, mapping.id, null);
+  await runStream();
+  await runQueue('work');
+  expect((await app.getRequest(ADMIN, invoke.id)).status).toBe('REVOKED');
+  expect((await app.getRequest(ADMIN, mapping.id)).status).toBe('REVOKED');
+
+  expect(await runQueue('notify')).toBeGreaterThan(0);
+  expect(slack.posted().length).toBeGreaterThan(0);
+  expect(slack.updated().length).toBeGreaterThan(0);
+  expect(slack.hooks.length).toBeGreaterThan(0);
+}, 60_000);
 
 it('exercises the admin function (an on-demand sweep)', async () => {
   await dueWork();
@@ -348,7 +466,7 @@ it('exercises the scheduled sweep', async () => {
 /** An ACTIVE grant whose statement vanished, and a broker-prefixed statement nothing granted. */
 async function drift(tag: string) {
   const r = await request(invokeAsk());
-  expect((await app.decide.approve({ approver: APPROVER, id: r.id, comment: null })).status).toBe('ACTIVE');
+  expect((await approveNow(app, r.id)).status).toBe('ACTIVE');
   const lambda = testClients().lambda;
   await lambda.send(new RemovePermissionCommand({ FunctionName: 'order-processor', StatementId: r.statementId }));
   await lambda.send(
@@ -377,9 +495,18 @@ it('exercises the drift reconcile, on demand (admin) and hourly', async () => {
 
 describe('each role', () => {
   it.each(Object.keys(deployed))('%s: holds exactly the actions its code calls', (fn) => {
-    const granted = [...new Set(deployed[fn]!.iamRoleStatements.flatMap((s) => s.Action))].sort();
+    // What Lambda does on the function's behalf (a stream's failure destination) is not the code's to call.
+    const ownStatements = deployed[fn]!.iamRoleStatements.filter((s) => !s.Sid?.startsWith('LambdaPlatform'));
+    const granted = [...new Set(ownStatements.flatMap((s) => s.Action))].sort();
     const used = [...(observed.get(fn) ?? [])].sort();
     expect({ fn, actions: granted }).toEqual({ fn, actions: used });
+  });
+
+  it('gives Lambda-platform permissions (done on a function behalf) only to the stream, for its failure destination', () => {
+    const platform = Object.entries(deployed).flatMap(([fn, spec]) =>
+      spec.iamRoleStatements.filter((s) => s.Sid?.startsWith('LambdaPlatform')).map((s) => ({ fn, actions: s.Action })),
+    );
+    expect(platform).toEqual([{ fn: 'stream', actions: ['sqs:SendMessage'] }]);
   });
 
   it('grants no wildcard action, and Resource "*" only where AWS offers nothing narrower', () => {

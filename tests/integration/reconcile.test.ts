@@ -5,7 +5,7 @@
  */
 import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import type { App } from '../../handlers/app';
-import { createFunction, motoApp, policyStatements, testClients } from '../support/aws';
+import { approveNow, createFunction, motoApp, policyStatements, testClients } from '../support/aws';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 
 let app: App;
@@ -24,7 +24,7 @@ async function activeGrant(ask: Record<string, unknown>) {
     dryRun: false,
     idempotencyKey: null,
   });
-  const active = await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+  const active = await approveNow(app, request.id);
   expect(active.status).toBe('ACTIVE');
   return active;
 }

@@ -1,5 +1,8 @@
 /** The app composed over in-memory ports, plus an API Gateway event builder: use-case and handler tests, no I/O. */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { ScheduledWork } from '../../domain/events/follow-ups';
+import type { GrantRequest } from '../../domain/model/request';
+import type { WorkScheduler } from '../../domain/ports';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
 import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, settings } from './fixtures';
@@ -7,14 +10,31 @@ import { InMemoryMappings, InMemoryResourcePolicies, InMemoryRoles } from './in-
 import {
   FixedClock,
   InMemoryAllowlist,
+  InMemoryLeases,
   InMemoryRequestStore,
   SequentialIds,
   StaticFunctionDirectory,
+  noDeadlines,
 } from './in-memory';
 
-export function inMemoryApp(env: Record<string, string> = {}, extra: Pick<AppPorts, 'listener' | 'slackRespond'> = {}) {
+/** WorkScheduler in memory: what was scheduled, for the pipeline to run when its time has come. */
+export class RecordingScheduler implements WorkScheduler {
+  readonly scheduled: ScheduledWork[] = [];
+  schedule(work: ScheduledWork): Promise<void> {
+    this.scheduled.push(structuredClone(work));
+    return Promise.resolve();
+  }
+}
+
+export function inMemoryApp(
+  env: Record<string, string> = {},
+  extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer'>> = {},
+) {
   const clock = new FixedClock();
   const sleeps: number[] = [];
+  const announced: string[] = [];
+  const responses: { url: string; body: Record<string, unknown> }[] = [];
+  const scheduler = new RecordingScheduler();
   const ports = {
     store: new InMemoryRequestStore(),
     allowlist: new InMemoryAllowlist(),
@@ -28,8 +48,22 @@ export function inMemoryApp(env: Record<string, string> = {}, extra: Pick<AppPor
     policies: new InMemoryResourcePolicies(),
     roles: new InMemoryRoles(),
     mappings: new InMemoryMappings(() => clock.now()),
+    leases: new InMemoryLeases(() => clock.now()),
+    deadlines: noDeadlines,
+    scheduler,
+    announcer: {
+      announce: (r: GrantRequest) => {
+        announced.push(r.id);
+        return Promise.resolve();
+      },
+    },
+    slackRespond: (url: string, body: Record<string, unknown>) => {
+      responses.push({ url, body });
+      return Promise.resolve();
+    },
     clock,
     ids: new SequentialIds(),
+    holder: 'test',
     sleeps,
     sleep: (ms: number) => {
       sleeps.push(ms);
@@ -37,9 +71,41 @@ export function inMemoryApp(env: Record<string, string> = {}, extra: Pick<AppPor
     },
   };
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
+  const app = composeApp(config, { ...settings, identityLinks: config.BROKER_SLACK_USERS }, { ...ports, ...extra });
+
+  let changesSeen = 0;
+  /**
+   * The deployed pipeline in memory: each stored change goes through the stream's dispatch, and scheduled work whose
+   * time has come runs, until nothing more happens now.
+   */
+  async function drain(): Promise<void> {
+    for (let round = 0; round < 1000; round++) {
+      const change = ports.store.changes[changesSeen];
+      if (change) {
+        changesSeen++;
+        await app.dispatchChange(change.before, change.after);
+        continue;
+      }
+      const now = clock.now().toISOString();
+      const due = scheduler.scheduled.findIndex((w) => w.at <= now);
+      if (due < 0) return;
+      const [work] = scheduler.scheduled.splice(due, 1);
+      await app.runWork(work as ScheduledWork);
+    }
+    throw new Error('the in-memory pipeline did not settle');
+  }
+
   return {
-    app: composeApp(config, { ...settings, identityLinks: config.BROKER_SLACK_USERS }, { ...ports, ...extra }),
+    app,
     ...ports,
+    announced,
+    responses,
+    drain,
+    /** Moves the clock and lets the pipeline catch up (timers fire). */
+    async advance(seconds: number): Promise<void> {
+      clock.advance(seconds);
+      await drain();
+    },
   };
 }
 

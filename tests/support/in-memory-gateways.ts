@@ -75,6 +75,8 @@ export class InMemoryResourcePolicies implements ResourcePolicyGateway {
 export class InMemoryRoles implements ExecutionRoleGateway {
   readonly roles = new Map<string, Map<string, unknown>>();
   readonly failures: Failures<'put' | 'delete'> = {};
+  /** Roles deleted behind the broker's back: IAM answers NoSuchEntity (the adapter's GrantRejectedError). */
+  readonly deleted = new Set<string>();
 
   policies(roleArn: string): Map<string, unknown> {
     let role = this.roles.get(roleArn);
@@ -83,6 +85,8 @@ export class InMemoryRoles implements ExecutionRoleGateway {
   }
 
   inlinePolicySize(roleArn: string, except: string): Promise<number> {
+    if (this.deleted.has(roleArn))
+      return Promise.reject(new GrantRejectedError(`execution role ${roleArn} does not exist`));
     let total = 0;
     for (const [name, doc] of this.policies(roleArn)) if (name !== except) total += iamPolicyChars(doc);
     return Promise.resolve(total);

@@ -2,11 +2,15 @@
 import { StaleRequestError } from '../../domain/errors';
 import type { AllowlistEntry } from '../../domain/model/allowlist-entry';
 import type { GrantRequest } from '../../domain/model/request';
+import { duePosition } from '../../domain/rules/due-work';
+import { functionNameOf } from '../../domain/rules/function-ref';
 import { listPosition } from '../../domain/rules/list-cursor';
 import type {
   AllowlistStore,
+  CallDeadlines,
   Clock,
   CreateOutcome,
+  DuePage,
   FunctionDirectory,
   IdempotencyClaim,
   IdGenerator,
@@ -14,6 +18,7 @@ import type {
   ListQuery,
   RequestStore,
   ResolvedFunction,
+  WorkLeases,
 } from '../../domain/ports';
 
 export class FixedClock implements Clock {
@@ -33,9 +38,17 @@ export class SequentialIds implements IdGenerator {
   }
 }
 
+/** One stored change, as the table's stream reports it. */
+export interface StoredChange {
+  before: GrantRequest | null;
+  after: GrantRequest;
+}
+
 export class InMemoryRequestStore implements RequestStore {
   readonly requests = new Map<string, GrantRequest>();
   readonly claims = new Map<string, IdempotencyClaim & { requestId: string }>();
+  /** Every write in order, like the table's stream (consumed by the in-memory pipeline). */
+  readonly changes: StoredChange[] = [];
 
   create(request: GrantRequest, claim: IdempotencyClaim | null, now: Date): Promise<CreateOutcome> {
     if (claim) {
@@ -49,6 +62,7 @@ export class InMemoryRequestStore implements RequestStore {
       this.claims.set(`${claim.caller}#${claim.key}`, { ...claim, requestId: request.id });
     }
     this.requests.set(request.id, structuredClone(request));
+    this.changes.push({ before: null, after: structuredClone(request) });
     return Promise.resolve({ created: true });
   }
 
@@ -69,33 +83,41 @@ export class InMemoryRequestStore implements RequestStore {
     if (!current || current.version !== previous.version) return Promise.reject(new StaleRequestError(previous.id));
     const stored = { ...structuredClone(next), version: previous.version + 1 };
     this.requests.set(stored.id, stored);
+    this.changes.push({ before: structuredClone(current), after: structuredClone(stored) });
     return Promise.resolve(structuredClone(stored));
   }
 
-  pendingCreatedBy(cutoff: string, limit: number): Promise<GrantRequest[]> {
-    return this.select(
-      (r) => r.status === 'PENDING' && r.createdAt <= cutoff,
-      (r) => r.createdAt,
+  pendingCreatedBy(cutoff: string, limit: number, after: string | null): Promise<DuePage> {
+    return this.page((r) => (r.status === 'PENDING' && r.createdAt <= cutoff ? listPosition(r) : null), limit, after);
+  }
+
+  approved(limit: number, after: string | null): Promise<DuePage> {
+    return this.page((r) => (r.status === 'APPROVED' ? listPosition(r) : null), limit, after);
+  }
+
+  dueActive(now: string, limit: number, after: string | null): Promise<DuePage> {
+    return this.page(
+      (r) => {
+        const position = duePosition(r);
+        return position !== null && position < `${now}~` ? position : null;
+      },
       limit,
+      after,
     );
   }
 
-  approved(limit: number): Promise<GrantRequest[]> {
-    return this.select(
-      (r) => r.status === 'APPROVED',
-      (r) => r.createdAt,
-      limit,
-    );
-  }
-
-  dueActive(now: string, limit: number): Promise<GrantRequest[]> {
-    const dueAt = (r: GrantRequest) => r.ending?.requestedAt ?? r.expiresAt ?? '';
-    return this.select((r) => r.status === 'ACTIVE' && dueAt(r) <= now, dueAt, limit);
-  }
-
-  private select(keep: (r: GrantRequest) => boolean, order: (r: GrantRequest) => string, limit: number) {
-    const found = [...this.requests.values()].filter(keep).sort((a, b) => (order(a) < order(b) ? -1 : 1));
-    return Promise.resolve(structuredClone(found.slice(0, limit)));
+  /** Oldest first by `position` (null: not in the list), resuming after the position `after`. */
+  private page(position: (r: GrantRequest) => string | null, limit: number, after: string | null) {
+    const found = [...this.requests.values()]
+      .map((r) => ({ r, at: position(r) }))
+      .filter((x): x is { r: GrantRequest; at: string } => x.at !== null && (after === null || x.at > after))
+      .sort((a, b) => (a.at < b.at ? -1 : 1));
+    const items = found.slice(0, limit);
+    const last = items[items.length - 1];
+    return Promise.resolve({
+      items: structuredClone(items.map((x) => x.r)),
+      next: found.length > limit && last ? last.at : null,
+    });
   }
 
   list(query: ListQuery): Promise<ListPage> {
@@ -107,8 +129,10 @@ export class InMemoryRequestStore implements RequestStore {
           (s.kind === 'status' && r.status === s.value),
       ),
     );
+    const fn = query.functionName;
     const matching = visible
       .filter((r) => query.status === null || r.status === query.status)
+      .filter((r) => fn === null || r.functionArn === fn || functionNameOf(r.functionArn) === fn)
       .filter((r) => query.after === null || listPosition(r) < query.after)
       .sort((a, b) => (listPosition(a) < listPosition(b) ? 1 : -1));
     const items = matching.slice(0, query.limit);
@@ -155,3 +179,22 @@ export class StaticFunctionDirectory implements FunctionDirectory {
     return Promise.resolve(fn);
   }
 }
+
+/** WorkLeases in memory: the same rules as the DynamoDB adapter (free, lapsed, or already the holder's). */
+export class InMemoryLeases implements WorkLeases {
+  readonly held = new Map<string, { holder: string; until: number }>();
+  constructor(private readonly now: () => Date) {}
+  acquire(requestId: string, holder: string, until: Date): Promise<boolean> {
+    const current = this.held.get(requestId);
+    if (current && current.holder !== holder && current.until >= this.now().getTime()) return Promise.resolve(false);
+    this.held.set(requestId, { holder, until: until.getTime() });
+    return Promise.resolve(true);
+  }
+  release(requestId: string, holder: string): Promise<void> {
+    if (this.held.get(requestId)?.holder === holder) this.held.delete(requestId);
+    return Promise.resolve();
+  }
+}
+
+/** No budget in memory: deadlines change nothing. */
+export const noDeadlines: CallDeadlines = { within: (_deadline, work) => work() };

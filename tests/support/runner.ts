@@ -72,3 +72,37 @@ export async function http(
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
+
+/**
+ * Polls GET /v1/requests/{id} until the work behind an answer is done (not APPROVED, no pending revoke), as clients
+ * do after a 200 APPROVED or a 202 (API §11.1); the request as it then stands.
+ */
+export async function settledRequest(
+  baseUrl: string,
+  id: string,
+  principal: string,
+  timeoutMs = 15_000,
+): Promise<Record<string, any>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await http(baseUrl, 'GET', `/v1/requests/${id}`, { principal });
+    const body = res.body as { status: string; ending: unknown } & Record<string, any>;
+    if (res.status !== 200 || (body.status !== 'APPROVED' && !(body.status === 'ACTIVE' && body.ending))) return body;
+    if (Date.now() > deadline) throw new Error(`request ${id} still ${body.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Polls `probe` until it returns something other than undefined (work that happens behind an answer). */
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not there after ${timeoutMs} ms: ${probe.toString().slice(0, 200)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -4,6 +4,9 @@ import { presentRequest } from '../presenters';
 import { requestIdOf } from './request-id';
 import { IDEMPOTENCY_KEY, createRequestBody, createRequestQuery, listRequestsQuery, parseOrThrow } from '../schemas';
 
+/** Create answers within 1 s (API §11.1): an auto-approved grant gets this long to be applied. */
+const CREATE_SETTLE_MS = 700;
+
 export const createRequest: Operation = async (input, app) => {
   const caller = input.caller();
   const query = parseOrThrow(createRequestQuery, input.query);
@@ -11,7 +14,13 @@ export const createRequest: Operation = async (input, app) => {
   const idempotencyKey = rawKey === undefined ? null : parseOrThrow(IDEMPOTENCY_KEY, rawKey, 'Idempotency-Key');
   const ask = parseOrThrow(createRequestBody, input.body);
   const dryRun = query.dryRun === 'true';
-  const { request, replayed } = await app.createRequest({ caller, ask, dryRun, idempotencyKey });
+  const created = await app.createRequest({ caller, ask, dryRun, idempotencyKey });
+  const { replayed } = created;
+  // Auto-approved: give the grant a moment to become ACTIVE, as for an approval (the queued work finishes it).
+  const request =
+    created.request.status === 'APPROVED' && !dryRun
+      ? await app.settle.settleSoon(created.request, CREATE_SETTLE_MS)
+      : created.request;
   return {
     statusCode: dryRun ? 200 : 201,
     body: presentRequest(request, { dryRun }),

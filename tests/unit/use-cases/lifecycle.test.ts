@@ -36,9 +36,19 @@ async function setup(entry = openEntry()) {
         idempotencyKey: null,
       })
     ).request;
-  const approve = (id: string, approver = APPROVER) => ctx.app.decide.approve({ approver, id, comment: null });
+  /** An approval, then the pipeline behind it (stream dispatch, queued work): the request as stored after. */
+  const approve = async (id: string, approver = APPROVER) => {
+    const decided = await ctx.app.decide.approve({ approver, id, comment: null });
+    await ctx.drain();
+    return (await ctx.store.get(decided.id)) ?? decided;
+  };
+  const revoke = async (caller: string, id: string, reason: string | null = null) => {
+    await ctx.app.revokeRequest(caller, id, reason);
+    await ctx.drain();
+    return ctx.app.getRequest(ADMIN, id);
+  };
   const statementsOnFunction = () => ctx.policies.statements(FN);
-  return { ...ctx, create, approve, statementsOnFunction };
+  return { ...ctx, create, approve, revoke, statementsOnFunction };
 }
 
 describe('approving', () => {
@@ -77,9 +87,13 @@ describe('approving', () => {
   });
 
   it('activates once when two approvals race', async () => {
-    const { create, approve, statementsOnFunction, policies } = await setup();
+    const { create, app, drain, statementsOnFunction, policies } = await setup();
     const request = await create();
-    const results = await Promise.allSettled([approve(request.id), approve(request.id, SECOND_APPROVER)]);
+    const results = await Promise.allSettled([
+      app.decide.approve({ approver: APPROVER, id: request.id, comment: null }),
+      app.decide.approve({ approver: SECOND_APPROVER, id: request.id, comment: null }),
+    ]);
+    await drain();
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({
       reason: expect.any(ConflictError) as unknown,
@@ -96,11 +110,40 @@ describe('approving', () => {
     ).rejects.toThrow(ConflictError);
   });
 
-  it('activates auto-approved requests on create', async () => {
-    const { create } = await setup(openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] }));
+  it('stores the decision and applies nothing until the work behind it runs', async () => {
+    const { create, app, scheduler, drain, statementsOnFunction } = await setup();
     const request = await create();
-    expect(request.status).toBe('ACTIVE');
-    expect(request.history.map((e) => e.event)).toEqual(['CREATED', 'APPROVED', 'ACTIVATED']);
+    const decided = await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    expect(decided.status).toBe('APPROVED');
+    expect(statementsOnFunction()).toEqual([]);
+    await drain();
+    expect(statementsOnFunction()).toEqual([request.statement]);
+    // the activation started the expiry timer, at the grant's end
+    expect(scheduler.scheduled).toEqual([{ requestId: request.id, kind: 'timer', at: '2026-11-26T13:00:00.000Z' }]);
+  });
+
+  it('applies auto-approved requests behind the create', async () => {
+    const { create, drain, store } = await setup(openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] }));
+    const request = await create();
+    expect(request.status).toBe('APPROVED');
+    await drain();
+    const active = await store.get(request.id);
+    expect(active?.status).toBe('ACTIVE');
+    expect(active?.history.map((e) => e.event)).toEqual(['CREATED', 'APPROVED', 'ACTIVATED']);
+  });
+
+  it('applies a grant once when two workers settle it at the same time', async () => {
+    const { create, app, policies } = await setup();
+    const request = await create();
+    await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    const deadline = new Date(Date.parse('2026-11-26T12:00:20.000Z'));
+    const outcomes = await Promise.all([
+      app.settle.settle(request.id, { deadline }),
+      app.settle.settle(request.id, { deadline }),
+    ]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['retry', 'settled']);
+    expect(outcomes.find((o) => o.kind === 'retry')).toMatchObject({ busy: true });
+    expect(policies.calls.filter((c) => c === 'add')).toHaveLength(1);
   });
 });
 
@@ -131,6 +174,18 @@ describe('applying', () => {
     expect(active.status).toBe('ACTIVE');
     expect(policies.calls.filter((c) => c === 'add')).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
+    expect(Math.max(...sleeps)).toBeLessThanOrEqual(400);
+  });
+
+  it('reschedules a policy that keeps changing instead of waiting for it', async () => {
+    const { create, approve, policies, scheduler, clock, drain, store } = await setup();
+    policies.failures.add = [1, 2, 3].map(() => new PolicyChangedError('409'));
+    const request = await create();
+    expect((await approve(request.id)).status).toBe('APPROVED');
+    expect(scheduler.scheduled).toEqual([{ requestId: request.id, kind: 'now', at: '2026-11-26T12:00:02.000Z' }]);
+    clock.advance(2);
+    await drain();
+    expect((await store.get(request.id))?.status).toBe('ACTIVE');
   });
 
   it('counts its own statement already in the policy as applied (crash after AddPermission)', async () => {
@@ -155,17 +210,50 @@ describe('applying', () => {
     org.policies.seed(FN, [broader]);
     const failed = await org.approve(orgRequest.id);
     expect(failed.status).toBe('FAILED');
-    expect(org.policies.statements(FN)).toEqual([broader]);
+    // a statement under the broker's own Sid that is not the approved one never outlives the request
+    expect(org.policies.statements(FN)).toEqual([]);
   });
 
-  it('leaves the request APPROVED for the sweep when Lambda is unavailable', async () => {
-    const { create, approve, policies, app } = await setup();
+  it('finding 4: a broader statement under its own Sid is removed before the request may end, even when throttled', async () => {
+    const { create, approve, policies, clock, drain, store } = await setup(
+      openEntry({ principals: ['*'], principalOrgIds: ['o-abcdefghij'] }),
+    );
+    const request = await create(PRINCIPAL_CASES[7].ask);
+    const broader = { ...(request.statement as object) } as Record<string, unknown>;
+    delete broader.Condition;
+    policies.seed(FN, [broader]);
+    policies.failures.remove = [new UnavailableError('throttled')];
+    expect((await approve(request.id)).status).toBe('APPROVED');
+    expect(policies.statements(FN)).toEqual([broader]);
+    clock.advance(5);
+    await drain();
+    expect((await store.get(request.id))?.status).toBe('FAILED');
+    expect(policies.statements(FN)).toEqual([]);
+  });
+
+  it('leaves the request APPROVED, retried later, when Lambda is unavailable', async () => {
+    const { create, approve, policies, app, scheduler } = await setup();
     policies.failures.read = [new UnavailableError('throttled')];
     const request = await create();
     expect((await approve(request.id)).status).toBe('APPROVED');
+    expect(scheduler.scheduled).toEqual([{ requestId: request.id, kind: 'now', at: '2026-11-26T12:00:05.000Z' }]);
     const report = await app.sweep();
     expect(report.activated).toBe(1);
     expect(policies.statements(FN)).toHaveLength(1);
+  });
+
+  it('gives an APPROVED grant up as FAILED when AWS stays unavailable for 30 minutes', async () => {
+    const { create, approve, policies, app, clock } = await setup();
+    const request = await create();
+    policies.failures.read = [new UnavailableError('down')];
+    await approve(request.id);
+    clock.advance(30 * 60 + 1);
+    policies.failures.read = [new UnavailableError('still down')];
+    await app.sweep();
+    expect(await app.getRequest(ADMIN, request.id)).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: expect.stringContaining('not applied within 30 minutes: still down') as unknown },
+    });
   });
 
   it('records a permanent refusal as FAILED with its reason', async () => {
@@ -180,10 +268,24 @@ describe('applying', () => {
 });
 
 describe('ending', () => {
-  it('expires a grant at the first sweep after expiresAt and removes it', async () => {
-    const { create, approve, app, clock, statementsOnFunction } = await setup();
+  it('expires a grant on its timer at expiresAt, without a sweep', async () => {
+    const { create, approve, app, advance, statementsOnFunction } = await setup();
     const request = await create();
     await approve(request.id);
+    await advance(3599);
+    expect(statementsOnFunction()).toHaveLength(1);
+    await advance(1);
+    expect(statementsOnFunction()).toEqual([]);
+    const ended = await app.getRequest(REQUESTER, request.id);
+    expect(ended).toMatchObject({ status: 'EXPIRED', endedAt: '2026-11-26T13:00:00.000Z' });
+    expect(ended.history.at(-1)?.detail).toEqual({ lagSeconds: 0 });
+  });
+
+  it('expires a grant at the first sweep after expiresAt when its timer was lost', async () => {
+    const { create, approve, app, clock, scheduler, statementsOnFunction } = await setup();
+    const request = await create();
+    await approve(request.id);
+    scheduler.scheduled.length = 0;
     clock.advance(3599);
     expect((await app.sweep()).expired).toBe(0);
     expect(statementsOnFunction()).toHaveLength(1);
@@ -191,8 +293,6 @@ describe('ending', () => {
     const report = await app.sweep();
     expect(report).toMatchObject({ expired: 1, retryLater: 0 });
     expect(statementsOnFunction()).toEqual([]);
-    const ended = await app.getRequest(REQUESTER, request.id);
-    expect(ended).toMatchObject({ status: 'EXPIRED', endedAt: '2026-11-26T13:00:00.000Z' });
   });
 
   it('does no harm when two sweeps overlap', async () => {
@@ -211,11 +311,13 @@ describe('ending', () => {
   });
 
   it('revokes at once, by requester, approver or admin only', async () => {
-    const { create, approve, app, statementsOnFunction } = await setup();
+    const { create, approve, app, revoke, statementsOnFunction } = await setup();
     const request = await create();
     await approve(request.id);
     await expect(app.revokeRequest(STRANGER, request.id, null)).rejects.toThrow(ForbiddenError);
-    const revoked = await app.revokeRequest(ADMIN, request.id, 'incident 42');
+    const marked = await app.revokeRequest(ADMIN, request.id, 'incident 42');
+    expect(marked).toMatchObject({ status: 'ACTIVE', ending: { as: 'REVOKED', actor: ADMIN } });
+    const revoked = await revoke(ADMIN, request.id);
     expect(revoked.status).toBe('REVOKED');
     expect(revoked.history.slice(-2).map((e) => [e.event, e.actor])).toEqual([
       ['REVOKE_REQUESTED', ADMIN],
@@ -225,13 +327,21 @@ describe('ending', () => {
     await expect(app.revokeRequest(ADMIN, request.id, null)).rejects.toThrow(ConflictError);
   });
 
-  it('finishes an interrupted revoke at the next sweep (crash after the marker write)', async () => {
-    const { create, approve, app, policies, statementsOnFunction } = await setup();
+  it('finishes a revoke whose removal failed, later (retried work or the sweep)', async () => {
+    const { create, approve, app, revoke, policies, statementsOnFunction } = await setup();
     const request = await create();
     await approve(request.id);
     policies.failures.remove = [new UnavailableError('Lambda 500')];
-    await expect(app.revokeRequest(REQUESTER, request.id, null)).rejects.toThrow(UnavailableError);
-    expect(await app.getRequest(REQUESTER, request.id)).toMatchObject({ status: 'ACTIVE', ending: { as: 'REVOKED' } });
+    expect(await revoke(REQUESTER, request.id)).toMatchObject({ status: 'ACTIVE', ending: { as: 'REVOKED' } });
+    expect((await app.sweep()).revoked).toBe(1);
+    expect(statementsOnFunction()).toEqual([]);
+  });
+
+  it('finishes a revoke interrupted after the marker write (nothing queued) at the next sweep', async () => {
+    const { create, approve, app, statementsOnFunction } = await setup();
+    const request = await create();
+    await approve(request.id);
+    await app.revokeRequest(REQUESTER, request.id, null);
     expect((await app.sweep()).revoked).toBe(1);
     expect(statementsOnFunction()).toEqual([]);
   });
@@ -300,11 +410,31 @@ describe('event source grants', () => {
     expect(mappings.mappings.size).toBe(0);
   });
 
-  it('waits for IAM to propagate before giving up', async () => {
-    const { create, approve, mappings, sleeps } = await setup();
+  it('waits for IAM to propagate by rescheduling, never by sleeping', async () => {
+    const { create, approve, mappings, sleeps, advance, store } = await setup();
     mappings.failures.create = [new RoleNotReadyError(), new RoleNotReadyError()];
-    expect((await approve((await create({ eventSourceArn: QUEUE })).id)).status).toBe('ACTIVE');
-    expect(sleeps).toHaveLength(2);
+    const request = await create({ eventSourceArn: QUEUE });
+    expect((await approve(request.id)).status).toBe('APPROVED');
+    await advance(2);
+    expect((await store.get(request.id))?.status).toBe('APPROVED');
+    await advance(3);
+    expect((await store.get(request.id))?.status).toBe('ACTIVE');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('gives up on IAM propagation after 5 minutes and removes the role policy', async () => {
+    const { create, approve, mappings, roles, clock, app } = await setup();
+    const request = await create({ eventSourceArn: QUEUE });
+    mappings.failures.create = [new RoleNotReadyError()];
+    await approve(request.id);
+    clock.advance(301);
+    mappings.failures.create = [new RoleNotReadyError()];
+    expect((await app.sweep()).failed).toBe(1);
+    expect(await app.getRequest(ADMIN, request.id)).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: expect.stringContaining('within 5 minutes') as unknown },
+    });
+    expect(roles.policies('arn:aws:iam::123456789012:role/exec').size).toBe(0);
   });
 
   it('cleans the role policy when the mapping is refused for good', async () => {

@@ -1,0 +1,136 @@
+/**
+ * One Lambda control-plane budget per target account and Region, shared by every broker process (API §11.2): at
+ * most `perSecond` calls may start in any calendar second. Each call counts itself in a per-second counter held in
+ * DynamoDB (a conditional increment, so every process sees the same count) before it starts.
+ * A token bucket would let a burst of its whole capacity through in one second; a per-second counter cannot.
+ *
+ * - Guard band: a call starting in the last `guardMs` of a second may be counted by Lambda in the next one (the
+ *   network, a slow emulator), so it holds a slot in both. When the account is idle it still starts at once.
+ * - Look-ahead: when the second it needs is full, a caller reserves the first later second with room and sleeps
+ *   until it begins, instead of every waiter retrying the same second; each process remembers seconds seen full.
+ * - Adaptive: a 429 from Lambda fills the account's next `Retry-After` seconds and halves the following ones for
+ *   everyone (`penalize`).
+ * - Deadlines: a caller whose work must finish by a deadline gets UnavailableError at once (with the time the next
+ *   slot would come) instead of a reservation after it.
+ */
+import { UnavailableError } from '../../domain/errors';
+
+export type BudgetBucket = 'control' | 'getPolicy';
+
+/** A shared counter of calls per (scope, second). */
+export interface SecondCounter {
+  /** Counts one call in `second` if fewer than `limit` are counted there; false when it is full. */
+  tryTake(scope: string, second: number, limit: number): Promise<boolean>;
+  /** Counts `amount` calls in `second` whatever is there (used to block seconds after a throttle). */
+  add(scope: string, second: number, amount: number): Promise<void>;
+}
+
+export interface BudgetOptions {
+  perSecond: number;
+  region: string;
+  guardMs?: number;
+  /** How far ahead a caller without a deadline may reserve. */
+  horizonSeconds?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Seconds blocked after a 429 without Retry-After, and seconds at half rate after that. */
+const THROTTLE_BLOCK_SECONDS = 1;
+const THROTTLE_HALF_SECONDS = 5;
+
+export class ControlPlaneBudget {
+  private readonly guardMs: number;
+  private readonly horizonSeconds: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** Per scope, the latest second this process saw full: nobody reserves below it again. */
+  private readonly knownFull = new Map<string, number>();
+
+  constructor(
+    private readonly counter: SecondCounter,
+    private readonly options: BudgetOptions,
+  ) {
+    this.guardMs = options.guardMs ?? 300;
+    this.horizonSeconds = options.horizonSeconds ?? 120;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  scope(account: string, bucket: BudgetBucket): string {
+    return `${account}#${this.options.region}#${bucket}`;
+  }
+
+  /** Resolves when this call may start; `deadline` (epoch ms) bounds the wait. */
+  async take(account: string, bucket: BudgetBucket, deadline: number | null): Promise<void> {
+    const scope = this.scope(account, bucket);
+    const held = new Set<number>();
+    for (;;) {
+      const missing = this.secondsFor(this.now()).filter((second) => !held.has(second));
+      if (missing.length === 0) return;
+      let full = false;
+      for (const second of missing) {
+        if (
+          second <= (this.knownFull.get(scope) ?? 0) ||
+          !(await this.counter.tryTake(scope, second, this.perSecond))
+        ) {
+          this.markFull(scope, second);
+          full = true;
+          break;
+        }
+        held.add(second);
+      }
+      if (!full) continue; // time moved while counting: check again what a start now needs
+      const later = await this.reserve(scope, deadline);
+      held.add(later);
+      const wait = later * 1000 - this.now();
+      if (wait > 0) await this.sleep(wait);
+    }
+  }
+
+  /** After a 429: nobody calls this account for the next `retryAfterSeconds`, then half rate for a while. */
+  async penalize(account: string, bucket: BudgetBucket, retryAfterSeconds: number | null): Promise<void> {
+    const scope = this.scope(account, bucket);
+    const first = Math.floor(this.now() / 1000);
+    const blocked = Math.max(1, Math.ceil(retryAfterSeconds ?? THROTTLE_BLOCK_SECONDS));
+    const writes: Promise<void>[] = [];
+    for (let s = first; s < first + blocked; s++) writes.push(this.counter.add(scope, s, this.options.perSecond));
+    const half = Math.ceil(this.options.perSecond / 2);
+    for (let s = first + blocked; s < first + blocked + THROTTLE_HALF_SECONDS; s++) {
+      writes.push(this.counter.add(scope, s, half));
+    }
+    await Promise.all(writes);
+    this.markFull(scope, first + blocked - 1);
+  }
+
+  /** The seconds a call starting at `t` must be counted in: its own, and the next one inside the guard band. */
+  private secondsFor(t: number): number[] {
+    const second = Math.floor(t / 1000);
+    return t - second * 1000 >= 1000 - this.guardMs ? [second, second + 1] : [second];
+  }
+
+  private markFull(scope: string, second: number): void {
+    this.knownFull.set(scope, Math.max(this.knownFull.get(scope) ?? 0, second));
+  }
+
+  private get perSecond(): number {
+    return this.options.perSecond;
+  }
+
+  /** The first later second (after the last one seen full) that still had room, now counted for this caller. */
+  private async reserve(scope: string, deadline: number | null): Promise<number> {
+    const now = this.now();
+    let second = Math.max(Math.floor(now / 1000) + 1, (this.knownFull.get(scope) ?? 0) + 1);
+    const limit = deadline ?? now + this.horizonSeconds * 1000;
+    for (;;) {
+      if (second * 1000 > limit) {
+        throw new UnavailableError(`the Lambda control-plane budget of ${scope} is used up for now`, {
+          retryAfterMs: Math.max(1000, second * 1000 - now),
+        });
+      }
+      if (await this.counter.tryTake(scope, second, this.perSecond)) return second;
+      this.markFull(scope, second);
+      second++;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/** The bodies of the broker's own queue messages, validated where they are read. */
+import * as z from 'zod';
+
+export const workMessage = z.object({
+  requestId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
+  kind: z.enum(['now', 'timer']),
+  at: z.iso.datetime(),
+});
+
+export const notifyMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('announce'), requestId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) }),
+  z.object({ type: z.literal('respond'), url: z.url(), body: z.record(z.string(), z.unknown()) }),
+]);
+
+export type NotifyMessage = z.infer<typeof notifyMessage>;

@@ -1,0 +1,36 @@
+/**
+ * What a stored change of a request sets in motion, read from the change itself (the table's stream gives the
+ * request before and after each write): the new history events to announce, and AWS work to schedule.
+ * Pure, so every consumer of the stream agrees, and a replayed change schedules the same things again (harmless:
+ * settling is idempotent and notifications are deduplicated).
+ */
+import type { GrantRequest, HistoryEvent } from '../model/request';
+
+export interface ScheduledWork {
+  requestId: string;
+  /** `now`: settle as soon as possible; `timer`: settle at `at` and keep the timer going until the grant ends. */
+  kind: 'now' | 'timer';
+  /** ISO time to settle at. */
+  at: string;
+}
+
+export interface FollowUps {
+  /** History events this change appended, oldest first. */
+  events: HistoryEvent[];
+  work: ScheduledWork | null;
+}
+
+export function followUps(before: GrantRequest | null, after: GrantRequest): FollowUps {
+  const events = after.history.slice(before?.history.length ?? 0);
+  const happened = (name: HistoryEvent['event']) => events.some((e) => e.event === name);
+  let work: ScheduledWork | null = null;
+  if (after.status === 'APPROVED' && before?.status !== 'APPROVED') {
+    work = { requestId: after.id, kind: 'now', at: after.updatedAt };
+  } else if (after.status === 'ACTIVE' && happened('REVOKE_REQUESTED')) {
+    work = { requestId: after.id, kind: 'now', at: after.updatedAt };
+  } else if (after.status === 'ACTIVE' && happened('ACTIVATED') && after.expiresAt) {
+    // The expiry timer starts with the grant; an extension later moves the end and the timer follows it.
+    work = { requestId: after.id, kind: 'timer', at: after.expiresAt };
+  }
+  return { events, work };
+}

@@ -1,0 +1,109 @@
+import { ControlPlaneBudget, type SecondCounter } from '../../../adapters/aws/control-plane-budget';
+import { UnavailableError } from '../../../domain/errors';
+
+/** The shared counter in memory, and a virtual clock that several callers share (like processes on one table). */
+function world(start = 1_000_000) {
+  let now = start;
+  const counts = new Map<string, number>();
+  const key = (scope: string, second: number) => `${scope}@${second}`;
+  const counter: SecondCounter = {
+    tryTake(scope, second, limit) {
+      const n = counts.get(key(scope, second)) ?? 0;
+      if (n >= limit) return Promise.resolve(false);
+      counts.set(key(scope, second), n + 1);
+      return Promise.resolve(true);
+    },
+    add(scope, second, amount) {
+      counts.set(key(scope, second), (counts.get(key(scope, second)) ?? 0) + amount);
+      return Promise.resolve();
+    },
+  };
+  const starts: number[] = [];
+  const budget = (perSecond = 4, guardMs = 300) =>
+    new ControlPlaneBudget(counter, {
+      perSecond,
+      region: 'us-east-1',
+      guardMs,
+      now: () => now,
+      sleep: (ms) => {
+        now += ms;
+        return Promise.resolve();
+      },
+    });
+  /** One call: take a slot, then "start" at the current time. */
+  const call = async (b: ControlPlaneBudget, account = '111111111111', deadline: number | null = null) => {
+    await b.take(account, 'control', deadline);
+    starts.push(now);
+  };
+  const perSecond = () => {
+    const histogram = new Map<number, number>();
+    for (const t of starts) histogram.set(Math.floor(t / 1000), (histogram.get(Math.floor(t / 1000)) ?? 0) + 1);
+    return histogram;
+  };
+  return {
+    budget,
+    call,
+    starts,
+    perSecond,
+    counts,
+    set: (t: number) => (now = t),
+    get now() {
+      return now;
+    },
+  };
+}
+
+describe('the Lambda control-plane budget', () => {
+  it('starts at once when the account is idle', async () => {
+    const w = world(1_000_100);
+    await w.call(w.budget());
+    expect(w.starts).toEqual([1_000_100]);
+  });
+
+  it('never lets a calendar second hold more than the budget, across several processes sharing the counter', async () => {
+    const w = world(5_000_000);
+    const processes = [w.budget(), w.budget(), w.budget()];
+    for (let i = 0; i < 30; i++) await w.call(processes[i % 3] as ControlPlaneBudget);
+    const histogram = w.perSecond();
+    expect(Math.max(...histogram.values())).toBeLessThanOrEqual(4);
+    // and it does not waste the budget: 30 calls at 4 per second take 8 seconds
+    expect(histogram.size).toBe(8);
+  });
+
+  it('counts a call that starts in the guard band in the next second too', async () => {
+    const w = world(7_000_800);
+    const b = w.budget(4, 300);
+    await w.call(b);
+    expect(w.counts.get('111111111111#us-east-1#control@7000')).toBe(1);
+    expect(w.counts.get('111111111111#us-east-1#control@7001')).toBe(1);
+  });
+
+  it('keeps budgets of different accounts apart', async () => {
+    const w = world(9_000_000);
+    const b = w.budget(2);
+    for (let i = 0; i < 2; i++) await w.call(b, '111111111111');
+    const before = w.now;
+    await w.call(b, '222222222222');
+    expect(w.now).toBe(before);
+  });
+
+  it('gives up at once, saying when to retry, rather than reserve a slot after the deadline', async () => {
+    const w = world(11_000_000);
+    const b = w.budget(1);
+    await w.call(b);
+    const error = await b.take('111111111111', 'control', 11_000_500).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('after a 429 blocks the account for Retry-After seconds, then runs at half rate, for every process', async () => {
+    const w = world(13_000_000);
+    const [one, other] = [w.budget(4), w.budget(4)];
+    await one.penalize('111111111111', 'control', 2);
+    await w.call(other);
+    expect(w.starts[0]).toBeGreaterThanOrEqual(13_002_000);
+    for (let i = 0; i < 3; i++) await w.call(other);
+    // seconds 13002.. are at half rate: 2 calls each
+    expect(w.perSecond().get(13_002)).toBe(2);
+  });
+});
