@@ -123,23 +123,22 @@ it('approves pinned to the statement it shows, and keeps the pin the user gives'
   expect(broker.calls.map((c) => [c.method, c.body])).toEqual([['POST', { statementHash: 'b'.repeat(64) }]]);
 });
 
+/** How a broker from before API.md §11.9 answers a body with statementHash. */
+const REFUSES_STATEMENT_HASH = {
+  status: 400,
+  body: {
+    error: {
+      code: 'ValidationError',
+      message: 'invalid',
+      details: [{ path: 'statementHash', message: 'is not a known field' }],
+    },
+  },
+};
+
 it('answers 409 without approving when a broker that cannot pin shows a changed statement', async () => {
   // A broker from before API.md §11.9 refuses the unknown field; the client compares the hash itself.
   const request = apiRequest();
-  broker.answer((call) =>
-    call.method === 'POST'
-      ? {
-          status: 400,
-          body: {
-            error: {
-              code: 'ValidationError',
-              message: 'invalid',
-              details: [{ path: 'statementHash', message: 'is not a known field' }],
-            },
-          },
-        }
-      : { status: 200, body: request },
-  );
+  broker.answer((call) => (call.method === 'POST' ? REFUSES_STATEMENT_HASH : { status: 200, body: request }));
   const { code, io } = await lpb(['approve', 'r-1', '--statement-hash', 'c'.repeat(64)]);
   expect(code).toBe(2);
   expect(io.stderr).toMatch(/Conflict \(409\): the statement changed/);
@@ -148,16 +147,7 @@ it('answers 409 without approving when a broker that cannot pin shows a changed 
   broker.calls.length = 0;
   broker.answer((call) =>
     call.method === 'POST' && (call.body as { statementHash?: string }).statementHash
-      ? {
-          status: 400,
-          body: {
-            error: {
-              code: 'ValidationError',
-              message: 'invalid',
-              details: [{ path: 'statementHash', message: 'is not a known field' }],
-            },
-          },
-        }
+      ? REFUSES_STATEMENT_HASH
       : { status: 200, body: call.method === 'GET' ? request : { ...request, status: 'ACTIVE' } },
   );
   expect((await lpb(['approve', 'r-1', '--statement-hash', request.statementHash])).code).toBe(0);
