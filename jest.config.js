@@ -1,4 +1,7 @@
-/** Three named layers: unit (pure, no I/O), integration (moto and fakes over sockets), e2e (the local runner). */
+/**
+ * Named layers: unit (pure, no I/O), integration (moto and fakes over sockets), e2e (the local runner), browser (the
+ * console in Chromium against the local runner).
+ */
 const swc = [
   '@swc/jest',
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
@@ -25,6 +28,13 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
+      globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
     },

@@ -1,172 +1,146 @@
 /**
- * `lpb`: the requester CLI. Prints the API's JSON answer on stdout; progress and errors on stderr.
- * Exit codes: see EXIT in commands.ts (and `lpb --help`).
+ * `lpb`: the broker's CLI. On a terminal it prints readable tables and summaries; otherwise (or with
+ * `--output json`) the API's JSON, so stdout always parses. Progress, errors and hints go to stderr.
  */
-import { parseArgs } from 'node:util';
-import { BrokerClient } from './broker-client';
-import { COMMANDS, EXIT, type Command } from './commands';
+import { describeApiError } from './api/broker-request';
+import { parseCommandLine, UsageError } from './argv';
+import { AS_HINT, BrokerClient, CredentialsUnavailableError, isLocalUrl, type ApiResponse } from './broker-client';
+import { isProgram, str, type ApiCommand, type CommandContext } from './command';
+import { COMMANDS } from './commands';
+import { EXIT } from './exit-codes';
+import { GLOBAL_OPTIONS, helpText } from './help';
+import { processIo, type Io } from './io';
+import { InputError } from './json-input';
+import { coloursWanted, paint, type Paint } from './output/paint';
+import { VERSION } from './version';
+import { waitForRequest } from './wait';
 
-const FINAL = new Set(['EXPIRED', 'REVOKED', 'REJECTED', 'CANCELLED', 'TIMED_OUT', 'FAILED']);
+export type { Io } from './io';
 
-const GLOBAL = {
-  url: { type: 'string', description: 'API base URL (env LPB_URL; default http://127.0.0.1:3000)' },
-  as: { type: 'string', description: 'local runner only: act as this IAM ARN (env LPB_AS); otherwise SigV4' },
-  region: { type: 'string', description: 'SigV4 Region (default: from the URL, then AWS_REGION)' },
-  wait: { type: 'boolean', description: 'follow the request until ACTIVE or final' },
-  'wait-timeout': { type: 'string', description: 'give up waiting after this many seconds (default 900)' },
-  'poll-interval': { type: 'string', description: 'seconds between polls while waiting (default 2)' },
-  help: { type: 'boolean', description: 'show help' },
-} as const;
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  env: NodeJS.ProcessEnv;
-  sleep(ms: number): Promise<void>;
+interface Printer {
+  json: boolean;
+  out: Paint;
+  err: Paint;
 }
 
-function helpText(name?: string): string {
-  const format = (options: Record<string, { description: string; required?: boolean }>) =>
-    Object.entries(options)
-      .map(([flag, o]) => `  --${flag.padEnd(18)} ${o.description}${o.required ? ' (required)' : ''}`)
-      .join('\n');
-  const command = name ? COMMANDS[name] : undefined;
-  if (command)
-    return `${command.summary}\n\nusage: ${command.usage}\n\n${format(command.options)}\n\nglobal options:\n${format(GLOBAL)}\n`;
-  const list = Object.entries(COMMANDS)
-    .map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`)
-    .join('\n');
-  return `lpb — lambda-permission-broker requester CLI
-
-usage: lpb <command> [options]     (lpb <command> --help for its options)
-
-commands:
-${list}
-
-global options:
-${format(GLOBAL)}
-
-exit codes: 0 ok · 1 usage · 2 refused by the API (4xx) · 3 API/network failure (5xx) · 4 ended without becoming ACTIVE (--wait) · 5 wait timed out
-`;
-}
-
-async function follow(
-  client: BrokerClient,
-  id: string,
-  io: Io,
-  timeoutSeconds: number,
-  pollMs: number,
-): Promise<number> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
-  let last = '';
-  for (;;) {
-    const res = await client.call('GET', `v1/requests/${encodeURIComponent(id)}`);
-    if (res.status !== 200) {
-      io.err(`lpb: ${res.status} ${JSON.stringify(res.body)}\n`);
-      return res.status >= 500 ? EXIT.FAILED : EXIT.REFUSED;
-    }
-    const r = res.body as {
-      status: string;
-      approvals: unknown[];
-      requiredApprovals: number;
-      failure?: { reason: string } | null;
-    };
-    const line = `${id}: ${r.status} (approvals ${r.approvals.length}/${r.requiredApprovals})`;
-    if (line !== last) io.err(`${line}\n`);
-    last = line;
-    if (r.status === 'ACTIVE' || FINAL.has(r.status)) {
-      io.out(`${JSON.stringify(res.body, null, 2)}\n`);
-      if (r.status === 'ACTIVE') return EXIT.OK;
-      if (r.failure) io.err(`lpb: ${r.failure.reason}\n`);
-      return EXIT.NOT_ACTIVE;
-    }
-    if (Date.now() >= deadline) {
-      io.err(`lpb: still ${r.status} after ${timeoutSeconds} s\n`);
-      return EXIT.WAIT_TIMEOUT;
-    }
-    await io.sleep(pollMs);
+function printer(values: CommandContext['values'], io: Io): Printer {
+  const output = str(values.output);
+  if (output !== undefined && output !== 'json' && output !== 'text') {
+    throw new UsageError(`--output: "${output}" is not text or json`);
   }
+  const json = output === 'json' || (output === undefined && !io.stdoutIsTTY);
+  return {
+    json,
+    out: paint(!json && coloursWanted(io.stdoutIsTTY, io.env)),
+    err: paint(coloursWanted(io.stderrIsTTY, io.env)),
+  };
+}
+
+function printAnswer(answer: ApiResponse, command: ApiCommand, io: Io, p: Printer): void {
+  if (answer.body === undefined) return;
+  if (p.json || !command.view) io.out(`${JSON.stringify(answer.body, null, 2)}\n`);
+  else io.out(command.view(answer.body, io.now(), p.out));
+}
+
+/** The API refused or failed: its message on stderr (with a hint when one helps); stdout keeps the JSON. */
+function printRefusal(name: string, answer: ApiResponse, context: CommandContext, p: Printer): number {
+  const { io, clientOptions } = context;
+  io.err(`${p.err.red(`lpb ${name}:`)} ${describeApiError(answer.status, answer.body)}\n`);
+  if (answer.status === 401 && !clientOptions.as && isLocalUrl(clientOptions.baseUrl)) io.err(`hint: ${AS_HINT}\n`);
+  if (p.json && answer.body !== undefined) io.out(`${JSON.stringify(answer.body, null, 2)}\n`);
+  return answer.status >= 500 ? EXIT.FAILED : EXIT.REFUSED;
+}
+
+async function runApiCommand(name: string, command: ApiCommand, context: CommandContext, p: Printer) {
+  const { io, values, client } = context;
+  const answer = await command.send(context);
+  if (answer.status >= 400) return printRefusal(name, answer, context, p);
+  const id = (answer.body as { id?: string | null } | undefined)?.id;
+  if (!values.wait || !command.waitFor || !id) {
+    printAnswer(answer, command, io, p);
+    return EXIT.OK;
+  }
+  const timeoutSeconds = Number(values['wait-timeout'] ?? 900);
+  const pollMs = Number(values['poll-interval'] ?? 2) * 1000;
+  const outcome = await waitForRequest(client, id, io, {
+    success: command.waitFor,
+    timeoutSeconds,
+    pollMs,
+    paint: p.err,
+  });
+  if (outcome.kind === 'error') return printRefusal(name, outcome.answer, context, p);
+  if (outcome.kind === 'timeout') {
+    io.err(`${p.err.yellow(`lpb ${name}:`)} still ${outcome.status} after ${timeoutSeconds} s\n`);
+    return EXIT.WAIT_TIMEOUT;
+  }
+  printAnswer(outcome.answer, command, io, p);
+  if (outcome.kind === 'reached') return EXIT.OK;
+  const failure = (outcome.answer.body as { failure?: { reason: string } | null }).failure;
+  if (failure) io.err(`${p.err.red(`lpb ${name}:`)} ${failure.reason}\n`);
+  return EXIT.NOT_ACTIVE;
+}
+
+/** Node's fetch says only "fetch failed"; its cause says why (ECONNREFUSED, ENOTFOUND, …). */
+function failureMessage(error: unknown, baseUrl: string): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (error instanceof TypeError && cause) return `cannot reach ${baseUrl}: ${cause.code ?? cause.message}`;
+  return (error as Error).message;
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(helpText());
-    return name ? EXIT.OK : EXIT.USAGE;
-  }
-  const command: Command | undefined = COMMANDS[name];
-  if (!command) {
-    io.err(`lpb: unknown command "${name}"\n\n${helpText()}`);
-    return EXIT.USAGE;
-  }
-  let parsed: ReturnType<typeof parseArgs>;
+  let line;
   try {
-    parsed = parseArgs({
-      args: rest,
-      options: { ...GLOBAL, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
+    line = parseCommandLine(argv, COMMANDS, GLOBAL_OPTIONS);
   } catch (error) {
-    io.err(`lpb ${name}: ${(error as Error).message}\n\n${helpText(name)}`);
+    if (!(error instanceof UsageError)) throw error;
+    // A slip gets one line and where to look; a bare `lpb` gets the whole help.
+    const more =
+      error.helpFor === undefined
+        ? `\n${helpText(COMMANDS)}`
+        : `(lpb ${error.helpFor ? `${error.helpFor} ` : ''}--help lists ${error.helpFor ? 'its options' : 'the commands'})\n`;
+    io.err(`${error.message}\n${more}`);
     return EXIT.USAGE;
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  if (values.help) {
-    io.out(helpText(name));
+  if (line.kind === 'version') {
+    io.out(`${VERSION}\n`);
     return EXIT.OK;
   }
-  const missing = Object.entries(command.options)
-    .filter(([flag, o]) => o.required && values[flag] === undefined)
-    .map(([f]) => `--${f}`);
-  if (parsed.positionals.length !== command.args.length)
-    missing.push(...command.args.slice(parsed.positionals.length).map((a) => a.toUpperCase()));
-  if (missing.length > 0 || parsed.positionals.length > command.args.length) {
-    io.err(
-      `lpb ${name}: ${missing.length > 0 ? `missing ${missing.join(', ')}` : 'too many arguments'}\n\n${helpText(name)}`,
-    );
-    return EXIT.USAGE;
+  if (line.kind === 'help') {
+    io.out(helpText(COMMANDS, line.topic));
+    return EXIT.OK;
   }
-  const as = (values.as as string | undefined) ?? io.env.LPB_AS;
-  const region = values.region as string | undefined;
-  const client = new BrokerClient({
-    baseUrl: (values.url as string | undefined) ?? io.env.LPB_URL ?? 'http://127.0.0.1:3000',
+  const { name, command, args, values } = line;
+  const as = str(values.as) ?? io.env.LPB_AS;
+  const region = str(values.region);
+  const profile = str(values.profile);
+  const clientOptions = {
+    baseUrl: str(values.url) ?? io.env.LPB_URL ?? 'http://127.0.0.1:3000',
     ...(as ? { as } : {}),
     ...(region ? { region } : {}),
-  });
-
-  let res;
+    ...(profile ? { profile } : {}),
+  };
+  const context: CommandContext = { args, values, io, client: new BrokerClient(clientOptions), clientOptions };
+  let p: Printer | undefined;
   try {
-    res = await command.send(client, parsed.positionals, values);
+    p = printer(values, io);
+    return isProgram(command) ? await command.run(context) : await runApiCommand(name, command, context, p);
   } catch (error) {
-    const message = (error as Error).message;
-    io.err(`lpb ${name}: ${message}\n`);
-    return message.startsWith('--') ? EXIT.USAGE : EXIT.FAILED;
+    const errPaint = (p ?? printer({}, io)).err;
+    const red = (text: string) => errPaint.red(text);
+    if (error instanceof UsageError || error instanceof InputError) {
+      io.err(`${red(`lpb ${name}:`)} ${error.message.replace(/^lpb: /, '')}\n`);
+      return EXIT.USAGE;
+    }
+    io.err(`${red(`lpb ${name}:`)} ${failureMessage(error, clientOptions.baseUrl)}\n`);
+    if (error instanceof CredentialsUnavailableError && isLocalUrl(clientOptions.baseUrl)) io.err(`hint: ${AS_HINT}\n`);
+    return EXIT.FAILED;
   }
-  if (res.status >= 400) {
-    io.err(`lpb ${name}: HTTP ${res.status}\n`);
-    io.out(`${JSON.stringify(res.body, null, 2)}\n`);
-    return res.status >= 500 ? EXIT.FAILED : EXIT.REFUSED;
-  }
-  const requestId = (res.body as { id?: string | null } | undefined)?.id;
-  if (values.wait && command.waitable && requestId) {
-    const timeout = Number(values['wait-timeout'] ?? 900);
-    const poll = Number(values['poll-interval'] ?? 2) * 1000;
-    return follow(client, requestId, io, timeout, poll);
-  }
-  io.out(res.body === undefined ? '' : `${JSON.stringify(res.body, null, 2)}\n`);
-  return EXIT.OK;
 }
 
-/** The process entry (bin/lpb.js): real streams, environment and time. */
+/** The process entry (bin/lpb.js, the packaged lpb.js): real streams, environment, time and signals. */
 export function main(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  run(process.argv.slice(2), {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
-    env: process.env,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  })
+  run(process.argv.slice(2), processIo())
     .then((code) => process.exit(code))
     .catch((error: unknown) => {
       process.stderr.write(`lpb: ${error instanceof Error ? error.message : String(error)}\n`);

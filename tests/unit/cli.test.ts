@@ -1,22 +1,9 @@
-import { run, type Io } from '../../cli/main';
-import { parseDuration } from '../../cli/commands';
+import { run } from '../../cli/main';
+import { parseDuration } from '../../cli/duration';
 import { regionOfHost, signRequest } from '../../cli/sigv4';
-
-function io(): Io & { stdout: string; stderr: string } {
-  const captured = {
-    stdout: '',
-    stderr: '',
-    env: {},
-    out(t: string) {
-      captured.stdout += t;
-    },
-    err(t: string) {
-      captured.stderr += t;
-    },
-    sleep: () => Promise.resolve(),
-  };
-  return captured;
-}
+import { COMMANDS } from '../../cli/commands';
+import { VERSION } from '../../cli/version';
+import { captureIo } from '../support/cli-io';
 
 describe('lpb command line', () => {
   it('reads durations in seconds, minutes, hours and days', () => {
@@ -27,22 +14,56 @@ describe('lpb command line', () => {
   });
 
   it.each([
-    [['frobnicate'], /unknown command/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['lsit'], /unknown command "lsit"; did you mean list\?/],
+    [['create', '--fucntion', 'order-processor'], /unknown option --fucntion; did you mean --function\?/],
+    [['list', '--stauts', 'PENDING'], /did you mean --status\?/],
+    [['allowlist', 'pt', 'orders'], /lpb allowlist: unknown command "pt"; did you mean put\?/],
+    [['allowlist'], /which one\? list, get, put, delete, impact/],
     [['get'], /missing ID/],
     [['create', '--function', 'f'], /missing --duration, --reason/],
-    [['approve', 'id-1', '--bogus'], /Unknown option '--bogus'/],
+    [['approve', 'id-1', '--bogus'], /unknown option --bogus/],
     [['get', 'a', 'b'], /too many arguments/],
+    [['get', 'a', '--url'], /argument missing/],
+    [['get', 'a', '--output', 'yaml'], /--output: "yaml" is not text or json/],
+    [[], /which command\?/],
   ])('exits 1 with a reason for %j', async (argv, message) => {
-    const captured = io();
-    expect(await run(argv, captured)).toBe(1);
-    expect(captured.stderr).toMatch(message);
+    const io = captureIo();
+    expect(await run(argv, io)).toBe(1);
+    expect(io.stderr).toMatch(message);
+    expect(io.stdout).toBe('');
+  });
+
+  it('offers no suggestion when nothing is close', async () => {
+    const io = captureIo();
+    await run(['create', '--zzzzzzzz'], io);
+    expect(io.stderr).toMatch(/unknown option --zzzzzzzz\n/);
+  });
+
+  it('prints the version with --version, wherever it stands', async () => {
+    for (const argv of [['--version'], ['list', '--version']]) {
+      const io = captureIo();
+      expect(await run(argv, io)).toBe(0);
+      expect(io.stdout).toBe(`${VERSION}\n`);
+    }
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('has --help on every command, exiting 0', async () => {
-    for (const command of ['create', 'get', 'list', 'approve', 'reject', 'cancel', 'revoke', 'sweep']) {
-      const captured = io();
-      expect(await run([command, '--help'], captured)).toBe(0);
-      expect(captured.stdout).toContain('usage: lpb');
+    for (const command of Object.keys(COMMANDS)) {
+      const io = captureIo();
+      expect(await run([...command.split(' '), '--help'], io)).toBe(0);
+      expect(io.stdout).toContain('usage: lpb');
+    }
+  });
+
+  it('gives every flag one type across commands, so a flag before the command reads the same', () => {
+    const types = new Map<string, string>();
+    for (const command of Object.values(COMMANDS)) {
+      for (const [flag, spec] of Object.entries(command.options)) {
+        expect(types.get(flag) ?? spec.type).toBe(spec.type);
+        types.set(flag, spec.type);
+      }
     }
   });
 });
