@@ -17,7 +17,7 @@ export type CheckedGrant =
       /** The account that owns the source, when one can be named (sourceAccount, or the account in sourceArn). */
       sourceOwner: string | null;
     }
-  | { kind: 'eventSourceMapping'; service: EventSourceService; sourceOwner: string };
+  | { kind: 'eventSourceMapping'; service: EventSourceService; eventSourceArn: string; sourceOwner: string };
 
 /** Principal service → the service segment its SourceArn must carry, where the two differ. */
 const SOURCE_SERVICE_OF: Readonly<Record<string, string>> = { apigateway: 'execute-api' };
@@ -142,7 +142,8 @@ function checkEventSource(ask: GrantAsk, context: FloorContext, issues: FieldIss
   for (const field of ['principal', 'sourceArn', 'sourceAccount', 'principalOrgId'] as const) {
     if (ask[field] !== undefined) issues.push({ path: field, message: 'must be absent when eventSourceArn is given' });
   }
-  const arn = parseArn(ask.eventSourceArn as string);
+  const eventSourceArn = ask.eventSourceArn ?? '';
+  const arn = parseArn(eventSourceArn);
   const service = arn?.service as EventSourceService | undefined;
   if (!arn || !service || !(service in EVENT_SOURCE_RESOURCES)) {
     issues.push({ path: 'eventSourceArn', message: 'must be an SQS queue, Kinesis stream or DynamoDB stream ARN' });
@@ -162,5 +163,5 @@ function checkEventSource(ask: GrantAsk, context: FloorContext, issues: FieldIss
   if (ask.batchSize !== undefined && ask.batchSize > MAX_BATCH[service]) {
     issues.push({ path: 'batchSize', message: `must be at most ${MAX_BATCH[service]} for ${service}` });
   }
-  return { kind: 'eventSourceMapping', service, sourceOwner: arn.account };
+  return { kind: 'eventSourceMapping', service, eventSourceArn, sourceOwner: arn.account };
 }
