@@ -158,6 +158,20 @@ export class KeptChangingError extends StateConflictError {
   }
 }
 
+/**
+ * A target account cannot be reached at all (its spoke role cannot be assumed): only that account's work is
+ * affected, and reconcile reports it. Never answered over HTTP.
+ */
+export class AccountUnreachableError extends DomainError {
+  constructor(
+    readonly accountId: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** A dependency is throttled or unavailable; the caller may retry (after `retryAfterMs` when known). */
 export class UnavailableError extends DomainError {
   readonly retryAfterMs: number | null;

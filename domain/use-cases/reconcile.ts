@@ -88,7 +88,7 @@ export function makeReconcile(deps: ReconcileDeps) {
     };
     for (const r of active) targetOf({ functionName: r.functionArn, qualifier: r.qualifier }).grants.push(r);
     const patterns = (await allowlist.list()).flatMap((e) => e.functions);
-    for (const arn of await functions.listArns()) {
+    for (const arn of await functions.listArns(settings.accountId)) {
       if (matchesAny(patterns, arn)) targetOf({ functionName: arn, qualifier: null });
     }
 

@@ -22,7 +22,13 @@ import { ERROR_TABLE, mapError } from '../../../handlers/http/error-response';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../../handlers/http/http-errors';
 
 /** Gateway outcomes stay inside the broker: they are never an answer. */
-const INTERNAL = new Set(['GrantRejectedError', 'PolicyChangedError', 'MappingExistsError', 'RoleNotReadyError']);
+const INTERNAL = new Set([
+  'GrantRejectedError',
+  'PolicyChangedError',
+  'MappingExistsError',
+  'RoleNotReadyError',
+  'AccountUnreachableError',
+]);
 
 describe('error mapping', () => {
   it.each<[Error, number, string]>([
