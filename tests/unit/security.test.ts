@@ -203,3 +203,24 @@ describe('input limits', () => {
     }
   });
 });
+
+describe('issue #15: attacks on v1', () => {
+  it('finding 3 — pattern blow-up: a dry run whose sourceArn ends in 400 slashes is answered in milliseconds', async () => {
+    const { app, refused } = await setup();
+    const prefix = `arn:aws:execute-api:${REGION}:${ACCOUNT}:`;
+    await app.allowlist.put(ADMIN, 'orders', openEntry({ sourceArns: [`${prefix}*/*/*/*/orders`] }));
+    const started = performance.now();
+    const res = await refused(
+      apiEvent('POST', '/v1/requests', {
+        body: { ...baseAsk, principal: OTHER_ACCOUNT, sourceArn: prefix + '/'.repeat(400) },
+        headers: as(REQUESTER),
+        query: { dryRun: 'true' },
+      }),
+      403,
+    );
+    const elapsed = performance.now() - started;
+    expect(res.body?.error.details[0].path).toBe('sourceArn');
+    // v1 took seconds here (15 s at 450 characters), holding every other request behind it.
+    expect(elapsed).toBeLessThan(250);
+  });
+});
