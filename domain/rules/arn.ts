@@ -52,3 +52,18 @@ export const ASSUMED_ROLE_ARN = new RegExp(
 export const IAM_OR_STS_ARN = new RegExp(
   `^arn:${ARN_SOURCES.partition}:(?:iam|sts)::${ARN_SOURCES.account}:${IAM_NAME}+$`,
 );
+
+/**
+ * Characters no AWS resource name or ARN holds: anything outside printable ASCII (whitespace and controls
+ * included), and `` ` < > | " \ ``. Refusing them keeps requester-chosen ARNs from carrying Slack markup (code
+ * fences, `<!channel>`, `<url|text>`) or escaping tricks into messages, logs and policies (issue #15, finding 5).
+ */
+const FOREIGN_TO_ARNS = /[^\x21-\x7e]|[`<>|"\\]/u;
+
+/** The first character of `value` that no ARN can hold, described for an error message; null when there is none. */
+export function foreignArnCharacter(value: string): string | null {
+  const found = FOREIGN_TO_ARNS.exec(value)?.[0];
+  if (found === undefined) return null;
+  const code = found.codePointAt(0) as number;
+  return code > 0x20 && code < 0x7f ? `"${found}"` : `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}

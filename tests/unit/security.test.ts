@@ -205,6 +205,8 @@ describe('input limits', () => {
 });
 
 describe('issue #15: attacks on v1', () => {
+  const INJECTION = '```<!channel><https://evil.example|APPROVE-SAFE>';
+
   it('finding 3 — pattern blow-up: a dry run whose sourceArn ends in 400 slashes is answered in milliseconds', async () => {
     const { app, refused } = await setup();
     const prefix = `arn:aws:execute-api:${REGION}:${ACCOUNT}:`;
@@ -222,5 +224,23 @@ describe('issue #15: attacks on v1', () => {
     expect(res.body?.error.details[0].path).toBe('sourceArn');
     // v1 took seconds here (15 s at 450 characters), holding every other request behind it.
     expect(elapsed).toBeLessThan(250);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    [
+      'sourceArn',
+      { principal: OTHER_ACCOUNT, sourceArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:a1b2c3d4e5/${INJECTION}` },
+    ],
+    ['eventSourceArn', { eventSourceArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:order-${INJECTION}` }],
+    ['functionName', { principal: OTHER_ACCOUNT, functionName: `order-${INJECTION}` }],
+  ])('finding 5 — Slack text injection: Slack markup in %s is refused with 400 naming it', async (field, ask) => {
+    const { refused } = await setup();
+    const res = await refused(
+      apiEvent('POST', '/v1/requests', { body: { ...baseAsk, ...ask }, headers: as(REQUESTER) }),
+      400,
+    );
+    expect(res.body?.error.details).toEqual([
+      { path: field, message: expect.stringContaining('no AWS resource name') },
+    ]);
   });
 });
