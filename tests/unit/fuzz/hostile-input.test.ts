@@ -233,7 +233,8 @@ describe('hostile input never yields a 5xx or changes state when refused', () =>
               },
             }),
           );
-          if (!sign) expect(status).toBe(401);
+          // A literal U+FFFD is refused as a lossy decode's mark before the signature is read.
+          if (!sign) expect(status).toBe(body.includes('\uFFFD') ? 400 : 401);
         },
       ),
       { numRuns: RUNS },
