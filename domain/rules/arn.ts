@@ -32,7 +32,8 @@ export const ARN_SOURCES = {
 /** IAM path and name characters. */
 const IAM_NAME = '[\\w+=,.@/-]';
 const ROLE_OR_USER = `(?:role|user)/${IAM_NAME}{1,512}`;
-const whole = (source: string) => new RegExp(`^(?:${source})$`);
+/** Sources above hold no top-level `|`, so anchoring needs no group (and the OpenAPI document shows `^\d{12}$`). */
+const whole = (source: string) => new RegExp(`^${source}$`);
 const iam = (resource: string) =>
   new RegExp(`^arn:(${ARN_SOURCES.partition}):iam::(${ARN_SOURCES.account}):(?:${resource})$`);
 
