@@ -102,11 +102,10 @@ for (const route of routes) {
   fn.events.push({ http });
 }
 
-// Scheduled functions run one at a time: overlaps would be harmless but waste the Lambda rate budget.
+// Scheduled functions: their reserved concurrency (stage parameter reservedConcurrency) is set in deploy/resources.js.
 function scheduled(name, rate, timeout) {
   return lambdaFunction(name, `handlers/schedule/${name}.handler`, {
     timeout,
-    reservedConcurrency: 1,
     events: [{ schedule: { rate, enabled: true } }],
   });
 }
