@@ -18,7 +18,8 @@ export async function startRunner(env: Record<string, string | undefined>, timeo
     if (value === undefined) delete childEnv[key];
     else childEnv[key] = value;
   }
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], { cwd: ROOT, env: childEnv });
+  // As `npm start` runs it: node itself, not the tsx CLI, whose signal relay SIGKILLs a child that is slow to answer.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], { cwd: ROOT, env: childEnv });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
