@@ -58,6 +58,14 @@ it('alarms on errors of the sweep and the reconcile', () => {
   ]);
 });
 
+it('points each alarm at its runbook entry', () => {
+  const runbook = readFileSync(path.join(ROOT, 'docs/runbook.md'), 'utf8');
+  for (const a of alarms) {
+    const name = /alarm (\S+)\.$/.exec(a.Properties.AlarmDescription as string)?.[1];
+    expect({ name, documented: runbook.includes(`\`${name}\``) }).toEqual({ name, documented: true });
+  }
+});
+
 /** Where the code emits broker metrics: lifecycle events, the sweep handler, the control-plane budget. */
 const EMITTERS = ['adapters/metrics/grant-metrics.ts', 'handlers/schedule/sweep.ts', 'handlers/app.ts'];
 const emitted = EMITTERS.map((f) => readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
