@@ -1,4 +1,4 @@
-/** Configuration: parsed and validated once at start; a missing or bad value stops start-up naming it (API.md §9). */
+/** Configuration: parsed and validated once at start; a missing or bad value stops start-up naming it (docs/api.md, Configuration). */
 import * as z from 'zod';
 
 const ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/;

@@ -1,4 +1,4 @@
-/** The one table that maps typed errors to HTTP status and error code (API.md §3). Anything else is a bare 500. */
+/** The one table that maps typed errors to HTTP status and error code (docs/api.md, Errors). Anything else is a bare 500. */
 import {
   ConflictError,
   ForbiddenError,

@@ -76,7 +76,7 @@ export async function http(
 
 /**
  * Polls GET /v1/requests/{id} until the work behind an answer is done (not APPROVED, no pending revoke), as clients
- * do after a 200 APPROVED or a 202 (API §11.1); the request as it then stands.
+ * do after a 200 APPROVED or a 202 (docs/api.md, Answers, and the work behind them); the request as it then stands.
  */
 export async function settledRequest(
   baseUrl: string,
