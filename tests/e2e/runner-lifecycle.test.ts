@@ -6,6 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
+import { alive, portFree, until } from '../support/processes';
 import { startRunner } from '../support/runner';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -43,34 +44,6 @@ async function startGroup(command: string, args: string[]): Promise<Started> {
     motoPid: Number(moto?.[1]),
     motoPort: Number(moto?.[2]),
   };
-}
-
-/** True while any process of the group (or the one pid) lives. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return true;
-}
-
-/** Whether 127.0.0.1:port can be bound again. */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
 
 describe('npm start', () => {
