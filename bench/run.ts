@@ -4,6 +4,7 @@ import { measureApiLatency } from './api-latency';
 import { startBenchAws } from './bench-aws';
 import { measureBundles } from './bundles';
 import { measureLifecycleCalls } from './lifecycle-calls';
+import { measurePatternWorstCase } from './pattern-match';
 import { round } from './stats';
 import { measureSweep } from './sweep-scale';
 
@@ -28,6 +29,14 @@ async function main(): Promise<void> {
       `${b.externalKb} KB, require ${round(b.externalMs)} ms (×${round(b.externalMs / bare.externalMs, 2)} bare)`,
     );
   }
+
+  progress('allowlist pattern match, worst case');
+  const match = measurePatternWorstCase(500);
+  add(
+    'pattern',
+    `${match.valueLength}-character value vs ${match.wildcards} wildcards (no match)`,
+    `p50 ${round(match.p50, 3)} ms, p99 ${round(match.p99, 3)} ms (${match.samples} samples)`,
+  );
 
   const aws = await startBenchAws();
   try {

@@ -1,4 +1,9 @@
-/** Typed domain errors. They carry no HTTP: the edge maps them to status codes in one table. */
+/**
+ * Typed domain errors, each named for the rule that failed. They carry no HTTP: the edge maps every one of them to a
+ * status code in one table (handlers/http/error-response.ts), and a test fails when one is missing there.
+ * The two abstract families group refusals for code that treats them alike (a Slack click answers any refusal the
+ * same way).
+ */
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `sourceArn` or `functions.0`. */
@@ -34,16 +39,6 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
-/** The caller is known but not allowed to do this (allowlist, approver rules, admin-only). */
-export class ForbiddenError extends DomainError {
-  constructor(
-    message: string,
-    readonly details: FieldIssue[] = [],
-  ) {
-    super(message);
-  }
-}
-
 /** The thing asked for does not exist, or the caller may not know that it exists. */
 export class NotFoundError extends DomainError {
   constructor(message: string) {
@@ -51,9 +46,128 @@ export class NotFoundError extends DomainError {
   }
 }
 
-/** The current state does not allow the action, or the action duplicates another. */
-export class ConflictError extends DomainError {
-  constructor(message: string, options?: { cause?: unknown }) {
+// Refusals: the caller is known but not allowed to do this.
+
+/** Any refusal of the caller (the family; throw one of the named rules below). */
+export abstract class RefusedError extends DomainError {
+  protected constructor(
+    message: string,
+    readonly details: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Only broker admins may do this. */
+export class NotAdminError extends RefusedError {
+  constructor(what: string) {
+    super(`only broker admins may ${what}`);
+  }
+}
+
+/** No allowlist entry permits the ask; `details` names the condition that failed. */
+export class AllowlistDeniedError extends RefusedError {
+  constructor(reason: string, details: FieldIssue[]) {
+    super(`allowlist denies: ${reason}`, details);
+  }
+}
+
+/** Requesters never decide on their own request (also not through a linked identity). */
+export class SelfDecisionError extends RefusedError {
+  constructor() {
+    super('requesters cannot decide on their own request');
+  }
+}
+
+/** The decider is not an eligible approver of this request's allowlist entry. */
+export class NotAnApproverError extends RefusedError {
+  constructor(who: string) {
+    super(`${who} is not an eligible approver for this request`);
+  }
+}
+
+/** Only the requester may do this (cancel, extend). */
+export class NotRequesterError extends RefusedError {
+  constructor(what: string) {
+    super(`only the requester may ${what}`);
+  }
+}
+
+/** Only the requester, an eligible approver or an admin may revoke. */
+export class RevokeNotAllowedError extends RefusedError {
+  constructor() {
+    super('only the requester, an eligible approver or an admin may revoke');
+  }
+}
+
+// Conflicts: the request's state does not allow the action now.
+
+/** Any conflict with the stored state (the family; throw one of the named rules below). */
+export abstract class StateConflictError extends DomainError {
+  protected constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The lifecycle has no such move (e.g. ACTIVE → CANCELLED). */
+export class IllegalTransitionError extends StateConflictError {
+  constructor(requestId: string, from: string, to: string) {
+    super(`request ${requestId} is ${from}; it cannot become ${to}`);
+  }
+}
+
+/** The action needs the request in another status (decide: PENDING; revoke: ACTIVE). */
+export class WrongStatusError extends StateConflictError {
+  constructor(requestId: string, status: string, needed: string, action: string) {
+    super(`request ${requestId} is ${status}; only ${needed} can be ${action}`);
+  }
+}
+
+/** This approver has approved this request already (quorum needs distinct approvers). */
+export class AlreadyApprovedError extends StateConflictError {
+  constructor(approver: string, requestId: string) {
+    super(`${approver} has already approved request ${requestId}`);
+  }
+}
+
+/** The decision was pinned to a statement hash that is no longer the request's. */
+export class StatementChangedError extends StateConflictError {
+  constructor() {
+    super('the statement changed since it was shown; look at the request again');
+  }
+}
+
+/** An Idempotency-Key the caller already used with another body. */
+export class IdempotencyKeyReusedError extends StateConflictError {
+  constructor() {
+    super('Idempotency-Key was already used with a different request body');
+  }
+}
+
+/** The stored request changed since it was read (optimistic lock); re-read and decide again. */
+export class StaleRequestError extends StateConflictError {
+  constructor(requestId: string) {
+    super(`request ${requestId} changed concurrently; retry`);
+  }
+}
+
+/** The request kept changing under every retry: the caller may try again. */
+export class KeptChangingError extends StateConflictError {
+  constructor(requestId: string) {
+    super(`request ${requestId} kept changing; retry`);
+  }
+}
+
+/**
+ * A target account cannot be reached at all (its spoke role cannot be assumed): only that account's work is
+ * affected, and reconcile reports it. Never answered over HTTP.
+ */
+export class AccountUnreachableError extends DomainError {
+  constructor(
+    readonly accountId: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -67,14 +181,7 @@ export class UnavailableError extends DomainError {
   }
 }
 
-/** The stored request changed since it was read (optimistic lock); re-read and decide again. */
-export class StaleRequestError extends ConflictError {
-  constructor(requestId: string) {
-    super(`request ${requestId} changed concurrently; retry`);
-  }
-}
-
-// Outcomes the grant gateways report (adapters translate AWS errors into these).
+// Outcomes the grant gateways report (adapters translate AWS errors into these); never answered over HTTP.
 
 /** A permanent refusal to apply a grant (policy limit, invalid parameter, missing function): do not retry. */
 export class GrantRejectedError extends DomainError {

@@ -82,8 +82,8 @@ export interface ResolvedFunction {
 export interface FunctionDirectory {
   /** Null when the function, version or alias does not exist. */
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null>;
-  /** Unqualified ARNs of every function in the broker's account and Region. */
-  listArns(): Promise<string[]>;
+  /** Unqualified ARNs of every function in `accountId` (the broker's Region). */
+  listArns(accountId: string): Promise<string[]>;
 }
 
 /** The policy of one function, version or alias (Lambda keeps one per qualifier). */

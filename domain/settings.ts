@@ -2,6 +2,8 @@
 
 export interface BrokerSettings {
   accountId: string;
+  /** The accounts the broker may act in at all (BROKER_TARGET_ACCOUNTS; default: its own). */
+  targetAccounts: readonly string[];
   region: string;
   partition: string;
   sidPrefix: string;

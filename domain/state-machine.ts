@@ -1,5 +1,5 @@
 /** The request lifecycle (API.md §1): one table of legal moves and one function that performs them. */
-import { ConflictError } from './errors';
+import { IllegalTransitionError } from './errors';
 import type { GrantRequest, HistoryEventName, RequestStatus } from './model/request';
 
 const MOVES: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
@@ -47,10 +47,10 @@ export interface MoveContext {
   >;
 }
 
-/** Returns the request in its new status with one history event appended; throws ConflictError on an illegal move. */
+/** Returns the request in its new status with one history event appended; throws IllegalTransitionError on an illegal move. */
 export function move(request: GrantRequest, to: RequestStatus, context: MoveContext): GrantRequest {
   if (!canMove(request.status, to)) {
-    throw new ConflictError(`request ${request.id} is ${request.status}; it cannot become ${to}`);
+    throw new IllegalTransitionError(request.id, request.status, to);
   }
   const at = context.at.toISOString();
   return {

@@ -166,6 +166,7 @@ export async function buildApp(
   const { accountId, partition } = await brokerAccount(clients.sts);
   const settings: BrokerSettings = {
     accountId,
+    targetAccounts: [accountId],
     partition,
     region: config.AWS_REGION,
     sidPrefix: config.BROKER_SID_PREFIX,

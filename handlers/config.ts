@@ -1,7 +1,7 @@
 /** Configuration: parsed and validated once at start; a missing or bad value stops start-up naming it (docs/api.md, Configuration). */
 import * as z from 'zod';
+import { IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
 
-const ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/;
 const int = (min: number, max: number, fallback: number) =>
   z
     .string()
@@ -11,9 +11,7 @@ const int = (min: number, max: number, fallback: number) =>
     .prefault(String(fallback));
 
 const schema = z.object({
-  AWS_REGION: z
-    .string({ error: 'is required' })
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS Region such as us-east-1'),
+  AWS_REGION: z.string({ error: 'is required' }).regex(REGION, 'must be an AWS Region such as us-east-1'),
   AWS_ENDPOINT_URL: z.url().optional(),
   BROKER_TABLE_NAME: z
     .string()
@@ -28,7 +26,7 @@ const schema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().regex(ARN, 'each admin must be an IAM ARN'))),
+    .pipe(z.array(z.string().regex(IAM_OR_STS_ARN, 'each admin must be an IAM ARN'))),
   BROKER_IDENTITY: z.enum(['iam', 'header']).default('iam'),
   BROKER_SID_PREFIX: z
     .string()
@@ -48,12 +46,12 @@ const schema = z.object({
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)) {
-        const match = /^(U[A-Z0-9]{2,20})=(arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+)$/.exec(pair);
-        if (!match) {
+        const [, user, arn] = /^(U[A-Z0-9]{2,20})=(.*)$/.exec(pair) ?? [];
+        if (!user || !arn || !IAM_ROLE_OR_USER_ARN.test(arn)) {
           ctx.addIssue({ code: 'custom', message: `"${pair}" is not U<slack user id>=<IAM role or user ARN>` });
           return z.NEVER;
         }
-        links[`slack:${match[1]}`] = match[2] as string;
+        links[`slack:${user}`] = arn;
       }
       return links;
     }),

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { decodeUtf8Body } from '../handlers/http/api-handler';
 import { mapError } from '../handlers/http/error-response';
 import { PayloadTooLargeError } from '../handlers/http/http-errors';
 import { matchRoute } from '../handlers/http/routes';
@@ -15,7 +16,7 @@ export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Pr
 /** The runner reads at most this much; the handler enforces the contract's 64 KiB itself. */
 const READ_LIMIT_BYTES = 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -28,7 +29,7 @@ function readBody(req: IncomingMessage): Promise<string | null> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(size === 0 ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(size === 0 ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -152,7 +153,9 @@ export function createLocalServer(handler: ProxyHandler, log?: (line: string) =>
     if (log) logRequest(req, res, log);
     const requestId = randomUUID();
     readBody(req)
-      .then(async (body) => {
+      .then(async (bytes) => {
+        // Bytes that are not UTF-8 are refused (400, as the handler refuses them), never turned into U+FFFD.
+        const body = bytes === null ? null : decodeUtf8Body(bytes);
         const event = toApiGatewayEvent(req, body, requestId);
         if (!event) return sendError(res, new NotFoundError(`no route for ${req.method} ${req.url}`));
         send(res, await handler(event, lambdaContext(requestId)));

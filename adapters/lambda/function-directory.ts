@@ -21,7 +21,7 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
     }
   }
 
-  async listArns(): Promise<string[]> {
+  async listArns(_accountId: string): Promise<string[]> {
     const arns: string[] = [];
     try {
       for await (const page of paginateListFunctions({ client: this.lambda }, {})) {

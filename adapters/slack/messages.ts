@@ -4,13 +4,18 @@ import { RESOURCE_POLICY_LIMIT_BYTES } from '../../domain/rules/policy-limits';
 
 const SECTION_LIMIT = 3_000;
 
-/** Slack mrkdwn: user text must not open links, mentions (<!channel>) or formatting. */
+/**
+ * Slack mrkdwn: user text must not open links, mentions (<!channel>) or code. `&`, `<`, `>` become entities (Slack
+ * shows them as the characters, in code blocks too); a backtick becomes its lookalike ˋ (U+02CB), so user text can
+ * neither open a code span nor close the broker's statement block (issue #15, finding 5).
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, '\u02cb');
 }
 
+/** Shortens escaped text without leaving half an entity (`&am…`) behind. */
 function clip(text: string, limit = SECTION_LIMIT): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+  return text.length <= limit ? text : `${text.slice(0, limit - 1).replace(/&[a-z]*$/, '')}…`;
 }
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text) } });
@@ -51,7 +56,8 @@ function lastDecision(r: GrantRequest): HistoryEvent | undefined {
 
 export function requestMessage(r: GrantRequest, bytesLeft: number | null): { text: string; blocks: unknown[] } {
   const fn = r.qualifier ? `${r.functionArn}:${r.qualifier}` : r.functionArn;
-  const text = `Grant request ${r.id}: ${r.principal ?? r.eventSourceArn ?? ''} → ${fn} (${r.status})`;
+  // The notification text is mrkdwn too: a principal or ARN here could mention or link like any block.
+  const text = `Grant request ${r.id}: ${escapeMrkdwn(r.principal ?? r.eventSourceArn ?? '')} → ${escapeMrkdwn(fn)} (${r.status})`;
   const blocks: unknown[] = [
     section(`*Lambda grant request* \`${r.id}\` — *${r.status}*`),
     {
@@ -67,7 +73,7 @@ export function requestMessage(r: GrantRequest, bytesLeft: number | null): { tex
     },
     section(`*Reason*\n${escapeMrkdwn(r.reason)}`),
     section(
-      `*Statement* (${r.kind === 'invoke' ? 'resource policy' : 'execution role'})\n\`\`\`${clip(JSON.stringify(r.statement, null, 2), SECTION_LIMIT - 60)}\`\`\``,
+      `*Statement* (${r.kind === 'invoke' ? 'resource policy' : 'execution role'})\n\`\`\`${clip(escapeMrkdwn(JSON.stringify(r.statement, null, 2)), SECTION_LIMIT - 60)}\`\`\``,
     ),
   ];
   if (bytesLeft !== null) {
@@ -118,7 +124,7 @@ export function threadReply(r: GrantRequest, event: HistoryEvent): string | null
       return `Grant FAILED: ${escapeMrkdwn(r.failure?.reason ?? 'unknown reason')}.`;
     case 'DRIFT': {
       const reason = typeof event.detail.reason === 'string' ? escapeMrkdwn(event.detail.reason) : 'policy drift';
-      return `DRIFT (${String(event.detail.action)}): ${reason}.`;
+      return `DRIFT (${escapeMrkdwn(String(event.detail.action))}): ${reason}.`;
     }
     default:
       return null;

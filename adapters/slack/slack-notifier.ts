@@ -9,7 +9,6 @@
 import type { GrantRequest } from '../../domain/model/request';
 import type { AllowlistStore, CallDeadlines, RequestStore, ResourcePolicyGateway } from '../../domain/ports';
 import { bytesLeftAfter } from '../../domain/rules/policy-limits';
-import type { InvokeStatement } from '../../policies/statement-types';
 import type { DynamoSlackMessageStore, SlackMessageRef } from '../dynamodb/slack-message-store';
 import { requestMessage, threadReply } from './messages';
 import type { SlackClient, SlackResult } from './slack-client';
@@ -100,7 +99,7 @@ export class SlackNotifier {
       const policy = await this.deps.deadlines.within(new Date(now.getTime() + BYTES_LEFT_WAIT_MS), () =>
         this.deps.policies.read({ functionName: request.functionArn, qualifier: request.qualifier }),
       );
-      return bytesLeftAfter(policy?.statements ?? [], request.statement as InvokeStatement);
+      return bytesLeftAfter(policy?.statements ?? [], request.statement);
     } catch {
       return null;
     }

@@ -8,7 +8,7 @@
  * transient AWS trouble throws UnavailableError. remove → resolves when nothing of the grant is left.
  */
 import { GrantRejectedError, MappingExistsError, PolicyChangedError, RoleNotReadyError } from '../errors';
-import type { GrantRequest } from '../model/request';
+import type { GrantRequest, InvokeGrantRequest, MappingGrantRequest } from '../model/request';
 import type {
   EventSourceMappingGateway,
   ExecutionRoleGateway,
@@ -28,7 +28,6 @@ import {
 import { functionNameOf } from '../rules/function-ref';
 import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
-import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
 import { backoffMs } from './backoff';
 import { oneAtATime } from './one-at-a-time';
 
@@ -70,8 +69,8 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     if (!sid.startsWith(settings.sidPrefix)) throw new Error(`refusing to touch foreign statement ${sid}`);
   }
 
-  async function applyInvoke(r: GrantRequest): Promise<ApplyResult> {
-    const wanted = r.statement as InvokeStatement;
+  async function applyInvoke(r: InvokeGrantRequest): Promise<ApplyResult> {
+    const wanted = r.statement;
     assertOwnSid(wanted.Sid);
     for (let attempt = 1; attempt <= POLICY_ATTEMPTS; attempt++) {
       const policy = await policies.read(target(r));
@@ -109,11 +108,11 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     return wait(2_000, 'the resource policy kept changing');
   }
 
-  function mappingSpec(r: GrantRequest): MappingSpec {
+  function mappingSpec(r: MappingGrantRequest): MappingSpec {
     return {
       functionName: r.functionArn,
       qualifier: r.qualifier,
-      eventSourceArn: r.eventSourceArn as string,
+      eventSourceArn: r.eventSourceArn,
       batchSize: r.batchSize,
     };
   }
@@ -124,10 +123,10 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     return `${at.slice(0, 19)}.000Z`;
   }
 
-  async function applyMapping(r: GrantRequest, now: Date): Promise<ApplyResult> {
+  async function applyMapping(r: MappingGrantRequest, now: Date): Promise<ApplyResult> {
     const fn = await functions.resolve(functionNameOf(r.functionArn), r.qualifier);
     if (!fn) return refused('the function no longer exists');
-    const statement = r.statement as RoleStatement;
+    const statement = r.statement;
     const policyName = r.statementId;
     assertOwnSid(policyName);
     const used = await roles.inlinePolicySize(fn.roleArn, policyName);

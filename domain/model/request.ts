@@ -61,9 +61,9 @@ export interface Ending {
   reason: string | null;
 }
 
-export interface GrantRequest {
+/** What every request carries, whatever its kind. */
+export interface GrantRequestFields {
   id: string;
-  kind: RequestKind;
   status: RequestStatus;
   requester: string;
   /** Session name of an assumed-role caller, kept for the audit trail only. */
@@ -74,14 +74,12 @@ export interface GrantRequest {
   sourceArn: string | null;
   sourceAccount: string | null;
   principalOrgId: string | null;
-  eventSourceArn: string | null;
   batchSize: number | null;
   durationSeconds: number;
   reason: string;
   ticket: string | null;
   allowlistEntryId: string;
   statementId: string;
-  statement: InvokeStatement | RoleStatement;
   statementHash: string;
   requiredApprovals: number;
   approvals: Approval[];
@@ -99,3 +97,19 @@ export interface GrantRequest {
   /** Optimistic-lock counter: every stored transition increments it. */
   version: number;
 }
+
+/** A statement in the function's resource policy (AddPermission). */
+export interface InvokeGrantRequest extends GrantRequestFields {
+  kind: 'invoke';
+  eventSourceArn: null;
+  statement: InvokeStatement;
+}
+
+/** Read access for the function's execution role and an event source mapping (SQS, Kinesis, DynamoDB streams). */
+export interface MappingGrantRequest extends GrantRequestFields {
+  kind: 'eventSourceMapping';
+  eventSourceArn: string;
+  statement: RoleStatement;
+}
+
+export type GrantRequest = InvokeGrantRequest | MappingGrantRequest;

@@ -1,19 +1,17 @@
 /** Who may see, decide on and administer requests. Pure decisions with reasons; self-approval is denied first. */
-import { ForbiddenError } from '../errors';
+import { NotAdminError, NotAnApproverError, SelfDecisionError } from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { GrantRequest } from '../model/request';
 import type { BrokerSettings } from '../settings';
 import { matchesAny } from './pattern';
 
-export type AccessDecision = { allowed: true } | { allowed: false; reason: string };
-
 export function isAdmin(settings: BrokerSettings, principal: string): boolean {
   return settings.admins.includes(principal);
 }
 
-/** Throws ForbiddenError unless `principal` is a broker admin; `what` completes "only broker admins may …". */
+/** Throws NotAdminError unless `principal` is a broker admin; `what` completes "only broker admins may …". */
 export function requireAdmin(settings: BrokerSettings, principal: string, what: string): void {
-  if (!isAdmin(settings, principal)) throw new ForbiddenError(`only broker admins may ${what}`);
+  if (!isAdmin(settings, principal)) throw new NotAdminError(what);
 }
 
 /** Approvers come from the entry as it is now: removing someone from an entry takes effect at once. */
@@ -21,20 +19,20 @@ export function isEligibleApprover(entry: AllowlistEntry | null, principal: stri
   return entry !== null && matchesAny(entry.approvers, principal);
 }
 
-/** Self-approval is denied first, also for a Slack user linked to the requester's IAM principal. */
-export function canDecide(
+/**
+ * Throws unless `principal` may decide on `request`: self-approval is refused first (SelfDecisionError), also for a
+ * Slack user linked to the requester's IAM principal; then anyone not an eligible approver (NotAnApproverError).
+ */
+export function checkMayDecide(
   request: GrantRequest,
   entry: AllowlistEntry | null,
   principal: string,
   identityLinks: Readonly<Record<string, string>> = {},
-): AccessDecision {
+): void {
   if (request.requester === principal || identityLinks[principal] === request.requester) {
-    return { allowed: false, reason: 'requesters cannot decide on their own request' };
+    throw new SelfDecisionError();
   }
-  if (!isEligibleApprover(entry, principal)) {
-    return { allowed: false, reason: `${principal} is not an eligible approver for this request` };
-  }
-  return { allowed: true };
+  if (!isEligibleApprover(entry, principal)) throw new NotAnApproverError(principal);
 }
 
 export function canView(

@@ -1,5 +1,6 @@
 /** Parses the `functionName` forms Lambda accepts and pins them to the broker's account and Region. */
 import { ValidationError } from '../errors';
+import { ARN_SOURCES } from './arn';
 
 export interface FunctionRef {
   name: string;
@@ -17,8 +18,10 @@ export interface BrokerLocation {
 const NAME = '[A-Za-z0-9_-]{1,64}';
 const QUALIFIER = '[A-Za-z0-9$_-]{1,128}';
 const PLAIN = new RegExp(`^(${NAME})(?::(${QUALIFIER}))?$`);
-const PARTIAL = new RegExp(`^(\\d{12}):function:(${NAME})(?::(${QUALIFIER}))?$`);
-const FULL = new RegExp(`^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):(\\d{12}):function:(${NAME})(?::(${QUALIFIER}))?$`);
+const PARTIAL = new RegExp(`^(${ARN_SOURCES.account}):function:(${NAME})(?::(${QUALIFIER}))?$`);
+const FULL = new RegExp(
+  `^arn:(${ARN_SOURCES.partition}):lambda:([a-z0-9-]+):(${ARN_SOURCES.account}):function:(${NAME})(?::(${QUALIFIER}))?$`,
+);
 const VALID_QUALIFIER = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** `arn:…:function:name[:qualifier]` → `arn:…:function:name`. */

@@ -1,5 +1,5 @@
 /** Classifies a requested principal the way Lambda's AddPermission understands it. */
-import { ACCOUNT_ID } from './arn';
+import { ACCOUNT_ID, IAM_IDENTITY_ARN } from './arn';
 
 export type ClassifiedPrincipal =
   | { kind: 'service'; value: string; service: string }
@@ -8,14 +8,13 @@ export type ClassifiedPrincipal =
   | { kind: 'any'; value: '*' };
 
 const SERVICE_PRINCIPAL = /^([a-z0-9][a-z0-9-]*)(\.[a-z0-9-]+)*\.amazonaws\.com$/;
-const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::(\d{12}):(root|role\/[\w+=,.@/-]{1,512}|user\/[\w+=,.@/-]{1,512})$/;
 
 export function classifyPrincipal(value: string): ClassifiedPrincipal | null {
   if (value === '*') return { kind: 'any', value: '*' };
   if (ACCOUNT_ID.test(value)) return { kind: 'account', value, accountId: value };
   const service = SERVICE_PRINCIPAL.exec(value);
   if (service) return { kind: 'service', value, service: service[1] as string };
-  const iam = IAM_PRINCIPAL_ARN.exec(value);
+  const iam = IAM_IDENTITY_ARN.exec(value);
   if (iam) return { kind: 'iam', value, accountId: iam[2] as string };
   return null;
 }

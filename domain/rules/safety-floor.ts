@@ -1,12 +1,13 @@
 /**
  * The safety floor: rules every grant obeys whatever the allowlist says (API.md §5). Closes the confused-deputy
  * holes: a service principal always carries a concrete SourceArn of its own service; S3 also carries SourceArn's
- * missing account; a public principal is fenced by an organization.
+ * missing account; a public principal is fenced by an organization. ARN fields hold only characters AWS names can,
+ * so no markup reaches Slack.
  */
 import { ValidationError, type FieldIssue } from '../errors';
 import type { GrantAsk } from '../model/grant-ask';
 import type { EventSourceService } from '../../policies/event-source-access';
-import { ACCOUNT_ID, PARTITION, REGION, parseArn, type Arn } from './arn';
+import { ACCOUNT_ID, PARTITION, REGION, foreignArnCharacter, parseArn, type Arn } from './arn';
 import { classifyPrincipal, type ClassifiedPrincipal } from './principal';
 import { hasWildcard } from './pattern';
 
@@ -17,7 +18,7 @@ export type CheckedGrant =
       /** The account that owns the source, when one can be named (sourceAccount, or the account in sourceArn). */
       sourceOwner: string | null;
     }
-  | { kind: 'eventSourceMapping'; service: EventSourceService; sourceOwner: string };
+  | { kind: 'eventSourceMapping'; service: EventSourceService; eventSourceArn: string; sourceOwner: string };
 
 /** Principal service → the service segment its SourceArn must carry, where the two differ. */
 const SOURCE_SERVICE_OF: Readonly<Record<string, string>> = { apigateway: 'execute-api' };
@@ -47,12 +48,22 @@ export interface FloorContext {
 
 /** Throws ValidationError naming every offending field, or returns what the rest of the broker needs. */
 export function checkSafetyFloor(ask: GrantAsk, context: FloorContext): CheckedGrant {
-  const issues: FieldIssue[] = [];
-  const result = ask.eventSourceArn !== undefined ? checkEventSource(ask, context, issues) : checkInvoke(ask, issues);
-  if (issues.length > 0 || !result) {
-    throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+  const issues = foreignCharacterIssues(ask);
+  if (issues.length === 0) {
+    const result = ask.eventSourceArn !== undefined ? checkEventSource(ask, context, issues) : checkInvoke(ask, issues);
+    if (issues.length === 0 && result) return result;
   }
-  return result;
+  throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+}
+
+/** A character no AWS name holds is refused before any other rule reads the field (issue #15, finding 5). */
+function foreignCharacterIssues(ask: GrantAsk): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const field of ['functionName', 'sourceArn', 'eventSourceArn'] as const) {
+    const found = ask[field] === undefined ? null : foreignArnCharacter(ask[field]);
+    if (found) issues.push({ path: field, message: `must not contain ${found}: no AWS resource name holds it` });
+  }
+  return issues;
 }
 
 function checkInvoke(ask: GrantAsk, issues: FieldIssue[]): CheckedGrant | null {
@@ -142,7 +153,8 @@ function checkEventSource(ask: GrantAsk, context: FloorContext, issues: FieldIss
   for (const field of ['principal', 'sourceArn', 'sourceAccount', 'principalOrgId'] as const) {
     if (ask[field] !== undefined) issues.push({ path: field, message: 'must be absent when eventSourceArn is given' });
   }
-  const arn = parseArn(ask.eventSourceArn as string);
+  const eventSourceArn = ask.eventSourceArn ?? '';
+  const arn = parseArn(eventSourceArn);
   const service = arn?.service as EventSourceService | undefined;
   if (!arn || !service || !(service in EVENT_SOURCE_RESOURCES)) {
     issues.push({ path: 'eventSourceArn', message: 'must be an SQS queue, Kinesis stream or DynamoDB stream ARN' });
@@ -162,5 +174,5 @@ function checkEventSource(ask: GrantAsk, context: FloorContext, issues: FieldIss
   if (ask.batchSize !== undefined && ask.batchSize > MAX_BATCH[service]) {
     issues.push({ path: 'batchSize', message: `must be at most ${MAX_BATCH[service]} for ${service}` });
   }
-  return { kind: 'eventSourceMapping', service, sourceOwner: arn.account };
+  return { kind: 'eventSourceMapping', service, eventSourceArn, sourceOwner: arn.account };
 }

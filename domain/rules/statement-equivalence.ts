@@ -2,10 +2,9 @@
  * Whether a statement read back from Lambda grants exactly what the broker asked for. Principals are compared by
  * meaning, since they come back in other forms: a raw account id or ARN string (moto), `{AWS: "<account>"}`.
  */
+import { ACCOUNT_ID } from './arn';
 import { canonicalJson } from './canonical-hash';
 import type { InvokeStatement } from '../../policies/statement-types';
-
-const ACCOUNT_ID = /^\d{12}$/;
 
 function principalKey(principal: unknown): string {
   if (

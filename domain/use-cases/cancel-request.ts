@@ -1,5 +1,5 @@
-/** The requester withdraws a PENDING request. ForbiddenError for anyone else; ConflictError past PENDING. */
-import { ConflictError, ForbiddenError } from '../errors';
+/** The requester withdraws a PENDING request. NotRequesterError for anyone else; WrongStatusError past PENDING. */
+import { NotRequesterError, WrongStatusError } from '../errors';
 import type { GrantRequest } from '../model/request';
 import type { Clock, RequestStore } from '../ports';
 import { move } from '../state-machine';
@@ -8,9 +8,8 @@ import { updateWithRetry } from './update-with-retry';
 export function makeCancelRequest({ store, clock }: { store: RequestStore; clock: Clock }) {
   return function cancelRequest(caller: string, id: string): Promise<GrantRequest> {
     return updateWithRetry(store, id, (current) => {
-      if (current.requester !== caller) throw new ForbiddenError('only the requester may cancel a request');
-      if (current.status !== 'PENDING')
-        throw new ConflictError(`request ${id} is ${current.status}; only PENDING can be cancelled`);
+      if (current.requester !== caller) throw new NotRequesterError('cancel a request');
+      if (current.status !== 'PENDING') throw new WrongStatusError(id, current.status, 'PENDING', 'cancelled');
       return move(current, 'CANCELLED', { at: clock.now(), actor: caller });
     });
   };

@@ -4,12 +4,11 @@
  * Output: the stored request (PENDING; APPROVED when its entry auto-approves, for the queued work to apply), for a
  * dry run the would-be request, or the original on a replayed key.
  * Main course: safety floor → function reference → allowlist → function exists → statement → store.
- * Failures: ValidationError (floor, duration, unknown function), ForbiddenError (allowlist denies),
- * ConflictError (key reused with another body).
+ * Failures: ValidationError (floor, duration, unknown function), AllowlistDeniedError, IdempotencyKeyReusedError.
  */
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { AllowlistDeniedError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../errors';
 import type { GrantAsk } from '../model/grant-ask';
-import type { GrantRequest } from '../model/request';
+import type { GrantRequest, InvokeGrantRequest, MappingGrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, FunctionDirectory, IdGenerator, IdempotencyClaim, RequestStore } from '../ports';
 import type { Caller } from '../rules/caller-identity';
 import { matchAllowlist } from '../rules/allowlist-matcher';
@@ -87,9 +86,7 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       settings.accountId,
     );
     if (!decision.permitted) {
-      throw new ForbiddenError(`allowlist denies: ${decision.reason}`, [
-        { path: decision.field, message: decision.reason },
-      ]);
+      throw new AllowlistDeniedError(decision.reason, [{ path: decision.field, message: decision.reason }]);
     }
     const resolved = await functions.resolve(ref.name, ref.qualifier);
     if (!resolved) {
@@ -99,23 +96,31 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
 
     const id = ids.requestId();
     const statementId = `${settings.sidPrefix}${id}`;
-    const statement =
+    const grant: KindOf<InvokeGrantRequest> | KindOf<MappingGrantRequest> =
       checked.kind === 'invoke'
-        ? invokeStatement({
-            sid: statementId,
-            functionArn: ref.functionArn,
-            qualifier: ref.qualifier,
-            principal: checked.principal.value,
-            sourceArn: ask.sourceArn ?? null,
-            sourceAccount: ask.sourceAccount ?? null,
-            principalOrgId: ask.principalOrgId ?? null,
-          })
-        : eventSourceReadStatement(statementId, checked.service, ask.eventSourceArn as string);
+        ? {
+            kind: 'invoke',
+            eventSourceArn: null,
+            statement: invokeStatement({
+              sid: statementId,
+              functionArn: ref.functionArn,
+              qualifier: ref.qualifier,
+              principal: checked.principal.value,
+              sourceArn: ask.sourceArn ?? null,
+              sourceAccount: ask.sourceAccount ?? null,
+              principalOrgId: ask.principalOrgId ?? null,
+            }),
+          }
+        : {
+            kind: 'eventSourceMapping',
+            eventSourceArn: checked.eventSourceArn,
+            statement: eventSourceReadStatement(statementId, checked.service, checked.eventSourceArn),
+          };
     const at = now.toISOString();
     const entry = decision.entry;
     const pending: GrantRequest = {
+      ...grant,
       id,
-      kind: checked.kind,
       status: 'PENDING',
       requester: caller.principal,
       requesterSession: caller.session,
@@ -125,15 +130,13 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       sourceArn: ask.sourceArn ?? null,
       sourceAccount: ask.sourceAccount ?? null,
       principalOrgId: ask.principalOrgId ?? null,
-      eventSourceArn: ask.eventSourceArn ?? null,
       batchSize: checked.kind === 'eventSourceMapping' ? (ask.batchSize ?? null) : null,
       durationSeconds: ask.durationSeconds,
       reason: ask.reason,
       ticket: ask.ticket ?? null,
       allowlistEntryId: entry.id,
       statementId,
-      statement,
-      statementHash: canonicalHash(statement),
+      statementHash: canonicalHash(grant.statement),
       requiredApprovals: entry.autoApprove ? 0 : entry.requiredApprovals,
       approvals: [],
       createdAt: at,
@@ -179,6 +182,9 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
   };
 }
 
-function keyReused(): ConflictError {
-  return new ConflictError('Idempotency-Key was already used with a different request body');
+/** The fields that differ by kind. */
+type KindOf<R extends GrantRequest> = Pick<R, 'kind' | 'eventSourceArn' | 'statement'>;
+
+function keyReused(): IdempotencyKeyReusedError {
+  return new IdempotencyKeyReusedError();
 }

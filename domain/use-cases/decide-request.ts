@@ -4,14 +4,14 @@
  * statement hash the approver saw (a Slack button carries it).
  * Output: the request as stored; approve makes it APPROVED at the quorum. Applying the grant is not done here: the
  * stored decision is the intent, settled by the queued work (and, for a REST answer, briefly waited on).
- * Failures: ForbiddenError (requester deciding, not an eligible approver), ConflictError (not PENDING, already
- * approved by this approver, stale statement hash), NotFoundError.
+ * Failures: SelfDecisionError, NotAnApproverError, WrongStatusError (not PENDING), AlreadyApprovedError,
+ * StatementChangedError (pinned to a hash that is no longer the request's), NotFoundError.
  * Concurrent approvals are serialised by the store's version check: one reaches the quorum.
  */
-import { ConflictError, ForbiddenError } from '../errors';
+import { AlreadyApprovedError, StatementChangedError, WrongStatusError } from '../errors';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, RequestStore } from '../ports';
-import { canDecide } from '../rules/access';
+import { checkMayDecide } from '../rules/access';
 import type { BrokerSettings } from '../settings';
 import { move, note } from '../state-machine';
 import { updateWithRetry } from './update-with-retry';
@@ -34,12 +34,10 @@ export interface DecideDeps {
 export function makeDecideRequest({ settings, store, allowlist, clock }: DecideDeps) {
   async function checkDecider(request: GrantRequest, command: DecisionCommand): Promise<void> {
     const entry = await allowlist.get(request.allowlistEntryId);
-    const decision = canDecide(request, entry, command.approver, settings.identityLinks);
-    if (!decision.allowed) throw new ForbiddenError(decision.reason);
-    if (request.status !== 'PENDING')
-      throw new ConflictError(`request ${request.id} is ${request.status}, not PENDING`);
+    checkMayDecide(request, entry, command.approver, settings.identityLinks);
+    if (request.status !== 'PENDING') throw new WrongStatusError(request.id, request.status, 'PENDING', 'decided');
     if (command.statementHash && command.statementHash !== request.statementHash) {
-      throw new ConflictError('the statement changed since it was shown; look at the request again');
+      throw new StatementChangedError();
     }
   }
 
@@ -48,7 +46,7 @@ export function makeDecideRequest({ settings, store, allowlist, clock }: DecideD
       return updateWithRetry(store, command.id, async (current) => {
         await checkDecider(current, command);
         if (current.approvals.some((a) => a.approver === command.approver)) {
-          throw new ConflictError(`${command.approver} has already approved request ${current.id}`);
+          throw new AlreadyApprovedError(command.approver, current.id);
         }
         const at = clock.now();
         const approvals = [

@@ -9,7 +9,7 @@
  * reaches Slack and metrics. Statements without the prefix are never touched.
  */
 import type { GrantOperator } from '../grants/grant-operator';
-import type { GrantRequest } from '../model/request';
+import type { GrantRequest, InvokeGrantRequest } from '../model/request';
 import type {
   AllowlistStore,
   Clock,
@@ -22,7 +22,6 @@ import { matchesAny } from '../rules/pattern';
 import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
 import { note } from '../state-machine';
-import type { InvokeStatement } from '../../policies/statement-types';
 import { BROKER_ACTOR } from './settle-request';
 import { updateWithRetry } from './update-with-retry';
 
@@ -66,7 +65,7 @@ const targetKey = (t: PolicyTarget) => `${t.functionName}|${t.qualifier ?? ''}`;
 export function makeReconcile(deps: ReconcileDeps) {
   const { store, allowlist, functions, policies, operator, clock, settings } = deps;
 
-  async function recordDrift(request: GrantRequest, detail: Record<string, unknown>): Promise<void> {
+  async function recordDrift(request: InvokeGrantRequest, detail: Record<string, unknown>): Promise<void> {
     await updateWithRetry(store, request.id, (current) =>
       current.status === 'ACTIVE' ? note(current, 'DRIFT', { at: clock.now(), actor: BROKER_ACTOR, detail }) : current,
     );
@@ -77,11 +76,11 @@ export function makeReconcile(deps: ReconcileDeps) {
     const now = clock.now().toISOString();
     // Grants being revoked or past expiry are the sweep's to remove: never re-applied here.
     const active = (await allInStatus(store, 'ACTIVE')).filter(
-      (r) => r.kind === 'invoke' && r.ending === null && (r.expiresAt ?? '') > now,
+      (r): r is InvokeGrantRequest => r.kind === 'invoke' && r.ending === null && (r.expiresAt ?? '') > now,
     );
     const inFlight = new Set((await store.approved(1000, null)).items.map((r) => r.statementId));
 
-    const targets = new Map<string, { target: PolicyTarget; grants: GrantRequest[] }>();
+    const targets = new Map<string, { target: PolicyTarget; grants: InvokeGrantRequest[] }>();
     const targetOf = (t: PolicyTarget) => {
       let entry = targets.get(targetKey(t));
       if (!entry) targets.set(targetKey(t), (entry = { target: t, grants: [] }));
@@ -89,7 +88,7 @@ export function makeReconcile(deps: ReconcileDeps) {
     };
     for (const r of active) targetOf({ functionName: r.functionArn, qualifier: r.qualifier }).grants.push(r);
     const patterns = (await allowlist.list()).flatMap((e) => e.functions);
-    for (const arn of await functions.listArns()) {
+    for (const arn of await functions.listArns(settings.accountId)) {
       if (matchesAny(patterns, arn)) targetOf({ functionName: arn, qualifier: null });
     }
 
@@ -106,7 +105,7 @@ export function makeReconcile(deps: ReconcileDeps) {
       }
       for (const grant of grants) {
         const stored = ours.find((s) => s.Sid === grant.statementId);
-        if (stored && sameStatement(stored, grant.statement as InvokeStatement)) continue;
+        if (stored && sameStatement(stored, grant.statement)) continue;
         let action: 'REAPPLIED' | 'FLAGGED' = 'FLAGGED';
         let reason = 'the statement in the policy no longer means what was approved (a deleted principal, a hand edit)';
         if (!stored) {

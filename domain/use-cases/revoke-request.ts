@@ -2,10 +2,10 @@
  * Revoke an ACTIVE grant: by its requester, an eligible approver or an admin.
  * Main course: write the revoke marker (history REVOKE_REQUESTED). The marker makes the grant due at once: the queued
  * work (or, failing that, the sweep) removes the permission and records REVOKED.
- * Output: the request as stored, still ACTIVE with its marker. Failures: ForbiddenError, ConflictError (not ACTIVE),
+ * Output: the request as stored, still ACTIVE with its marker. Failures: RevokeNotAllowedError, WrongStatusError (not ACTIVE),
  * NotFoundError.
  */
-import { ConflictError, ForbiddenError } from '../errors';
+import { RevokeNotAllowedError, WrongStatusError } from '../errors';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, RequestStore } from '../ports';
 import { isAdmin, isEligibleApprover } from '../rules/access';
@@ -27,9 +27,8 @@ export function makeRevokeRequest({ store, allowlist, clock, settings }: RevokeD
         current.requester === caller ||
         isAdmin(settings, caller) ||
         isEligibleApprover(await allowlist.get(current.allowlistEntryId), caller);
-      if (!may) throw new ForbiddenError('only the requester, an eligible approver or an admin may revoke');
-      if (current.status !== 'ACTIVE')
-        throw new ConflictError(`request ${id} is ${current.status}; only ACTIVE can be revoked`);
+      if (!may) throw new RevokeNotAllowedError();
+      if (current.status !== 'ACTIVE') throw new WrongStatusError(id, current.status, 'ACTIVE', 'revoked');
       if (current.ending) return current;
       const at = clock.now();
       return note(current, 'REVOKE_REQUESTED', {

@@ -1,5 +1,5 @@
 /** Optimistic read-decide-write: re-reads and decides again when another writer got there first. */
-import { ConflictError, NotFoundError, StaleRequestError } from '../errors';
+import { KeptChangingError, NotFoundError, StaleRequestError } from '../errors';
 import type { GrantRequest } from '../model/request';
 import type { RequestStore } from '../ports';
 
@@ -20,5 +20,5 @@ export async function updateWithRetry(
       if (!(error instanceof StaleRequestError)) throw error;
     }
   }
-  throw new ConflictError(`request ${id} kept changing; retry`);
+  throw new KeptChangingError(id);
 }

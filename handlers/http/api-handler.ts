@@ -29,11 +29,43 @@ function definedValues(map: Record<string, string | undefined> | null, lowerCase
   return out;
 }
 
+/** Fatal: bytes that are not UTF-8 throw instead of becoming U+FFFD. ignoreBOM keeps a BOM as text, as Buffer did. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Request body bytes → text, refusing bytes that are not UTF-8 (issue #15, finding 7). The local runner uses it too. */
+export function decodeUtf8Body(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw ValidationError.field('(body)', 'is not valid UTF-8');
+  }
+}
+
+/**
+ * A body API Gateway decoded arrives as a string and its bytes are gone; two marks of trouble are still visible.
+ * A lone surrogate: no UTF-8 decoder produces one. U+FFFD: what a lossy decode leaves in place of bad bytes,
+ * indistinguishable from one sent on purpose, so it is refused however it arrives (same bytes, same answer in
+ * every runtime); JSON can still carry it as the escape \ufffd, which is not a decode's doing.
+ */
+function checkDecodedText(text: string): string {
+  if (LONE_SURROGATE.test(text)) throw ValidationError.field('(body)', 'is not valid UTF-8');
+  if (text.includes('\uFFFD')) {
+    throw ValidationError.field(
+      '(body)',
+      'holds U+FFFD, the mark of a lossy UTF-8 decode: send valid UTF-8 (write \\ufffd in JSON to mean that character)',
+    );
+  }
+  return text;
+}
+
 function rawBodyOf(event: APIGatewayProxyEvent): string | null {
   if (event.body === null || event.body === undefined || event.body === '') return null;
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new PayloadTooLargeError('the body is over 64 KiB');
-  return raw;
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : null;
+  if ((bytes?.length ?? Buffer.byteLength(event.body, 'utf8')) > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError('the body is over 64 KiB');
+  }
+  return checkDecodedText(bytes ? decodeUtf8Body(bytes) : event.body);
 }
 
 function jsonBodyOf(route: Route, raw: string | null, headers: Record<string, string>): unknown {

@@ -1,23 +1,46 @@
 /** The one table that maps typed errors to HTTP status and error code (docs/api.md, Errors). Anything else is a bare 500. */
 import {
-  ConflictError,
-  ForbiddenError,
+  AllowlistDeniedError,
+  AlreadyApprovedError,
+  IdempotencyKeyReusedError,
+  IllegalTransitionError,
+  KeptChangingError,
+  NotAdminError,
+  NotAnApproverError,
   NotFoundError,
+  NotRequesterError,
+  RevokeNotAllowedError,
+  SelfDecisionError,
+  StaleRequestError,
+  StatementChangedError,
   UnauthenticatedError,
   UnavailableError,
   ValidationError,
+  WrongStatusError,
   type FieldIssue,
 } from '../../domain/errors';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
+/** Every error an operation may answer with, by class; `code` is the contract's (docs/api.md, Errors). */
 export const ERROR_TABLE: ReadonlyArray<readonly [ErrorClass, number, string]> = [
   [ValidationError, 400, 'ValidationError'],
   [UnauthenticatedError, 401, 'Unauthenticated'],
-  [ForbiddenError, 403, 'Forbidden'],
+  [NotAdminError, 403, 'Forbidden'],
+  [AllowlistDeniedError, 403, 'Forbidden'],
+  [SelfDecisionError, 403, 'Forbidden'],
+  [NotAnApproverError, 403, 'Forbidden'],
+  [NotRequesterError, 403, 'Forbidden'],
+  [RevokeNotAllowedError, 403, 'Forbidden'],
   [NotFoundError, 404, 'NotFound'],
-  [ConflictError, 409, 'Conflict'],
+  [IllegalTransitionError, 409, 'Conflict'],
+  [WrongStatusError, 409, 'Conflict'],
+  [AlreadyApprovedError, 409, 'Conflict'],
+  [StatementChangedError, 409, 'Conflict'],
+  [IdempotencyKeyReusedError, 409, 'Conflict'],
+  [StaleRequestError, 409, 'Conflict'],
+  [KeptChangingError, 409, 'Conflict'],
   [PayloadTooLargeError, 413, 'PayloadTooLarge'],
   [UnsupportedMediaTypeError, 415, 'UnsupportedMediaType'],
   [UnavailableError, 503, 'Unavailable'],

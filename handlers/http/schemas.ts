@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../../domain/errors';
 import type { AllowlistEntryInput } from '../../domain/model/allowlist-entry';
 import type { GrantAsk } from '../../domain/model/grant-ask';
+import { ACCOUNT_ID } from '../../domain/rules/arn';
 import { REQUEST_STATUSES } from '../../domain/model/request';
 import { MAX_DURATION_SECONDS } from '../../domain/settings';
 
@@ -27,10 +28,7 @@ export const createRequestBody = z.strictObject({
   qualifier: token(128).optional(),
   principal: token(256).optional(),
   sourceArn: token(1024).optional(),
-  sourceAccount: z
-    .string()
-    .regex(/^\d{12}$/, 'must be a 12-digit account id')
-    .optional(),
+  sourceAccount: z.string().regex(ACCOUNT_ID, 'must be a 12-digit account id').optional(),
   principalOrgId: z
     .string()
     .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id (o- and 10-32 lower-case letters or digits)')

@@ -13,6 +13,7 @@ export const ORG_ID = 'o-abcdefghij';
 
 export const settings: BrokerSettings = {
   accountId: ACCOUNT,
+  targetAccounts: [ACCOUNT],
   region: REGION,
   partition: 'aws',
   sidPrefix: 'lpb-',

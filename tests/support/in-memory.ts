@@ -168,8 +168,12 @@ export class StaticFunctionDirectory implements FunctionDirectory {
     private readonly known: Record<string, ResolvedFunction>,
     private readonly qualifiers: string[] = [],
   ) {}
-  listArns(): Promise<string[]> {
-    return Promise.resolve(Object.values(this.known).map((f) => f.functionArn));
+  listArns(accountId: string): Promise<string[]> {
+    return Promise.resolve(
+      Object.values(this.known)
+        .map((f) => f.functionArn)
+        .filter((arn) => arn.split(':')[4] === accountId),
+    );
   }
 
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null> {

@@ -203,3 +203,95 @@ describe('input limits', () => {
     }
   });
 });
+
+describe('issue #15: attacks on v1', () => {
+  const INJECTION = '```<!channel><https://evil.example|APPROVE-SAFE>';
+
+  it('finding 3 — pattern blow-up: a dry run whose sourceArn ends in 400 slashes is answered in milliseconds', async () => {
+    const { app, refused } = await setup();
+    const prefix = `arn:aws:execute-api:${REGION}:${ACCOUNT}:`;
+    await app.allowlist.put(ADMIN, 'orders', openEntry({ sourceArns: [`${prefix}*/*/*/*/orders`] }));
+    const started = performance.now();
+    const res = await refused(
+      apiEvent('POST', '/v1/requests', {
+        body: { ...baseAsk, principal: OTHER_ACCOUNT, sourceArn: prefix + '/'.repeat(400) },
+        headers: as(REQUESTER),
+        query: { dryRun: 'true' },
+      }),
+      403,
+    );
+    const elapsed = performance.now() - started;
+    expect(res.body?.error.details[0].path).toBe('sourceArn');
+    // v1 took seconds here (15 s at 450 characters), holding every other request behind it.
+    expect(elapsed).toBeLessThan(250);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    [
+      'sourceArn',
+      { principal: OTHER_ACCOUNT, sourceArn: `arn:aws:execute-api:${REGION}:${ACCOUNT}:a1b2c3d4e5/${INJECTION}` },
+    ],
+    ['eventSourceArn', { eventSourceArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:order-${INJECTION}` }],
+    ['functionName', { principal: OTHER_ACCOUNT, functionName: `order-${INJECTION}` }],
+  ])('finding 5 — Slack text injection: Slack markup in %s is refused with 400 naming it', async (field, ask) => {
+    const { refused } = await setup();
+    const res = await refused(
+      apiEvent('POST', '/v1/requests', { body: { ...baseAsk, ...ask }, headers: as(REQUESTER) }),
+      400,
+    );
+    expect(res.body?.error.details).toEqual([
+      { path: field, message: expect.stringContaining('no AWS resource name') },
+    ]);
+  });
+
+  describe('finding 7 — invalid UTF-8 in a JSON body is refused with 400 naming (body)', () => {
+    /** A valid create body whose reason holds `inner` (raw text) in its middle. */
+    const body = (inner: string) =>
+      JSON.stringify({ ...baseAsk, ...PRINCIPAL_CASES[2].ask, reason: 'orders fan-out #' }).replace('#', inner);
+    const withBytes = (bytes: number[]) => {
+      const [head, tail] = body('#').split('#') as [string, string];
+      return Buffer.concat([Buffer.from(head), Buffer.from(bytes), Buffer.from(tail)]);
+    };
+    const create = (text: string, isBase64Encoded: boolean) => ({
+      ...apiEvent('POST', '/v1/requests', { body: text, headers: as(REQUESTER) }),
+      isBase64Encoded,
+    });
+
+    it.each<[string, number[]]>([
+      ['a lone continuation byte', [0x80]],
+      ['a truncated two-byte sequence', [0xc3]],
+      ['an overlong encoding of /', [0xc0, 0xaf]],
+      ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+      ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+      ['a byte UTF-8 never uses', [0xff]],
+    ])('base64 body (API Gateway binary): %s', async (_name, bytes) => {
+      const { refused } = await setup();
+      const res = await refused(create(withBytes(bytes).toString('base64'), true), 400);
+      expect(res.body?.error.details).toEqual([{ path: '(body)', message: 'is not valid UTF-8' }]);
+    });
+
+    it.each([
+      ['a lone surrogate, which no UTF-8 decoder produces', '\uD800'],
+      ['U+FFFD, the mark a lossy decode leaves', '\uFFFD'],
+    ])('string body (API Gateway decoded): %s', async (_name, inner) => {
+      const { refused } = await setup();
+      const res = await refused(create(body(inner), false), 400);
+      expect(res.body?.error.details).toEqual([{ path: '(body)', message: expect.stringContaining('UTF-8') }]);
+    });
+
+    it('accepts valid UTF-8 either way, and U+FFFD written as a JSON escape', async () => {
+      const { call } = await setup();
+      const text = body('für \u{1F4E6}');
+      expect((await call(create(Buffer.from(text).toString('base64'), true))).status).toBe(201);
+      expect((await call(create(text, false))).status).toBe(201);
+      expect((await call(create(body('\\ufffd'), false))).status).toBe(201);
+    });
+
+    it('keeps a byte-order mark as text, as before the fatal decoder: such a body is not JSON', async () => {
+      const { refused } = await setup();
+      const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), withBytes([])]).toString('base64');
+      const res = await refused(create(bom, true), 400);
+      expect(res.body?.error.details).toEqual([{ path: '(body)', message: 'is not valid JSON' }]);
+    });
+  });
+});

@@ -1,7 +1,9 @@
 import { requestMessage, threadReply } from '../../adapters/slack/messages';
+import type { GrantRequest } from '../../domain/model/request';
 import { move } from '../../domain/state-machine';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { ADMIN, APPROVER, OTHER_ACCOUNT, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 import { inMemoryApp } from '../support/in-memory-app';
+import { slackMarkupProblems, textProblems } from '../support/slack-markup';
 
 async function pending(reason = baseAsk.reason) {
   const { app } = inMemoryApp();
@@ -49,6 +51,27 @@ describe('Slack approval message', () => {
     expect(all).not.toContain('<!channel>');
     expect(all).toContain('&lt;!channel&gt;');
     expect(all).toContain('&amp; more');
+  });
+
+  it('finding 5 — Slack text injection: no block carries requester markup, the statement code block included', async () => {
+    // A request stored before ARNs were checked for such characters: the message must hold on its own.
+    const injection = '```<!channel><https://evil.example|APPROVE-SAFE>';
+    const sourceArn = `arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/${injection}`;
+    const r = await pending(`fan-out ${injection}`);
+    const stored = {
+      ...r,
+      principal: OTHER_ACCOUNT,
+      sourceArn,
+      ticket: injection,
+      statement: { ...r.statement, Condition: { ArnLike: { 'AWS:SourceArn': sourceArn } } },
+    } as GrantRequest;
+    const message = requestMessage(stored, null);
+    expect(slackMarkupProblems(message)).toEqual([]);
+    const statement = textOf(message.blocks).split('*Statement*')[1] as string;
+    expect(statement).toContain('&lt;!channel&gt;&lt;https://evil.example|APPROVE-SAFE&gt;');
+    const revoked = { ...stored, status: 'REVOKED' } as GrantRequest;
+    const reply = threadReply(revoked, { at: '', event: 'REVOKED', actor: REQUESTER, detail: { reason: injection } });
+    expect(textProblems(reply as string)).toEqual([]);
   });
 
   it('drops the buttons once decided and says who decided when', async () => {

@@ -7,9 +7,9 @@
  */
 import * as z from 'zod';
 import {
-  ConflictError,
-  ForbiddenError,
   NotFoundError,
+  RefusedError,
+  StateConflictError,
   UnauthenticatedError,
   ValidationError,
 } from '../../../domain/errors';
@@ -36,7 +36,7 @@ const blockActions = z.object({
     .min(1),
 });
 
-const REFUSALS = [ForbiddenError, ConflictError, NotFoundError, ValidationError];
+const REFUSALS = [RefusedError, StateConflictError, NotFoundError, ValidationError];
 
 export const slackInteraction: Operation = async (input, app) => {
   const { signingSecret } = app.slack;

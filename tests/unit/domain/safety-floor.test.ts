@@ -131,4 +131,31 @@ describe('safety floor', () => {
       expect(violations(ask)).toContain(field);
     });
   });
+
+  describe('finding 5 — Slack text injection: ARN fields refuse characters no AWS resource name holds', () => {
+    const api = `arn:aws:execute-api:${REGION}:${ACCOUNT}:a1b2c3d4e5`;
+
+    it('refuses the attack: a code fence, <!channel> and a link in the sourceArn of an account principal', () => {
+      const sourceArn = `${api}/prod/\`\`\`<!channel><https://evil.example|APPROVE-SAFE>`;
+      expect(violations({ principal: OTHER_ACCOUNT, sourceArn })).toEqual(['sourceArn']);
+    });
+
+    it.each(['`', '<', '>', '|', '"', '\\', ' ', '\t', '\n', '\u0000', '\u007f', '\u0085', '\u00e9', '\u{1F600}'])(
+      'refuses %j in sourceArn, eventSourceArn and functionName, naming the field',
+      (ch) => {
+        const asks: [string, Partial<GrantAsk>][] = [
+          ['sourceArn', { principal: OTHER_ACCOUNT, sourceArn: `${api}/prod${ch}x` }],
+          ['eventSourceArn', { eventSourceArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:order${ch}queue` }],
+          ['functionName', { principal: OTHER_ACCOUNT, functionName: `order${ch}processor` }],
+        ];
+        for (const [field, ask] of asks) expect(violations(ask)).toEqual([field]);
+      },
+    );
+
+    it('keeps the characters real ARNs use', () => {
+      for (const sourceArn of [`${api}/$default/GET/{proxy+}`, `${api}/prod/GET/a+b=c,d.e@f-g_h~i#j:k*`]) {
+        expect(violations({ principal: OTHER_ACCOUNT, sourceArn })).toEqual([]);
+      }
+    });
+  });
 });

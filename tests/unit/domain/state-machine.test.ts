@@ -1,4 +1,4 @@
-import { ConflictError } from '../../../domain/errors';
+import { IllegalTransitionError } from '../../../domain/errors';
 import { REQUEST_STATUSES, type GrantRequest, type RequestStatus } from '../../../domain/model/request';
 import { canMove, isTerminal, move } from '../../../domain/state-machine';
 
@@ -25,7 +25,7 @@ describe('request state machine', () => {
     expect(next.endedAt).toBe(isTerminal(to) ? at.toISOString() : null);
   });
 
-  it('refuses every other move with a ConflictError', () => {
+  it('refuses every other move with an IllegalTransitionError', () => {
     const legal = new Set([
       'PENDING>APPROVED',
       'PENDING>REJECTED',
@@ -40,7 +40,7 @@ describe('request state machine', () => {
       for (const to of REQUEST_STATUSES) {
         expect(canMove(from, to)).toBe(legal.has(`${from}>${to}`));
         if (!legal.has(`${from}>${to}`))
-          expect(() => move(request(from), to, { at, actor: 'x' })).toThrow(ConflictError);
+          expect(() => move(request(from), to, { at, actor: 'x' })).toThrow(IllegalTransitionError);
       }
     }
   });

@@ -1,23 +1,53 @@
+import * as errors from '../../../domain/errors';
 import {
-  ConflictError,
-  ForbiddenError,
+  AllowlistDeniedError,
+  AlreadyApprovedError,
+  IdempotencyKeyReusedError,
+  IllegalTransitionError,
+  KeptChangingError,
+  NotAdminError,
+  NotAnApproverError,
   NotFoundError,
+  NotRequesterError,
+  RevokeNotAllowedError,
+  SelfDecisionError,
   StaleRequestError,
+  StatementChangedError,
   UnauthenticatedError,
   UnavailableError,
   ValidationError,
+  WrongStatusError,
 } from '../../../domain/errors';
-import { mapError } from '../../../handlers/http/error-response';
+import { ERROR_TABLE, mapError } from '../../../handlers/http/error-response';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../../handlers/http/http-errors';
+
+/** Gateway outcomes stay inside the broker: they are never an answer. */
+const INTERNAL = new Set([
+  'GrantRejectedError',
+  'PolicyChangedError',
+  'MappingExistsError',
+  'RoleNotReadyError',
+  'AccountUnreachableError',
+]);
 
 describe('error mapping', () => {
   it.each<[Error, number, string]>([
     [ValidationError.field('sourceArn', 'is required'), 400, 'ValidationError'],
     [new UnauthenticatedError(), 401, 'Unauthenticated'],
-    [new ForbiddenError('no'), 403, 'Forbidden'],
+    [new NotAdminError('manage the allowlist'), 403, 'Forbidden'],
+    [new AllowlistDeniedError('function is not allowed', []), 403, 'Forbidden'],
+    [new SelfDecisionError(), 403, 'Forbidden'],
+    [new NotAnApproverError('slack:U1'), 403, 'Forbidden'],
+    [new NotRequesterError('cancel a request'), 403, 'Forbidden'],
+    [new RevokeNotAllowedError(), 403, 'Forbidden'],
     [new NotFoundError('gone'), 404, 'NotFound'],
-    [new ConflictError('busy'), 409, 'Conflict'],
+    [new IllegalTransitionError('r1', 'ACTIVE', 'CANCELLED'), 409, 'Conflict'],
+    [new WrongStatusError('r1', 'ACTIVE', 'PENDING', 'cancelled'), 409, 'Conflict'],
+    [new AlreadyApprovedError('a', 'r1'), 409, 'Conflict'],
+    [new StatementChangedError(), 409, 'Conflict'],
+    [new IdempotencyKeyReusedError(), 409, 'Conflict'],
     [new StaleRequestError('r1'), 409, 'Conflict'],
+    [new KeptChangingError('r1'), 409, 'Conflict'],
     [new PayloadTooLargeError('big'), 413, 'PayloadTooLarge'],
     [new UnsupportedMediaTypeError('xml'), 415, 'UnsupportedMediaType'],
     [new UnavailableError('throttled'), 503, 'Unavailable'],
@@ -29,12 +59,20 @@ describe('error mapping', () => {
     expect(mapped.unexpected).toBe(false);
   });
 
+  it('has a row for every error the domain can answer with', () => {
+    const mapped = new Set(ERROR_TABLE.map(([type]) => type.name));
+    const answerable = Object.entries(errors)
+      .filter(([name, value]) => typeof value === 'function' && name.endsWith('Error') && !INTERNAL.has(name))
+      .map(([name]) => name)
+      .filter((name) => !['DomainError', 'RefusedError', 'StateConflictError'].includes(name));
+    expect(answerable.filter((name) => !mapped.has(name))).toEqual([]);
+  });
+
   it('carries field details', () => {
     expect(mapError(ValidationError.field('sourceArn', 'is required')).body.error.details).toEqual([
       { path: 'sourceArn', message: 'is required' },
     ]);
   });
-
   it('answers anything else with a bare 500 that leaks nothing', () => {
     const mapped = mapError(new TypeError('secret table name lambda-permission-broker at line 3'));
     expect(mapped).toEqual({

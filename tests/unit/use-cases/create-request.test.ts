@@ -1,5 +1,5 @@
 import type { Caller } from '../../../domain/rules/caller-identity';
-import { ConflictError, ForbiddenError, ValidationError } from '../../../domain/errors';
+import { AllowlistDeniedError, IdempotencyKeyReusedError, ValidationError } from '../../../domain/errors';
 import type { GrantAsk } from '../../../domain/model/grant-ask';
 import { ADMIN, PRINCIPAL_CASES, REQUESTER, STRANGER, baseAsk, openEntry, orgWideEntry } from '../../support/fixtures';
 import { inMemoryApp } from '../../support/in-memory-app';
@@ -59,7 +59,7 @@ describe('create request', () => {
     const { create, store } = await setup();
     await create(PRINCIPAL_CASES[2].ask, { key: 'deploy-42' });
     await expect(create({ ...PRINCIPAL_CASES[2].ask, durationSeconds: 600 }, { key: 'deploy-42' })).rejects.toThrow(
-      ConflictError,
+      IdempotencyKeyReusedError,
     );
     expect(store.requests.size).toBe(1);
   });
@@ -80,7 +80,7 @@ describe('create request', () => {
     const { create, store } = await setup();
     const stranger = { principal: STRANGER, session: null };
     await expect(create(PRINCIPAL_CASES[2].ask, { caller: stranger })).rejects.toMatchObject({
-      constructor: ForbiddenError,
+      constructor: AllowlistDeniedError,
       details: [{ path: 'requester' }],
     });
     expect(store.requests.size).toBe(0);
@@ -106,7 +106,7 @@ describe('create request', () => {
 
   it('checks the allowlist before asking Lambda, so unlisted functions cannot be probed', async () => {
     const { create, functions } = await setup();
-    await expect(create({ ...PRINCIPAL_CASES[2].ask, functionName: 'billing' })).rejects.toThrow(ForbiddenError);
+    await expect(create({ ...PRINCIPAL_CASES[2].ask, functionName: 'billing' })).rejects.toThrow(AllowlistDeniedError);
     expect(functions.calls).toEqual([]);
   });
 

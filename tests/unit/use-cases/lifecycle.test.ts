@@ -1,6 +1,11 @@
 import {
-  ConflictError,
-  ForbiddenError,
+  AlreadyApprovedError,
+  NotAnApproverError,
+  NotRequesterError,
+  RevokeNotAllowedError,
+  SelfDecisionError,
+  StatementChangedError,
+  WrongStatusError,
   GrantRejectedError,
   PolicyChangedError,
   RoleNotReadyError,
@@ -69,8 +74,8 @@ describe('approving', () => {
   it('refuses self-approval and non-approvers with 403, changing nothing', async () => {
     const { create, approve, store } = await setup(openEntry({ approvers: [APPROVER, REQUESTER] }));
     const request = await create();
-    await expect(approve(request.id, REQUESTER)).rejects.toThrow(ForbiddenError);
-    await expect(approve(request.id, STRANGER)).rejects.toThrow(ForbiddenError);
+    await expect(approve(request.id, REQUESTER)).rejects.toThrow(SelfDecisionError);
+    await expect(approve(request.id, STRANGER)).rejects.toThrow(NotAnApproverError);
     expect(store.requests.get(request.id)).toEqual(request);
   });
 
@@ -79,7 +84,7 @@ describe('approving', () => {
     const request = await create();
     const once = await approve(request.id);
     expect(once.status).toBe('PENDING');
-    await expect(approve(request.id)).rejects.toThrow(ConflictError);
+    await expect(approve(request.id)).rejects.toThrow(AlreadyApprovedError);
     expect(statementsOnFunction()).toEqual([]);
     const twice = await approve(request.id, SECOND_APPROVER);
     expect(twice.status).toBe('ACTIVE');
@@ -96,7 +101,7 @@ describe('approving', () => {
     await drain();
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({
-      reason: expect.any(ConflictError) as unknown,
+      reason: expect.any(WrongStatusError) as unknown,
     });
     expect(statementsOnFunction()).toHaveLength(1);
     expect(policies.calls.filter((c) => c === 'add')).toHaveLength(1);
@@ -107,7 +112,7 @@ describe('approving', () => {
     const request = await create();
     await expect(
       app.decide.approve({ approver: APPROVER, id: request.id, comment: null, statementHash: 'f'.repeat(64) }),
-    ).rejects.toThrow(ConflictError);
+    ).rejects.toThrow(StatementChangedError);
   });
 
   it('stores the decision and applies nothing until the work behind it runs', async () => {
@@ -314,7 +319,7 @@ describe('ending', () => {
     const { create, approve, app, revoke, statementsOnFunction } = await setup();
     const request = await create();
     await approve(request.id);
-    await expect(app.revokeRequest(STRANGER, request.id, null)).rejects.toThrow(ForbiddenError);
+    await expect(app.revokeRequest(STRANGER, request.id, null)).rejects.toThrow(RevokeNotAllowedError);
     const marked = await app.revokeRequest(ADMIN, request.id, 'incident 42');
     expect(marked).toMatchObject({ status: 'ACTIVE', ending: { as: 'REVOKED', actor: ADMIN } });
     const revoked = await revoke(ADMIN, request.id);
@@ -324,7 +329,7 @@ describe('ending', () => {
       ['REVOKED', ADMIN],
     ]);
     expect(statementsOnFunction()).toEqual([]);
-    await expect(app.revokeRequest(ADMIN, request.id, null)).rejects.toThrow(ConflictError);
+    await expect(app.revokeRequest(ADMIN, request.id, null)).rejects.toThrow(WrongStatusError);
   });
 
   it('finishes a revoke whose removal failed, later (retried work or the sweep)', async () => {
@@ -350,9 +355,9 @@ describe('ending', () => {
     const { create, app, clock } = await setup();
     const stale = await create();
     const fresh = await create();
-    await expect(app.cancelRequest(APPROVER, fresh.id)).rejects.toThrow(ForbiddenError);
+    await expect(app.cancelRequest(APPROVER, fresh.id)).rejects.toThrow(NotRequesterError);
     expect((await app.cancelRequest(REQUESTER, fresh.id)).status).toBe('CANCELLED');
-    await expect(app.cancelRequest(REQUESTER, fresh.id)).rejects.toThrow(ConflictError);
+    await expect(app.cancelRequest(REQUESTER, fresh.id)).rejects.toThrow(WrongStatusError);
     clock.advance(86400);
     expect((await app.sweep()).timedOut).toBe(1);
     expect((await app.getRequest(REQUESTER, stale.id)).status).toBe('TIMED_OUT');
@@ -362,7 +367,7 @@ describe('ending', () => {
     const { create, app, policies } = await setup();
     const request = await create();
     await expect(app.decide.reject({ approver: REQUESTER, id: request.id, comment: null })).rejects.toThrow(
-      ForbiddenError,
+      SelfDecisionError,
     );
     const rejected = await app.decide.reject({ approver: APPROVER, id: request.id, comment: 'use the queue' });
     expect(rejected).toMatchObject({

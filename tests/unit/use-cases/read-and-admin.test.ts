@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError, ValidationError } from '../../../domain/errors';
+import { NotAdminError, NotFoundError, ValidationError } from '../../../domain/errors';
 import { ADMIN, APPROVER, REQUESTER, STRANGER, openEntry } from '../../support/fixtures';
 import { inMemoryApp, newRequest } from '../../support/in-memory-app';
 
@@ -41,10 +41,10 @@ describe('reading requests', () => {
 describe('managing the allowlist', () => {
   it('is for admins only', async () => {
     const { app } = inMemoryApp();
-    await expect(app.allowlist.put(REQUESTER, 'x', openEntry())).rejects.toThrow(ForbiddenError);
-    await expect(app.allowlist.list(REQUESTER)).rejects.toThrow(ForbiddenError);
-    await expect(app.allowlist.get(REQUESTER, 'x')).rejects.toThrow(ForbiddenError);
-    await expect(app.allowlist.delete(REQUESTER, 'x')).rejects.toThrow(ForbiddenError);
+    await expect(app.allowlist.put(REQUESTER, 'x', openEntry())).rejects.toThrow(NotAdminError);
+    await expect(app.allowlist.list(REQUESTER)).rejects.toThrow(NotAdminError);
+    await expect(app.allowlist.get(REQUESTER, 'x')).rejects.toThrow(NotAdminError);
+    await expect(app.allowlist.delete(REQUESTER, 'x')).rejects.toThrow(NotAdminError);
   });
 
   it('creates, replaces, reads and deletes an entry', async () => {
