@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import {
   allowlistEntryResource,
+  allowlistEntryWritten,
   allowlistList,
   errorResponse,
   healthResponse,
@@ -49,9 +50,10 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     errors: [401, 403, 404],
   },
   putAllowlistEntry: {
-    summary: 'Create or replace an allowlist entry (admins)',
+    summary:
+      'Create or replace an allowlist entry (admins). Refuses (400, naming the field) what can never match; answers warnings for what is legal but risky',
     body: allowlistEntryBody,
-    ok: [200, allowlistEntryResource],
+    ok: [200, allowlistEntryWritten],
     errors: [400, 401, 403, 413, 415],
   },
   deleteAllowlistEntry: { summary: 'Delete an allowlist entry (admins)', ok: [204, null], errors: [401, 403, 404] },

@@ -71,6 +71,10 @@ export const allowlistEntryResource = allowlistEntryBody.extend({
   updatedBy: z.string(),
 });
 export const allowlistList = z.object({ items: z.array(allowlistEntryResource) });
+/** The answer to a PUT: the entry as stored, and what is legal but risky in it (API §11.12). */
+export const allowlistEntryWritten = allowlistEntryResource.extend({
+  warnings: z.array(z.string()).describe('each starts with the path of the field it is about, e.g. principals.0'),
+});
 
 export const sweepReport = z.object({
   timedOut: z.number(),
