@@ -65,10 +65,13 @@ export class NotAdminError extends RefusedError {
   }
 }
 
-/** No allowlist entry permits the ask; `details` names the condition that failed. */
+/**
+ * No allowlist entry permits the ask; `details` names the condition that failed. The message points the requester to
+ * the catalog of what it may ask for (API §11.10).
+ */
 export class AllowlistDeniedError extends RefusedError {
   constructor(reason: string, details: FieldIssue[]) {
-    super(`allowlist denies: ${reason}`, details);
+    super(`allowlist denies: ${reason}; see GET /v1/catalog (lpb catalog) for what you may ask for`, details);
   }
 }
 

@@ -50,6 +50,7 @@ import type {
 } from '../domain/ports';
 import type { BrokerSettings } from '../domain/settings';
 import { makeCancelRequest } from '../domain/use-cases/cancel-request';
+import { makeCatalog } from '../domain/use-cases/catalog';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
 import { makeDecideRequest } from '../domain/use-cases/decide-request';
 import { makeDispatchChange } from '../domain/use-cases/dispatch-change';
@@ -131,6 +132,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     getRequest: makeGetRequest({ store, allowlist, settings }),
     listRequests: makeListRequests({ store, allowlist, settings }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
+    catalog: makeCatalog({ allowlist }),
     decide: makeDecideRequest({ settings, store, allowlist, clock }),
     cancelRequest: makeCancelRequest({ store, clock }),
     revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings }),

@@ -7,6 +7,7 @@ import {
   allowlistEntryResource,
   allowlistEntryWritten,
   allowlistList,
+  catalogList,
   errorResponse,
   healthResponse,
   reconcileReport,
@@ -74,6 +75,12 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     errors: [400, 401],
   },
   getRequest: { summary: 'Read a request', ok: [200, requestResource], errors: [401, 404] },
+  getCatalog: {
+    summary:
+      'What may I ask for? The allowlist entries whose requesters match the caller (others are not shown, not even by count)',
+    ok: [200, catalogList],
+    errors: [400, 401],
+  },
   approveRequest: {
     summary:
       'Approve (eligible approvers, not the requester); optionally pinned to the statementHash shown (409 if it changed). Answers within 2 s: ACTIVE if the grant was applied by then, else APPROVED (it becomes ACTIVE or FAILED shortly after)',

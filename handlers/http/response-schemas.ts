@@ -1,6 +1,7 @@
 /** zod schemas of what the API answers (API.md §3, §4, §6, §7): the OpenAPI document is generated from them. */
 import * as z from 'zod';
 import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
+import type { CatalogItem } from '../../domain/use-cases/catalog';
 import type { ReconcileReport } from '../../domain/use-cases/reconcile';
 import type { SweepReport } from '../../domain/use-cases/sweep';
 import type { presentRequest } from './presenters';
@@ -71,6 +72,32 @@ export const allowlistEntryResource = allowlistEntryBody.extend({
   updatedBy: z.string(),
 });
 export const allowlistList = z.object({ items: z.array(allowlistEntryResource) });
+/** GET /v1/catalog (API §11.10): what an entry that lists the caller allows, without who else may ask. */
+export const catalogList = z.object({
+  items: z.array(
+    allowlistEntryBody
+      .pick({
+        description: true,
+        functions: true,
+        principals: true,
+        sourceArns: true,
+        eventSourceArns: true,
+        principalOrgIds: true,
+        sourceAccounts: true,
+        maxDurationSeconds: true,
+        requiredApprovals: true,
+        autoApprove: true,
+        approvers: true,
+      })
+      .extend({
+        entryId: z.string(),
+        sourceAccounts: z
+          .array(z.string())
+          .nullable()
+          .describe('accounts that may own the source; null: the account that owns the function'),
+      }),
+  ),
+});
 /** The answer to a PUT: the entry as stored, and what is legal but risky in it (API §11.12). */
 export const allowlistEntryWritten = allowlistEntryResource.extend({
   warnings: z.array(z.string()).describe('each starts with the path of the field it is about, e.g. principals.0'),
@@ -112,3 +139,4 @@ type Assignable<T extends U, U> = T;
 export type _RequestFits = Assignable<ReturnType<typeof presentRequest>, z.input<typeof requestResource>>;
 export type _SweepFits = Assignable<SweepReport, z.input<typeof sweepReport>>;
 export type _ReconcileFits = Assignable<ReconcileReport, z.input<typeof reconcileReport>>;
+export type _CatalogFits = Assignable<{ items: CatalogItem[] }, z.input<typeof catalogList>>;

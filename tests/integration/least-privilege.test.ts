@@ -360,6 +360,7 @@ it('exercises the requests function, auto-approval included', async () => {
     ).status,
   ).toBe(200);
   expect((await http('requests', apiEvent('GET', '/v1/requests', { headers: principal(REQUESTER) }))).status).toBe(200);
+  expect((await http('requests', apiEvent('GET', '/v1/catalog', { headers: principal(REQUESTER) }))).status).toBe(200);
   expect((await create(invokeAsk(), AUTO_REQUESTER)).body?.status).toBe('ACTIVE');
   armBroaderReadBack();
   expect((await create(invokeAsk(), AUTO_REQUESTER)).body?.status).toBe('FAILED');
