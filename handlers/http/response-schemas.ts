@@ -45,7 +45,7 @@ export const requestResource = z.object({
   durationSeconds: z.number(),
   reason: z.string(),
   ticket: z.string().nullable(),
-  allowlistEntryId: z.string(),
+  allowlistEntryId: z.string().nullable().describe('null: an adopted statement that no entry permits'),
   statementId: z.string(),
   statement: z
     .object({ Sid: z.string(), Effect: z.literal('Allow') })
