@@ -147,6 +147,13 @@ export class IdempotencyKeyReusedError extends StateConflictError {
   }
 }
 
+/** Another adoption of the same statement, with other terms, is still being applied (API §11.11). */
+export class AdoptionInProgressError extends StateConflictError {
+  constructor(statementId: string, requestId: string) {
+    super(`statement ${statementId} is being adopted as request ${requestId}; wait for it to become ACTIVE`);
+  }
+}
+
 /** The stored request changed since it was read (optimistic lock); re-read and decide again. */
 export class StaleRequestError extends StateConflictError {
   constructor(requestId: string) {

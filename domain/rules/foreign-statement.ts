@@ -8,13 +8,15 @@ import { ValidationError, type FieldIssue } from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { BrokerSettings } from '../settings';
 import { entryPermittingGrant } from './allowlist-matcher';
-import { checkSafetyFloor, sourceOwnerOf, type FloorAsk } from './safety-floor';
+import { checkSafetyFloor, sourceOwnerOf, type CheckedGrant, type FloorAsk } from './safety-floor';
 import { readStatement, type PolicyOwner, type StatementAsk } from './statement-reading';
 
 export interface StatementAssessment {
   /** The grant the statement makes, when the broker can read it. */
   ask: StatementAsk | null;
   floorViolations: FieldIssue[];
+  /** What the safety floor made of the ask, when it passed. */
+  checked: CheckedGrant | null;
   /** The id of the first entry that permits the grant, or null. */
   permittedBy: string | null;
 }
@@ -26,7 +28,7 @@ export function assessStatement(
   settings: Pick<BrokerSettings, 'accountId' | 'region'>,
 ): StatementAssessment {
   const reading = readStatement(statement, owner);
-  if (!reading.ask) return { ask: null, floorViolations: reading.issues, permittedBy: null };
+  if (!reading.ask) return { ask: null, floorViolations: reading.issues, checked: null, permittedBy: null };
   const ask = reading.ask;
   const floorAsk: FloorAsk = {
     functionName: owner.functionArn,
@@ -34,8 +36,9 @@ export function assessStatement(
     ...ask,
   };
   let floorViolations: FieldIssue[] = [];
+  let checked: CheckedGrant | null = null;
   try {
-    checkSafetyFloor(floorAsk, settings);
+    checked = checkSafetyFloor(floorAsk, settings);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     floorViolations = error.details;
@@ -53,5 +56,5 @@ export function assessStatement(
     },
     settings.accountId,
   );
-  return { ask, floorViolations, permittedBy: entry?.id ?? null };
+  return { ask, floorViolations, checked, permittedBy: entry?.id ?? null };
 }

@@ -8,6 +8,7 @@ import {
   allowlistEntryWritten,
   allowlistList,
   catalogList,
+  discoverPage,
   errorResponse,
   healthResponse,
   reconcileReport,
@@ -18,11 +19,13 @@ import {
 } from './response-schemas';
 import { ROUTES, type Route } from './routes';
 import {
+  adoptBody,
   allowlistEntryBody,
   createRequestBody,
   createRequestQuery,
   approveBody,
   decisionBody,
+  discoverQuery,
   emptyBody,
   listRequestsQuery,
   revokeBody,
@@ -117,6 +120,20 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     ok: [200, reconcileReport],
     errors: [401, 403, 503],
   },
+  discoverStatements: {
+    summary:
+      "Statements in the broker's functions' policies that it does not manage, with their safety-floor violations and the entry that permits them (admins). Pages by policies read",
+    query: discoverQuery,
+    ok: [200, discoverPage],
+    errors: [400, 401, 403, 503],
+  },
+  adoptStatement: {
+    summary:
+      'Turn an unmanaged statement into a managed grant expiring after durationSeconds (admins): the broker adds its own statement with the same meaning, reads it back, then removes the old one. 201 with the request ACTIVE, or APPROVED while the swap finishes; 400 naming statementId with the floor violations; 404 when the statement is not there',
+    body: adoptBody,
+    ok: [201, requestResource],
+    errors: [400, 401, 403, 404, 409, 413, 415, 503],
+  },
   slackInteraction: {
     summary: 'Slack interactivity (signed block_actions)',
     ok: [200, slackAnswer],
@@ -174,7 +191,7 @@ function operationObject(route: Route) {
     ...(doc.body
       ? {
           requestBody: {
-            required: route.operation === 'createRequest' || route.operation === 'putAllowlistEntry',
+            required: ['createRequest', 'putAllowlistEntry', 'adoptStatement'].includes(route.operation),
             content: {
               [route.auth === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json']: {
                 schema: json(doc.body, 'input'),

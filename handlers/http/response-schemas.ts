@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
 import type { CatalogItem } from '../../domain/use-cases/catalog';
+import type { DiscoverPage } from '../../domain/use-cases/discover';
 import type { ReconcileReport } from '../../domain/use-cases/reconcile';
 import type { SweepReport } from '../../domain/use-cases/sweep';
 import type { presentRequest } from './presenters';
@@ -128,6 +129,24 @@ export const reconcileReport = z.object({
   ),
 });
 
+const fieldIssues = z.array(z.object({ path: z.string(), message: z.string() }));
+
+/** GET /v1/admin/discover (API §11.11): statements the broker does not manage, judged as adopt would judge them. */
+export const discoverPage = z.object({
+  items: z.array(
+    z.object({
+      functionArn: z.string(),
+      qualifier: z.string().nullable(),
+      statementId: z.string(),
+      statement: z.record(z.string(), z.unknown()).describe('the statement as Lambda returned it'),
+      floorViolations: fieldIssues.describe('empty: it meets the safety floor and can be adopted'),
+      permittedBy: z.string().nullable().describe('the first allowlist entry that permits such a grant, or null'),
+    }),
+  ),
+  nextToken: z.string().nullable().describe('more policies to read: pass it back as nextToken'),
+  accountsUnreachable: z.array(z.string()).describe('target accounts whose functions could not be listed'),
+});
+
 export const healthResponse = z.object({ status: z.literal('ok') });
 
 export const slackAnswer = z
@@ -140,3 +159,4 @@ export type _RequestFits = Assignable<ReturnType<typeof presentRequest>, z.input
 export type _SweepFits = Assignable<SweepReport, z.input<typeof sweepReport>>;
 export type _ReconcileFits = Assignable<ReconcileReport, z.input<typeof reconcileReport>>;
 export type _CatalogFits = Assignable<{ items: CatalogItem[] }, z.input<typeof catalogList>>;
+export type _DiscoverFits = Assignable<DiscoverPage, z.input<typeof discoverPage>>;

@@ -81,6 +81,20 @@ export const listRequestsQuery = z.strictObject({
   nextToken: token(2048).optional(),
 });
 
+/** GET /v1/admin/discover: `limit` counts resource policies read (API §11.11). */
+export const discoverQuery = listRequestsQuery.pick({ limit: true, nextToken: true });
+
+/** POST /v1/admin/adopt (API §11.11). */
+export const adoptBody = z.strictObject({
+  functionArn: token(256),
+  qualifier: createRequestBody.shape.qualifier,
+  statementId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a statement id: 1-100 characters of [A-Za-z0-9._-]'),
+  durationSeconds: createRequestBody.shape.durationSeconds,
+  reason: createRequestBody.shape.reason,
+});
+
 export const createRequestQuery = z.strictObject({
   dryRun: z.enum(['true', 'false'], 'must be true or false').optional(),
 });

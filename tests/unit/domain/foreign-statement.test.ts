@@ -94,6 +94,10 @@ describe('assessing a foreign statement', () => {
     expect(assessStatement(stored(c.principal, c.condition), owner, entries, settings)).toEqual({
       ask: c.ask,
       floorViolations: [],
+      checked: expect.objectContaining({
+        kind: 'invoke',
+        principal: expect.objectContaining({ value: c.ask.principal }),
+      }),
       permittedBy: name === '* with an org id' ? 'org-wide' : 'orders',
     });
   });
@@ -119,6 +123,7 @@ describe('assessing a foreign statement', () => {
     expect(assessStatement(stored({ AWS: 'AROAEXAMPLEID1234567' }), owner, entries, settings)).toEqual({
       ask: null,
       floorViolations: [{ path: 'statement.Principal', message: expect.stringContaining('deleted role') }],
+      checked: null,
       permittedBy: null,
     });
   });
