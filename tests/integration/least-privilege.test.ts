@@ -494,6 +494,33 @@ it('exercises the drift reconcile, on demand (admin) and hourly', async () => {
   expect(report.missing.map((m) => m.action)).toEqual(['REAPPLIED']);
 });
 
+it('exercises the admin function: discover and adopt a team statement', async () => {
+  await testClients().lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'order-processor',
+      StatementId: 'team-topic',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: 'arn:aws:sns:us-east-1:123456789012:orders-topic',
+    }),
+  );
+  const found = await http('admin', apiEvent('GET', '/v1/admin/discover', { headers: principal(ADMIN) }));
+  expect(found.body?.items).toContainEqual(expect.objectContaining({ statementId: 'team-topic', floorViolations: [] }));
+  const adopted = await http(
+    'admin',
+    apiEvent('POST', '/v1/admin/adopt', {
+      headers: principal(ADMIN),
+      body: {
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:order-processor',
+        statementId: 'team-topic',
+        durationSeconds: 3600,
+        reason: 'the orders topic, managed from now on',
+      },
+    }),
+  );
+  expect(adopted).toMatchObject({ status: 201, body: { status: 'ACTIVE' } });
+});
+
 describe('each role', () => {
   it.each(Object.keys(deployed))('%s: holds exactly the actions its code calls', (fn) => {
     // What Lambda does on the function's behalf (a stream's failure destination) is not the code's to call.
