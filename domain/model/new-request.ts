@@ -6,7 +6,7 @@ import { canonicalHash } from '../rules/canonical-hash';
 import type { Caller } from '../rules/caller-identity';
 import type { CheckedGrant } from '../rules/safety-floor';
 import { eventSourceReadStatement } from '../../policies/event-source-access';
-import { invokeStatement } from '../../policies/invoke-statement';
+import { invokeStatementFor } from '../../policies/invoke-statement';
 import type { GrantAsk } from './grant-ask';
 import type { GrantRequest, HistoryEventName, InvokeGrantRequest, MappingGrantRequest, RequestStatus } from './request';
 
@@ -39,15 +39,7 @@ export function newRequest(spec: NewRequest): GrantRequest {
       ? {
           kind: 'invoke',
           eventSourceArn: null,
-          statement: invokeStatement({
-            sid: statementId,
-            functionArn: spec.functionArn,
-            qualifier: spec.qualifier,
-            principal: checked.principal.value,
-            sourceArn: ask.sourceArn ?? null,
-            sourceAccount: ask.sourceAccount ?? null,
-            principalOrgId: ask.principalOrgId ?? null,
-          }),
+          statement: invokeStatementFor(statementId, spec, { ...ask, principal: checked.principal.value }),
         }
       : {
           kind: 'eventSourceMapping',

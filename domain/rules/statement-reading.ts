@@ -10,7 +10,7 @@
  * same meaning.
  */
 import type { FieldIssue } from '../errors';
-import { invokeStatement } from '../../policies/invoke-statement';
+import { invokeStatementFor } from '../../policies/invoke-statement';
 import { ARN_SOURCES } from './arn';
 import { sameStatement } from './statement-equivalence';
 
@@ -85,16 +85,7 @@ export function readStatement(statement: Record<string, unknown>, owner: PolicyO
   }
   if (issues.length > 0) return { ask: null, issues };
 
-  const rebuilt = invokeStatement({
-    sid: String(statement.Sid),
-    functionArn: owner.functionArn,
-    qualifier: owner.qualifier,
-    principal: ask.principal,
-    sourceArn: ask.sourceArn ?? null,
-    sourceAccount: ask.sourceAccount ?? null,
-    principalOrgId: ask.principalOrgId ?? null,
-  });
-  if (!sameStatement(statement, rebuilt)) {
+  if (!sameStatement(statement, invokeStatementFor(String(statement.Sid), owner, ask))) {
     return { ask: null, issues: [{ path: 'statement', message: 'does not read back as the same statement' }] };
   }
   return { ask, issues: [] };

@@ -4,18 +4,17 @@
  * safety floor is refused and left alone; a failure between adding ours and removing theirs loses nothing.
  */
 import { AddPermissionCommand } from '@aws-sdk/client-lambda';
-import { buildApp, createAwsClients, type App } from '../../handlers/app';
-import { loadConfig } from '../../handlers/config';
+import type { App } from '../../handlers/app';
 import { apiHandler } from '../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
 import {
   asAwsStores,
   createFunction,
-  freshMoto,
+  motoApp,
   motoEndpoint,
   policyStatements,
   settleNow,
-  testClients,
+  type testClients,
 } from '../support/aws';
 import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
 import { ADMIN, OTHER_ACCOUNT, fnArn, openEntry } from '../support/fixtures';
@@ -48,7 +47,12 @@ const TEAM_STATEMENTS = {
 };
 
 beforeEach(async () => {
-  clients = await freshMoto(TABLE);
+  // The broker's calls go through the fault proxy; the teams' own go straight to moto.
+  ({ app, clients } = await motoApp(
+    TABLE,
+    { AWS_ENDPOINT_URL: proxy.url, BROKER_IDENTITY: 'header' },
+    { clock: new FixedClock(new Date()), sleep: () => Promise.resolve() },
+  ));
   await createFunction(clients, 'order-processor');
   for (const [sid, grant] of Object.entries(TEAM_STATEMENTS)) {
     await clients.lambda.send(
@@ -60,19 +64,8 @@ beforeEach(async () => {
       }),
     );
   }
-  proxy.clear();
-  const config = loadConfig({
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: proxy.url,
-    BROKER_TABLE_NAME: TABLE,
-    BROKER_ADMINS: ADMIN,
-    BROKER_IDENTITY: 'header',
-  });
-  app = await buildApp(config, createAwsClients(config), {
-    clock: new FixedClock(new Date()),
-    sleep: () => Promise.resolve(),
-  });
   await app.allowlist.put(ADMIN, 'orders', openEntry());
+  proxy.clear();
 });
 
 const admin = apiHandler(OPERATIONS_BY_FUNCTION.admin, () => Promise.resolve(app));
