@@ -97,6 +97,28 @@ describe('discover', () => {
     expect(policies.calls).toEqual(['read']);
   });
 
+  it('also reads the policy of every qualifier with an ACTIVE grant', async () => {
+    const { app, discover, policies, drain } = await setup();
+    const { request } = await app.createRequest({
+      caller: { principal: REQUESTER, session: null },
+      ask: {
+        functionName: 'order-processor',
+        qualifier: 'live',
+        principal: OTHER_ACCOUNT,
+        durationSeconds: 3600,
+        reason: 'a grant on the alias',
+      },
+      dryRun: false,
+      idempotencyKey: null,
+    });
+    await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    await drain();
+    const live = policies.policies.get(`${FN}:live`)!;
+    live.statements.push({ ...ACCOUNT_GRANT, Resource: `${FN}:live` });
+    const items = (await discover()).items.filter((i) => i.qualifier === 'live');
+    expect(items).toEqual([expect.objectContaining({ statementId: 'team-account', floorViolations: [] })]);
+  });
+
   it('lists a statement under the qualifier its Resource names', async () => {
     const { discover, policies } = await setup();
     // As moto keeps it: one policy for the function and all its qualifiers.
