@@ -12,9 +12,15 @@
  * A retry of the same adoption while it is APPROVED answers that request instead of making a second one.
  * Failures: NotAdminError; ValidationError (statementId already managed, below the safety floor — `details` lists the
  * violations —, duration, function); NotFoundError (no such statement); AdoptionInProgressError (being adopted with
- * other terms).
+ * other terms); UnavailableError (Lambda, or the function's account, out of reach).
  */
-import { AdoptionInProgressError, NotFoundError, ValidationError } from '../errors';
+import {
+  AccountUnreachableError,
+  AdoptionInProgressError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from '../errors';
 import { newRequest } from '../model/new-request';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, IdGenerator, PolicyTarget, RequestStore, ResourcePolicyGateway } from '../ports';
@@ -62,6 +68,16 @@ function functionOf(command: AdoptCommand, settings: BrokerSettings): FunctionRe
 export function makeAdoptStatement(deps: AdoptDeps) {
   const { store, allowlist, policies, clock, ids, settings } = deps;
 
+  /** The policy, or 503 when its account cannot be reached (the caller may retry once the spoke role works). */
+  async function readPolicy(target: PolicyTarget) {
+    try {
+      return await policies.read(target);
+    } catch (error) {
+      if (!(error instanceof AccountUnreachableError)) throw error;
+      throw new UnavailableError(`account ${error.accountId} cannot be reached: ${error.message}`, { cause: error });
+    }
+  }
+
   /** An adoption of this statement that is still being applied (APPROVED), if any. */
   async function inFlight(target: PolicyTarget, sid: string): Promise<GrantRequest | null> {
     let after: string | null = null;
@@ -99,7 +115,7 @@ export function makeAdoptStatement(deps: AdoptDeps) {
       return pending;
     }
 
-    const statement = (await policies.read(target))?.statements.find((s) => s.Sid === sid);
+    const statement = (await readPolicy(target))?.statements.find((s) => s.Sid === sid);
     const where = ref.qualifier ? `${ref.functionArn}:${ref.qualifier}` : ref.functionArn;
     if (!statement) throw new NotFoundError(`statement ${sid} is not in the resource policy of ${where}`);
 

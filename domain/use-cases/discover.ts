@@ -8,7 +8,7 @@
  * Nothing is changed.
  * Failures: NotAdminError; ValidationError (nextToken); UnavailableError when not even one policy could be read.
  */
-import { UnavailableError, type FieldIssue } from '../errors';
+import { AccountUnreachableError, UnavailableError, type FieldIssue } from '../errors';
 import { policyTargets, targetKey } from '../grants/policy-targets';
 import type {
   AllowlistStore,
@@ -93,6 +93,12 @@ export function makeDiscover(deps: DiscoverDeps) {
       try {
         statements = (await deadlines.within(deadline, () => policies.read(target)))?.statements ?? [];
       } catch (error) {
+        if (error instanceof AccountUnreachableError) {
+          // Only that account's policies are out of reach: say so, and go on with the others.
+          if (!accountsUnreachable.includes(error.accountId)) accountsUnreachable.push(error.accountId);
+          read++;
+          continue;
+        }
         // Out of time (or budget) after some progress: answer what was read; the token resumes here.
         if (error instanceof UnavailableError && read > 0) break;
         throw error;

@@ -1,4 +1,5 @@
 import {
+  AccountUnreachableError,
   AdoptionInProgressError,
   NotAdminError,
   NotFoundError,
@@ -153,6 +154,15 @@ describe('discover', () => {
     await expect(discover()).rejects.toThrow(UnavailableError);
   });
 
+  it('reports an account it cannot reach and goes on with the others', async () => {
+    const { discover, policies } = await setup();
+    policies.seed(AUDITOR, [{ ...ACCOUNT_GRANT, Resource: AUDITOR }]);
+    policies.failures.read = [new AccountUnreachableError('123456789012', 'the spoke role cannot be assumed')];
+    const page = await discover();
+    expect(page.accountsUnreachable).toEqual(['123456789012']);
+    expect(page.items.map((i) => i.statementId)).toEqual(['team-sns', 'team-open']);
+  });
+
   it('is for admins only', async () => {
     const { discover } = await setup();
     await expect(discover({ caller: APPROVER })).rejects.toThrow(NotAdminError);
@@ -229,6 +239,13 @@ describe('adopt', () => {
   ])('refuses %s, naming the field', async (_name, sid, overrides, path) => {
     const { adopt, store } = await setup();
     await expect(adopt(sid, overrides)).rejects.toMatchObject({ constructor: ValidationError, details: [{ path }] });
+    expect(store.requests.size).toBe(0);
+  });
+
+  it("answers 503 when the function's account cannot be reached", async () => {
+    const { adopt, policies, store } = await setup();
+    policies.failures.read = [new AccountUnreachableError('123456789012', 'the spoke role cannot be assumed')];
+    await expect(adopt('team-sns')).rejects.toThrow(UnavailableError);
     expect(store.requests.size).toBe(0);
   });
 
