@@ -95,13 +95,21 @@ async function as<T>(fn: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * One HTTP call to a function, inside its phase. An answer that left work going on behind it (APPROVED, or a revoke
+ * still removing) is followed until that work is done, still inside the phase: it is that function's work.
+ */
 async function http(fn: keyof typeof OPERATIONS_BY_FUNCTION, event: Parameters<ReturnType<typeof apiHandler>>[0]) {
   const handler = apiHandler(OPERATIONS_BY_FUNCTION[fn], () => Promise.resolve(app));
-  const response = await as(fn, () => handler(event, lambdaContext));
-  return {
-    status: response.statusCode,
-    body: response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined,
-  };
+  return as(fn, async () => {
+    const response = await handler(event, lambdaContext);
+    let body = response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined;
+    for (let i = 0; i < 300 && (body?.status === 'APPROVED' || (body?.status === 'ACTIVE' && body.ending)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      body = await app.getRequest(ADMIN, body.id as string);
+    }
+    return { status: response.statusCode, body };
+  });
 }
 
 const principal = (arn: string) => ({ 'X-Broker-Principal': arn });
@@ -120,20 +128,17 @@ async function request(ask: Record<string, unknown>, requester = REQUESTER) {
 const invokeAsk = () => PRINCIPAL_CASES[2].ask;
 const mappingAsk = () => ({ eventSourceArn: queues.shift() as string });
 
-/** The next read-back after an AddPermission finds our statement opened to everyone: the apply must remove it. */
+/** The next AddPermission answers that Lambda stored our statement opened to everyone: the apply must remove it. */
 function armBroaderReadBack(): void {
-  const mark = proxy.seen.length;
   proxy.add({
-    match: (c) => calls.getPolicy(c) && proxy.seen.slice(mark).some(calls.addPermission),
+    match: calls.addPermission,
     times: 1,
     mode: 'rewrite',
-    status: 200,
+    status: 201,
     body: null,
     rewrite: (body) => {
-      const answer = JSON.parse(body) as { Policy: string };
-      const policy = JSON.parse(answer.Policy) as { Statement: Record<string, unknown>[] };
-      for (const s of policy.Statement) if (String(s.Sid).startsWith('lpb-')) s.Principal = '*';
-      return JSON.stringify({ ...answer, Policy: JSON.stringify(policy) });
+      const answer = JSON.parse(body) as { Statement: string };
+      return JSON.stringify({ Statement: JSON.stringify({ ...JSON.parse(answer.Statement), Principal: '*' }) });
     },
   });
 }

@@ -10,6 +10,8 @@ export interface Runner {
   pid: number;
   output(): string;
   stop(): Promise<number | null>;
+  /** Kills the runner at once (SIGKILL to its whole process group: tsx and the node it starts), as a crash would. */
+  crash(): Promise<void>;
 }
 
 export async function startRunner(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<Runner> {
@@ -18,7 +20,12 @@ export async function startRunner(env: Record<string, string | undefined>, timeo
     if (value === undefined) delete childEnv[key];
     else childEnv[key] = value;
   }
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], { cwd: ROOT, env: childEnv });
+  // Its own process group, so a crash can take tsx and the node process it starts down together.
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], {
+    cwd: ROOT,
+    env: childEnv,
+    detached: true,
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -45,6 +52,10 @@ export async function startRunner(env: Record<string, string | undefined>, timeo
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    crash: async () => {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+      await exited;
     },
   };
 }
