@@ -5,7 +5,7 @@
 import type { Operation } from '../operation';
 import { presentRequest } from '../presenters';
 import { adoptBody, discoverQuery, noQuery, parseOrThrow } from '../schemas';
-import { SETTLE_IN_ANSWER_MS } from './decisions';
+import { settledForAnswer } from './decisions';
 
 /** API Gateway gives an integration 29 s: a discover page stops reading policies after this long. */
 const DISCOVER_BUDGET_MS = 20_000;
@@ -29,6 +29,6 @@ export const adoptStatement: Operation = async (input, app) => {
   parseOrThrow(noQuery, input.query);
   const body = parseOrThrow(adoptBody, input.body);
   const adopted = await app.adoptStatement({ caller, ...body, qualifier: body.qualifier ?? null });
-  const request = await app.settle.settleSoon(adopted, SETTLE_IN_ANSWER_MS);
+  const request = await settledForAnswer(app, adopted);
   return { statusCode: 201, body: presentRequest(request) };
 };

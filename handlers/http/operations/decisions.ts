@@ -14,7 +14,7 @@ import { requestIdOf } from './request-id';
 export const SETTLE_IN_ANSWER_MS = 1_000;
 
 /** Settles a just-decided request for at most SETTLE_IN_ANSWER_MS of real time, then answers with what is stored. */
-const settledForAnswer = (app: Parameters<Operation>[1], decided: GrantRequest) =>
+export const settledForAnswer = (app: Parameters<Operation>[1], decided: GrantRequest) =>
   answerWithin(SETTLE_IN_ANSWER_MS, app.settle.settleSoon(decided, SETTLE_IN_ANSWER_MS), decided);
 
 export const approveRequest: Operation = async (input, app) => {
