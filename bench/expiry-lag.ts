@@ -50,7 +50,10 @@ export async function measureExpiryLag(aws: BenchAws, grants: number) {
       });
       const id = (created.body as { id: string }).id;
       await http(runner.baseUrl, 'POST', `/v1/requests/${id}/approve`, { principal: APPROVER, body: {} });
-      const settled = await settledRequest(runner.baseUrl, id, REQUESTER, 60_000);
+      const settled = (await settledRequest(runner.baseUrl, id, REQUESTER, 60_000)) as {
+        statementId: string;
+        expiresAt: string;
+      };
       active.push({ statementId: settled.statementId, functionName, expiresAt: Date.parse(settled.expiresAt) });
     }
     const lags: number[] = [];

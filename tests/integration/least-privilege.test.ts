@@ -37,7 +37,7 @@ jest.setTimeout(30_000);
 import { apiEvent, lambdaContext } from '../support/in-memory-app';
 
 interface DeployedFunction {
-  iamRoleStatements: { Sid?: string; Action: string[]; Resource: unknown[] }[];
+  iamRoleStatements: { Sid?: string; Effect: 'Allow' | 'Deny'; Action: string[]; Resource: unknown[] }[];
   environment: Record<string, string>;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -528,8 +528,11 @@ it('exercises the admin function: discover and adopt a team statement', async ()
 
 describe('each role', () => {
   it.each(Object.keys(deployed))('%s: holds exactly the actions its code calls', (fn) => {
-    // What Lambda does on the function's behalf (a stream's failure destination) is not the code's to call.
-    const ownStatements = deployed[fn]!.iamRoleStatements.filter((s) => !s.Sid?.startsWith('LambdaPlatform'));
+    // What Lambda does on the function's behalf (a stream's failure destination) is not the code's to call; Deny
+    // statements (deploy/self-protection.js) grant nothing.
+    const ownStatements = deployed[fn]!.iamRoleStatements.filter(
+      (s) => s.Effect === 'Allow' && !s.Sid?.startsWith('LambdaPlatform'),
+    );
     const granted = [...new Set(ownStatements.flatMap((s) => s.Action))].sort();
     const used = [...(observed.get(fn) ?? [])].sort();
     expect({ fn, actions: granted }).toEqual({ fn, actions: used });
@@ -549,7 +552,7 @@ describe('each role', () => {
       'lambda:ListFunctions',
     ]);
     for (const [fn, spec] of Object.entries(deployed)) {
-      for (const s of spec.iamRoleStatements) {
+      for (const s of spec.iamRoleStatements.filter((statement) => statement.Effect === 'Allow')) {
         for (const action of s.Action)
           expect({ fn, action, wildcard: action.includes('*') }).toEqual({ fn, action, wildcard: false });
         if (s.Resource.includes('*'))

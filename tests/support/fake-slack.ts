@@ -1,5 +1,5 @@
 /**
- * A faithful fake of the Slack Web API on 127.0.0.1 (contract in shared/facts/slack.md): chat.postMessage and
+ * A faithful fake of the Slack Web API on 127.0.0.1 (the broker's side of it: docs/api.md, Slack approvals): chat.postMessage and
  * chat.update under /api, bearer-token check (invalid_auth), JSON or form bodies, increasing `ts`, message_not_found
  * for an unknown (channel, ts), every call recorded, and injectable 429/500 answers. /hooks/* takes response_url posts.
  */

@@ -10,7 +10,7 @@ export interface Runner {
   pid: number;
   output(): string;
   stop(): Promise<number | null>;
-  /** Kills the runner at once (SIGKILL to its whole process group: tsx and the node it starts), as a crash would. */
+  /** Kills the runner at once (SIGKILL to its whole process group), as a crash would. */
   crash(): Promise<void>;
 }
 
@@ -20,8 +20,9 @@ export async function startRunner(env: Record<string, string | undefined>, timeo
     if (value === undefined) delete childEnv[key];
     else childEnv[key] = value;
   }
-  // Its own process group, so a crash can take tsx and the node process it starts down together.
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], {
+  // As `npm start` runs it: node itself, not the tsx CLI, whose signal relay SIGKILLs a child that is slow to answer.
+  // Its own process group, so a crash takes it (and anything it started) down at once.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: ROOT,
     env: childEnv,
     detached: true,
@@ -86,7 +87,7 @@ export async function http(
 
 /**
  * Polls GET /v1/requests/{id} until the work behind an answer is done (not APPROVED, no pending revoke), as clients
- * do after a 200 APPROVED or a 202 (API §11.1); the request as it then stands.
+ * do after a 200 APPROVED or a 202 (docs/api.md, Answers, and the work behind them); the request as it then stands.
  */
 export async function settledRequest(
   baseUrl: string,

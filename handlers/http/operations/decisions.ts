@@ -1,6 +1,6 @@
 /**
  * Decisions on a request: POST /v1/requests/{id}/approve | reject | cancel | revoke.
- * Approve and revoke store the decision first, then give the AWS work a short while to finish (API §11.1): the
+ * Approve and revoke store the decision first, then give the AWS work a short while to finish (docs/api.md, Answers, and the work behind them): the
  * answer shows ACTIVE/REVOKED when it did, else the stored decision, which the queued work completes.
  */
 import type { GrantRequest } from '../../../domain/model/request';

@@ -5,7 +5,7 @@ import { presentRequest } from '../presenters';
 import { requestIdOf } from './request-id';
 import { IDEMPOTENCY_KEY, createRequestBody, createRequestQuery, listRequestsQuery, parseOrThrow } from '../schemas';
 
-/** Create answers within 1 s (API §11.1): an auto-approved grant gets this long to be applied. */
+/** Create answers within 1 s (docs/api.md, Answers, and the work behind them): an auto-approved grant gets this long to be applied. */
 const CREATE_SETTLE_MS = 700;
 
 export const createRequest: Operation = async (input, app) => {
