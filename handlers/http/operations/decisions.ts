@@ -16,7 +16,8 @@ import { requestIdOf } from './request-id';
  */
 export const DECISION_ANSWER_DUE_MS = 1_500;
 
-const settledForAnswer = (app: Parameters<Operation>[1], decided: GrantRequest, startedAt: number) =>
+/** Settles a just-stored request until DECISION_ANSWER_DUE_MS after `startedAt`, then answers with what is stored. */
+export const settledForAnswer = (app: Parameters<Operation>[1], decided: GrantRequest, startedAt: number) =>
   settledByDue(app.settle, decided, startedAt, DECISION_ANSWER_DUE_MS);
 
 export const approveRequest: Operation = async (input, app) => {
