@@ -72,6 +72,14 @@ export class AllowlistDeniedError extends RefusedError {
   }
 }
 
+/** The function is in an account the broker does not act in (BROKER_TARGET_ACCOUNTS), whatever the allowlist says. */
+export class AccountNotTargetedError extends RefusedError {
+  constructor(accountId: string) {
+    const message = `account ${accountId} is not one of the accounts this broker acts in`;
+    super(`functionName: ${message}`, [{ path: 'functionName', message }]);
+  }
+}
+
 /** Requesters never decide on their own request (also not through a linked identity). */
 export class SelfDecisionError extends RefusedError {
   constructor() {

@@ -1,5 +1,6 @@
 import * as errors from '../../../domain/errors';
 import {
+  AccountNotTargetedError,
   AllowlistDeniedError,
   AlreadyApprovedError,
   IdempotencyKeyReusedError,
@@ -36,6 +37,7 @@ describe('error mapping', () => {
     [new UnauthenticatedError(), 401, 'Unauthenticated'],
     [new NotAdminError('manage the allowlist'), 403, 'Forbidden'],
     [new AllowlistDeniedError('function is not allowed', []), 403, 'Forbidden'],
+    [new AccountNotTargetedError('333333333333'), 403, 'Forbidden'],
     [new SelfDecisionError(), 403, 'Forbidden'],
     [new NotAnApproverError('slack:U1'), 403, 'Forbidden'],
     [new NotRequesterError('cancel a request'), 403, 'Forbidden'],
