@@ -1,5 +1,5 @@
 /** Translates AWS SDK failures that mean "try again later" into the domain's UnavailableError. */
-import { UnavailableError } from '../../domain/errors';
+import { DomainError, UnavailableError } from '../../domain/errors';
 
 const RETRYABLE_NAMES = new Set([
   'ThrottlingException',
@@ -40,8 +40,13 @@ export function isRetryableAwsError(error: unknown): boolean {
   );
 }
 
-/** Rethrows `error` as UnavailableError when it is transient; otherwise unchanged. */
+/**
+ * Rethrows `error` as UnavailableError when it is transient; otherwise unchanged. A domain error raised inside the
+ * SDK's middleware (the control-plane budget, a spoke account's credentials) is already the outcome: the SDK's retry
+ * loop stamps `$metadata` on whatever it rethrows, which must not make it look like a lost network answer.
+ */
 export function translateAwsError(error: unknown, what: string): never {
+  if (error instanceof DomainError) throw error;
   if (isRetryableAwsError(error)) throw new UnavailableError(`${what} is unavailable; retry later`, { cause: error });
   throw error;
 }
