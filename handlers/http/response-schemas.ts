@@ -95,6 +95,8 @@ export const reconcileReport = z.object({
       action: z.enum(['REAPPLIED', 'FLAGGED']),
     }),
   ),
+  /** Target accounts whose spoke role could not be assumed: not reconciled this time. */
+  accountsUnreachable: z.array(z.string()),
 });
 
 export const healthResponse = z.object({ status: z.literal('ok') });
