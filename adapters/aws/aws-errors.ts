@@ -42,8 +42,8 @@ export function isRetryableAwsError(error: unknown): boolean {
 
 /**
  * Rethrows `error` as UnavailableError when it is transient; otherwise unchanged. A domain error raised inside the
- * SDK's middleware (the control-plane budget, a spoke account's credentials) is already the outcome: the SDK's retry
- * loop stamps `$metadata` on whatever it rethrows, which must not make it look like a lost network answer.
+ * SDK's middleware (the control-plane budget's UnavailableError and its retryAfterMs) is already the outcome: the
+ * SDK's retry loop stamps `$metadata` on whatever it rethrows, which must not make it look like a lost answer.
  */
 export function translateAwsError(error: unknown, what: string): never {
   if (error instanceof DomainError) throw error;

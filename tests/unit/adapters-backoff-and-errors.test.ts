@@ -1,4 +1,5 @@
-import { isRetryableAwsError } from '../../adapters/aws/aws-errors';
+import { isRetryableAwsError, translateAwsError } from '../../adapters/aws/aws-errors';
+import { UnavailableError } from '../../domain/errors';
 import { backoffMs } from '../../domain/grants/backoff';
 
 describe('backoff', () => {
@@ -22,5 +23,20 @@ describe('AWS error classification', () => {
     ['boom', false],
   ])('%p retryable: %p', (error, expected) => {
     expect(isRetryableAwsError(error)).toBe(expected);
+  });
+});
+
+describe('AWS error translation', () => {
+  it('passes a domain error from inside the SDK through, though the retry loop stamped $metadata on it', () => {
+    // The control-plane budget's refusal, as the SDK rethrows it: its retryAfterMs must survive.
+    const budget = Object.assign(new UnavailableError('budget used up', { retryAfterMs: 1234 }), {
+      $metadata: { attempts: 1, totalRetryDelay: 0 },
+    });
+    expect(() => translateAwsError(budget, 'AWS Lambda')).toThrow(budget);
+  });
+
+  it('turns a lost answer into UnavailableError', () => {
+    const lost = Object.assign(new Error('socket hang up'), { $metadata: {} });
+    expect(() => translateAwsError(lost, 'AWS Lambda')).toThrow(UnavailableError);
   });
 });
