@@ -5,9 +5,16 @@
  * dry run the would-be request, or the original on a replayed key.
  * Main course: safety floor → function reference → allowlist → function exists → statement → store.
  * Failures: ValidationError (floor, duration, unknown function), AccountNotTargetedError, AllowlistDeniedError,
- * IdempotencyKeyReusedError.
+ * IdempotencyKeyReusedError, UnavailableError (AWS, or the function's account unreachable).
  */
-import { AllowlistDeniedError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../errors';
+import {
+  AccountUnreachableError,
+  AllowlistDeniedError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from '../errors';
 import type { GrantAsk } from '../model/grant-ask';
 import type { GrantRequest, InvokeGrantRequest, MappingGrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, FunctionDirectory, IdGenerator, IdempotencyClaim, RequestStore } from '../ports';
@@ -86,7 +93,11 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       throw new AllowlistDeniedError(decision.reason, [{ path: decision.field, message: decision.reason }]);
     }
     // By ARN: the directory asks the account that owns the function.
-    const resolved = await functions.resolve(ref.functionArn, ref.qualifier);
+    const resolved = await functions.resolve(ref.functionArn, ref.qualifier).catch((error: unknown) => {
+      // Its spoke role cannot be assumed now: nothing is stored, and the caller may try again later.
+      if (error instanceof AccountUnreachableError) throw new UnavailableError(error.message, { cause: error });
+      throw error;
+    });
     if (!resolved) {
       const what = ref.qualifier ? `${ref.name}:${ref.qualifier}` : ref.name;
       throw ValidationError.field(ref.qualifier ? 'qualifier' : 'functionName', `function ${what} does not exist`);
