@@ -21,6 +21,24 @@ export function roleNameOf(roleArn: string): string {
   return roleArn.slice(roleArn.lastIndexOf('/') + 1);
 }
 
+const isNoSuchEntity = (error: unknown) =>
+  ['NoSuchEntityException', 'NoSuchEntity'].includes(awsErrorName(error) ?? '');
+
+/**
+ * Characters of one inline policy. One deleted between the listing and this read (another grant on the role ending
+ * meanwhile) counts as nothing: only a role that is gone is a refusal.
+ */
+async function policyChars(iam: IAMClient, RoleName: string, PolicyName: string): Promise<number> {
+  try {
+    const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName }));
+    // IAM returns the document URL-encoded.
+    return iamPolicyChars(JSON.parse(decodeURIComponent(PolicyDocument ?? '{}')));
+  } catch (error) {
+    if (isNoSuchEntity(error)) return 0;
+    throw error;
+  }
+}
+
 export class IamExecutionRoleGateway implements ExecutionRoleGateway {
   constructor(private readonly iamIn: ClientIn<IAMClient>) {}
 
@@ -35,14 +53,11 @@ export class IamExecutionRoleGateway implements ExecutionRoleGateway {
       const iam = this.iam(roleArn);
       for await (const page of paginateListRolePolicies({ client: iam }, { RoleName })) {
         for (const PolicyName of page.PolicyNames ?? []) {
-          if (PolicyName === except) continue;
-          const { PolicyDocument } = await iam.send(new GetRolePolicyCommand({ RoleName, PolicyName }));
-          // IAM returns the document URL-encoded.
-          total += iamPolicyChars(JSON.parse(decodeURIComponent(PolicyDocument ?? '{}')));
+          if (PolicyName !== except) total += await policyChars(iam, RoleName, PolicyName);
         }
       }
     } catch (error) {
-      if (awsErrorName(error) === 'NoSuchEntityException' || awsErrorName(error) === 'NoSuchEntity') {
+      if (isNoSuchEntity(error)) {
         throw new GrantRejectedError(`execution role ${roleArn} does not exist`, { cause: error });
       }
       return translateAwsError(error, 'AWS IAM');
@@ -83,8 +98,7 @@ export class IamExecutionRoleGateway implements ExecutionRoleGateway {
       );
       return 'removed';
     } catch (error) {
-      const name = awsErrorName(error);
-      if (name === 'NoSuchEntityException' || name === 'NoSuchEntity') return 'absent';
+      if (isNoSuchEntity(error)) return 'absent';
       return translateAwsError(error, 'AWS IAM');
     }
   }
