@@ -27,7 +27,7 @@ import {
 import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
 import { ADMIN, APPROVER, OTHER_ACCOUNT, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
-import { apiEvent, lambdaContext } from '../support/in-memory-app';
+import { apiEvent, lambdaContext, newRequest } from '../support/in-memory-app';
 
 jest.setTimeout(60_000);
 
@@ -96,14 +96,16 @@ beforeEach(async () => {
   );
 });
 
-async function request(ask: Record<string, unknown>) {
-  const { request } = await app.createRequest({
-    caller: { principal: REQUESTER, session: null },
-    ask: { ...baseAsk, ...ask },
-    dryRun: false,
-    idempotencyKey: null,
+const request = (ask: Record<string, unknown>) => newRequest(app, ask);
+/** POST /v1/requests through the requests function's real handler. */
+async function postRequest(ask: Record<string, unknown>) {
+  const handler = apiHandler(OPERATIONS_BY_FUNCTION.requests, () => Promise.resolve(app));
+  const event = apiEvent('POST', '/v1/requests', {
+    body: { ...baseAsk, ...ask },
+    headers: { 'X-Broker-Principal': REQUESTER },
   });
-  return request;
+  const answer = await handler(event, lambdaContext);
+  return { status: answer.statusCode, body: JSON.parse(answer.body) as { error: Record<string, unknown> } };
 }
 const storedRequests = async () =>
   (await app.listRequests({ caller: ADMIN, status: null, functionName: null, limit: 10, nextToken: null })).items;
@@ -132,18 +134,11 @@ it('puts a grant on a function in a spoke account there, and takes it away at ex
 
 it('refuses an account outside BROKER_TARGET_ACCOUNTS with 403 naming functionName, whatever the allowlist says', async () => {
   await createFunction(await clientsInAccount(OUTSIDE), 'order-processor');
-  const handler = apiHandler(OPERATIONS_BY_FUNCTION.requests, () => Promise.resolve(app));
-  const answer = await handler(
-    apiEvent('POST', '/v1/requests', {
-      body: { ...baseAsk, ...snsAsk(OUTSIDE) },
-      headers: { 'X-Broker-Principal': REQUESTER },
-    }),
-    lambdaContext,
-  );
-  expect(answer.statusCode).toBe(403);
-  const { error } = JSON.parse(answer.body) as { error: { code: string; details: { path: string }[] } };
-  expect(error.code).toBe('Forbidden');
-  expect(error.details.map((d) => d.path)).toEqual(['functionName']);
+  const answer = await postRequest(snsAsk(OUTSIDE));
+  expect(answer).toMatchObject({
+    status: 403,
+    body: { error: { code: 'Forbidden', details: [{ path: 'functionName' }] } },
+  });
   // Nothing stored, and the broker never even asked who could act there.
   expect(await storedRequests()).toEqual([]);
   expect(proxy.seen.filter(calls.assumeRole())).toEqual([]);
@@ -183,17 +178,9 @@ it('grants an event source in a spoke account end to end: its execution role, it
 describe('a spoke whose role cannot be assumed', () => {
   it('answers 503 to a new request on its functions, storing nothing', async () => {
     refuseSpokeRole(REFUSING);
-    const handler = apiHandler(OPERATIONS_BY_FUNCTION.requests, () => Promise.resolve(app));
-    const answer = await handler(
-      apiEvent('POST', '/v1/requests', {
-        body: { ...baseAsk, ...snsAsk(REFUSING) },
-        headers: { 'X-Broker-Principal': REQUESTER },
-      }),
-      lambdaContext,
-    );
-    expect(answer.statusCode).toBe(503);
-    expect(JSON.parse(answer.body)).toMatchObject({
-      error: { code: 'Unavailable', message: expect.stringContaining(`account ${REFUSING} is unreachable`) as unknown },
+    expect(await postRequest(snsAsk(REFUSING))).toMatchObject({
+      status: 503,
+      body: { error: { code: 'Unavailable', message: expect.stringContaining(`account ${REFUSING} is unreachable`) } },
     });
     expect(await storedRequests()).toEqual([]);
     expect((await request(snsAsk(SPOKE))).status).toBe('PENDING');
