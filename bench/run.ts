@@ -6,6 +6,7 @@ import { measureBundles } from './bundles';
 import { measureLifecycleCalls } from './lifecycle-calls';
 import { measurePatternWorstCase } from './pattern-match';
 import { round } from './stats';
+import { measureSweepAcrossAccounts } from './sweep-accounts';
 import { measureSweep } from './sweep-scale';
 
 async function main(): Promise<void> {
@@ -62,6 +63,19 @@ async function main(): Promise<void> {
         `read ${s.itemsRead} items, expired ${s.expired}, ${round(s.seconds, 2)} s (N/rps floor ${round(s.floorSeconds, 2)} s, ×${round(s.seconds / s.floorSeconds, 2)})`,
       );
     }
+
+    progress(`sweep of 30 due grants in one account, then 30 in each of three (BROKER_LAMBDA_RPS=${rps}, 3 rounds)`);
+    const across = await measureSweepAcrossAccounts(aws, 30, rps, 3);
+    add(
+      'accounts',
+      `${across.perAccount} due in 1 account (a spoke)`,
+      `${round(across.oneSeconds, 2)} s (N/rps floor ${round(across.floorSeconds, 2)} s)`,
+    );
+    add(
+      'accounts',
+      `${across.perAccount} due in each of 3 accounts`,
+      `${round(across.threeSeconds, 2)} s, ×${round(across.ratio, 2)} of one account (one budget for all: ≥ ${round(3 * across.floorSeconds, 2)} s)`,
+    );
 
     progress('API latency over HTTP against the local runner');
     for (const l of await measureApiLatency(aws, 200)) {
