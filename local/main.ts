@@ -2,7 +2,6 @@
  * The local runner (`npm start`, API.md §10): the broker's API on 127.0.0.1:$PORT against an AWS emulator.
  * Without AWS_ENDPOINT_URL it starts its own moto_server and seeds demo data; with it, it seeds nothing.
  */
-import { IAMClient } from '@aws-sdk/client-iam';
 import type { AddressInfo } from 'node:net';
 import { ensureTable } from '../adapters/dynamodb/ensure-table';
 import { ensureQueues } from '../adapters/sqs/ensure-queues';
@@ -11,7 +10,7 @@ import { ConfigurationError, loadConfig } from '../handlers/config';
 import { apiHandler } from '../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../handlers/http/all-operations';
 import { curlExamples } from './curl-examples';
-import { DEMO_ADMIN, seedDemo } from './demo-seed';
+import { DEMO_ADMIN, DEMO_TARGET_ACCOUNTS, seedDemo } from './demo-seed';
 import { createLocalServer } from './http-server';
 import { startMoto, type MotoServer } from './moto';
 import { startSweepLoop } from './sweep-loop';
@@ -26,6 +25,8 @@ async function main(): Promise<void> {
     AWS_REGION: 'us-east-1',
     BROKER_IDENTITY: 'header',
     BROKER_ADMINS: DEMO_ADMIN,
+    // Its own emulator gets a demo spoke account too.
+    ...(process.env.AWS_ENDPOINT_URL ? {} : { BROKER_TARGET_ACCOUNTS: DEMO_TARGET_ACCOUNTS }),
   });
   // An emulator accepts any credentials; real ones are never needed locally.
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
@@ -59,11 +60,7 @@ async function main(): Promise<void> {
     };
     const app = await buildApp(configured, clients);
     workers = startWorkers(app, clients, configured, say);
-    if (moto)
-      await seedDemo(app, {
-        lambda: clients.lambda,
-        iam: new IAMClient({ region: config.AWS_REGION, endpoint: moto.endpoint }),
-      });
+    if (moto) await seedDemo(app, clients);
 
     const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) as Parameters<typeof apiHandler>[0];
     const server = createLocalServer(apiHandler(operations, () => Promise.resolve(app)));
@@ -79,6 +76,10 @@ async function main(): Promise<void> {
       say('identity: BROKER_IDENTITY=header — the caller is the X-Broker-Principal header (local runner only)');
     } else {
       say('identity: BROKER_IDENTITY=iam — no SigV4 locally, so authenticated endpoints answer 401');
+    }
+    const spokes = app.settings.targetAccounts.filter((account) => account !== app.settings.accountId);
+    if (spokes.length > 0) {
+      say(`other accounts: ${spokes.join(', ')}, through their role ${config.BROKER_SPOKE_ROLE_NAME}`);
     }
     if (moto) {
       say('try:');
