@@ -24,6 +24,9 @@ export const settings: BrokerSettings = {
 };
 
 export const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+/** Another account the broker may be told to act in, and a function there. */
+export const SPOKE_ACCOUNT = '222222222222';
+export const SPOKE_FUNCTION = `arn:aws:lambda:${REGION}:${SPOKE_ACCOUNT}:function:spoke-processor`;
 
 /** Every principal kind of the contract, each with the body fields it needs and the statement AWS stores. */
 export const PRINCIPAL_CASES = [
