@@ -17,12 +17,21 @@ import {
   policyStatements,
   testClients,
 } from '../support/aws';
-import { ADMIN, APPROVER, OTHER_ACCOUNT, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import {
+  ADMIN,
+  APPROVER,
+  OTHER_ACCOUNT,
+  REQUESTER,
+  SPOKE_ACCOUNT,
+  baseAsk,
+  fnArnIn,
+  openEntry,
+} from '../support/fixtures';
 import { http, settledRequest, startRunner, type Runner } from '../support/runner';
 
-const SPOKE = '222222222222';
+const SPOKE = SPOKE_ACCOUNT;
 const OUTSIDE = '444444444444';
-const SPOKE_FUNCTION = `arn:aws:lambda:us-east-1:${SPOKE}:function:order-processor`;
+const SPOKE_FUNCTION = fnArnIn(SPOKE);
 
 let runner: Runner;
 let hub: ReturnType<typeof testClients>;
@@ -107,7 +116,7 @@ it('answers 403 naming functionName for an account outside BROKER_TARGET_ACCOUNT
     principal: REQUESTER,
     body: {
       ...baseAsk,
-      functionName: `arn:aws:lambda:us-east-1:${OUTSIDE}:function:order-processor`,
+      functionName: fnArnIn(OUTSIDE),
       principal: OTHER_ACCOUNT,
     },
   });

@@ -25,18 +25,26 @@ import {
   testClients,
 } from '../support/aws';
 import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
-import { ADMIN, APPROVER, OTHER_ACCOUNT, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import {
+  ADMIN,
+  APPROVER,
+  OTHER_ACCOUNT,
+  REQUESTER,
+  SPOKE_ACCOUNT,
+  SPOKE_ROLE_NAME,
+  baseAsk,
+  fnArnIn as fnIn,
+  openEntry,
+} from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 import { apiEvent, lambdaContext, newRequest } from '../support/in-memory-app';
 
 jest.setTimeout(60_000);
 
 const TABLE = 'spokes-broker';
-const SPOKE = '222222222222';
+const SPOKE = SPOKE_ACCOUNT;
 const REFUSING = '333333333333';
 const OUTSIDE = '444444444444';
-const SPOKE_ROLE = 'lambda-permission-broker-spoke';
-const fnIn = (account: string) => `arn:aws:lambda:us-east-1:${account}:function:order-processor`;
 
 let proxy: FaultProxy;
 let clock: FixedClock;
@@ -61,7 +69,7 @@ const refuseSpokeRole = (account: string) =>
     match: calls.assumeRole(account),
     times: 1000,
     mode: 'error',
-    ...awsErrors.stsAccessDenied(`arn:aws:iam::${account}:role/${SPOKE_ROLE}`),
+    ...awsErrors.stsAccessDenied(`arn:aws:iam::${account}:role/${SPOKE_ROLE_NAME}`),
   });
 
 beforeAll(async () => {
@@ -124,7 +132,7 @@ it('puts a grant on a function in a spoke account there, and takes it away at ex
   expect(await sidsIn(BROKER_ACCOUNT)).toEqual([]);
   // Only the spoke's role was assumed, as the broker.
   expect(proxy.seen.filter(calls.assumeRole()).map((c) => c.parameters.get('RoleArn'))).toEqual([
-    `arn:aws:iam::${SPOKE}:role/${SPOKE_ROLE}`,
+    `arn:aws:iam::${SPOKE}:role/${SPOKE_ROLE_NAME}`,
   ]);
 
   clock.advance(3601);
@@ -205,7 +213,7 @@ describe('a spoke whose role cannot be assumed', () => {
     clock.advance(APPLY_GIVE_UP_MS / 1000 + 1);
     const failed = await settleNow(refused, stuck.id);
     expect(failed.status).toBe('FAILED');
-    expect(failed.failure?.reason).toContain(`arn:aws:iam::${REFUSING}:role/${SPOKE_ROLE}`);
+    expect(failed.failure?.reason).toContain(`arn:aws:iam::${REFUSING}:role/${SPOKE_ROLE_NAME}`);
     expect(await sidsIn(REFUSING)).toEqual([]);
   });
 

@@ -37,7 +37,16 @@ import {
 } from '../support/aws';
 import { functionsWithSpokeAccess } from '../support/deployed-roles';
 import { FakeSlack } from '../support/fake-slack';
-import { ADMIN, APPROVER, OTHER_ACCOUNT, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import {
+  ADMIN,
+  APPROVER,
+  OTHER_ACCOUNT,
+  REQUESTER,
+  SPOKE_ACCOUNT,
+  baseAsk,
+  fnArnIn,
+  openEntry,
+} from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 import { apiEvent, lambdaContext, newRequest } from '../support/in-memory-app';
 
@@ -47,8 +56,8 @@ jest.setTimeout(60_000);
 const deployed = require('../../deploy/functions.js') as Parameters<typeof functionsWithSpokeAccess>[0];
 
 const TABLE = 'spoke-privilege';
-const SPOKE = '222222222222';
-const SPOKE_FUNCTION = `arn:aws:lambda:us-east-1:${SPOKE}:function:order-processor`;
+const SPOKE = SPOKE_ACCOUNT;
+const SPOKE_FUNCTION = fnArnIn(SPOKE);
 const AUTO_REQUESTER = `arn:aws:iam::${BROKER_ACCOUNT}:role/auto-ci`;
 const SERVICE: Record<string, string> = { LambdaClient: 'lambda', IAMClient: 'iam', STSClient: 'sts' };
 
@@ -257,7 +266,8 @@ it('work: queued applies, and expiry timers', async () => {
     ...ending.map((r) => message(r.id, 'timer')),
   ]);
   expect(failed).toEqual([]);
-  for (const r of starting) expect(await app.getRequest(ADMIN, r.id)).toMatchObject({ status: 'ACTIVE', failure: null });
+  for (const r of starting)
+    expect(await app.getRequest(ADMIN, r.id)).toMatchObject({ status: 'ACTIVE', failure: null });
   for (const r of ending) expect((await app.getRequest(ADMIN, r.id)).status).toBe('EXPIRED');
 });
 

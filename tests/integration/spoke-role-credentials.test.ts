@@ -16,12 +16,12 @@ import { loadConfig } from '../../handlers/config';
 import { invokeStatement } from '../../policies/invoke-statement';
 import { BROKER_ACCOUNT, clientsInAccount, createFunction, freshMoto, motoEndpoint } from '../support/aws';
 import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
+import { SPOKE_ACCOUNT, SPOKE_ROLE_NAME, fnArnIn as fnIn } from '../support/fixtures';
 
-const SPOKE = '222222222222';
+const SPOKE = SPOKE_ACCOUNT;
 const REFUSING = '333333333333';
 const UNTARGETED = '444444444444';
-const ROLE = 'lambda-permission-broker-spoke';
-const fnIn = (account: string) => `arn:aws:lambda:us-east-1:${account}:function:order-processor`;
+const ROLE = SPOKE_ROLE_NAME;
 
 let proxy: FaultProxy;
 let now: number;
