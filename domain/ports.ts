@@ -105,7 +105,12 @@ export interface ResourcePolicy {
 export interface ResourcePolicyGateway {
   /** Null when the target has no policy. */
   read(target: PolicyTarget): Promise<ResourcePolicy | null>;
-  add(target: PolicyTarget, statement: InvokeStatement, revisionId: string | null): Promise<void>;
+  /** The statement as Lambda stored it (AddPermission answers with it), or null when the answer did not say. */
+  add(
+    target: PolicyTarget,
+    statement: InvokeStatement,
+    revisionId: string | null,
+  ): Promise<Record<string, unknown> | null>;
   /** 'absent' when the statement (or policy, or function) is already gone. */
   remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'>;
 }

@@ -11,6 +11,9 @@ import { processStreamRecords } from '../handlers/events/process-stream';
 import { startQueuePoller } from './queue-poller';
 import { startStreamReader } from './stream-reader';
 
+/** How long a stopping runner waits for the work in its hands. */
+const STOP_GRACE_MS = 3_000;
+
 export interface Workers {
   stop(): Promise<void>;
 }
@@ -56,7 +59,12 @@ export function startWorkers(
   }
   return {
     async stop() {
-      await Promise.all(parts.map((p) => p.stop()));
+      // Work in flight gets a moment to finish; what does not is delivered again later (to another runner, or to
+      // this one when it starts again), as Lambda would after a timeout.
+      await Promise.race([
+        Promise.all(parts.map((p) => p.stop())),
+        new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref()),
+      ]);
       streams.destroy();
     },
   };

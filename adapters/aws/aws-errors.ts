@@ -1,5 +1,5 @@
 /** Translates AWS SDK failures that mean "try again later" into the domain's UnavailableError. */
-import { DomainError, UnavailableError } from '../../domain/errors';
+import { UnavailableError } from '../../domain/errors';
 
 const RETRYABLE_NAMES = new Set([
   'ThrottlingException',
@@ -40,13 +40,14 @@ export function isRetryableAwsError(error: unknown): boolean {
   );
 }
 
-/**
- * Rethrows `error` as UnavailableError when it is transient; otherwise unchanged. A domain error raised inside the
- * SDK's middleware (the control-plane budget's UnavailableError and its retryAfterMs) is already the outcome: the
- * SDK's retry loop stamps `$metadata` on whatever it rethrows, which must not make it look like a lost answer.
- */
+/** Rethrows `error` as UnavailableError when it is transient (saying what AWS answered); otherwise unchanged. */
 export function translateAwsError(error: unknown, what: string): never {
-  if (error instanceof DomainError) throw error;
-  if (isRetryableAwsError(error)) throw new UnavailableError(`${what} is unavailable; retry later`, { cause: error });
+  // Already ours (the control-plane budget said no before any call was made): it says why itself.
+  if (error instanceof UnavailableError) throw error;
+  if (isRetryableAwsError(error)) {
+    const status = httpStatusOf(error);
+    const answer = [awsErrorName(error), status === undefined ? 'no answer' : `HTTP ${status}`].filter(Boolean);
+    throw new UnavailableError(`${what} is unavailable (${answer.join(', ')}); retry later`, { cause: error });
+  }
   throw error;
 }

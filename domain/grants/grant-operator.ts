@@ -86,8 +86,9 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
           `the function's resource policy would grow to ${bytes} bytes, over Lambda's limit of ${RESOURCE_POLICY_LIMIT_BYTES}; policy left unchanged`,
         );
       }
+      let answered: Record<string, unknown> | null;
       try {
-        await policies.add(target(r), wanted, policy?.revisionId ?? null);
+        answered = await policies.add(target(r), wanted, policy?.revisionId ?? null);
       } catch (error) {
         if (error instanceof PolicyChangedError) {
           await sleep(backoffMs(attempt, 50, 400));
@@ -96,7 +97,8 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
         if (error instanceof GrantRejectedError) return refused(`Lambda refused the permission: ${error.message}`);
         throw error;
       }
-      const stored = (await policies.read(target(r)))?.statements.find((s) => s.Sid === wanted.Sid);
+      // What Lambda stored: its answer to AddPermission says it; a policy read only when the answer did not.
+      const stored = answered ?? (await policies.read(target(r)))?.statements.find((s) => s.Sid === wanted.Sid);
       if (stored && sameStatement(stored, wanted)) return APPLIED_INVOKE;
       if (stored) {
         // Stored differently from what was approved (perhaps broader): never leave that in place.

@@ -21,7 +21,7 @@ export const BROKER_ACTOR = 'broker';
 /** An APPROVED grant that AWS keeps refusing transiently for this long ends FAILED instead of waiting forever. */
 export const APPLY_GIVE_UP_MS = 30 * 60 * 1000;
 /** The lease outlives the deadline by this much: the last AWS call started before the deadline may still finish. */
-const LEASE_MARGIN_MS = 15_000;
+const LEASE_MARGIN_MS = 5_000;
 const LEASE_BUSY_RETRY_MS = 2_000;
 const TRANSIENT_RETRY_MS = 5_000;
 /**

@@ -1,4 +1,4 @@
-/** zod schemas of what the API answers (API.md §3, §4, §6, §7): the OpenAPI document is generated from them. */
+/** zod schemas of what the API answers (docs/api.md): the OpenAPI document is generated from them. */
 import * as z from 'zod';
 import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
 import type { ReconcileReport } from '../../domain/use-cases/reconcile';

@@ -30,11 +30,17 @@ export const BROKER_ACCOUNT = '123456789012';
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 
-/** Clients acting in moto's default account, or (with credentials of a role there) in another one. */
-export function testClients(inAccount: { account: string; credentials?: Credentials } = { account: BROKER_ACCOUNT }) {
+/**
+ * SDK clients for the run's moto_server (or another emulator the test started itself), acting in moto's default
+ * account, or (with credentials of a role there) in another one.
+ */
+export function testClients(
+  endpoint = motoEndpoint(),
+  inAccount: { account: string; credentials?: Credentials } = { account: BROKER_ACCOUNT },
+) {
   const common = {
     region: 'us-east-1',
-    endpoint: motoEndpoint(),
+    endpoint,
     ...(inAccount.credentials ? { credentials: inAccount.credentials } : {}),
   };
   const dynamo = new DynamoDBClient(common);
@@ -57,7 +63,7 @@ export async function clientsInAccount(account: string): Promise<ReturnType<type
   const { Credentials: c } = await testClients().sts.send(
     new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/test-setup`, RoleSessionName: 'test-setup' }),
   );
-  return testClients({
+  return testClients(motoEndpoint(), {
     account,
     credentials: {
       accessKeyId: c?.AccessKeyId as string,
@@ -113,10 +119,10 @@ const roleArns = new Map<string, string>();
 export async function createFunction(
   clients: ReturnType<typeof testClients>,
   name: string,
-  options: { alias?: string } = {},
+  options: { alias?: string; freshRole?: boolean } = {},
 ): Promise<string> {
   let roleArn = roleArns.get(clients.account);
-  if (!roleArn) {
+  if (!roleArn || options.freshRole) {
     const { Role } = await clients.iam.send(
       new CreateRoleCommand({
         RoleName: `exec-${Date.now()}`,

@@ -14,6 +14,8 @@ export interface CallInfo {
   operation: string;
   /** IAM/STS's form parameters (`RoleArn` of an AssumeRole, say). */
   parameters: URLSearchParams;
+  /** When the call reached the proxy (epoch ms). */
+  at?: number;
 }
 
 export interface FaultRule {
@@ -56,6 +58,15 @@ export const awsErrors = {
       '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>' +
       '<Code>AccessDenied</Code><Message>User: arn:aws:sts::123456789012:assumed-role/broker/x is not authorized to ' +
       `perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>c6104cbe</RequestId></ErrorResponse>`,
+  }),
+  /** What CreateEventSourceMapping answers while a new role policy is still propagating through IAM. */
+  lambdaRoleNotReady: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
+    status: 400,
+    headers: { 'x-amzn-errortype': 'InvalidParameterValueException' },
+    body: {
+      Type: 'User',
+      message: 'The provided execution role does not have permissions to call ReceiveMessage on SQS',
+    },
   }),
   dynamoInternal: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
     status: 500,
@@ -119,6 +130,7 @@ export class FaultProxy {
           path: url.pathname,
           operation: typeof target === 'string' ? target : (form.get('Action') ?? ''),
           parameters: form,
+          at: Date.now(),
         };
         this.seen.push(call);
         const rule = this.rules.find((r) => (r.hits ?? 0) < r.times && r.match(call));

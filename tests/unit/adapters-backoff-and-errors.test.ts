@@ -26,17 +26,21 @@ describe('AWS error classification', () => {
   });
 });
 
-describe('AWS error translation', () => {
-  it('passes a domain error from inside the SDK through, though the retry loop stamped $metadata on it', () => {
-    // The control-plane budget's refusal, as the SDK rethrows it: its retryAfterMs must survive.
-    const budget = Object.assign(new UnavailableError('budget used up', { retryAfterMs: 1234 }), {
-      $metadata: { attempts: 1, totalRetryDelay: 0 },
-    });
+describe('translating AWS failures', () => {
+  it('says what AWS answered when it turns a failure into UnavailableError', () => {
+    const throttled = { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } };
+    expect(() => translateAwsError(throttled, 'AWS Lambda')).toThrow(
+      'AWS Lambda is unavailable (TooManyRequestsException, HTTP 429); retry later',
+    );
+  });
+
+  it('passes an UnavailableError of its own through unchanged (the budget said no before any call)', () => {
+    const budget = new UnavailableError('the Lambda control-plane budget of x is used up for now');
     expect(() => translateAwsError(budget, 'AWS Lambda')).toThrow(budget);
   });
 
-  it('turns a lost answer into UnavailableError', () => {
-    const lost = Object.assign(new Error('socket hang up'), { $metadata: {} });
-    expect(() => translateAwsError(lost, 'AWS Lambda')).toThrow(UnavailableError);
+  it('rethrows permanent failures as they are', () => {
+    const denied = { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } };
+    expect(() => translateAwsError(denied, 'AWS Lambda')).toThrow(expect.objectContaining(denied));
   });
 });

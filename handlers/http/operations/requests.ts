@@ -1,10 +1,11 @@
 /** Request endpoints: POST /v1/requests (dry run, Idempotency-Key), GET /v1/requests/{id}, GET /v1/requests. */
+import { answerWithin } from '../answer-within';
 import type { Operation } from '../operation';
 import { presentRequest } from '../presenters';
 import { requestIdOf } from './request-id';
 import { IDEMPOTENCY_KEY, createRequestBody, createRequestQuery, listRequestsQuery, parseOrThrow } from '../schemas';
 
-/** Create answers within 1 s (API §11.1): an auto-approved grant gets this long to be applied. */
+/** Create answers within 1 s (docs/api.md, Answers, and the work behind them): an auto-approved grant gets this long to be applied. */
 const CREATE_SETTLE_MS = 700;
 
 export const createRequest: Operation = async (input, app) => {
@@ -19,7 +20,7 @@ export const createRequest: Operation = async (input, app) => {
   // Auto-approved: give the grant a moment to become ACTIVE, as for an approval (the queued work finishes it).
   const request =
     created.request.status === 'APPROVED' && !dryRun
-      ? await app.settle.settleSoon(created.request, CREATE_SETTLE_MS)
+      ? await answerWithin(CREATE_SETTLE_MS, app.settle.settleSoon(created.request, CREATE_SETTLE_MS), created.request)
       : created.request;
   return {
     statusCode: dryRun ? 200 : 201,
