@@ -65,18 +65,25 @@ export class NotAdminError extends RefusedError {
   }
 }
 
-/** No allowlist entry permits the ask; `details` names the condition that failed. */
+/**
+ * No allowlist entry permits the ask; `details` names the condition that failed. The message points the requester to
+ * the catalog of what it may ask for (API §11.10).
+ */
 export class AllowlistDeniedError extends RefusedError {
   constructor(reason: string, details: FieldIssue[]) {
-    super(`allowlist denies: ${reason}`, details);
+    super(`allowlist denies: ${reason}; see GET /v1/catalog (lpb catalog) for what you may ask for`, details);
   }
 }
 
 /** The function is in an account the broker does not act in (BROKER_TARGET_ACCOUNTS), whatever the allowlist says. */
 export class AccountNotTargetedError extends RefusedError {
-  constructor(accountId: string) {
+  constructor(
+    readonly accountId: string,
+    /** The body field that named the function (`functionArn` for an adoption). */
+    field = 'functionName',
+  ) {
     const message = `account ${accountId} is not one of the accounts this broker acts in`;
-    super(`functionName: ${message}`, [{ path: 'functionName', message }]);
+    super(`${field}: ${message}`, [{ path: field, message }]);
   }
 }
 
@@ -149,6 +156,13 @@ export class StatementChangedError extends StateConflictError {
 export class IdempotencyKeyReusedError extends StateConflictError {
   constructor() {
     super('Idempotency-Key was already used with a different request body');
+  }
+}
+
+/** Another adoption of the same statement, with other terms, is still being applied (API §11.11). */
+export class AdoptionInProgressError extends StateConflictError {
+  constructor(statementId: string, requestId: string) {
+    super(`statement ${statementId} is being adopted as request ${requestId}; wait for it to become ACTIVE`);
   }
 }
 

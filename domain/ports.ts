@@ -66,7 +66,8 @@ export interface RequestStore {
 
 export interface AllowlistStore {
   put(entry: AllowlistEntry): Promise<void>;
-  get(id: string): Promise<AllowlistEntry | null>;
+  /** Null when no entry has this id, or when there is no id (a request no entry permits: API §11.11). */
+  get(id: string | null): Promise<AllowlistEntry | null>;
   list(): Promise<AllowlistEntry[]>;
   /** Returns false when there was nothing to delete. */
   delete(id: string): Promise<boolean>;

@@ -19,7 +19,11 @@ import { streamReaderKey } from '../adapters/dynamodb/keys';
 import type { StreamBatchResult } from '../handlers/events/process-stream';
 
 const LEASE_MS = 10_000;
-const IDLE_POLL_MS = 100;
+/**
+ * Lambda polls a stream shard about four times a second; so does this stand-in. Polling faster buys little and costs
+ * much: moto serves requests one at a time (a global lock), so idle polls delay every other call the broker makes.
+ */
+const IDLE_POLL_MS = 250;
 const ERROR_PAUSE_MS = 1_000;
 
 export interface StreamReaderDeps {

@@ -41,7 +41,7 @@ export function startWorkers(
     startQueuePoller({
       sqs: clients.sqs,
       queueUrl: config.BROKER_WORK_QUEUE_URL,
-      loops: 4,
+      loops: 2,
       process: (messages) => processWorkMessages(app, messages),
       say,
     }),
@@ -51,7 +51,7 @@ export function startWorkers(
       startQueuePoller({
         sqs: clients.sqs,
         queueUrl: config.BROKER_NOTIFY_QUEUE_URL,
-        loops: 4,
+        loops: 2,
         process: (messages) => processNotifyMessages(app, messages),
         say,
       }),

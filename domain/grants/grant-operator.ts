@@ -25,6 +25,7 @@ import {
   resourcePolicyBytes,
   roleDocument,
 } from '../rules/policy-limits';
+import { adoptedStatementId } from '../rules/adoption';
 import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
 import { backoffMs } from './backoff';
@@ -184,6 +185,25 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     /** `now` dates the IAM propagation grace of event source grants. */
     apply(r: GrantRequest, now: Date): Promise<ApplyResult> {
       return r.kind === 'invoke' ? perPolicy(policyKey(r), () => applyInvoke(r)) : applyMapping(r, now);
+    },
+
+    /**
+     * Finishes an adoption (API §11.11): applies the broker's own statement (added and read back, or found in place by
+     * a retry) and only then removes the statement it replaces. The one exception to "never touch a statement without
+     * our prefix", kept narrow: only the Sid the request's ADOPTED event names, only in the request's own policy, only
+     * once our statement with the same meaning is verified there. Should the removal fail, both stand (nothing is
+     * lost) and the request stays APPROVED: the next settle finds our statement and removes the old one.
+     */
+    adopt(r: InvokeGrantRequest): Promise<ApplyResult> {
+      const foreign = adoptedStatementId(r);
+      if (foreign === null || foreign.startsWith(settings.sidPrefix)) {
+        throw new Error(`request ${r.id} adopts no statement of someone else`);
+      }
+      return perPolicy(policyKey(r), async () => {
+        const result = await applyInvoke(r);
+        if (result.outcome === 'applied') await policies.remove(target(r), foreign);
+        return result;
+      });
     },
 
     async remove(r: GrantRequest): Promise<void> {

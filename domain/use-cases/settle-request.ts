@@ -13,6 +13,7 @@ import { AccountUnreachableError, GrantRejectedError, StaleRequestError, Unavail
 import type { ApplyResult, GrantOperator } from '../grants/grant-operator';
 import type { GrantRequest, RequestStatus } from '../model/request';
 import type { CallDeadlines, Clock, RequestStore, Sleep, WorkLeases } from '../ports';
+import { adoptedStatementId } from '../rules/adoption';
 import { dueAt, dueWork } from '../rules/due-work';
 import { isTerminal, move } from '../state-machine';
 
@@ -123,7 +124,10 @@ export function makeSettleRequest(deps: SettleDeps) {
     const now = clock.now();
     let result: ApplyResult;
     try {
-      result = await operator.apply(request, now);
+      // An adoption also removes the statement it replaces, once its own is in place.
+      result = await (request.kind === 'invoke' && adoptedStatementId(request) !== null
+        ? operator.adopt(request)
+        : operator.apply(request, now));
     } catch (error) {
       if (error instanceof GrantRejectedError) {
         result = { outcome: 'refused', reason: error.message };

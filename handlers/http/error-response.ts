@@ -1,6 +1,7 @@
 /** The one table that maps typed errors to HTTP status and error code (docs/api.md, Errors). Anything else is a bare 500. */
 import {
   AccountNotTargetedError,
+  AdoptionInProgressError,
   AllowlistDeniedError,
   AlreadyApprovedError,
   IdempotencyKeyReusedError,
@@ -43,6 +44,7 @@ export const ERROR_TABLE: ReadonlyArray<readonly [ErrorClass, number, string]> =
   [IdempotencyKeyReusedError, 409, 'Conflict'],
   [StaleRequestError, 409, 'Conflict'],
   [KeptChangingError, 409, 'Conflict'],
+  [AdoptionInProgressError, 409, 'Conflict'],
   [PayloadTooLargeError, 413, 'PayloadTooLarge'],
   [UnsupportedMediaTypeError, 415, 'UnsupportedMediaType'],
   [UnavailableError, 503, 'Unavailable'],

@@ -369,6 +369,7 @@ it('exercises the requests function, auto-approval included', async () => {
     ).status,
   ).toBe(200);
   expect((await http('requests', apiEvent('GET', '/v1/requests', { headers: principal(REQUESTER) }))).status).toBe(200);
+  expect((await http('requests', apiEvent('GET', '/v1/catalog', { headers: principal(REQUESTER) }))).status).toBe(200);
   expect((await create(invokeAsk(), AUTO_REQUESTER)).body?.status).toBe('ACTIVE');
   armBroaderReadBack();
   expect((await create(invokeAsk(), AUTO_REQUESTER)).body?.status).toBe('FAILED');
@@ -500,6 +501,33 @@ it('exercises the drift reconcile, on demand (admin) and hourly', async () => {
   const report = await as('reconcile', () => app.reconcile());
   expect(report.orphansRemoved.map((o) => o.statementId)).toEqual(['lpb-orphan-b']);
   expect(report.missing.map((m) => m.action)).toEqual(['REAPPLIED']);
+});
+
+it('exercises the admin function: discover and adopt a team statement', async () => {
+  await testClients().lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'order-processor',
+      StatementId: 'team-topic',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: 'arn:aws:sns:us-east-1:123456789012:orders-topic',
+    }),
+  );
+  const found = await http('admin', apiEvent('GET', '/v1/admin/discover', { headers: principal(ADMIN) }));
+  expect(found.body?.items).toContainEqual(expect.objectContaining({ statementId: 'team-topic', floorViolations: [] }));
+  const adopted = await http(
+    'admin',
+    apiEvent('POST', '/v1/admin/adopt', {
+      headers: principal(ADMIN),
+      body: {
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:order-processor',
+        statementId: 'team-topic',
+        durationSeconds: 3600,
+        reason: 'the orders topic, managed from now on',
+      },
+    }),
+  );
+  expect(adopted).toMatchObject({ status: 201, body: { status: 'ACTIVE' } });
 });
 
 describe('each role', () => {
