@@ -106,6 +106,16 @@ async function main(): Promise<void> {
       `${round(across.threeSeconds, 2)} s, ×${round(across.ratio, 2)} of one account (one budget for all: ≥ ${round(3 * across.floorSeconds, 2)} s)`,
     );
 
+    // At 10 rps three accounts ask the one emulator for about 225 calls a second; at 2 rps the budgets alone set the pace.
+    const slowRps = 2;
+    progress(`the same with 20 due per account at BROKER_LAMBDA_RPS=${slowRps}, where the emulator keeps up (1 round)`);
+    const paced = await measureSweepAcrossAccounts(aws, 20, slowRps, 1);
+    add(
+      'accounts',
+      `${paced.perAccount} due in 1 vs each of 3 accounts, ${slowRps} rps`,
+      `${round(paced.oneSeconds, 2)} s vs ${round(paced.threeSeconds, 2)} s, ×${round(paced.ratio, 2)} (one budget for all: ≥ ${round(3 * paced.floorSeconds, 2)} s)`,
+    );
+
     progress('API latency over HTTP against the local runner');
     for (const l of await measureApiLatency(aws, 200)) {
       add('api', l.endpoint, `p50 ${round(l.p50)} ms, p99 ${round(l.p99)} ms (${l.samples} samples)`);

@@ -22,10 +22,12 @@ const FUNCTIONS = ['order-processor', 'order-auditor', 'order-mailer'];
 
 export async function measureSweepAcrossAccounts(aws: BenchAws, perAccount: number, rps: number, rounds: number) {
   const accounts = [BROKER_ACCOUNT, ...SPOKES];
+  // Its own table and functions per rate, so a second measurement on the same emulator starts as fresh as the first.
+  const functions = FUNCTIONS.map((name) => `${name}-${rps}rps`);
   const config = loadConfig({
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: aws.endpoint,
-    BROKER_TABLE_NAME: `${aws.table}-accounts`,
+    BROKER_TABLE_NAME: `${aws.table}-accounts-${rps}rps`,
     BROKER_ADMINS: ADMIN,
     BROKER_LAMBDA_RPS: String(rps),
     BROKER_TARGET_ACCOUNTS: accounts.join(','),
@@ -41,9 +43,8 @@ export async function measureSweepAcrossAccounts(aws: BenchAws, perAccount: numb
   for (const account of accounts) {
     const clients = account === BROKER_ACCOUNT ? testClients() : await clientsInAccount(account);
     const requests: GrantRequest[] = [];
-    for (const name of FUNCTIONS) {
-      // startBenchAws made the broker account's order-processor already.
-      if (account !== BROKER_ACCOUNT || name !== 'order-processor') await createFunction(clients, name);
+    for (const name of functions) {
+      await createFunction(clients, name);
       const { request } = await app.createRequest({
         caller: { principal: REQUESTER, session: null },
         ask: {
@@ -64,7 +65,7 @@ export async function measureSweepAcrossAccounts(aws: BenchAws, perAccount: numb
   let next = 1;
   const due = (account: string, count: number) =>
     Array.from({ length: count }, (_, i) => ({
-      ...fakeRequest(next++, 'ACTIVE', now, templates.get(account)?.[i % FUNCTIONS.length] as GrantRequest),
+      ...fakeRequest(next++, 'ACTIVE', now, templates.get(account)?.[i % functions.length] as GrantRequest),
       expiresAt: new Date(now.getTime() - 60_000).toISOString(),
     }));
   const timedSweep = async (items: GrantRequest[]) => {
