@@ -81,7 +81,7 @@ export interface ResolvedFunction {
 }
 
 export interface FunctionDirectory {
-  /** Null when the function, version or alias does not exist. */
+  /** Null when the function, version or alias does not exist. `name`: a name (the broker's account) or an ARN. */
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null>;
   /** Unqualified ARNs of every function in `accountId` (the broker's Region). */
   listArns(accountId: string): Promise<string[]>;
@@ -139,7 +139,8 @@ export interface EventSourceMappingGateway {
   create(spec: MappingSpec): Promise<string>;
   /** Mappings between this function (and qualifier) and source, with their last change time. */
   find(spec: MappingSpec): Promise<{ uuid: string; lastModified: string }[]>;
-  delete(uuid: string): Promise<'removed' | 'absent'>;
+  /** `functionArn` names the account the mapping lives in. */
+  delete(uuid: string, functionArn: string): Promise<'removed' | 'absent'>;
 }
 
 /** Waits, so retries can back off; tests pass one that returns at once. */

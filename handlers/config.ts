@@ -1,6 +1,6 @@
 /** Configuration: parsed and validated once at start; a missing or bad value stops start-up naming it (docs/api.md, Configuration). */
 import * as z from 'zod';
-import { IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
+import { ACCOUNT_ID, IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
 
 const int = (min: number, max: number, fallback: number) =>
   z
@@ -10,14 +10,9 @@ const int = (min: number, max: number, fallback: number) =>
     .pipe(z.number().int().min(min).max(max))
     .prefault(String(fallback));
 
-const schema = z.object({
-  AWS_REGION: z.string({ error: 'is required' }).regex(REGION, 'must be an AWS Region such as us-east-1'),
-  AWS_ENDPOINT_URL: z.url().optional(),
-  BROKER_TABLE_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/)
-    .default('lambda-permission-broker'),
-  BROKER_ADMINS: z
+/** A comma-separated list, each item checked by `item`; empty by default. */
+const commaList = (item: z.ZodString) =>
+  z
     .string()
     .default('')
     .transform((v) =>
@@ -26,8 +21,24 @@ const schema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.string().regex(IAM_OR_STS_ARN, 'each admin must be an IAM ARN'))),
+    .pipe(z.array(item));
+
+const schema = z.object({
+  AWS_REGION: z.string({ error: 'is required' }).regex(REGION, 'must be an AWS Region such as us-east-1'),
+  AWS_ENDPOINT_URL: z.url().optional(),
+  BROKER_TABLE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/)
+    .default('lambda-permission-broker'),
+  BROKER_ADMINS: commaList(z.string().regex(IAM_OR_STS_ARN, 'each admin must be an IAM ARN')),
   BROKER_IDENTITY: z.enum(['iam', 'header']).default('iam'),
+  /** Empty: only the broker's own account (known once STS has said who the broker is). */
+  BROKER_TARGET_ACCOUNTS: commaList(z.string().regex(ACCOUNT_ID, 'each target account must be a 12-digit account id')),
+  /** IAM's role name rule: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
+  BROKER_SPOKE_ROLE_NAME: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (1-64 characters of letters, digits and +=,.@_-)')
+    .default('lambda-permission-broker-spoke'),
   BROKER_SID_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 characters of [A-Za-z0-9_-]')

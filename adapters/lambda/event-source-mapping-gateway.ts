@@ -1,4 +1,4 @@
-/** EventSourceMappingGateway on Lambda's event source mapping API. */
+/** EventSourceMappingGateway on Lambda's event source mapping API, in the account that owns the function. */
 import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
@@ -8,20 +8,28 @@ import {
 import { GrantRejectedError, MappingExistsError, RoleNotReadyError } from '../../domain/errors';
 import type { EventSourceMappingGateway, MappingSpec } from '../../domain/ports';
 import { functionNameOf } from '../../domain/rules/function-ref';
+import { accountOf, type ClientIn } from '../aws/account-clients';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
-/** `name` or `name:qualifier` (ListEventSourceMappings filters on exactly what was used to create). */
+/**
+ * `name` or `name:qualifier` (ListEventSourceMappings filters on exactly what was used to create); the client already
+ * acts in the function's account.
+ */
 function functionRef(spec: MappingSpec): string {
   const name = functionNameOf(spec.functionName);
   return spec.qualifier ? `${name}:${spec.qualifier}` : name;
 }
 
 export class LambdaEventSourceMappingGateway implements EventSourceMappingGateway {
-  constructor(private readonly lambda: LambdaClient) {}
+  constructor(private readonly lambdaIn: ClientIn<LambdaClient>) {}
+
+  private lambda(functionArn: string): LambdaClient {
+    return this.lambdaIn(accountOf(functionArn));
+  }
 
   async create(spec: MappingSpec): Promise<string> {
     try {
-      const { UUID } = await this.lambda.send(
+      const { UUID } = await this.lambda(spec.functionName).send(
         new CreateEventSourceMappingCommand({
           FunctionName: functionRef(spec),
           EventSourceArn: spec.eventSourceArn,
@@ -51,7 +59,7 @@ export class LambdaEventSourceMappingGateway implements EventSourceMappingGatewa
     const found: { uuid: string; lastModified: string }[] = [];
     try {
       const pages = paginateListEventSourceMappings(
-        { client: this.lambda },
+        { client: this.lambda(spec.functionName) },
         { FunctionName: functionRef(spec), EventSourceArn: spec.eventSourceArn },
       );
       for await (const page of pages) {
@@ -65,9 +73,9 @@ export class LambdaEventSourceMappingGateway implements EventSourceMappingGatewa
     return found;
   }
 
-  async delete(uuid: string): Promise<'removed' | 'absent'> {
+  async delete(uuid: string, functionArn: string): Promise<'removed' | 'absent'> {
     try {
-      await this.lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
+      await this.lambda(functionArn).send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
       return 'removed';
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return 'absent';

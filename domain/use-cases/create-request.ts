@@ -4,9 +4,17 @@
  * Output: the stored request (PENDING; APPROVED when its entry auto-approves, for the queued work to apply), for a
  * dry run the would-be request, or the original on a replayed key.
  * Main course: safety floor → function reference → allowlist → function exists → statement → store.
- * Failures: ValidationError (floor, duration, unknown function), AllowlistDeniedError, IdempotencyKeyReusedError.
+ * Failures: ValidationError (floor, duration, unknown function), AccountNotTargetedError, AllowlistDeniedError,
+ * IdempotencyKeyReusedError, UnavailableError (AWS, or the function's account unreachable).
  */
-import { AllowlistDeniedError, IdempotencyKeyReusedError, NotFoundError, ValidationError } from '../errors';
+import {
+  AccountUnreachableError,
+  AllowlistDeniedError,
+  IdempotencyKeyReusedError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from '../errors';
 import type { GrantAsk } from '../model/grant-ask';
 import { newRequest } from '../model/new-request';
 import type { GrantRequest } from '../model/request';
@@ -69,25 +77,26 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       throw ValidationError.field('durationSeconds', `must be at least ${settings.minDurationSeconds}`);
     }
     const ref = parseFunctionRef(ask, settings);
-    const decision = matchAllowlist(
-      await allowlist.list(),
-      {
-        functionArn: ref.functionArn,
-        requester: caller.principal,
-        kind: checked.kind,
-        principal: ask.principal ?? null,
-        sourceArn: ask.sourceArn ?? null,
-        eventSourceArn: ask.eventSourceArn ?? null,
-        principalOrgId: ask.principalOrgId ?? null,
-        sourceOwner: checked.sourceOwner,
-        durationSeconds: ask.durationSeconds,
-      },
-      settings.accountId,
-    );
+    const decision = matchAllowlist(await allowlist.list(), {
+      functionArn: ref.functionArn,
+      requester: caller.principal,
+      kind: checked.kind,
+      principal: ask.principal ?? null,
+      sourceArn: ask.sourceArn ?? null,
+      eventSourceArn: ask.eventSourceArn ?? null,
+      principalOrgId: ask.principalOrgId ?? null,
+      sourceOwner: checked.sourceOwner,
+      durationSeconds: ask.durationSeconds,
+    });
     if (!decision.permitted) {
       throw new AllowlistDeniedError(decision.reason, [{ path: decision.field, message: decision.reason }]);
     }
-    const resolved = await functions.resolve(ref.name, ref.qualifier);
+    // By ARN: the directory asks the account that owns the function.
+    const resolved = await functions.resolve(ref.functionArn, ref.qualifier).catch((error: unknown) => {
+      // Its spoke role cannot be assumed now: nothing is stored, and the caller may try again later.
+      if (error instanceof AccountUnreachableError) throw new UnavailableError(error.message, { cause: error });
+      throw error;
+    });
     if (!resolved) {
       const what = ref.qualifier ? `${ref.name}:${ref.qualifier}` : ref.name;
       throw ValidationError.field(ref.qualifier ? 'qualifier' : 'functionName', `function ${what} does not exist`);

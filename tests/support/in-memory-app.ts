@@ -5,7 +5,7 @@ import type { GrantRequest } from '../../domain/model/request';
 import type { WorkScheduler } from '../../domain/ports';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, settings } from './fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, SPOKE_ACCOUNT, SPOKE_FUNCTION, baseAsk, fnArn, settings } from './fixtures';
 import { InMemoryMappings, InMemoryResourcePolicies, InMemoryRoles } from './in-memory-gateways';
 import {
   FixedClock,
@@ -42,6 +42,8 @@ export function inMemoryApp(
       {
         'order-processor': { functionArn: fnArn('order-processor'), roleArn: 'arn:aws:iam::123456789012:role/exec' },
         'order-auditor': { functionArn: fnArn('order-auditor'), roleArn: 'arn:aws:iam::123456789012:role/exec' },
+        // A function of another account (API §11.7), for apps told to act there with BROKER_TARGET_ACCOUNTS.
+        'spoke-processor': { functionArn: SPOKE_FUNCTION, roleArn: `arn:aws:iam::${SPOKE_ACCOUNT}:role/exec` },
       },
       ['order-processor:live', 'order-processor:1'],
     ),
@@ -71,7 +73,13 @@ export function inMemoryApp(
     },
   };
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
-  const app = composeApp(config, { ...settings, identityLinks: config.BROKER_SLACK_USERS }, { ...ports, ...extra });
+  const targetAccounts =
+    config.BROKER_TARGET_ACCOUNTS.length > 0 ? config.BROKER_TARGET_ACCOUNTS : settings.targetAccounts;
+  const app = composeApp(
+    config,
+    { ...settings, identityLinks: config.BROKER_SLACK_USERS, targetAccounts },
+    { ...ports, ...extra },
+  );
 
   let changesSeen = 0;
   /**
