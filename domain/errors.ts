@@ -93,13 +93,6 @@ export class NotRequesterError extends RefusedError {
   }
 }
 
-/** Only the requester, an eligible approver or an admin may revoke. */
-export class RevokeNotAllowedError extends RefusedError {
-  constructor() {
-    super('only the requester, an eligible approver or an admin may revoke');
-  }
-}
-
 // Conflicts: the request's state does not allow the action now.
 
 /** Any conflict with the stored state (the family; throw one of the named rules below). */

@@ -132,7 +132,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     listRequests: makeListRequests({ store, allowlist, settings }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
     decide: makeDecideRequest({ settings, store, allowlist, clock }),
-    cancelRequest: makeCancelRequest({ store, clock }),
+    cancelRequest: makeCancelRequest({ store, allowlist, clock, settings }),
     revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings }),
     settle,
     sweep: makeSweep({ store, clock, settings, settle }),

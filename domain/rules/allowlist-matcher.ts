@@ -4,6 +4,7 @@
  * came closest (the one passing the most conditions, ties to the lowest id).
  */
 import type { AllowlistEntry } from '../model/allowlist-entry';
+import { principalMatches } from './identities';
 import { matchesAny } from './pattern';
 
 export interface MatchSubject {
@@ -36,7 +37,7 @@ const CONDITIONS: readonly Condition[] = [
   },
   {
     field: 'requester',
-    holds: (e, s) => matchesAny(e.requesters, s.requester),
+    holds: (e, s) => principalMatches(e.requesters, s.requester),
     reason: (s) => `requester ${s.requester} may not ask for this function`,
   },
   {

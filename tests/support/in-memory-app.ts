@@ -71,7 +71,11 @@ export function inMemoryApp(
     },
   };
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
-  const app = composeApp(config, { ...settings, identityLinks: config.BROKER_SLACK_USERS }, { ...ports, ...extra });
+  const app = composeApp(
+    config,
+    { ...settings, admins: config.BROKER_ADMINS, identityLinks: config.BROKER_SLACK_USERS },
+    { ...ports, ...extra },
+  );
 
   let changesSeen = 0;
   /**
