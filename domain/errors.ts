@@ -123,6 +123,27 @@ export class AlreadyApprovedError extends StateConflictError {
   }
 }
 
+/** The grant is being revoked, or has reached its end without being recorded yet: it cannot be extended. */
+export class GrantEndingError extends StateConflictError {
+  constructor(requestId: string, why: string) {
+    super(`request ${requestId} ${why}; it cannot be extended`);
+  }
+}
+
+/** A grant has one extension waiting for a decision at a time. */
+export class ExtensionPendingError extends StateConflictError {
+  constructor(requestId: string, extensionId: string) {
+    super(`request ${requestId} already has extension ${extensionId} waiting for a decision`);
+  }
+}
+
+/** The grant has been extended as often as its allowlist entry's maxExtensions allows. */
+export class ExtensionLimitError extends StateConflictError {
+  constructor(requestId: string, limit: number) {
+    super(`request ${requestId} has been extended ${limit} times, the most its allowlist entry allows`);
+  }
+}
+
 /** The decision was pinned to a statement hash that is no longer the request's. */
 export class StatementChangedError extends StateConflictError {
   constructor() {

@@ -55,6 +55,11 @@ export interface RequestStore {
   get(id: string): Promise<GrantRequest | null>;
   /** Stores `next` if the stored request is still `previous` (same version); returns it with its new version. */
   update(previous: GrantRequest, next: GrantRequest): Promise<GrantRequest>;
+  /**
+   * Stores a new request `extension` and, in the same transaction, `next` in place of `original` (the version check
+   * of update): both or neither. StaleRequestError when the original changed since it was read.
+   */
+  createExtension(extension: GrantRequest, original: GrantRequest, next: GrantRequest): Promise<void>;
   list(query: ListQuery): Promise<ListPage>;
   /** PENDING requests created at or before `cutoff` (ISO time), oldest first. */
   pendingCreatedBy(cutoff: string, limit: number, after: string | null): Promise<DuePage>;

@@ -53,6 +53,7 @@ import { makeCancelRequest } from '../domain/use-cases/cancel-request';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
 import { makeDecideRequest } from '../domain/use-cases/decide-request';
 import { makeDispatchChange } from '../domain/use-cases/dispatch-change';
+import { makeExtendRequest } from '../domain/use-cases/extend-request';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
 import { makeReconcile } from '../domain/use-cases/reconcile';
@@ -134,6 +135,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     decide: makeDecideRequest({ settings, store, allowlist, clock }),
     cancelRequest: makeCancelRequest({ store, allowlist, clock, settings }),
     revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings }),
+    extendRequest: makeExtendRequest({ store, allowlist, clock, ids, settings }),
     settle,
     sweep: makeSweep({ store, clock, settings, settle }),
     reconcile: makeReconcile({ store, allowlist, functions, policies: ports.policies, operator, clock, settings }),

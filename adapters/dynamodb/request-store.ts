@@ -52,7 +52,8 @@ export function toItem(request: GrantRequest): Record<string, unknown> {
 }
 
 export function fromItem(item: Record<string, unknown>): GrantRequest {
-  const copy = { ...item };
+  // Requests stored before extensions existed (API §11.4) extend nothing and have none.
+  const copy: Record<string, unknown> = { extends: null, extensions: [], ...item };
   for (const key of KEY_ATTRIBUTES) delete copy[key];
   return copy as unknown as GrantRequest;
 }
@@ -158,6 +159,45 @@ export class DynamoRequestStore implements RequestStore {
     } catch (error) {
       if (awsErrorName(error) === 'ConditionalCheckFailedException') throw new StaleRequestError(previous.id);
       return translateAwsError(error, 'the request table');
+    }
+  }
+
+  /**
+   * Both items in one transaction (the AWS way to change two items together): a crash can leave neither half alone,
+   * so a grant never lists an extension that does not exist, nor gains one it does not list.
+   */
+  async createExtension(extension: GrantRequest, original: GrantRequest, next: GrantRequest): Promise<void> {
+    if (next.history.length < original.history.length) throw new Error('history is append-only');
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem(extension),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem({ ...next, version: original.version + 1 }),
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': original.version },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      // A changed original (or a transaction that met another write on it): read again and decide again.
+      const codes = awsErrorName(error) === 'TransactionCanceledException' ? cancellationCodes(error) : [];
+      if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) {
+        throw new StaleRequestError(original.id);
+      }
+      translateAwsError(error, 'the request table');
     }
   }
 

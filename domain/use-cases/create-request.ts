@@ -148,6 +148,8 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       eventSourceMappingUuid: null,
       executionRoleArn: null,
       ending: null,
+      extends: null,
+      extensions: [],
       history: [
         {
           at,

@@ -22,6 +22,7 @@ import {
   approveBody,
   decisionBody,
   emptyBody,
+  extendBody,
   listRequestsQuery,
   revokeBody,
 } from './schemas';
@@ -102,6 +103,13 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     ],
     errors: DECISION_ERRORS,
   },
+  extendRequest: {
+    summary:
+      "Ask for more time on your ACTIVE grant without interrupting it (its requester): 201 with a new request that extends it, PENDING, or final at once (EXTENDED or FAILED; APPROVED while it takes effect) when auto-approved. At its quorum the grant's expiresAt moves by durationSeconds; no Lambda or IAM call is made. 409 when the grant is not ACTIVE, is being revoked, already has an extension waiting, or has been extended maxExtensions times",
+    body: extendBody,
+    ok: [201, requestResource],
+    errors: DECISION_ERRORS,
+  },
   runSweep: { summary: 'Run one sweep now (admins)', ok: [200, sweepReport], errors: [401, 403] },
   runReconcile: {
     summary: 'Compare policies with ACTIVE grants and repair drift (admins)',
@@ -165,7 +173,7 @@ function operationObject(route: Route) {
     ...(doc.body
       ? {
           requestBody: {
-            required: route.operation === 'createRequest' || route.operation === 'putAllowlistEntry',
+            required: ['createRequest', 'putAllowlistEntry', 'extendRequest'].includes(route.operation),
             content: {
               [route.auth === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json']: {
                 schema: json(doc.body, 'input'),

@@ -61,6 +61,8 @@ export const requestResource = z.object({
   history: z.array(
     z.object({ at: time, event: z.enum(HISTORY_EVENTS), actor: z.string(), detail: z.record(z.string(), z.unknown()) }),
   ),
+  extends: z.string().nullable().describe('the ACTIVE grant this request extends (API §11.4); null for a grant'),
+  extensions: z.array(z.string()).describe('the requests that extend this one, oldest first'),
 });
 
 export const requestList = z.object({ items: z.array(requestResource), nextToken: z.string().nullable() });
@@ -78,6 +80,7 @@ export const sweepReport = z.object({
   failed: z.number(),
   expired: z.number(),
   revoked: z.number(),
+  extended: z.number(),
   skipped: z.number(),
   retryLater: z.number(),
   errors: z.array(z.object({ requestId: z.string(), error: z.string() })),

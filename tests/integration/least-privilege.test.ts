@@ -384,6 +384,9 @@ it('exercises the decisions function', async () => {
   expect((await decide((await request(mappingAsk())).id, 'approve')).body?.status).toBe('FAILED');
   expect((await decide((await request(invokeAsk())).id, 'reject')).body?.status).toBe('REJECTED');
   expect((await decide((await request(invokeAsk())).id, 'cancel', REQUESTER)).body?.status).toBe('CANCELLED');
+  const extension = await decide(invoke.id, 'extend', REQUESTER, { durationSeconds: 600, reason: 'release runs late' });
+  expect(extension.body?.status).toBe('PENDING');
+  expect((await decide(extension.body?.id as string, 'approve')).body?.status).toBe('EXTENDED');
   expect((await decide(invoke.id, 'revoke', REQUESTER)).body?.status).toBe('REVOKED');
   expect((await decide(mapping.id, 'revoke', REQUESTER)).body?.status).toBe('REVOKED');
 });

@@ -87,6 +87,19 @@ export class InMemoryRequestStore implements RequestStore {
     return Promise.resolve(structuredClone(stored));
   }
 
+  createExtension(extension: GrantRequest, original: GrantRequest, next: GrantRequest): Promise<void> {
+    const current = this.requests.get(original.id);
+    if (!current || current.version !== original.version || this.requests.has(extension.id)) {
+      return Promise.reject(new StaleRequestError(original.id));
+    }
+    this.requests.set(extension.id, structuredClone(extension));
+    this.changes.push({ before: null, after: structuredClone(extension) });
+    const stored = { ...structuredClone(next), version: original.version + 1 };
+    this.requests.set(stored.id, stored);
+    this.changes.push({ before: structuredClone(current), after: structuredClone(stored) });
+    return Promise.resolve();
+  }
+
   pendingCreatedBy(cutoff: string, limit: number, after: string | null): Promise<DuePage> {
     return this.page((r) => (r.status === 'PENDING' && r.createdAt <= cutoff ? listPosition(r) : null), limit, after);
   }

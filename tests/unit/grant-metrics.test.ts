@@ -30,4 +30,13 @@ describe('grant metrics', () => {
       ['ExpiryLagSeconds', 42.5],
     ]);
   });
+
+  it('counts an extension once, on the grant whose end it moved', async () => {
+    const { s, seen } = sink();
+    const metrics = new GrantMetrics(s);
+    const extended = { at: '2026-11-26T12:30:00.000Z', event: 'EXTENDED', actor: 'b', detail: {} } as const;
+    await metrics.recorded({ extends: null } as GrantRequest, [extended]);
+    await metrics.recorded({ extends: 'grant-1' } as GrantRequest, [extended]);
+    expect(seen).toEqual([['GrantsExtended', 1]]);
+  });
 });
