@@ -1,7 +1,7 @@
 /** The ports the use cases need; adapters/ implements them. Named after their role, injected by composition. */
 import type { AllowlistEntry } from './model/allowlist-entry';
 import type { GrantRequest, HistoryEvent, RequestStatus } from './model/request';
-import type { ScheduledWork } from './events/follow-ups';
+import type { QueuedWork } from './events/follow-ups';
 import type { InvokeStatement, RoleStatement } from '../policies/statement-types';
 
 export interface Clock {
@@ -67,6 +67,11 @@ export interface RequestStore {
   approved(limit: number, after: string | null): Promise<DuePage>;
   /** ACTIVE requests due to end at `now`: past expiresAt, or carrying a revoke marker. Soonest first. */
   dueActive(now: string, limit: number, after: string | null): Promise<DuePage>;
+  /**
+   * PENDING, APPROVED and ACTIVE requests whose allowlistEntryId is `entryId`, oldest first. A page may hold fewer
+   * than `limit` items (or none) and still have a `next`: requests of the entry that ended are read past, not kept.
+   */
+  liveByEntry(entryId: string, limit: number, after: string | null): Promise<DuePage>;
 }
 
 export interface AllowlistStore {
@@ -162,9 +167,9 @@ export interface CallDeadlines {
   within<T>(deadline: Date, work: () => Promise<T>): Promise<T>;
 }
 
-/** Schedules AWS work on a request for a later time (deployed and locally: a queue with a delivery delay). */
+/** Schedules work for a later time (deployed and locally: a queue with a delivery delay). */
 export interface WorkScheduler {
-  schedule(work: ScheduledWork): Promise<void>;
+  schedule(work: QueuedWork): Promise<void>;
 }
 
 /** Tells the people following a request (Slack) about its new history, in order, after the answer was given. */

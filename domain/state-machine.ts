@@ -68,12 +68,14 @@ export function move(request: GrantRequest, to: RequestStatus, context: MoveCont
 
 /**
  * Appends an event that does not change the status (an approval short of the quorum, a revoke marker, drift, an
- * extension moving the end).
+ * extension moving the end, a move to another allowlist entry).
  */
 export function note(
   request: GrantRequest,
   event: HistoryEventName,
-  context: Omit<MoveContext, 'patch'> & { patch?: Partial<Pick<GrantRequest, 'approvals' | 'ending' | 'expiresAt'>> },
+  context: Omit<MoveContext, 'patch'> & {
+    patch?: Partial<Pick<GrantRequest, 'approvals' | 'ending' | 'expiresAt' | 'allowlistEntryId'>>;
+  },
 ): GrantRequest {
   const at = context.at.toISOString();
   return {

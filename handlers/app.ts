@@ -52,10 +52,11 @@ import type { BrokerSettings } from '../domain/settings';
 import { makeCancelRequest } from '../domain/use-cases/cancel-request';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
 import { makeDecideRequest } from '../domain/use-cases/decide-request';
-import { makeDispatchChange } from '../domain/use-cases/dispatch-change';
+import { makeDispatchChange, makeDispatchEntryChange } from '../domain/use-cases/dispatch-change';
 import { makeExtendRequest } from '../domain/use-cases/extend-request';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
+import { makeAllowlistRecheck } from '../domain/use-cases/recheck-allowlist';
 import { makeReconcile } from '../domain/use-cases/reconcile';
 import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
 import { makeRunWork } from '../domain/use-cases/run-work';
@@ -124,6 +125,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
   const { store, allowlist, functions, clock, ids } = ports;
   const operator = makeGrantOperator({ ...ports, settings });
   const settle = makeSettleRequest({ ...ports, operator });
+  const recheck = makeAllowlistRecheck({ store, allowlist, clock, settings });
   return {
     config,
     settings,
@@ -140,7 +142,9 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     sweep: makeSweep({ store, clock, settings, settle }),
     reconcile: makeReconcile({ store, allowlist, functions, policies: ports.policies, operator, clock, settings }),
     dispatchChange: makeDispatchChange({ ...ports, listener: ports.listener ?? NO_LISTENER }),
-    runWork: makeRunWork({ settle, scheduler: ports.scheduler, clock }),
+    dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, clock }),
+    allowlistImpact: recheck.preview,
+    runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, clock }),
     slack: {
       signingSecret: config.SLACK_SIGNING_SECRET ?? null,
       now: () => clock.now(),

@@ -223,9 +223,19 @@ export class DynamoRequestStore implements RequestStore {
     return this.queryRange(INDEX.byExpiry, ACTIVE_EXPIRY_PARTITION, `${now}~`, limit, after);
   }
 
+  liveByEntry(entryId: string, limit: number, after: string | null): Promise<DuePage> {
+    const { index, partition } = listSourceKey({ kind: 'entry', value: entryId });
+    return this.queryRange(index, partition, null, limit, after, {
+      expression: '#status IN (:pending, :approved, :active)',
+      names: { '#status': 'status' },
+      values: { ':pending': 'PENDING', ':approved': 'APPROVED', ':active': 'ACTIVE' },
+    });
+  }
+
   /**
    * Oldest first, sort key below `before` when given (`<time>~` sorts after every `<time>#<id>`: inclusive), resuming
-   * after the position `after` (`<time>#<id>` of the last item of the previous page).
+   * after the position `after` (`<time>#<id>` of the last item the previous page read). With a filter, `limit` counts
+   * the items read, so a page may keep fewer.
    */
   private async queryRange(
     index: IndexKeys,
@@ -233,9 +243,10 @@ export class DynamoRequestStore implements RequestStore {
     before: string | null,
     limit: number,
     after: string | null,
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
   ): Promise<DuePage> {
-    const names: Record<string, string> = { '#pk': index.pk };
-    const values: Record<string, unknown> = { ':pk': partition };
+    const names: Record<string, string> = { '#pk': index.pk, ...filter?.names };
+    const values: Record<string, unknown> = { ':pk': partition, ...filter?.values };
     let keyCondition = '#pk = :pk';
     if (before !== null) {
       names['#sk'] = index.sk;
@@ -252,12 +263,12 @@ export class DynamoRequestStore implements RequestStore {
           ExpressionAttributeValues: values,
           ScanIndexForward: true,
           Limit: limit,
+          ...(filter ? { FilterExpression: filter.expression } : {}),
           ...(after === null ? {} : { ExclusiveStartKey: startKeyAfter(index, partition, after) }),
         }),
       );
-      const items = (Items ?? []).map(fromItem);
-      const last = Items?.[Items.length - 1];
-      return { items, next: LastEvaluatedKey && last ? (last[index.sk] as string) : null };
+      // Where this page stopped reading: the last item read, kept or filtered out.
+      return { items: (Items ?? []).map(fromItem), next: (LastEvaluatedKey?.[index.sk] as string | undefined) ?? null };
     } catch (error) {
       return translateAwsError(error, 'the request table');
     }

@@ -32,6 +32,8 @@ export const HISTORY_EVENTS = [
   'FAILED',
   'DRIFT',
   'EXTENDED',
+  /** An allowlist change moved the request to another entry that permits it (API §11.5). */
+  'REMATCHED',
 ] as const;
 export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
 

@@ -11,26 +11,31 @@ export interface ManageAllowlistDeps {
   settings: BrokerSettings;
 }
 
+/** Cross-field rules of an entry (ValidationError naming each field): for a put, and for a preview of one. */
+export function checkEntryInput(input: AllowlistEntryInput, settings: BrokerSettings): void {
+  const issues: FieldIssue[] = [];
+  if (!input.autoApprove && input.requiredApprovals < 1) {
+    issues.push({ path: 'requiredApprovals', message: 'must be at least 1 unless autoApprove is true' });
+  }
+  if (!input.autoApprove && input.approvers.length === 0) {
+    issues.push({ path: 'approvers', message: 'must name at least one approver unless autoApprove is true' });
+  }
+  if (input.maxDurationSeconds < settings.minDurationSeconds || input.maxDurationSeconds > MAX_DURATION_SECONDS) {
+    issues.push({
+      path: 'maxDurationSeconds',
+      message: `must be from ${settings.minDurationSeconds} to ${MAX_DURATION_SECONDS}`,
+    });
+  }
+  if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+}
+
 export function makeManageAllowlist({ allowlist, clock, settings }: ManageAllowlistDeps) {
   const requireAdmin = (caller: string) => requireAdminRule(settings, caller, 'manage the allowlist');
 
   return {
     async put(caller: string, id: string, input: AllowlistEntryInput): Promise<AllowlistEntry> {
       requireAdmin(caller);
-      const issues: FieldIssue[] = [];
-      if (!input.autoApprove && input.requiredApprovals < 1) {
-        issues.push({ path: 'requiredApprovals', message: 'must be at least 1 unless autoApprove is true' });
-      }
-      if (!input.autoApprove && input.approvers.length === 0) {
-        issues.push({ path: 'approvers', message: 'must name at least one approver unless autoApprove is true' });
-      }
-      if (input.maxDurationSeconds < settings.minDurationSeconds || input.maxDurationSeconds > MAX_DURATION_SECONDS) {
-        issues.push({
-          path: 'maxDurationSeconds',
-          message: `must be from ${settings.minDurationSeconds} to ${MAX_DURATION_SECONDS}`,
-        });
-      }
-      if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+      checkEntryInput(input, settings);
       const entry: AllowlistEntry = { id, ...input, updatedAt: clock.now().toISOString(), updatedBy: caller };
       await allowlist.put(entry);
       return entry;

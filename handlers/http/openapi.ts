@@ -8,6 +8,7 @@ import {
   allowlistList,
   errorResponse,
   healthResponse,
+  impactReport,
   reconcileReport,
   requestList,
   requestResource,
@@ -50,12 +51,29 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     errors: [401, 403, 404],
   },
   putAllowlistEntry: {
-    summary: 'Create or replace an allowlist entry (admins)',
+    summary:
+      "Create or replace an allowlist entry (admins). The entry's live requests are matched again behind the answer, as for a delete",
     body: allowlistEntryBody,
     ok: [200, allowlistEntryResource],
     errors: [400, 401, 403, 413, 415],
   },
-  deleteAllowlistEntry: { summary: 'Delete an allowlist entry (admins)', ok: [204, null], errors: [401, 403, 404] },
+  deleteAllowlistEntry: {
+    summary:
+      "Delete an allowlist entry (admins). The entry's PENDING, APPROVED and ACTIVE requests are matched again behind the answer: moved to another entry that permits them, or ended (REJECTED / REVOKED, permission removed within 5 s)",
+    ok: [204, null],
+    errors: [401, 403, 404],
+  },
+  previewAllowlistDelete: {
+    summary: 'Preview what deleting the entry would do to its live requests (admins); changes nothing',
+    ok: [200, impactReport],
+    errors: [401, 403, 404],
+  },
+  previewAllowlistPut: {
+    summary: 'Preview what putting this entry (the PUT body) would do to its live requests (admins); changes nothing',
+    body: allowlistEntryBody,
+    ok: [200, impactReport],
+    errors: [400, 401, 403, 413, 415],
+  },
   createRequest: {
     summary: 'Ask for a time-boxed grant (201; 200 for ?dryRun=true)',
     body: createRequestBody,
@@ -173,7 +191,9 @@ function operationObject(route: Route) {
     ...(doc.body
       ? {
           requestBody: {
-            required: ['createRequest', 'putAllowlistEntry', 'extendRequest'].includes(route.operation),
+            required: ['createRequest', 'putAllowlistEntry', 'previewAllowlistPut', 'extendRequest'].includes(
+              route.operation,
+            ),
             content: {
               [route.auth === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json']: {
                 schema: json(doc.body, 'input'),

@@ -1,6 +1,7 @@
 /** zod schemas of what the API answers (API.md §3, §4, §6, §7): the OpenAPI document is generated from them. */
 import * as z from 'zod';
 import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
+import type { ImpactReport } from '../../domain/use-cases/recheck-allowlist';
 import type { ReconcileReport } from '../../domain/use-cases/reconcile';
 import type { SweepReport } from '../../domain/use-cases/sweep';
 import type { presentRequest } from './presenters';
@@ -74,6 +75,16 @@ export const allowlistEntryResource = allowlistEntryBody.extend({
 });
 export const allowlistList = z.object({ items: z.array(allowlistEntryResource) });
 
+export const impactReport = z.object({
+  kept: z.array(z.string()).describe('still permitted by their entry'),
+  rematched: z
+    .array(z.object({ id: z.string(), entryId: z.string() }))
+    .describe('permitted by another entry, which they move to'),
+  ended: z
+    .array(z.object({ id: z.string(), status: z.enum(['REJECTED', 'REVOKED']), reason: z.string() }))
+    .describe('permitted by no entry: PENDING ends REJECTED, APPROVED and ACTIVE end REVOKED'),
+});
+
 export const sweepReport = z.object({
   timedOut: z.number(),
   activated: z.number(),
@@ -111,3 +122,4 @@ type Assignable<T extends U, U> = T;
 export type _RequestFits = Assignable<ReturnType<typeof presentRequest>, z.input<typeof requestResource>>;
 export type _SweepFits = Assignable<SweepReport, z.input<typeof sweepReport>>;
 export type _ReconcileFits = Assignable<ReconcileReport, z.input<typeof reconcileReport>>;
+export type _ImpactFits = Assignable<ImpactReport, z.input<typeof impactReport>>;

@@ -327,6 +327,17 @@ it('exercises the allowlist function', async () => {
     ).status,
   ).toBe(200);
   expect((await http('allowlist', apiEvent('GET', '/v1/allowlist', { headers: admin }))).status).toBe(200);
+  const impact = (method: string, body?: unknown) =>
+    http(
+      'allowlist',
+      apiEvent(method, '/v1/allowlist/{entryId}/impact', {
+        pathParameters: { entryId: 'orders' },
+        body,
+        headers: admin,
+      }),
+    );
+  expect((await impact('GET')).body).toEqual({ kept: [], rematched: [], ended: [] });
+  expect((await impact('POST', openEntry())).status).toBe(200);
   expect(
     (
       await http(

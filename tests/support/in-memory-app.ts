@@ -1,6 +1,6 @@
 /** The app composed over in-memory ports, plus an API Gateway event builder: use-case and handler tests, no I/O. */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { ScheduledWork } from '../../domain/events/follow-ups';
+import type { QueuedWork } from '../../domain/events/follow-ups';
 import type { GrantRequest } from '../../domain/model/request';
 import type { WorkScheduler } from '../../domain/ports';
 import { composeApp, type AppPorts } from '../../handlers/app';
@@ -19,8 +19,8 @@ import {
 
 /** WorkScheduler in memory: what was scheduled, for the pipeline to run when its time has come. */
 export class RecordingScheduler implements WorkScheduler {
-  readonly scheduled: ScheduledWork[] = [];
-  schedule(work: ScheduledWork): Promise<void> {
+  readonly scheduled: QueuedWork[] = [];
+  schedule(work: QueuedWork): Promise<void> {
     this.scheduled.push(structuredClone(work));
     return Promise.resolve();
   }
@@ -78,9 +78,10 @@ export function inMemoryApp(
   );
 
   let changesSeen = 0;
+  let entryChangesSeen = 0;
   /**
-   * The deployed pipeline in memory: each stored change goes through the stream's dispatch, and scheduled work whose
-   * time has come runs, until nothing more happens now.
+   * The deployed pipeline in memory: each stored change (of a request or an allowlist entry) goes through the
+   * stream's dispatch, and scheduled work whose time has come runs, until nothing more happens now.
    */
   async function drain(): Promise<void> {
     for (let round = 0; round < 1000; round++) {
@@ -90,11 +91,17 @@ export function inMemoryApp(
         await app.dispatchChange(change.before, change.after);
         continue;
       }
+      const entryId = ports.allowlist.changes[entryChangesSeen];
+      if (entryId !== undefined) {
+        entryChangesSeen++;
+        await app.dispatchEntryChange(entryId);
+        continue;
+      }
       const now = clock.now().toISOString();
       const due = scheduler.scheduled.findIndex((w) => w.at <= now);
       if (due < 0) return;
       const [work] = scheduler.scheduled.splice(due, 1);
-      await app.runWork(work as ScheduledWork);
+      await app.runWork(work as QueuedWork);
     }
     throw new Error('the in-memory pipeline did not settle');
   }

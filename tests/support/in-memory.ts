@@ -119,6 +119,11 @@ export class InMemoryRequestStore implements RequestStore {
     );
   }
 
+  liveByEntry(entryId: string, limit: number, after: string | null): Promise<DuePage> {
+    const live = (r: GrantRequest) => ['PENDING', 'APPROVED', 'ACTIVE'].includes(r.status);
+    return this.page((r) => (r.allowlistEntryId === entryId && live(r) ? listPosition(r) : null), limit, after);
+  }
+
   /** Oldest first by `position` (null: not in the list), resuming after the position `after`. */
   private page(position: (r: GrantRequest) => string | null, limit: number, after: string | null) {
     const found = [...this.requests.values()]
@@ -159,8 +164,11 @@ export class InMemoryRequestStore implements RequestStore {
 
 export class InMemoryAllowlist implements AllowlistStore {
   readonly entries = new Map<string, AllowlistEntry>();
+  /** Ids of the entries put or deleted, in order, like the table's stream (consumed by the in-memory pipeline). */
+  readonly changes: string[] = [];
   put(entry: AllowlistEntry): Promise<void> {
     this.entries.set(entry.id, structuredClone(entry));
+    this.changes.push(entry.id);
     return Promise.resolve();
   }
   get(id: string): Promise<AllowlistEntry | null> {
@@ -170,7 +178,9 @@ export class InMemoryAllowlist implements AllowlistStore {
     return Promise.resolve([...this.entries.values()]);
   }
   delete(id: string): Promise<boolean> {
-    return Promise.resolve(this.entries.delete(id));
+    const deleted = this.entries.delete(id);
+    if (deleted) this.changes.push(id);
+    return Promise.resolve(deleted);
   }
 }
 
