@@ -94,6 +94,8 @@ export interface FunctionDirectory {
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null>;
   /** Unqualified ARNs of every function in `accountId` (the broker's Region). */
   listArns(accountId: string): Promise<string[]>;
+  /** The published versions (not $LATEST) and the aliases of a function: each has a resource policy of its own. */
+  listQualifiers(functionArn: string): Promise<string[]>;
 }
 
 /** The policy of one function, version or alias (Lambda keeps one per qualifier). */
@@ -126,6 +128,8 @@ export interface ExecutionRoleGateway {
   inlinePolicySize(roleArn: string, except: string): Promise<number>;
   put(roleArn: string, policyName: string, statement: RoleStatement): Promise<void>;
   delete(roleArn: string, policyName: string): Promise<'removed' | 'absent'>;
+  /** The inline policy's document as IAM holds it; null when the role has no policy of that name. */
+  read(roleArn: string, policyName: string): Promise<unknown>;
 }
 
 export interface MappingSpec {
@@ -144,6 +148,16 @@ export interface EventSourceMappingGateway {
   /** Mappings between this function (and qualifier) and source, with their last change time. */
   find(spec: MappingSpec): Promise<{ uuid: string; lastModified: string }[]>;
   delete(uuid: string): Promise<'removed' | 'absent'>;
+  /** One mapping as Lambda reports it; null when it no longer exists. */
+  get(uuid: string): Promise<MappingState | null>;
+}
+
+export interface MappingState {
+  /** Lambda's state: Creating, Enabling, Enabled, Disabling, Disabled, Updating, Deleting. */
+  state: string;
+  eventSourceArn: string;
+  /** The function as the mapping names it (qualified when the mapping is). */
+  functionArn: string;
 }
 
 /** Waits, so retries can back off; tests pass one that returns at once. */

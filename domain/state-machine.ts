@@ -68,13 +68,15 @@ export function move(request: GrantRequest, to: RequestStatus, context: MoveCont
 
 /**
  * Appends an event that does not change the status (an approval short of the quorum, a revoke marker, drift, an
- * extension moving the end, a move to another allowlist entry).
+ * extension moving the end, a move to another allowlist entry, a mapping re-created by reconcile).
  */
 export function note(
   request: GrantRequest,
   event: HistoryEventName,
   context: Omit<MoveContext, 'patch'> & {
-    patch?: Partial<Pick<GrantRequest, 'approvals' | 'ending' | 'expiresAt' | 'allowlistEntryId'>>;
+    patch?: Partial<
+      Pick<GrantRequest, 'approvals' | 'ending' | 'expiresAt' | 'allowlistEntryId' | 'eventSourceMappingUuid'>
+    >;
   },
 ): GrantRequest {
   const at = context.at.toISOString();

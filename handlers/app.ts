@@ -140,7 +140,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     extendRequest: makeExtendRequest({ store, allowlist, clock, ids, settings }),
     settle,
     sweep: makeSweep({ store, clock, settings, settle }),
-    reconcile: makeReconcile({ store, allowlist, functions, policies: ports.policies, operator, clock, settings }),
+    reconcile: makeReconcile({ ...ports, operator, settle, settings }),
     dispatchChange: makeDispatchChange({ ...ports, listener: ports.listener ?? NO_LISTENER }),
     dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, clock }),
     allowlistImpact: recheck.preview,

@@ -1,7 +1,16 @@
-/** FunctionDirectory on Lambda GetFunction / ListFunctions: verifies that a function (version, alias) exists. */
-import { GetFunctionCommand, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
+/**
+ * FunctionDirectory on Lambda GetFunction / ListFunctions / ListVersionsByFunction / ListAliases: verifies that a
+ * function (version, alias) exists, and lists functions and their qualifiers.
+ */
+import {
+  GetFunctionCommand,
+  paginateListAliases,
+  paginateListFunctions,
+  paginateListVersionsByFunction,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import type { FunctionDirectory, ResolvedFunction } from '../../domain/ports';
-import { unqualifiedArn } from '../../domain/rules/function-ref';
+import { functionNameOf, unqualifiedArn } from '../../domain/rules/function-ref';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
 export class LambdaFunctionDirectory implements FunctionDirectory {
@@ -31,5 +40,22 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
       return translateAwsError(error, 'AWS Lambda');
     }
     return arns;
+  }
+
+  async listQualifiers(functionArn: string): Promise<string[]> {
+    const qualifiers: string[] = [];
+    // By name: this client acts in the function's account, and moto lists no versions for a full ARN.
+    const FunctionName = functionNameOf(functionArn);
+    try {
+      for await (const page of paginateListVersionsByFunction({ client: this.lambda }, { FunctionName })) {
+        for (const v of page.Versions ?? []) if (v.Version && v.Version !== '$LATEST') qualifiers.push(v.Version);
+      }
+      for await (const page of paginateListAliases({ client: this.lambda }, { FunctionName })) {
+        for (const a of page.Aliases ?? []) if (a.Name) qualifiers.push(a.Name);
+      }
+    } catch (error) {
+      return translateAwsError(error, 'AWS Lambda');
+    }
+    return qualifiers;
   }
 }

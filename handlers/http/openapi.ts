@@ -25,6 +25,7 @@ import {
   emptyBody,
   extendBody,
   listRequestsQuery,
+  reconcileQuery,
   revokeBody,
 } from './schemas';
 
@@ -130,9 +131,11 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   runSweep: { summary: 'Run one sweep now (admins)', ok: [200, sweepReport], errors: [401, 403] },
   runReconcile: {
-    summary: 'Compare policies with ACTIVE grants and repair drift (admins)',
+    summary:
+      "Compare what AWS holds with the ACTIVE grants and repair drift (admins): every matched function's policy and each of its versions' and aliases', event source grants' mappings and role policies. One page per call, within the API's time limit: while nextCursor is not null, POST again with ?cursor=",
+    query: reconcileQuery,
     ok: [200, reconcileReport],
-    errors: [401, 403, 503],
+    errors: [400, 401, 403, 503],
   },
   slackInteraction: {
     summary: 'Slack interactivity (signed block_actions)',

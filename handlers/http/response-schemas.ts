@@ -99,16 +99,30 @@ export const sweepReport = z.object({
 });
 
 export const reconcileReport = z.object({
-  checkedFunctions: z.number(),
-  orphansRemoved: z.array(z.object({ functionArn: z.string(), statementId: z.string() })),
+  checkedFunctions: z.number().describe("policies checked: a function's, or one of its versions' or aliases'"),
+  orphansRemoved: z.array(
+    z.object({ functionArn: z.string(), qualifier: z.string().nullable(), statementId: z.string() }),
+  ),
   missing: z.array(
     z.object({
       requestId: z.string(),
       functionArn: z.string(),
       statementId: z.string(),
       action: z.enum(['REAPPLIED', 'FLAGGED']),
+      part: z
+        .enum(['statement', 'rolePolicy', 'mapping'])
+        .describe('event source grants: their role policy or mapping'),
+      reason: z.string(),
     }),
   ),
+  failures: z
+    .array(z.object({ functionArn: z.string(), qualifier: z.string().nullable(), error: z.string() }))
+    .describe('targets that could not be checked; the others were'),
+  accountsUnreachable: z.array(z.string()).describe('target accounts that could not be reached at all (API §11.7)'),
+  nextCursor: z
+    .string()
+    .nullable()
+    .describe('functions are left for another page: POST again with ?cursor=<this>; null when all were checked'),
 });
 
 export const healthResponse = z.object({ status: z.literal('ok') });

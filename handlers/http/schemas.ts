@@ -87,6 +87,9 @@ export const createRequestQuery = z.strictObject({
 
 export const noQuery = z.strictObject({});
 
+/** POST /v1/admin/reconcile: a page of the drift reconcile, from where the previous one stopped. */
+export const reconcileQuery = z.strictObject({ cursor: token(2048).optional() });
+
 export const decisionBody = z.strictObject({ comment: text(1, 1000).optional() });
 /** An approval may be pinned to the statement the approver saw (API §11.9). */
 export const approveBody = z.strictObject({

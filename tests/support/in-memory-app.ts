@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { QueuedWork } from '../../domain/events/follow-ups';
 import type { GrantRequest } from '../../domain/model/request';
 import type { WorkScheduler } from '../../domain/ports';
+import type { BrokerSettings } from '../../domain/settings';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
 import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, settings } from './fixtures';
@@ -29,6 +30,7 @@ export class RecordingScheduler implements WorkScheduler {
 export function inMemoryApp(
   env: Record<string, string> = {},
   extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer'>> = {},
+  settingsOverrides: Partial<BrokerSettings> = {},
 ) {
   const clock = new FixedClock();
   const sleeps: number[] = [];
@@ -73,7 +75,7 @@ export function inMemoryApp(
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
   const app = composeApp(
     config,
-    { ...settings, admins: config.BROKER_ADMINS, identityLinks: config.BROKER_SLACK_USERS },
+    { ...settings, admins: config.BROKER_ADMINS, identityLinks: config.BROKER_SLACK_USERS, ...settingsOverrides },
     { ...ports, ...extra },
   );
 

@@ -199,6 +199,13 @@ export class StaticFunctionDirectory implements FunctionDirectory {
     );
   }
 
+  listQualifiers(functionArn: string): Promise<string[]> {
+    const name = functionNameOf(functionArn);
+    return Promise.resolve(
+      this.qualifiers.filter((q) => q.startsWith(`${name}:`)).map((q) => q.slice(name.length + 1)),
+    );
+  }
+
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null> {
     this.calls.push({ name, qualifier });
     const fn = this.known[name];
