@@ -21,23 +21,11 @@
  * `accountsUnreachable`. Statements without the prefix are never touched.
  */
 import { AccountUnreachableError, ValidationError } from '../errors';
-import type { GrantOperator } from '../grants/grant-operator';
 import type { GrantRequest } from '../model/request';
-import type {
-  AllowlistStore,
-  CallDeadlines,
-  Clock,
-  EventSourceMappingGateway,
-  ExecutionRoleGateway,
-  FunctionDirectory,
-  RequestStore,
-  ResourcePolicyGateway,
-} from '../ports';
+import type { AllowlistStore, CallDeadlines, RequestStore } from '../ports';
 import { functionArnOf } from '../rules/function-ref';
 import { matchesAny } from '../rules/pattern';
-import type { BrokerSettings } from '../settings';
-import { describeError, makeFunctionCheck } from './reconcile-function';
-import type { SettleRequest } from './settle-request';
+import { describeError, makeFunctionCheck, type FunctionCheckDeps } from './reconcile-function';
 
 export type DriftPart = 'statement' | 'rolePolicy' | 'mapping';
 
@@ -64,18 +52,10 @@ export interface ReconcileReport {
   nextCursor: string | null;
 }
 
-export interface ReconcileDeps {
-  store: RequestStore;
+/** What each function's check needs, and the allowlist and call deadlines to choose and bound the targets. */
+export interface ReconcileDeps extends FunctionCheckDeps {
   allowlist: AllowlistStore;
-  functions: FunctionDirectory;
-  policies: ResourcePolicyGateway;
-  roles: ExecutionRoleGateway;
-  mappings: EventSourceMappingGateway;
-  operator: GrantOperator;
-  settle: Pick<SettleRequest, 'exclusive'>;
   deadlines: CallDeadlines;
-  clock: Clock;
-  settings: BrokerSettings;
 }
 
 export interface ReconcileOptions {
