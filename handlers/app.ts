@@ -49,9 +49,12 @@ import type {
   WorkScheduler,
 } from '../domain/ports';
 import type { BrokerSettings } from '../domain/settings';
+import { makeAdoptStatement } from '../domain/use-cases/adopt-statement';
 import { makeCancelRequest } from '../domain/use-cases/cancel-request';
+import { makeCatalog } from '../domain/use-cases/catalog';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
 import { makeDecideRequest } from '../domain/use-cases/decide-request';
+import { makeDiscover } from '../domain/use-cases/discover';
 import { makeDispatchChange, makeDispatchEntryChange } from '../domain/use-cases/dispatch-change';
 import { makeExtendRequest } from '../domain/use-cases/extend-request';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
@@ -134,6 +137,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     getRequest: makeGetRequest({ store, allowlist, settings }),
     listRequests: makeListRequests({ store, allowlist, settings }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
+    catalog: makeCatalog({ allowlist }),
     decide: makeDecideRequest({ settings, store, allowlist, clock }),
     cancelRequest: makeCancelRequest({ store, allowlist, clock, settings }),
     revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings }),
@@ -141,6 +145,8 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     settle,
     sweep: makeSweep({ store, clock, settings, settle }),
     reconcile: makeReconcile({ ...ports, operator, settle, settings }),
+    discover: makeDiscover({ ...ports, settings }),
+    adoptStatement: makeAdoptStatement({ ...ports, settings }),
     dispatchChange: makeDispatchChange({ ...ports, listener: ports.listener ?? NO_LISTENER }),
     dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, clock }),
     allowlistImpact: recheck.preview,

@@ -1,4 +1,4 @@
-/** Configuration: parsed and validated once at start; a missing or bad value stops start-up naming it (API.md §9). */
+/** Configuration: parsed and validated once at start; a missing or bad value stops start-up naming it (docs/api.md, Configuration). */
 import * as z from 'zod';
 import { ASSUMED_ROLE_ARN, IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
 import { DEFAULT_PERSON_ROLES } from '../domain/rules/caller-identity';

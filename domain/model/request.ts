@@ -34,6 +34,7 @@ export const HISTORY_EVENTS = [
   'EXTENDED',
   /** An allowlist change moved the request to another entry that permits it (API §11.5). */
   'REMATCHED',
+  'ADOPTED',
 ] as const;
 export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
 
@@ -83,7 +84,8 @@ export interface GrantRequestFields {
   durationSeconds: number;
   reason: string;
   ticket: string | null;
-  allowlistEntryId: string;
+  /** The entry that permitted the grant; null for an adopted statement that no entry permits (API §11.11). */
+  allowlistEntryId: string | null;
   statementId: string;
   statementHash: string;
   requiredApprovals: number;

@@ -6,7 +6,7 @@
  */
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { GrantRequest } from '../model/request';
-import { matchAllowlist } from './allowlist-matcher';
+import { matchAllowlist, matchGrant } from './allowlist-matcher';
 import { matchSubjectOf } from './match-subject';
 
 export type RematchOutcome =
@@ -24,7 +24,9 @@ export function isLive(r: GrantRequest): boolean {
 
 /** `entries`: the whole allowlist as it is (or would be) after the change of `r`'s entry. */
 export function rematch(r: GrantRequest, entries: readonly AllowlistEntry[], brokerAccountId: string): RematchOutcome {
-  const decision = matchAllowlist(entries, matchSubjectOf(r), brokerAccountId);
+  // An adopted statement was judged on the grant alone (its requester is the admin who adopted it): so again here.
+  const adopted = r.history[0]?.event === 'ADOPTED';
+  const decision = (adopted ? matchGrant : matchAllowlist)(entries, matchSubjectOf(r), brokerAccountId);
   if (decision.permitted) {
     return decision.entry.id === r.allowlistEntryId
       ? { kind: 'kept' }

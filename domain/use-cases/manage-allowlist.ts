@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import type { AllowlistEntry, AllowlistEntryInput } from '../model/allowlist-entry';
 import type { AllowlistStore, Clock } from '../ports';
 import { requireAdmin as requireAdminRule } from '../rules/access';
+import { lintAllowlistEntry } from '../rules/allowlist-lint';
 import { MAX_DURATION_SECONDS, type BrokerSettings } from '../settings';
 
 export interface ManageAllowlistDeps {
@@ -11,8 +12,11 @@ export interface ManageAllowlistDeps {
   settings: BrokerSettings;
 }
 
-/** Cross-field rules of an entry (ValidationError naming each field): for a put, and for a preview of one. */
-export function checkEntryInput(input: AllowlistEntryInput, settings: BrokerSettings): void {
+/**
+ * Cross-field rules of an entry and the lint's errors (ValidationError naming each field), for a put and for a preview
+ * of one; answers the lint's warnings.
+ */
+export function checkEntryInput(input: AllowlistEntryInput, settings: BrokerSettings): { warnings: string[] } {
   const issues: FieldIssue[] = [];
   if (!input.autoApprove && input.requiredApprovals < 1) {
     issues.push({ path: 'requiredApprovals', message: 'must be at least 1 unless autoApprove is true' });
@@ -26,19 +30,26 @@ export function checkEntryInput(input: AllowlistEntryInput, settings: BrokerSett
       message: `must be from ${settings.minDurationSeconds} to ${MAX_DURATION_SECONDS}`,
     });
   }
+  const lint = lintAllowlistEntry(input);
+  issues.push(...lint.errors);
   if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+  return { warnings: lint.warnings };
 }
+
+/** A stored entry with what the lint found legal but risky. */
+export type LintedEntry = AllowlistEntry & { warnings: string[] };
 
 export function makeManageAllowlist({ allowlist, clock, settings }: ManageAllowlistDeps) {
   const requireAdmin = (caller: string) => requireAdminRule(settings, caller, 'manage the allowlist');
 
   return {
-    async put(caller: string, id: string, input: AllowlistEntryInput): Promise<AllowlistEntry> {
+    /** Stores the entry; answers it with the lint's warnings (API §11.12): legal, but worth a second look. */
+    async put(caller: string, id: string, input: AllowlistEntryInput): Promise<LintedEntry> {
       requireAdmin(caller);
-      checkEntryInput(input, settings);
+      const lint = checkEntryInput(input, settings);
       const entry: AllowlistEntry = { id, ...input, updatedAt: clock.now().toISOString(), updatedBy: caller };
       await allowlist.put(entry);
-      return entry;
+      return { ...entry, warnings: lint.warnings };
     },
 
     async get(caller: string, id: string): Promise<AllowlistEntry> {

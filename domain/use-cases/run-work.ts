@@ -10,7 +10,7 @@ import type { AllowlistRecheck } from './recheck-allowlist';
 import type { SettleOutcome, SettleRequest } from './settle-request';
 
 /** A worker's settle may take this long before its AWS calls give up and the item is retried. */
-export const WORK_DEADLINE_MS = 20_000;
+export const WORK_DEADLINE_MS = 10_000;
 
 export function makeRunWork(deps: {
   settle: SettleRequest;

@@ -5,7 +5,10 @@
 import * as z from 'zod';
 import {
   allowlistEntryResource,
+  allowlistEntryWritten,
   allowlistList,
+  catalogList,
+  discoverPage,
   errorResponse,
   healthResponse,
   impactReport,
@@ -17,11 +20,13 @@ import {
 } from './response-schemas';
 import { ROUTES, type Route } from './routes';
 import {
+  adoptBody,
   allowlistEntryBody,
   createRequestBody,
   createRequestQuery,
   approveBody,
   decisionBody,
+  discoverQuery,
   emptyBody,
   extendBody,
   listRequestsQuery,
@@ -53,9 +58,9 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   putAllowlistEntry: {
     summary:
-      "Create or replace an allowlist entry (admins). The entry's live requests are matched again behind the answer, as for a delete",
+      "Create or replace an allowlist entry (admins). Refuses (400, naming the field) what can never match; answers warnings for what is legal but risky. The entry's live requests are matched again behind the answer, as for a delete",
     body: allowlistEntryBody,
-    ok: [200, allowlistEntryResource],
+    ok: [200, allowlistEntryWritten],
     errors: [400, 401, 403, 413, 415],
   },
   deleteAllowlistEntry: {
@@ -92,6 +97,12 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     errors: [400, 401],
   },
   getRequest: { summary: 'Read a request', ok: [200, requestResource], errors: [401, 404] },
+  getCatalog: {
+    summary:
+      'What may I ask for? The allowlist entries whose requesters match the caller (others are not shown, not even by count)',
+    ok: [200, catalogList],
+    errors: [400, 401],
+  },
   approveRequest: {
     summary:
       'Approve (eligible approvers, not the requester); optionally pinned to the statementHash shown (409 if it changed). Answers within 2 s: ACTIVE if the grant was applied by then, else APPROVED (it becomes ACTIVE or FAILED shortly after)',
@@ -136,6 +147,20 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     query: reconcileQuery,
     ok: [200, reconcileReport],
     errors: [400, 401, 403, 503],
+  },
+  discoverStatements: {
+    summary:
+      "Statements in the broker's functions' policies that it does not manage, with their safety-floor violations and the entry that permits them (admins). Pages by policies read",
+    query: discoverQuery,
+    ok: [200, discoverPage],
+    errors: [400, 401, 403, 503],
+  },
+  adoptStatement: {
+    summary:
+      'Turn an unmanaged statement into a managed grant expiring after durationSeconds (admins): the broker adds its own statement with the same meaning, reads it back, then removes the old one. 201 with the request ACTIVE, or APPROVED while the swap finishes; 400 naming statementId with the floor violations; 404 when the statement is not there',
+    body: adoptBody,
+    ok: [201, requestResource],
+    errors: [400, 401, 403, 404, 409, 413, 415, 503],
   },
   slackInteraction: {
     summary: 'Slack interactivity (signed block_actions)',
@@ -194,9 +219,13 @@ function operationObject(route: Route) {
     ...(doc.body
       ? {
           requestBody: {
-            required: ['createRequest', 'putAllowlistEntry', 'previewAllowlistPut', 'extendRequest'].includes(
-              route.operation,
-            ),
+            required: [
+              'createRequest',
+              'putAllowlistEntry',
+              'previewAllowlistPut',
+              'extendRequest',
+              'adoptStatement',
+            ].includes(route.operation),
             content: {
               [route.auth === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json']: {
                 schema: json(doc.body, 'input'),

@@ -1,7 +1,9 @@
-/** zod schemas of what the API answers (API.md §3, §4, §6, §7): the OpenAPI document is generated from them. */
+/** zod schemas of what the API answers (docs/api.md): the OpenAPI document is generated from them. */
 import * as z from 'zod';
 import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
 import type { ImpactReport } from '../../domain/use-cases/recheck-allowlist';
+import type { CatalogItem } from '../../domain/use-cases/catalog';
+import type { DiscoverPage } from '../../domain/use-cases/discover';
 import type { ReconcileReport } from '../../domain/use-cases/reconcile';
 import type { SweepReport } from '../../domain/use-cases/sweep';
 import type { presentRequest } from './presenters';
@@ -45,7 +47,7 @@ export const requestResource = z.object({
   durationSeconds: z.number(),
   reason: z.string(),
   ticket: z.string().nullable(),
-  allowlistEntryId: z.string(),
+  allowlistEntryId: z.string().nullable().describe('null: an adopted statement that no entry permits'),
   statementId: z.string(),
   statement: z
     .object({ Sid: z.string(), Effect: z.literal('Allow') })
@@ -62,7 +64,7 @@ export const requestResource = z.object({
   history: z.array(
     z.object({ at: time, event: z.enum(HISTORY_EVENTS), actor: z.string(), detail: z.record(z.string(), z.unknown()) }),
   ),
-  extends: z.string().nullable().describe('the ACTIVE grant this request extends (API §11.4); null for a grant'),
+  extends: z.string().nullable().describe('the ACTIVE grant this request extends; null for a grant'),
   extensions: z.array(z.string()).describe('the requests that extend this one, oldest first'),
 });
 
@@ -74,6 +76,36 @@ export const allowlistEntryResource = allowlistEntryBody.extend({
   updatedBy: z.string(),
 });
 export const allowlistList = z.object({ items: z.array(allowlistEntryResource) });
+/** GET /v1/catalog (API §11.10): what an entry that lists the caller allows, without who else may ask. */
+export const catalogList = z.object({
+  items: z.array(
+    allowlistEntryBody
+      .pick({
+        description: true,
+        functions: true,
+        principals: true,
+        sourceArns: true,
+        eventSourceArns: true,
+        principalOrgIds: true,
+        sourceAccounts: true,
+        maxDurationSeconds: true,
+        requiredApprovals: true,
+        autoApprove: true,
+        approvers: true,
+      })
+      .extend({
+        entryId: z.string(),
+        sourceAccounts: z
+          .array(z.string())
+          .nullable()
+          .describe('accounts that may own the source; null: the account that owns the function'),
+      }),
+  ),
+});
+/** The answer to a PUT: the entry as stored, and what is legal but risky in it (API §11.12). */
+export const allowlistEntryWritten = allowlistEntryResource.extend({
+  warnings: z.array(z.string()).describe('each starts with the path of the field it is about, e.g. principals.0'),
+});
 
 export const impactReport = z.object({
   kept: z.array(z.string()).describe('still permitted by their entry'),
@@ -118,11 +150,31 @@ export const reconcileReport = z.object({
   failures: z
     .array(z.object({ functionArn: z.string(), qualifier: z.string().nullable(), error: z.string() }))
     .describe('targets that could not be checked; the others were'),
-  accountsUnreachable: z.array(z.string()).describe('target accounts that could not be reached at all (API §11.7)'),
+  accountsUnreachable: z
+    .array(z.string())
+    .describe('target accounts that could not be reached at all; the others were reconciled'),
   nextCursor: z
     .string()
     .nullable()
     .describe('functions are left for another page: POST again with ?cursor=<this>; null when all were checked'),
+});
+
+const fieldIssues = z.array(z.object({ path: z.string(), message: z.string() }));
+
+/** GET /v1/admin/discover (API §11.11): statements the broker does not manage, judged as adopt would judge them. */
+export const discoverPage = z.object({
+  items: z.array(
+    z.object({
+      functionArn: z.string(),
+      qualifier: z.string().nullable(),
+      statementId: z.string(),
+      statement: z.record(z.string(), z.unknown()).describe('the statement as Lambda returned it'),
+      floorViolations: fieldIssues.describe('empty: it meets the safety floor and can be adopted'),
+      permittedBy: z.string().nullable().describe('the first allowlist entry that permits such a grant, or null'),
+    }),
+  ),
+  nextToken: z.string().nullable().describe('more policies to read: pass it back as nextToken'),
+  accountsUnreachable: z.array(z.string()).describe('target accounts whose functions could not be listed'),
 });
 
 export const healthResponse = z.object({ status: z.literal('ok') });
@@ -137,3 +189,5 @@ export type _RequestFits = Assignable<ReturnType<typeof presentRequest>, z.input
 export type _SweepFits = Assignable<SweepReport, z.input<typeof sweepReport>>;
 export type _ReconcileFits = Assignable<ReconcileReport, z.input<typeof reconcileReport>>;
 export type _ImpactFits = Assignable<ImpactReport, z.input<typeof impactReport>>;
+export type _CatalogFits = Assignable<{ items: CatalogItem[] }, z.input<typeof catalogList>>;
+export type _DiscoverFits = Assignable<DiscoverPage, z.input<typeof discoverPage>>;

@@ -3,6 +3,9 @@ import { loadConfig } from '../../handlers/config';
 import { withSecrets } from '../../handlers/lambda-app';
 import { freshMoto, motoEndpoint } from '../support/aws';
 
+// moto answers its first SSM call only after loading its default parameters: 4–6 s measured on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('Slack secrets from SSM Parameter Store (moto)', () => {
   it('reads SecureString parameters named in the configuration, once, and leaves Slack off when one is missing', async () => {
     await freshMoto();

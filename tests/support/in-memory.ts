@@ -171,8 +171,8 @@ export class InMemoryAllowlist implements AllowlistStore {
     this.changes.push(entry.id);
     return Promise.resolve();
   }
-  get(id: string): Promise<AllowlistEntry | null> {
-    return Promise.resolve(this.entries.get(id) ?? null);
+  get(id: string | null): Promise<AllowlistEntry | null> {
+    return Promise.resolve((id === null ? null : this.entries.get(id)) ?? null);
   }
   list(): Promise<AllowlistEntry[]> {
     return Promise.resolve([...this.entries.values()]);

@@ -41,6 +41,7 @@ it.each([
   [['reconcile'], 'POST', '/v1/admin/reconcile', {}],
   [['reconcile', '--cursor', 'eyJmcm9tIjoi'], 'POST', '/v1/admin/reconcile?cursor=eyJmcm9tIjoi', {}],
   [['discover'], 'GET', '/v1/admin/discover', undefined],
+  [['discover', '--limit', '5', '--next-token', 'abc'], 'GET', '/v1/admin/discover?limit=5&nextToken=abc', undefined],
   [
     [
       'adopt',

@@ -39,4 +39,12 @@ describe('grant metrics', () => {
     await metrics.recorded({ extends: 'grant-1' } as GrantRequest, [extended]);
     expect(seen).toEqual([['GrantsExtended', 1]]);
   });
+
+  it('counts adoptions of statements the broker did not write', async () => {
+    const { s, seen } = sink();
+    await new GrantMetrics(s).recorded({} as GrantRequest, [
+      { at: '2026-11-26T12:00:00.000Z', event: 'ADOPTED', actor: 'admin', detail: { statementId: 'team-sns' } },
+    ]);
+    expect(seen).toEqual([['StatementsAdopted', 1]]);
+  });
 });

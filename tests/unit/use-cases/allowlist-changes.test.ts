@@ -236,6 +236,20 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
     expect([...ctx.store.requests.values()].map((r) => r.status)).toEqual(Array(count).fill('REJECTED'));
   });
 
+  it('matches an adopted grant on the grant alone, as adopt judged it (its requester is the admin who adopted it)', async () => {
+    const ctx = await setup();
+    const asAdmin = async (r: GrantRequest, opening: 'ADOPTED' | 'CREATED') => {
+      const [first, ...rest] = r.history;
+      await ctx.store.update(r, { ...r, requester: ADMIN, history: [{ ...first!, event: opening }, ...rest] });
+    };
+    await asAdmin(ctx.account, 'ADOPTED');
+    await asAdmin(ctx.events, 'CREATED');
+    const impact = await ctx.app.allowlistImpact(ADMIN, 'orders', openEntry());
+    expect(impact.kept).toContain(ctx.account.id);
+    expect(impact.ended.map((e) => e.id)).toContain(ctx.events.id);
+    expect(impact.ended.map((e) => e.id)).not.toContain(ctx.account.id);
+  });
+
   it('changes nothing when the same change is checked again', async () => {
     const ctx = await setup();
     await ctx.app.allowlist.put(ADMIN, 'orders', NARROWED);
