@@ -23,6 +23,7 @@ import {
   WrongStatusError,
 } from '../errors';
 import { DEFAULT_MAX_EXTENSIONS } from '../model/allowlist-entry';
+import { nothingHappenedYet } from '../model/new-request';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, IdGenerator, RequestStore } from '../ports';
 import { checkMaySee } from '../rules/access';
@@ -111,19 +112,9 @@ export function makeExtendRequest({ store, allowlist, clock, ids, settings }: Ex
         ticket: command.ticket,
         allowlistEntryId: entry.id,
         requiredApprovals: entry.autoApprove ? 0 : entry.requiredApprovals,
-        approvals: [],
-        createdAt: at,
-        updatedAt: at,
-        activatedAt: null,
-        expiresAt: null,
-        endedAt: null,
-        failure: null,
         // An extension owns no AWS resource: the grant it extends keeps its mapping and role policy.
-        eventSourceMappingUuid: null,
-        executionRoleArn: null,
-        ending: null,
+        ...nothingHappenedYet(at),
         extends: grant.id,
-        extensions: [],
         history: [
           {
             at,
