@@ -106,7 +106,7 @@ describe('decisions', () => {
     await refused(decide('reject', request.id, as(STRANGER)), 404);
   });
 
-  it('keeps requests apart: another requester cannot read, cancel or revoke them; another entry’s approver cannot decide', async () => {
+  it('finding 6 — existence oracle: another requester cannot read, cancel or revoke (404, as for an unknown id); another entry’s approver cannot decide', async () => {
     const { refused, request, call } = await setup();
     await refused(
       apiEvent('GET', '/v1/requests/{id}', { pathParameters: { id: request.id }, headers: as(OTHER_REQUESTER) }),
