@@ -129,8 +129,11 @@ functions.stream = lambdaFunction('stream', 'handlers/events/stream.handler', {
         maximumRetryAttempts: 10,
         bisectBatchOnFunctionError: true,
         functionResponseType: 'ReportBatchItemFailures',
-        // Only request items matter; leases, budget counters and Slack refs share the table.
-        filterPatterns: [{ dynamodb: { Keys: { SK: { S: ['#REQUEST'] } } } }],
+        // Only requests and allowlist entries matter; leases, budget counters and Slack refs share the table.
+        filterPatterns: [
+          { dynamodb: { Keys: { SK: { S: ['#REQUEST'] } } } },
+          { dynamodb: { Keys: { PK: { S: ['ALLOWLIST'] } } } },
+        ],
         destinations: { onFailure: { arn: arnOf('StreamFailureQueue'), type: 'sqs' } },
       },
     },

@@ -108,13 +108,6 @@ export class NotRequesterError extends RefusedError {
   }
 }
 
-/** Only the requester, an eligible approver or an admin may revoke. */
-export class RevokeNotAllowedError extends RefusedError {
-  constructor() {
-    super('only the requester, an eligible approver or an admin may revoke');
-  }
-}
-
 // Conflicts: the request's state does not allow the action now.
 
 /** Any conflict with the stored state (the family; throw one of the named rules below). */
@@ -142,6 +135,27 @@ export class WrongStatusError extends StateConflictError {
 export class AlreadyApprovedError extends StateConflictError {
   constructor(approver: string, requestId: string) {
     super(`${approver} has already approved request ${requestId}`);
+  }
+}
+
+/** The grant is being revoked, or has reached its end without being recorded yet: it cannot be extended. */
+export class GrantEndingError extends StateConflictError {
+  constructor(requestId: string, why: string) {
+    super(`request ${requestId} ${why}; it cannot be extended`);
+  }
+}
+
+/** A grant has one extension waiting for a decision at a time. */
+export class ExtensionPendingError extends StateConflictError {
+  constructor(requestId: string, extensionId: string) {
+    super(`request ${requestId} already has extension ${extensionId} waiting for a decision`);
+  }
+}
+
+/** The grant has been extended as often as its allowlist entry's maxExtensions allows. */
+export class ExtensionLimitError extends StateConflictError {
+  constructor(requestId: string, limit: number) {
+    super(`request ${requestId} has been extended ${limit} times, the most its allowlist entry allows`);
   }
 }
 

@@ -1,7 +1,7 @@
 /** The ports the use cases need; adapters/ implements them. Named after their role, injected by composition. */
 import type { AllowlistEntry } from './model/allowlist-entry';
 import type { GrantRequest, HistoryEvent, RequestStatus } from './model/request';
-import type { ScheduledWork } from './events/follow-ups';
+import type { QueuedWork } from './events/follow-ups';
 import type { InvokeStatement, RoleStatement } from '../policies/statement-types';
 
 export interface Clock {
@@ -55,6 +55,11 @@ export interface RequestStore {
   get(id: string): Promise<GrantRequest | null>;
   /** Stores `next` if the stored request is still `previous` (same version); returns it with its new version. */
   update(previous: GrantRequest, next: GrantRequest): Promise<GrantRequest>;
+  /**
+   * Stores a new request `extension` and, in the same transaction, `next` in place of `original` (the version check
+   * of update): both or neither. StaleRequestError when the original changed since it was read.
+   */
+  createExtension(extension: GrantRequest, original: GrantRequest, next: GrantRequest): Promise<void>;
   list(query: ListQuery): Promise<ListPage>;
   /** PENDING requests created at or before `cutoff` (ISO time), oldest first. */
   pendingCreatedBy(cutoff: string, limit: number, after: string | null): Promise<DuePage>;
@@ -62,6 +67,11 @@ export interface RequestStore {
   approved(limit: number, after: string | null): Promise<DuePage>;
   /** ACTIVE requests due to end at `now`: past expiresAt, or carrying a revoke marker. Soonest first. */
   dueActive(now: string, limit: number, after: string | null): Promise<DuePage>;
+  /**
+   * PENDING, APPROVED and ACTIVE requests whose allowlistEntryId is `entryId`, oldest first. A page may hold fewer
+   * than `limit` items (or none) and still have a `next`: requests of the entry that ended are read past, not kept.
+   */
+  liveByEntry(entryId: string, limit: number, after: string | null): Promise<DuePage>;
 }
 
 export interface AllowlistStore {
@@ -85,6 +95,8 @@ export interface FunctionDirectory {
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null>;
   /** Unqualified ARNs of every function in `accountId` (the broker's Region). */
   listArns(accountId: string): Promise<string[]>;
+  /** The published versions (not $LATEST) and the aliases of a function: each has a resource policy of its own. */
+  listQualifiers(functionArn: string): Promise<string[]>;
 }
 
 /** The policy of one function, version or alias (Lambda keeps one per qualifier). */
@@ -122,6 +134,8 @@ export interface ExecutionRoleGateway {
   inlinePolicySize(roleArn: string, except: string): Promise<number>;
   put(roleArn: string, policyName: string, statement: RoleStatement): Promise<void>;
   delete(roleArn: string, policyName: string): Promise<'removed' | 'absent'>;
+  /** The inline policy's document as IAM holds it; null when the role has no policy of that name. */
+  read(roleArn: string, policyName: string): Promise<unknown>;
 }
 
 export interface MappingSpec {
@@ -141,6 +155,16 @@ export interface EventSourceMappingGateway {
   find(spec: MappingSpec): Promise<{ uuid: string; lastModified: string }[]>;
   /** `functionArn` names the account the mapping lives in. */
   delete(uuid: string, functionArn: string): Promise<'removed' | 'absent'>;
+  /** One mapping as Lambda reports it; null when it no longer exists. `functionArn` names its account. */
+  get(uuid: string, functionArn: string): Promise<MappingState | null>;
+}
+
+export interface MappingState {
+  /** Lambda's state: Creating, Enabling, Enabled, Disabling, Disabled, Updating, Deleting. */
+  state: string;
+  eventSourceArn: string;
+  /** The function as the mapping names it (qualified when the mapping is). */
+  functionArn: string;
 }
 
 /** Waits, so retries can back off; tests pass one that returns at once. */
@@ -164,9 +188,9 @@ export interface CallDeadlines {
   within<T>(deadline: Date, work: () => Promise<T>): Promise<T>;
 }
 
-/** Schedules AWS work on a request for a later time (deployed and locally: a queue with a delivery delay). */
+/** Schedules work for a later time (deployed and locally: a queue with a delivery delay). */
 export interface WorkScheduler {
-  schedule(work: ScheduledWork): Promise<void>;
+  schedule(work: QueuedWork): Promise<void>;
 }
 
 /** Tells the people following a request (Slack) about its new history, in order, after the answer was given. */

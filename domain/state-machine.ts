@@ -4,7 +4,8 @@ import type { GrantRequest, HistoryEventName, RequestStatus } from './model/requ
 
 const MOVES: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   PENDING: ['APPROVED', 'REJECTED', 'CANCELLED', 'TIMED_OUT'],
-  APPROVED: ['ACTIVE', 'FAILED'],
+  // REVOKED: an allowlist change ended it before it was applied (API §11.5).
+  APPROVED: ['ACTIVE', 'FAILED', 'EXTENDED', 'REVOKED'],
   ACTIVE: ['EXPIRED', 'REVOKED'],
   EXPIRED: [],
   REVOKED: [],
@@ -12,6 +13,7 @@ const MOVES: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   CANCELLED: [],
   TIMED_OUT: [],
   FAILED: [],
+  EXTENDED: [],
 };
 
 const EVENT_OF: Readonly<Record<RequestStatus, HistoryEventName>> = {
@@ -24,6 +26,7 @@ const EVENT_OF: Readonly<Record<RequestStatus, HistoryEventName>> = {
   CANCELLED: 'CANCELLED',
   TIMED_OUT: 'TIMED_OUT',
   FAILED: 'FAILED',
+  EXTENDED: 'EXTENDED',
 };
 
 export function isTerminal(status: RequestStatus): boolean {
@@ -63,11 +66,18 @@ export function move(request: GrantRequest, to: RequestStatus, context: MoveCont
   };
 }
 
-/** Appends an event that does not change the status (an approval short of the quorum, a revoke marker, drift). */
+/**
+ * Appends an event that does not change the status (an approval short of the quorum, a revoke marker, drift, an
+ * extension moving the end, a move to another allowlist entry, a mapping re-created by reconcile).
+ */
 export function note(
   request: GrantRequest,
   event: HistoryEventName,
-  context: Omit<MoveContext, 'patch'> & { patch?: Partial<Pick<GrantRequest, 'approvals' | 'ending'>> },
+  context: Omit<MoveContext, 'patch'> & {
+    patch?: Partial<
+      Pick<GrantRequest, 'approvals' | 'ending' | 'expiresAt' | 'allowlistEntryId' | 'eventSourceMappingUuid'>
+    >;
+  },
 ): GrantRequest {
   const at = context.at.toISOString();
   return {

@@ -57,9 +57,11 @@ import { makeCatalog } from '../domain/use-cases/catalog';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
 import { makeDecideRequest } from '../domain/use-cases/decide-request';
 import { makeDiscover } from '../domain/use-cases/discover';
-import { makeDispatchChange } from '../domain/use-cases/dispatch-change';
+import { makeDispatchChange, makeDispatchEntryChange } from '../domain/use-cases/dispatch-change';
+import { makeExtendRequest } from '../domain/use-cases/extend-request';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
+import { makeAllowlistRecheck } from '../domain/use-cases/recheck-allowlist';
 import { makeReconcile } from '../domain/use-cases/reconcile';
 import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
 import { makeRunWork } from '../domain/use-cases/run-work';
@@ -145,6 +147,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
   const { store, allowlist, functions, clock, ids } = ports;
   const operator = makeGrantOperator({ ...ports, settings });
   const settle = makeSettleRequest({ ...ports, operator });
+  const recheck = makeAllowlistRecheck({ store, allowlist, clock, settings });
   return {
     config,
     settings,
@@ -155,15 +158,18 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
     catalog: makeCatalog({ allowlist }),
     decide: makeDecideRequest({ settings, store, allowlist, clock }),
-    cancelRequest: makeCancelRequest({ store, clock }),
+    cancelRequest: makeCancelRequest({ store, allowlist, clock, settings }),
     revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings }),
+    extendRequest: makeExtendRequest({ store, allowlist, clock, ids, settings }),
     settle,
     sweep: makeSweep({ store, clock, settings, settle }),
-    reconcile: makeReconcile({ store, allowlist, functions, policies: ports.policies, operator, clock, settings }),
+    reconcile: makeReconcile({ ...ports, operator, settle, settings }),
     discover: makeDiscover({ ...ports, settings }),
     adoptStatement: makeAdoptStatement({ ...ports, settings }),
     dispatchChange: makeDispatchChange({ ...ports, listener: ports.listener ?? NO_LISTENER }),
-    runWork: makeRunWork({ settle, scheduler: ports.scheduler, clock }),
+    dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, clock }),
+    allowlistImpact: recheck.preview,
+    runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, clock }),
     slack: {
       signingSecret: config.SLACK_SIGNING_SECRET ?? null,
       now: () => clock.now(),

@@ -1,6 +1,8 @@
 /** Configuration: parsed and validated once at start; a missing or bad value stops start-up naming it (docs/api.md, Configuration). */
 import * as z from 'zod';
-import { ACCOUNT_ID, IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
+import { ACCOUNT_ID, ASSUMED_ROLE_ARN, IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
+import { DEFAULT_PERSON_ROLES } from '../domain/rules/caller-identity';
+import { matchesAny } from '../domain/rules/pattern';
 
 const int = (min: number, max: number, fallback: number) =>
   z
@@ -48,6 +50,18 @@ const schema = z.object({
   BROKER_SWEEP_INTERVAL_SECONDS: int(1, 3600, 60),
   BROKER_LAMBDA_RPS: int(1, 15, 10),
   PORT: int(0, 65535, 3000),
+  /** Role-name patterns whose sessions are people (API §11.6). */
+  BROKER_PERSON_ROLES: z
+    .string()
+    .default(DEFAULT_PERSON_ROLES.join(','))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[\w+=,.@*?-]{1,64}$/, 'each must be a role name pattern (* and ? allowed)'))),
+  /** Slack user → the IAM role or user, or the person (assumed-role ARN of a person role), it acts for. */
   BROKER_SLACK_USERS: z
     .string()
     .default('')
@@ -58,8 +72,11 @@ const schema = z.object({
         .map((s) => s.trim())
         .filter(Boolean)) {
         const [, user, arn] = /^(U[A-Z0-9]{2,20})=(.*)$/.exec(pair) ?? [];
-        if (!user || !arn || !IAM_ROLE_OR_USER_ARN.test(arn)) {
-          ctx.addIssue({ code: 'custom', message: `"${pair}" is not U<slack user id>=<IAM role or user ARN>` });
+        if (!user || !arn || !(IAM_ROLE_OR_USER_ARN.test(arn) || ASSUMED_ROLE_ARN.test(arn))) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${pair}" is not U<slack user id>=<IAM role or user ARN, or a person's assumed-role ARN>`,
+          });
           return z.NEVER;
         }
         links[`slack:${user}`] = arn;
@@ -83,6 +100,20 @@ const schema = z.object({
     .optional(),
 });
 
+/** A Slack user linked to a session must be linked to a person: other sessions act as their role (link that). */
+const checked = schema.superRefine((config, ctx) => {
+  for (const [user, arn] of Object.entries(config.BROKER_SLACK_USERS)) {
+    const role = ASSUMED_ROLE_ARN.exec(arn)?.[3];
+    if (role !== undefined && !matchesAny(config.BROKER_PERSON_ROLES, role)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BROKER_SLACK_USERS'],
+        message: `${user.slice('slack:'.length)} is linked to a session of ${role}, which BROKER_PERSON_ROLES does not make a person: link the role ARN`,
+      });
+    }
+  }
+});
+
 export type BrokerConfig = z.infer<typeof schema>;
 
 export class ConfigurationError extends Error {}
@@ -96,7 +127,7 @@ export function loadConfig(
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
-  const parsed = schema.safeParse(input);
+  const parsed = checked.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigurationError(`invalid configuration: ${problems}`);

@@ -52,7 +52,8 @@ export function toItem(request: GrantRequest): Record<string, unknown> {
 }
 
 export function fromItem(item: Record<string, unknown>): GrantRequest {
-  const copy = { ...item };
+  // Requests stored before extensions existed (API §11.4) extend nothing and have none.
+  const copy: Record<string, unknown> = { extends: null, extensions: [], ...item };
   for (const key of KEY_ATTRIBUTES) delete copy[key];
   return copy as unknown as GrantRequest;
 }
@@ -161,6 +162,45 @@ export class DynamoRequestStore implements RequestStore {
     }
   }
 
+  /**
+   * Both items in one transaction (the AWS way to change two items together): a crash can leave neither half alone,
+   * so a grant never lists an extension that does not exist, nor gains one it does not list.
+   */
+  async createExtension(extension: GrantRequest, original: GrantRequest, next: GrantRequest): Promise<void> {
+    if (next.history.length < original.history.length) throw new Error('history is append-only');
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem(extension),
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem({ ...next, version: original.version + 1 }),
+                ConditionExpression: '#version = :expected',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': original.version },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      // A changed original (or a transaction that met another write on it): read again and decide again.
+      const codes = awsErrorName(error) === 'TransactionCanceledException' ? cancellationCodes(error) : [];
+      if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) {
+        throw new StaleRequestError(original.id);
+      }
+      translateAwsError(error, 'the request table');
+    }
+  }
+
   async list(query: ListQuery): Promise<ListPage> {
     const perSource = await Promise.all(query.sources.map((s) => this.queryNewest(s, query)));
     const byId = new Map<string, GrantRequest>();
@@ -183,9 +223,19 @@ export class DynamoRequestStore implements RequestStore {
     return this.queryRange(INDEX.byExpiry, ACTIVE_EXPIRY_PARTITION, `${now}~`, limit, after);
   }
 
+  liveByEntry(entryId: string, limit: number, after: string | null): Promise<DuePage> {
+    const { index, partition } = listSourceKey({ kind: 'entry', value: entryId });
+    return this.queryRange(index, partition, null, limit, after, {
+      expression: '#status IN (:pending, :approved, :active)',
+      names: { '#status': 'status' },
+      values: { ':pending': 'PENDING', ':approved': 'APPROVED', ':active': 'ACTIVE' },
+    });
+  }
+
   /**
    * Oldest first, sort key below `before` when given (`<time>~` sorts after every `<time>#<id>`: inclusive), resuming
-   * after the position `after` (`<time>#<id>` of the last item of the previous page).
+   * after the position `after` (`<time>#<id>` of the last item the previous page read). With a filter, `limit` counts
+   * the items read, so a page may keep fewer.
    */
   private async queryRange(
     index: IndexKeys,
@@ -193,9 +243,10 @@ export class DynamoRequestStore implements RequestStore {
     before: string | null,
     limit: number,
     after: string | null,
+    filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
   ): Promise<DuePage> {
-    const names: Record<string, string> = { '#pk': index.pk };
-    const values: Record<string, unknown> = { ':pk': partition };
+    const names: Record<string, string> = { '#pk': index.pk, ...filter?.names };
+    const values: Record<string, unknown> = { ':pk': partition, ...filter?.values };
     let keyCondition = '#pk = :pk';
     if (before !== null) {
       names['#sk'] = index.sk;
@@ -212,12 +263,12 @@ export class DynamoRequestStore implements RequestStore {
           ExpressionAttributeValues: values,
           ScanIndexForward: true,
           Limit: limit,
+          ...(filter ? { FilterExpression: filter.expression } : {}),
           ...(after === null ? {} : { ExclusiveStartKey: startKeyAfter(index, partition, after) }),
         }),
       );
-      const items = (Items ?? []).map(fromItem);
-      const last = Items?.[Items.length - 1];
-      return { items, next: LastEvaluatedKey && last ? (last[index.sk] as string) : null };
+      // Where this page stopped reading: the last item read, kept or filtered out.
+      return { items: (Items ?? []).map(fromItem), next: (LastEvaluatedKey?.[index.sk] as string | undefined) ?? null };
     } catch (error) {
       return translateAwsError(error, 'the request table');
     }

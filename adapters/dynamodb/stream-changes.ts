@@ -1,11 +1,11 @@
 /**
- * The table's stream records as request changes (before, after). Only request items count: leases, budget counters,
- * Slack message refs and claims live in the same table and are skipped.
+ * The table's stream records as request changes (before, after) and allowlist entry changes (which entry). Only those
+ * items count: leases, budget counters, Slack message refs and claims live in the same table and are skipped.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { GrantRequest } from '../../domain/model/request';
-import { REQUEST_SK } from './keys';
+import { ALLOWLIST_PK, REQUEST_SK, entryKey } from './keys';
 import { fromItem } from './request-store';
 
 /** What both a Lambda stream event and the DynamoDB Streams API give for one record. */
@@ -35,4 +35,14 @@ export function requestChange(record: StreamRecordLike): RequestChange | null {
   const after = image(data.NewImage);
   if (!after) return null;
   return { sequenceNumber: data.SequenceNumber ?? '', before: image(data.OldImage), after };
+}
+
+/** A put or delete of an allowlist entry: which entry changed (its live requests are matched again). */
+export function entryChange(record: StreamRecordLike): { sequenceNumber: string; entryId: string } | null {
+  const keys = record.dynamodb?.Keys;
+  const pk = (keys?.PK as { S?: string } | undefined)?.S;
+  const sk = (keys?.SK as { S?: string } | undefined)?.S;
+  const prefix = entryKey('').SK;
+  if (pk !== ALLOWLIST_PK || !sk?.startsWith(prefix)) return null;
+  return { sequenceNumber: record.dynamodb?.SequenceNumber ?? '', entryId: sk.slice(prefix.length) };
 }

@@ -102,4 +102,18 @@ export class IamExecutionRoleGateway implements ExecutionRoleGateway {
       return translateAwsError(error, 'AWS IAM');
     }
   }
+
+  async read(roleArn: string, policyName: string): Promise<unknown> {
+    try {
+      const { PolicyDocument } = await this.iam(roleArn).send(
+        new GetRolePolicyCommand({ RoleName: roleNameOf(roleArn), PolicyName: policyName }),
+      );
+      // IAM returns the document URL-encoded.
+      return JSON.parse(decodeURIComponent(PolicyDocument ?? '{}')) as unknown;
+    } catch (error) {
+      const name = awsErrorName(error);
+      if (name === 'NoSuchEntityException' || name === 'NoSuchEntity') return null;
+      return translateAwsError(error, 'AWS IAM');
+    }
+  }
 }

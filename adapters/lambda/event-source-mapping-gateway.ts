@@ -2,11 +2,12 @@
 import {
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
   paginateListEventSourceMappings,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { GrantRejectedError, MappingExistsError, RoleNotReadyError } from '../../domain/errors';
-import type { EventSourceMappingGateway, MappingSpec } from '../../domain/ports';
+import type { EventSourceMappingGateway, MappingSpec, MappingState } from '../../domain/ports';
 import { functionNameOf } from '../../domain/rules/function-ref';
 import { accountOf, type ClientIn } from '../aws/account-clients';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
@@ -79,6 +80,16 @@ export class LambdaEventSourceMappingGateway implements EventSourceMappingGatewa
       return 'removed';
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return 'absent';
+      return translateAwsError(error, 'AWS Lambda');
+    }
+  }
+
+  async get(uuid: string, functionArn: string): Promise<MappingState | null> {
+    try {
+      const m = await this.lambda(functionArn).send(new GetEventSourceMappingCommand({ UUID: uuid }));
+      return { state: m.State ?? '', eventSourceArn: m.EventSourceArn ?? '', functionArn: m.FunctionArn ?? '' };
+    } catch (error) {
+      if (awsErrorName(error) === 'ResourceNotFoundException') return null;
       return translateAwsError(error, 'AWS Lambda');
     }
   }

@@ -1,10 +1,17 @@
 /**
- * FunctionDirectory on Lambda GetFunction / ListFunctions, in the account that owns the function: verifies that a
- * function (version, alias) exists, and lists an account's functions.
+ * FunctionDirectory on Lambda GetFunction / ListFunctions / ListVersionsByFunction / ListAliases, in the account that
+ * owns the function: verifies that a function (version, alias) exists, and lists an account's functions and their
+ * qualifiers.
  */
-import { GetFunctionCommand, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionCommand,
+  paginateListAliases,
+  paginateListFunctions,
+  paginateListVersionsByFunction,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
 import type { FunctionDirectory, ResolvedFunction } from '../../domain/ports';
-import { unqualifiedArn } from '../../domain/rules/function-ref';
+import { functionNameOf, unqualifiedArn } from '../../domain/rules/function-ref';
 import { accountOf, type ClientIn } from '../aws/account-clients';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
@@ -35,5 +42,23 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
       return translateAwsError(error, 'AWS Lambda');
     }
     return arns;
+  }
+
+  async listQualifiers(functionArn: string): Promise<string[]> {
+    const qualifiers: string[] = [];
+    // By name, in the function's own account: moto lists no versions for a full ARN.
+    const client = this.lambdaIn(accountOf(functionArn));
+    const FunctionName = functionNameOf(functionArn);
+    try {
+      for await (const page of paginateListVersionsByFunction({ client }, { FunctionName })) {
+        for (const v of page.Versions ?? []) if (v.Version && v.Version !== '$LATEST') qualifiers.push(v.Version);
+      }
+      for await (const page of paginateListAliases({ client }, { FunctionName })) {
+        for (const a of page.Aliases ?? []) if (a.Name) qualifiers.push(a.Name);
+      }
+    } catch (error) {
+      return translateAwsError(error, 'AWS Lambda');
+    }
+    return qualifiers;
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Lifecycle metrics from recorded events: requests created/approved, grants activated/expired/revoked/failed, and the
- * expiry lag (seconds between expiresAt and the actual removal). Written to a sink (Powertools EMF when deployed).
+ * Lifecycle metrics from recorded events: requests created/approved, grants activated/expired/revoked/failed/extended,
+ * and the expiry lag (seconds between expiresAt and the actual removal). Written to a sink (Powertools EMF when
+ * deployed).
  */
 import type { GrantRequest, HistoryEvent, HistoryEventName } from '../../domain/model/request';
 import type { GrantEventListener } from '../../domain/ports';
@@ -30,6 +31,8 @@ export class GrantMetrics implements GrantEventListener {
     for (const event of events) {
       const name = COUNTED[event.event];
       if (name) this.sink.count(name);
+      // Counted on the grant whose end moved, not again on the extension that ended EXTENDED with it.
+      if (event.event === 'EXTENDED' && request.extends === null) this.sink.count('GrantsExtended');
       if (event.event === 'EXPIRED' && request.expiresAt) {
         this.sink.seconds(
           'ExpiryLagSeconds',

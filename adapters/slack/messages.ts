@@ -54,12 +54,40 @@ function lastDecision(r: GrantRequest): HistoryEvent | undefined {
   return [...r.history].reverse().find((e) => DECISIONS.has(e.event));
 }
 
-export function requestMessage(r: GrantRequest, bytesLeft: number | null): { text: string; blocks: unknown[] } {
+/** For an extension's message (API §11.4): the grant it extends and its end, now and once the extension is approved. */
+export interface ExtensionEnds {
+  grantId: string;
+  /** The grant's end now (before the extension), when known. */
+  currentEnd: string | null;
+  /** The grant's end with the extension. */
+  newEnd: string | null;
+}
+
+function extensionSection(r: GrantRequest, ends: ExtensionEnds): unknown {
+  const took = r.status === 'EXTENDED';
+  const was = ends.currentEnd ?? 'unknown';
+  const then = ends.newEnd ?? 'unknown';
+  return section(
+    `*Extension* of \`${ends.grantId}\` by ${humanDuration(r.durationSeconds)}: no new permission, the same statement lives longer.\n` +
+      (took
+        ? `The grant's end moved from ${was} to *${then}*.`
+        : `The grant ends ${was}; with this extension *${then}*.`),
+  );
+}
+
+/** `extension`: the ends to show when `r` extends a grant (its message then says so). */
+export function requestMessage(
+  r: GrantRequest,
+  bytesLeft: number | null,
+  extension: ExtensionEnds | null = null,
+): { text: string; blocks: unknown[] } {
   const fn = r.qualifier ? `${r.functionArn}:${r.qualifier}` : r.functionArn;
+  const what = extension ? 'Grant extension' : 'Grant request';
   // The notification text is mrkdwn too: a principal or ARN here could mention or link like any block.
-  const text = `Grant request ${r.id}: ${escapeMrkdwn(r.principal ?? r.eventSourceArn ?? '')} → ${escapeMrkdwn(fn)} (${r.status})`;
+  const text = `${what} ${r.id}: ${escapeMrkdwn(r.principal ?? r.eventSourceArn ?? '')} → ${escapeMrkdwn(fn)} (${r.status})`;
   const blocks: unknown[] = [
-    section(`*Lambda grant request* \`${r.id}\` — *${r.status}*`),
+    section(`*Lambda ${what.toLowerCase()}* \`${r.id}\` — *${r.status}*`),
+    ...(extension ? [extensionSection(r, extension)] : []),
     {
       type: 'section',
       fields: [
@@ -122,6 +150,13 @@ export function threadReply(r: GrantRequest, event: HistoryEvent): string | null
       return `Request TIMED_OUT at ${event.at}: no decision in time.`;
     case 'FAILED':
       return `Grant FAILED: ${escapeMrkdwn(r.failure?.reason ?? 'unknown reason')}.`;
+    case 'EXTENDED': {
+      const { previousExpiresAt, expiresAt } = event.detail as { previousExpiresAt?: unknown; expiresAt?: unknown };
+      const moved = `from ${String(previousExpiresAt)} to ${String(expiresAt)}`;
+      return r.extends === null
+        ? `Grant EXTENDED by ${escapeMrkdwn(event.actor)}: its end moved ${moved}.`
+        : `Extension took effect: the grant's end moved ${moved}.`;
+    }
     case 'DRIFT': {
       const reason = typeof event.detail.reason === 'string' ? escapeMrkdwn(event.detail.reason) : 'policy drift';
       return `DRIFT (${escapeMrkdwn(String(event.detail.action))}): ${reason}.`;

@@ -10,7 +10,7 @@ import type { GrantRequest } from '../../domain/model/request';
 import type { AllowlistStore, CallDeadlines, RequestStore, ResourcePolicyGateway } from '../../domain/ports';
 import { bytesLeftAfter } from '../../domain/rules/policy-limits';
 import type { DynamoSlackMessageStore, SlackMessageRef } from '../dynamodb/slack-message-store';
-import { requestMessage, threadReply } from './messages';
+import { requestMessage, threadReply, type ExtensionEnds } from './messages';
 import type { SlackClient, SlackResult } from './slack-client';
 
 export interface NotifierLog {
@@ -56,7 +56,11 @@ export class SlackNotifier {
       !this.ok(
         'chat.update',
         request,
-        await slack.update({ channel: ref.channel, ts: ref.ts, ...requestMessage(request, null) }),
+        await slack.update({
+          channel: ref.channel,
+          ts: ref.ts,
+          ...requestMessage(request, null, await this.extensionEnds(request)),
+        }),
       )
     ) {
       return;
@@ -82,7 +86,7 @@ export class SlackNotifier {
     if (!channel) return null;
     const posted = await this.deps.slack.postMessage({
       channel,
-      ...requestMessage(request, await this.bytesLeft(request)),
+      ...requestMessage(request, await this.bytesLeft(request), await this.extensionEnds(request)),
     });
     if (!this.ok('chat.postMessage', request, posted) || !posted.ok || !posted.ts) return null;
     // The message shows the request as it is now; only the creation counts as told, later events follow.
@@ -91,9 +95,25 @@ export class SlackNotifier {
     return ref;
   }
 
-  /** Bytes left in the function's policy after this grant (invoke grants only; left out when Lambda is busy). */
+  /** An extension's message shows the grant's end now and with it; once it took effect, the ends it recorded. */
+  private async extensionEnds(request: GrantRequest): Promise<ExtensionEnds | null> {
+    if (request.extends === null) return null;
+    const took = request.history.find((e) => e.event === 'EXTENDED')?.detail;
+    if (took) {
+      const { previousExpiresAt, expiresAt } = took as { previousExpiresAt: string; expiresAt: string };
+      return { grantId: request.extends, currentEnd: previousExpiresAt, newEnd: expiresAt };
+    }
+    const end = (await this.deps.store.get(request.extends))?.expiresAt ?? null;
+    const newEnd = end === null ? null : new Date(Date.parse(end) + request.durationSeconds * 1000).toISOString();
+    return { grantId: request.extends, currentEnd: end, newEnd };
+  }
+
+  /**
+   * Bytes left in the function's policy after this grant (invoke grants only; left out when Lambda is busy, and for
+   * an extension, which adds nothing to the policy).
+   */
   private async bytesLeft(request: GrantRequest): Promise<number | null> {
-    if (request.kind !== 'invoke') return null;
+    if (request.kind !== 'invoke' || request.extends !== null) return null;
     const now = this.deps.now?.() ?? new Date();
     try {
       const policy = await this.deps.deadlines.within(new Date(now.getTime() + BYTES_LEFT_WAIT_MS), () =>

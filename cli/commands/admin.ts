@@ -13,11 +13,16 @@ export const sweep: ApiCommand = {
 };
 
 export const reconcile: ApiCommand = {
-  summary: 'Compare policies with ACTIVE grants and repair drift now (admins)',
-  usage: 'lpb reconcile',
+  summary:
+    'Compare policies with ACTIVE grants and repair drift now, one page (admins); --cursor goes on from nextCursor',
+  usage: 'lpb reconcile [--cursor C]',
   args: [],
-  options: {},
-  send: ({ client }) => client.call('POST', 'v1/admin/reconcile', { body: {} }),
+  options: { cursor: { type: 'string', description: 'the nextCursor of the previous page' } },
+  send: ({ client, values }) => {
+    const cursor = str(values.cursor);
+    const query = cursor === undefined ? '' : `?${new URLSearchParams({ cursor }).toString()}`;
+    return client.call('POST', `v1/admin/reconcile${query}`, { body: {} });
+  },
 };
 
 export const discover: ApiCommand = {

@@ -1,6 +1,7 @@
 /**
- * What a stored change of a request sets in motion, read from the change itself (the table's stream gives the
- * request before and after each write): the new history events to announce, and AWS work to schedule.
+ * What a stored change sets in motion, read from the change itself (the table's stream gives the request before and
+ * after each write): the new history events to announce, and AWS work to schedule; for a changed allowlist entry, a
+ * re-check of its live requests.
  * Pure, so every consumer of the stream agrees, and a replayed change schedules the same things again (harmless:
  * settling is idempotent and notifications are deduplicated).
  */
@@ -14,6 +15,18 @@ export interface ScheduledWork {
   at: string;
 }
 
+/** Match the live requests of an allowlist entry again after it changed (API §11.5): one page per run. */
+export interface RecheckWork {
+  kind: 'recheck';
+  entryId: string;
+  /** Where the previous run stopped (the entry's requests are read oldest first); null: from the start. */
+  after: string | null;
+  at: string;
+}
+
+/** Everything the work queue carries. */
+export type QueuedWork = ScheduledWork | RecheckWork;
+
 export interface FollowUps {
   /** History events this change appended, oldest first. */
   events: HistoryEvent[];
@@ -26,11 +39,16 @@ export function followUps(before: GrantRequest | null, after: GrantRequest): Fol
   let work: ScheduledWork | null = null;
   if (after.status === 'APPROVED' && before?.status !== 'APPROVED') {
     work = { requestId: after.id, kind: 'now', at: after.updatedAt };
-  } else if (after.status === 'ACTIVE' && happened('REVOKE_REQUESTED')) {
+  } else if ((after.status === 'ACTIVE' || after.status === 'APPROVED') && happened('REVOKE_REQUESTED')) {
     work = { requestId: after.id, kind: 'now', at: after.updatedAt };
   } else if (after.status === 'ACTIVE' && happened('ACTIVATED') && after.expiresAt) {
     // The expiry timer starts with the grant; an extension later moves the end and the timer follows it.
     work = { requestId: after.id, kind: 'timer', at: after.expiresAt };
   }
   return { events, work };
+}
+
+/** A stored change of an allowlist entry (put or delete) sets a re-check of its live requests in motion. */
+export function entryFollowUp(entryId: string, at: Date): RecheckWork {
+  return { kind: 'recheck', entryId, after: null, at: at.toISOString() };
 }

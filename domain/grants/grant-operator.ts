@@ -212,8 +212,17 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
         await perPolicy(policyKey(r), () => policies.remove(target(r), r.statementId));
         return;
       }
-      if (r.eventSourceMappingUuid) await mappings.delete(r.eventSourceMappingUuid, r.functionArn);
-      if (r.executionRoleArn) await roles.delete(r.executionRoleArn, r.statementId);
+      if (r.status !== 'APPROVED') {
+        if (r.eventSourceMappingUuid) await mappings.delete(r.eventSourceMappingUuid, r.functionArn);
+        if (r.executionRoleArn) await roles.delete(r.executionRoleArn, r.statementId);
+        return;
+      }
+      // Ended before its apply was recorded (an allowlist change): remove whatever an interrupted apply left behind.
+      assertOwnSid(r.statementId);
+      const ours = (await mappings.find(mappingSpec(r))).filter((m) => m.lastModified >= approvedAt(r));
+      for (const m of ours) await mappings.delete(m.uuid, r.functionArn);
+      const fn = await functions.resolve(r.functionArn, r.qualifier);
+      if (fn) await roles.delete(fn.roleArn, r.statementId);
     },
   };
 }

@@ -17,8 +17,13 @@ export interface AllowlistEntry {
   maxDurationSeconds: number;
   autoApprove: boolean;
   slackChannel: string | null;
+  /** How many times one grant may be extended (API §11.4); absent in entries stored before: the default. */
+  maxExtensions?: number;
   updatedAt: string;
   updatedBy: string;
 }
 
 export type AllowlistEntryInput = Omit<AllowlistEntry, 'id' | 'updatedAt' | 'updatedBy'>;
+
+/** An entry's `maxExtensions` when it names none. */
+export const DEFAULT_MAX_EXTENSIONS = 3;

@@ -28,6 +28,26 @@ export interface NewRequest {
   opening: { event: HistoryEventName; detail: Record<string, unknown> };
 }
 
+/**
+ * What every new request (an ask, an adoption, an extension) starts with: no approvals, no AWS resource of its own, no
+ * end, no extensions.
+ */
+export function nothingHappenedYet(at: string) {
+  return {
+    approvals: [],
+    createdAt: at,
+    updatedAt: at,
+    activatedAt: null,
+    expiresAt: null,
+    endedAt: null,
+    failure: null,
+    eventSourceMappingUuid: null,
+    executionRoleArn: null,
+    ending: null,
+    extensions: [],
+  } satisfies Partial<GrantRequest>;
+}
+
 /** The fields that differ by kind. */
 type KindOf<R extends GrantRequest> = Pick<R, 'kind' | 'eventSourceArn' | 'statement'>;
 
@@ -67,16 +87,8 @@ export function newRequest(spec: NewRequest): GrantRequest {
     statementId,
     statementHash: canonicalHash(grant.statement),
     requiredApprovals: spec.requiredApprovals,
-    approvals: [],
-    createdAt: at,
-    updatedAt: at,
-    activatedAt: null,
-    expiresAt: null,
-    endedAt: null,
-    failure: null,
-    eventSourceMappingUuid: null,
-    executionRoleArn: null,
-    ending: null,
+    ...nothingHappenedYet(at),
+    extends: null,
     history: [
       {
         at,

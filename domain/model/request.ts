@@ -11,6 +11,8 @@ export const REQUEST_STATUSES = [
   'CANCELLED',
   'TIMED_OUT',
   'FAILED',
+  /** An extension whose added time now belongs to the grant it extends (API §11.4). */
+  'EXTENDED',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
@@ -29,6 +31,9 @@ export const HISTORY_EVENTS = [
   'TIMED_OUT',
   'FAILED',
   'DRIFT',
+  'EXTENDED',
+  /** An allowlist change moved the request to another entry that permits it (API §11.5). */
+  'REMATCHED',
   'ADOPTED',
 ] as const;
 export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
@@ -96,6 +101,10 @@ export interface GrantRequestFields {
   executionRoleArn: string | null;
   ending: Ending | null;
   history: HistoryEvent[];
+  /** The ACTIVE grant this request extends (API §11.4); null for a grant of its own. */
+  extends: string | null;
+  /** Ids of the requests that extend this one, in the order they were made. */
+  extensions: string[];
   /** Optimistic-lock counter: every stored transition increments it. */
   version: number;
 }

@@ -1,12 +1,12 @@
 /** Who may see, decide on and administer requests. Pure decisions with reasons; self-approval is denied first. */
-import { NotAdminError, NotAnApproverError, SelfDecisionError } from '../errors';
+import { NotAdminError, NotAnApproverError, NotFoundError, SelfDecisionError } from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { GrantRequest } from '../model/request';
 import type { BrokerSettings } from '../settings';
-import { matchesAny } from './pattern';
+import { principalMatches, sameIdentity } from './identities';
 
 export function isAdmin(settings: BrokerSettings, principal: string): boolean {
-  return settings.admins.includes(principal);
+  return principalMatches(settings.admins, principal);
 }
 
 /** Throws NotAdminError unless `principal` is a broker admin; `what` completes "only broker admins may …". */
@@ -16,12 +16,13 @@ export function requireAdmin(settings: BrokerSettings, principal: string, what: 
 
 /** Approvers come from the entry as it is now: removing someone from an entry takes effect at once. */
 export function isEligibleApprover(entry: AllowlistEntry | null, principal: string): boolean {
-  return entry !== null && matchesAny(entry.approvers, principal);
+  return entry !== null && principalMatches(entry.approvers, principal);
 }
 
 /**
  * Throws unless `principal` may decide on `request`: self-approval is refused first (SelfDecisionError), also for a
- * Slack user linked to the requester's IAM principal; then anyone not an eligible approver (NotAnApproverError).
+ * Slack user linked to the requester, or another session of a requester that is a role; then anyone not an eligible
+ * approver (NotAnApproverError).
  */
 export function checkMayDecide(
   request: GrantRequest,
@@ -29,9 +30,7 @@ export function checkMayDecide(
   principal: string,
   identityLinks: Readonly<Record<string, string>> = {},
 ): void {
-  if (request.requester === principal || identityLinks[principal] === request.requester) {
-    throw new SelfDecisionError();
-  }
+  if (sameIdentity(request.requester, principal, identityLinks)) throw new SelfDecisionError();
   if (!isEligibleApprover(entry, principal)) throw new NotAnApproverError(principal);
 }
 
@@ -42,4 +41,17 @@ export function canView(
   settings: BrokerSettings,
 ): boolean {
   return request.requester === principal || isAdmin(settings, principal) || isEligibleApprover(entry, principal);
+}
+
+/**
+ * Throws NotFoundError unless `principal` may see `request`: an action on a request the caller may not see answers
+ * exactly as for an id that does not exist, so ids cannot be probed (issue #15, finding 6).
+ */
+export function checkMaySee(
+  request: GrantRequest,
+  entry: AllowlistEntry | null,
+  principal: string,
+  settings: BrokerSettings,
+): void {
+  if (!canView(request, entry, principal, settings)) throw new NotFoundError(`request ${request.id} not found`);
 }

@@ -5,6 +5,7 @@
  */
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import { functionAccountOf } from './function-ref';
+import { principalMatches } from './identities';
 import { matchesAny } from './pattern';
 
 export interface MatchSubject {
@@ -37,7 +38,7 @@ const CONDITIONS: readonly Condition[] = [
   },
   {
     field: 'requester',
-    holds: (e, s) => matchesAny(e.requesters, s.requester),
+    holds: (e, s) => principalMatches(e.requesters, s.requester),
     reason: (s) => `requester ${s.requester} may not ask for this function`,
   },
   {
@@ -94,9 +95,17 @@ export function entryPermittingGrant(
   entries: readonly AllowlistEntry[],
   grant: Omit<MatchSubject, 'requester' | 'durationSeconds'>,
 ): AllowlistEntry | null {
-  // The asker's fields are never read by GRANT_CONDITIONS.
-  const decision = decide(entries, { ...grant, requester: '', durationSeconds: 0 }, GRANT_CONDITIONS);
+  const decision = matchGrant(entries, grant);
   return decision.permitted ? decision.entry : null;
+}
+
+/** As entryPermittingGrant, with the closest entry's failed condition when none permits (an adoption re-checked). */
+export function matchGrant(
+  entries: readonly AllowlistEntry[],
+  grant: Omit<MatchSubject, 'requester' | 'durationSeconds'>,
+): MatchDecision {
+  // The asker's fields are never read by GRANT_CONDITIONS.
+  return decide(entries, { ...grant, requester: '', durationSeconds: 0 }, GRANT_CONDITIONS);
 }
 
 function decide(

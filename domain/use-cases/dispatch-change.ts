@@ -3,9 +3,9 @@
  * order, after the answer was given), tell the listeners (metrics), and schedule the AWS work it calls for.
  * Runs at least once per change; everything it starts is idempotent.
  */
-import { followUps } from '../events/follow-ups';
+import { entryFollowUp, followUps } from '../events/follow-ups';
 import type { GrantRequest } from '../model/request';
-import type { Announcer, GrantEventListener, WorkScheduler } from '../ports';
+import type { Announcer, Clock, GrantEventListener, WorkScheduler } from '../ports';
 
 export function makeDispatchChange(deps: {
   scheduler: WorkScheduler;
@@ -24,3 +24,11 @@ export function makeDispatchChange(deps: {
 }
 
 export type DispatchChange = ReturnType<typeof makeDispatchChange>;
+
+/**
+ * React to one stored change of an allowlist entry (put or delete, a record of the same stream): its live requests are
+ * matched again behind the answer (API §11.5), on the work queue.
+ */
+export function makeDispatchEntryChange(deps: { scheduler: WorkScheduler; clock: Clock }) {
+  return (entryId: string): Promise<void> => deps.scheduler.schedule(entryFollowUp(entryId, deps.clock.now()));
+}

@@ -12,6 +12,30 @@ export interface ManageAllowlistDeps {
   settings: BrokerSettings;
 }
 
+/**
+ * Cross-field rules of an entry and the lint's errors (ValidationError naming each field), for a put and for a preview
+ * of one; answers the lint's warnings.
+ */
+export function checkEntryInput(input: AllowlistEntryInput, settings: BrokerSettings): { warnings: string[] } {
+  const issues: FieldIssue[] = [];
+  if (!input.autoApprove && input.requiredApprovals < 1) {
+    issues.push({ path: 'requiredApprovals', message: 'must be at least 1 unless autoApprove is true' });
+  }
+  if (!input.autoApprove && input.approvers.length === 0) {
+    issues.push({ path: 'approvers', message: 'must name at least one approver unless autoApprove is true' });
+  }
+  if (input.maxDurationSeconds < settings.minDurationSeconds || input.maxDurationSeconds > MAX_DURATION_SECONDS) {
+    issues.push({
+      path: 'maxDurationSeconds',
+      message: `must be from ${settings.minDurationSeconds} to ${MAX_DURATION_SECONDS}`,
+    });
+  }
+  const lint = lintAllowlistEntry(input);
+  issues.push(...lint.errors);
+  if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+  return { warnings: lint.warnings };
+}
+
 /** A stored entry with what the lint found legal but risky. */
 export type LintedEntry = AllowlistEntry & { warnings: string[] };
 
@@ -22,22 +46,7 @@ export function makeManageAllowlist({ allowlist, clock, settings }: ManageAllowl
     /** Stores the entry; answers it with the lint's warnings (API §11.12): legal, but worth a second look. */
     async put(caller: string, id: string, input: AllowlistEntryInput): Promise<LintedEntry> {
       requireAdmin(caller);
-      const issues: FieldIssue[] = [];
-      if (!input.autoApprove && input.requiredApprovals < 1) {
-        issues.push({ path: 'requiredApprovals', message: 'must be at least 1 unless autoApprove is true' });
-      }
-      if (!input.autoApprove && input.approvers.length === 0) {
-        issues.push({ path: 'approvers', message: 'must name at least one approver unless autoApprove is true' });
-      }
-      if (input.maxDurationSeconds < settings.minDurationSeconds || input.maxDurationSeconds > MAX_DURATION_SECONDS) {
-        issues.push({
-          path: 'maxDurationSeconds',
-          message: `must be from ${settings.minDurationSeconds} to ${MAX_DURATION_SECONDS}`,
-        });
-      }
-      const lint = lintAllowlistEntry(input);
-      issues.push(...lint.errors);
-      if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+      const lint = checkEntryInput(input, settings);
       const entry: AllowlistEntry = { id, ...input, updatedAt: clock.now().toISOString(), updatedBy: caller };
       await allowlist.put(entry);
       return { ...entry, warnings: lint.warnings };

@@ -1,23 +1,26 @@
 /**
- * Run one scheduled work item (a queue message): settle the request, and schedule what follows — the same work
- * again after a wait, or, for an expiry timer, the next tick at the grant's current end (an extension moves it).
- * Work that arrives before its time (a long timer hops in steps) is scheduled again unchanged.
+ * Run one queued work item (a queue message). Grant work settles its request and schedules what follows — the same
+ * work again after a wait, or, for an expiry timer, the next tick at the grant's current end (an extension moves it).
+ * An allowlist re-check runs one page and schedules the next. Work that arrives before its time (a long timer hops in
+ * steps) is scheduled again unchanged.
  */
-import type { ScheduledWork } from '../events/follow-ups';
+import type { QueuedWork, RecheckWork, ScheduledWork } from '../events/follow-ups';
 import type { Clock, WorkScheduler } from '../ports';
+import type { AllowlistRecheck } from './recheck-allowlist';
 import type { SettleOutcome, SettleRequest } from './settle-request';
 
 /** A worker's settle may take this long before its AWS calls give up and the item is retried. */
 export const WORK_DEADLINE_MS = 10_000;
 
-export function makeRunWork(deps: { settle: SettleRequest; scheduler: WorkScheduler; clock: Clock }) {
-  const { settle, scheduler, clock } = deps;
-  return async function runWork(work: ScheduledWork): Promise<SettleOutcome | null> {
-    const now = clock.now();
-    if (Date.parse(work.at) > now.getTime()) {
-      await scheduler.schedule(work);
-      return null;
-    }
+export function makeRunWork(deps: {
+  settle: SettleRequest;
+  recheck: AllowlistRecheck;
+  scheduler: WorkScheduler;
+  clock: Clock;
+}) {
+  const { settle, recheck, scheduler, clock } = deps;
+
+  async function settleWork(work: ScheduledWork, now: Date): Promise<SettleOutcome> {
     const outcome = await settle.settle(work.requestId, { deadline: new Date(now.getTime() + WORK_DEADLINE_MS) });
     if (outcome.kind === 'retry') {
       await scheduler.schedule({ ...work, at: outcome.retryAt });
@@ -25,6 +28,21 @@ export function makeRunWork(deps: { settle: SettleRequest; scheduler: WorkSchedu
       await scheduler.schedule({ ...work, at: outcome.nextDueAt });
     }
     return outcome;
+  }
+
+  async function recheckPage(work: RecheckWork, now: Date): Promise<null> {
+    const { next } = await recheck.recheck(work.entryId, work.after);
+    if (next !== null) await scheduler.schedule({ ...work, after: next, at: now.toISOString() });
+    return null;
+  }
+
+  return async function runWork(work: QueuedWork): Promise<SettleOutcome | null> {
+    const now = clock.now();
+    if (Date.parse(work.at) > now.getTime()) {
+      await scheduler.schedule(work);
+      return null;
+    }
+    return work.kind === 'recheck' ? recheckPage(work, now) : settleWork(work, now);
   };
 }
 

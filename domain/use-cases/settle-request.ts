@@ -1,7 +1,8 @@
 /**
  * Settle a request: do the AWS work it needs now (apply an APPROVED grant, remove a due ACTIVE one), then record
- * the outcome. This is the one way in for AWS work on grants, whoever asks: a queued work item, an answer that
- * waits briefly after an approval or revoke, the sweep, a timer.
+ * the outcome; an approved extension moves the end of the grant it extends instead (no AWS call: the permission
+ * never leaves the policy). This is the one way in for work on grants, whoever asks: a queued work item, an answer
+ * that waits briefly after an approval or revoke, the sweep, a timer.
  *
  * Input: the request id and a deadline for AWS calls. Output: `settled` (nothing is due now; `nextDueAt` says when
  * something will be) or `retry` (a transient wait — IAM propagation, throttling, the account's budget, another
@@ -15,7 +16,7 @@ import type { GrantRequest, RequestStatus } from '../model/request';
 import type { CallDeadlines, Clock, RequestStore, Sleep, WorkLeases } from '../ports';
 import { adoptedStatementId } from '../rules/adoption';
 import { dueAt, dueWork } from '../rules/due-work';
-import { isTerminal, move } from '../state-machine';
+import { isTerminal, move, note } from '../state-machine';
 
 export const BROKER_ACTOR = 'broker';
 
@@ -80,6 +81,29 @@ function retryDelayOf(error: unknown): number {
 function approvedAt(r: GrantRequest): number {
   const at = [...r.history].reverse().find((e) => e.event === 'APPROVED')?.at ?? r.updatedAt;
   return Date.parse(at);
+}
+
+/** The `EXTENDED` event's detail (API §11.4). */
+interface ExtendedDetail {
+  extensionId: string;
+  previousExpiresAt: string;
+  expiresAt: string;
+}
+
+/** What the grant recorded when `extensionId` took effect on it, if it did. */
+function extendedBy(grant: GrantRequest, extensionId: string): ExtendedDetail | undefined {
+  const event = grant.history.find((e) => e.event === 'EXTENDED' && e.detail.extensionId === extensionId);
+  return event?.detail as ExtendedDetail | undefined;
+}
+
+/** Why a grant cannot take more time now, or null when it can. */
+function cannotExtend(grant: GrantRequest, at: Date): string | null {
+  if (grant.status !== 'ACTIVE') return `the grant it extends is ${grant.status}`;
+  if (grant.ending) return 'the grant it extends is being revoked';
+  if (grant.expiresAt === null || Date.parse(grant.expiresAt) <= at.getTime()) {
+    return `the grant it extends reached its end at ${grant.expiresAt ?? '?'}`;
+  }
+  return null;
 }
 
 export function makeSettleRequest(deps: SettleDeps) {
@@ -196,12 +220,91 @@ export function makeSettleRequest(deps: SettleDeps) {
     return settled(recorded.request);
   }
 
+  /** Runs `work` holding the request's lease, so no other worker settles it meanwhile; `busy()` when one does. */
+  async function exclusive<T>(id: string, deadline: Date, work: () => Promise<T>, busy: () => T): Promise<T> {
+    const holder = `${deps.holder}#${++settles}`;
+    if (!(await leases.acquire(id, holder, new Date(deadline.getTime() + LEASE_MARGIN_MS)))) return busy();
+    try {
+      return await work();
+    } finally {
+      await leases.release(id, holder).catch(() => undefined);
+    }
+  }
+
+  /** Ends an approved extension FAILED: the grant it extends could not take the time. */
+  async function failExtension(extension: GrantRequest, at: Date, why: string): Promise<SettleOutcome> {
+    const reason = `not extended: ${why}`;
+    const failed = await record(
+      extension,
+      (current) =>
+        move(current, 'FAILED', {
+          at,
+          actor: BROKER_ACTOR,
+          patch: { failure: { reason, at: at.toISOString() } },
+          detail: { reason },
+        }),
+      (current) => current.status === 'APPROVED',
+    );
+    return settled(failed.request, failed.written ? 'FAILED' : null);
+  }
+
+  /**
+   * An approved extension takes effect: the grant's end moves by the extension's duration (history EXTENDED on both).
+   * Two items change, in an order a later run can finish: the grant first (its EXTENDED event names the extension,
+   * so it is never extended twice), then the extension. Done under the grant's lease, so its expiry or revoke never
+   * runs while its end moves; a grant that has ended, is being revoked or is past its end fails the extension.
+   */
+  async function extend(extension: GrantRequest, deadline: Date): Promise<SettleOutcome> {
+    const grantId = extension.extends as string;
+    const busy = () => retry(extension, LEASE_BUSY_RETRY_MS, 'the grant it extends is being settled');
+    return exclusive(
+      grantId,
+      deadline,
+      async () => {
+        const at = clock.now();
+        const actor = [...extension.history].reverse().find((e) => e.event === 'APPROVED')?.actor ?? BROKER_ACTOR;
+        let taken: ExtendedDetail | undefined;
+        for (let attempt = 1; attempt <= WRITE_ATTEMPTS && !taken; attempt++) {
+          const grant = await store.get(grantId);
+          if (!grant) return failExtension(extension, at, 'the grant it extends no longer exists');
+          taken = extendedBy(grant, extension.id);
+          if (taken) break;
+          const why = cannotExtend(grant, at);
+          if (why) return failExtension(extension, at, why);
+          const previousExpiresAt = grant.expiresAt as string;
+          const expiresAt = new Date(Date.parse(previousExpiresAt) + extension.durationSeconds * 1000).toISOString();
+          const detail: ExtendedDetail = { extensionId: extension.id, previousExpiresAt, expiresAt };
+          try {
+            await store.update(
+              grant,
+              note(grant, 'EXTENDED', { at, actor, detail: { ...detail }, patch: { expiresAt } }),
+            );
+            taken = detail;
+          } catch (error) {
+            if (!(error instanceof StaleRequestError)) throw error;
+          }
+        }
+        if (!taken) return retry(extension, TRANSIENT_RETRY_MS, 'the grant it extends kept changing');
+        const { previousExpiresAt, expiresAt } = taken;
+        const recorded = await record(
+          extension,
+          (current) =>
+            move(current, 'EXTENDED', { at, actor, detail: { extends: grantId, previousExpiresAt, expiresAt } }),
+          (current) => current.status === 'APPROVED',
+        );
+        return settled(recorded.request, recorded.written ? 'EXTENDED' : null);
+      },
+      busy,
+    );
+  }
+
   async function settleLeased(id: string, deadline: Date): Promise<SettleOutcome> {
     const current = await store.get(id);
     if (!current) return settled(null);
     const work = dueWork(current, clock.now());
     if (!work) return settled(current);
     try {
+      if (work === 'extend') return await extend(current, deadline);
       return await deadlines.within(deadline, () => (work === 'apply' ? apply(current) : end(current)));
     } catch (error) {
       return retry(current, retryDelayOf(error), error instanceof Error ? error.message : 'AWS trouble', { error });
@@ -213,16 +316,12 @@ export function makeSettleRequest(deps: SettleDeps) {
     const first = options.known ?? (await store.get(id));
     if (!first) return settled(null);
     if (!dueWork(first, clock.now())) return settled(first);
-    const holder = `${deps.holder}#${++settles}`;
-    const until = new Date(options.deadline.getTime() + LEASE_MARGIN_MS);
-    if (!(await leases.acquire(id, holder, until))) {
-      return retry(first, LEASE_BUSY_RETRY_MS, 'another worker is settling this request', { busy: true });
-    }
-    try {
-      return await settleLeased(id, options.deadline);
-    } finally {
-      await leases.release(id, holder).catch(() => undefined);
-    }
+    return exclusive(
+      id,
+      options.deadline,
+      () => settleLeased(id, options.deadline),
+      () => retry(first, LEASE_BUSY_RETRY_MS, 'another worker is settling this request', { busy: true }),
+    );
   }
 
   /**
@@ -254,7 +353,7 @@ export function makeSettleRequest(deps: SettleDeps) {
     return settle(id, { deadline: new Date(clock.now().getTime() + ms) });
   }
 
-  return { settle, settleWithin, settleSoon };
+  return { settle, settleWithin, settleSoon, exclusive };
 }
 
 export type SettleRequest = ReturnType<typeof makeSettleRequest>;

@@ -21,6 +21,8 @@ export interface SweepReport {
   failed: number;
   expired: number;
   revoked: number;
+  /** Approved extensions that took effect (API §11.4). */
+  extended: number;
   /** Settled by another writer meanwhile, or held by another worker's lease: nothing to do here. */
   skipped: number;
   /** Left for later after a wait or AWS trouble (throttling, IAM propagation). */
@@ -53,6 +55,7 @@ export function makeSweep(deps: {
       failed: 0,
       expired: 0,
       revoked: 0,
+      extended: 0,
       skipped: 0,
       retryLater: 0,
       errors: [],
@@ -96,6 +99,8 @@ export function makeSweep(deps: {
           return void report.expired++;
         case 'REVOKED':
           return void report.revoked++;
+        case 'EXTENDED':
+          return void report.extended++;
         default:
           return void report.skipped++;
       }

@@ -30,18 +30,19 @@ export async function processWorkMessages(app: Pick<App, 'runWork'>, messages: r
     messages.map(async (message) => {
       const work = parsed(message, (v) => workMessage.parse(v));
       if (!work) return;
+      const about = work.kind === 'recheck' ? { entryId: work.entryId } : { correlation_id: work.requestId };
       try {
         const outcome = await app.runWork(work);
         if (outcome?.kind === 'retry' && outcome.error !== undefined) {
           logger.warn('grant work will be retried', {
-            correlation_id: work.requestId,
+            ...about,
             reason: outcome.reason,
             retryAt: outcome.retryAt,
           });
         }
       } catch (error) {
-        logger.warn('grant work failed; the queue delivers it again', {
-          correlation_id: work.requestId,
+        logger.warn('queued work failed; the queue delivers it again', {
+          ...about,
           error: String(error),
         });
         failed.push(message.messageId);

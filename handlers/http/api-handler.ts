@@ -102,7 +102,7 @@ export function apiHandler(
     const app = await getApp();
     let caller: ReturnType<OperationInput['caller']> | undefined;
     const input: OperationInput = {
-      caller: () => (caller ??= callerOf(event, headers, app.config.BROKER_IDENTITY)),
+      caller: () => (caller ??= callerOf(event, headers, app.config.BROKER_IDENTITY, app.config.BROKER_PERSON_ROLES)),
       body,
       rawBody,
       pathParameters: definedValues(event.pathParameters),

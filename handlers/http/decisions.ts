@@ -1,6 +1,6 @@
-/** Lambda entry point: approve, reject, cancel and revoke. */
+/** Lambda entry point: approve, reject, cancel, revoke and extend. */
 import { lambdaApiHandler } from './lambda-entry';
-import { approveRequest, cancelRequest, rejectRequest, revokeRequest } from './operations/decisions';
+import { approveRequest, cancelRequest, extendRequest, rejectRequest, revokeRequest } from './operations/decisions';
 
-export const operations = { approveRequest, rejectRequest, cancelRequest, revokeRequest };
+export const operations = { approveRequest, rejectRequest, cancelRequest, revokeRequest, extendRequest };
 export const handler = lambdaApiHandler(operations);

@@ -1,6 +1,7 @@
 /**
  * Who is calling (docs/api.md, Who is calling). Deployed: only API Gateway's authenticated `requestContext.identity.userArn`.
  * Local runner with BROKER_IDENTITY=header: the X-Broker-Principal header. Nothing else can set the caller.
+ * Sessions of the roles BROKER_PERSON_ROLES names are people (API §11.6); other sessions act as their role.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { UnauthenticatedError } from '../../domain/errors';
@@ -12,9 +13,10 @@ export function callerOf(
   event: APIGatewayProxyEvent,
   headers: Readonly<Record<string, string>>,
   mode: IdentityMode,
+  personRoles: readonly string[],
 ): Caller {
   const arn = mode === 'header' ? headers['x-broker-principal'] : event.requestContext?.identity?.userArn;
-  const caller = typeof arn === 'string' ? callerFromArn(arn) : null;
+  const caller = typeof arn === 'string' ? callerFromArn(arn, personRoles) : null;
   if (!caller) {
     throw new UnauthenticatedError(
       mode === 'header' ? 'X-Broker-Principal must carry an IAM principal ARN' : 'the request carries no IAM identity',

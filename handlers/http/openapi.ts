@@ -11,6 +11,7 @@ import {
   discoverPage,
   errorResponse,
   healthResponse,
+  impactReport,
   reconcileReport,
   requestList,
   requestResource,
@@ -27,7 +28,9 @@ import {
   decisionBody,
   discoverQuery,
   emptyBody,
+  extendBody,
   listRequestsQuery,
+  reconcileQuery,
   revokeBody,
 } from './schemas';
 
@@ -55,12 +58,28 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   putAllowlistEntry: {
     summary:
-      'Create or replace an allowlist entry (admins). Refuses (400, naming the field) what can never match; answers warnings for what is legal but risky',
+      "Create or replace an allowlist entry (admins). Refuses (400, naming the field) what can never match; answers warnings for what is legal but risky. The entry's live requests are matched again behind the answer, as for a delete",
     body: allowlistEntryBody,
     ok: [200, allowlistEntryWritten],
     errors: [400, 401, 403, 413, 415],
   },
-  deleteAllowlistEntry: { summary: 'Delete an allowlist entry (admins)', ok: [204, null], errors: [401, 403, 404] },
+  deleteAllowlistEntry: {
+    summary:
+      "Delete an allowlist entry (admins). The entry's PENDING, APPROVED and ACTIVE requests are matched again behind the answer: moved to another entry that permits them, or ended (REJECTED / REVOKED, permission removed within 5 s)",
+    ok: [204, null],
+    errors: [401, 403, 404],
+  },
+  previewAllowlistDelete: {
+    summary: 'Preview what deleting the entry would do to its live requests (admins); changes nothing',
+    ok: [200, impactReport],
+    errors: [401, 403, 404],
+  },
+  previewAllowlistPut: {
+    summary: 'Preview what putting this entry (the PUT body) would do to its live requests (admins); changes nothing',
+    body: allowlistEntryBody,
+    ok: [200, impactReport],
+    errors: [400, 401, 403, 413, 415],
+  },
   createRequest: {
     summary: 'Ask for a time-boxed grant (201; 200 for ?dryRun=true)',
     body: createRequestBody,
@@ -114,11 +133,20 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     ],
     errors: DECISION_ERRORS,
   },
+  extendRequest: {
+    summary:
+      "Ask for more time on your ACTIVE grant without interrupting it (its requester): 201 with a new request that extends it, PENDING, or final at once (EXTENDED or FAILED; APPROVED while it takes effect) when auto-approved. At its quorum the grant's expiresAt moves by durationSeconds; no Lambda or IAM call is made. 409 when the grant is not ACTIVE, is being revoked, already has an extension waiting, or has been extended maxExtensions times",
+    body: extendBody,
+    ok: [201, requestResource],
+    errors: DECISION_ERRORS,
+  },
   runSweep: { summary: 'Run one sweep now (admins)', ok: [200, sweepReport], errors: [401, 403] },
   runReconcile: {
-    summary: 'Compare policies with ACTIVE grants and repair drift (admins)',
+    summary:
+      "Compare what AWS holds with the ACTIVE grants and repair drift (admins): every matched function's policy and each of its versions' and aliases', event source grants' mappings and role policies. One page per call, within the API's time limit: while nextCursor is not null, POST again with ?cursor=",
+    query: reconcileQuery,
     ok: [200, reconcileReport],
-    errors: [401, 403, 503],
+    errors: [400, 401, 403, 503],
   },
   discoverStatements: {
     summary:
@@ -191,7 +219,13 @@ function operationObject(route: Route) {
     ...(doc.body
       ? {
           requestBody: {
-            required: ['createRequest', 'putAllowlistEntry', 'adoptStatement'].includes(route.operation),
+            required: [
+              'createRequest',
+              'putAllowlistEntry',
+              'previewAllowlistPut',
+              'extendRequest',
+              'adoptStatement',
+            ].includes(route.operation),
             content: {
               [route.auth === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json']: {
                 schema: json(doc.body, 'input'),

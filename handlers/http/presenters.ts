@@ -33,5 +33,7 @@ export function presentRequest(r: GrantRequest, options: { dryRun?: boolean } = 
     endedAt: r.endedAt,
     failure: r.failure,
     history: r.history,
+    extends: r.extends,
+    extensions: r.extensions,
   };
 }

@@ -1,6 +1,7 @@
 /** zod schemas of what the API answers (docs/api.md): the OpenAPI document is generated from them. */
 import * as z from 'zod';
 import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
+import type { ImpactReport } from '../../domain/use-cases/recheck-allowlist';
 import type { CatalogItem } from '../../domain/use-cases/catalog';
 import type { DiscoverPage } from '../../domain/use-cases/discover';
 import type { ReconcileReport } from '../../domain/use-cases/reconcile';
@@ -63,6 +64,8 @@ export const requestResource = z.object({
   history: z.array(
     z.object({ at: time, event: z.enum(HISTORY_EVENTS), actor: z.string(), detail: z.record(z.string(), z.unknown()) }),
   ),
+  extends: z.string().nullable().describe('the ACTIVE grant this request extends; null for a grant'),
+  extensions: z.array(z.string()).describe('the requests that extend this one, oldest first'),
 });
 
 export const requestList = z.object({ items: z.array(requestResource), nextToken: z.string().nullable() });
@@ -104,12 +107,23 @@ export const allowlistEntryWritten = allowlistEntryResource.extend({
   warnings: z.array(z.string()).describe('each starts with the path of the field it is about, e.g. principals.0'),
 });
 
+export const impactReport = z.object({
+  kept: z.array(z.string()).describe('still permitted by their entry'),
+  rematched: z
+    .array(z.object({ id: z.string(), entryId: z.string() }))
+    .describe('permitted by another entry, which they move to'),
+  ended: z
+    .array(z.object({ id: z.string(), status: z.enum(['REJECTED', 'REVOKED']), reason: z.string() }))
+    .describe('permitted by no entry: PENDING ends REJECTED, APPROVED and ACTIVE end REVOKED'),
+});
+
 export const sweepReport = z.object({
   timedOut: z.number(),
   activated: z.number(),
   failed: z.number(),
   expired: z.number(),
   revoked: z.number(),
+  extended: z.number(),
   skipped: z.number(),
   retryLater: z.number(),
   errors: z.array(z.object({ requestId: z.string(), error: z.string() })),
@@ -117,18 +131,32 @@ export const sweepReport = z.object({
 });
 
 export const reconcileReport = z.object({
-  checkedFunctions: z.number(),
-  orphansRemoved: z.array(z.object({ functionArn: z.string(), statementId: z.string() })),
+  checkedFunctions: z.number().describe("policies checked: a function's, or one of its versions' or aliases'"),
+  orphansRemoved: z.array(
+    z.object({ functionArn: z.string(), qualifier: z.string().nullable(), statementId: z.string() }),
+  ),
   missing: z.array(
     z.object({
       requestId: z.string(),
       functionArn: z.string(),
       statementId: z.string(),
       action: z.enum(['REAPPLIED', 'FLAGGED']),
+      part: z
+        .enum(['statement', 'rolePolicy', 'mapping'])
+        .describe('event source grants: their role policy or mapping'),
+      reason: z.string(),
     }),
   ),
-  /** Target accounts whose spoke role could not be assumed: not reconciled this time. */
-  accountsUnreachable: z.array(z.string()),
+  failures: z
+    .array(z.object({ functionArn: z.string(), qualifier: z.string().nullable(), error: z.string() }))
+    .describe('targets that could not be checked; the others were'),
+  accountsUnreachable: z
+    .array(z.string())
+    .describe('target accounts that could not be reached at all; the others were reconciled'),
+  nextCursor: z
+    .string()
+    .nullable()
+    .describe('functions are left for another page: POST again with ?cursor=<this>; null when all were checked'),
 });
 
 const fieldIssues = z.array(z.object({ path: z.string(), message: z.string() }));
@@ -160,5 +188,6 @@ type Assignable<T extends U, U> = T;
 export type _RequestFits = Assignable<ReturnType<typeof presentRequest>, z.input<typeof requestResource>>;
 export type _SweepFits = Assignable<SweepReport, z.input<typeof sweepReport>>;
 export type _ReconcileFits = Assignable<ReconcileReport, z.input<typeof reconcileReport>>;
+export type _ImpactFits = Assignable<ImpactReport, z.input<typeof impactReport>>;
 export type _CatalogFits = Assignable<{ items: CatalogItem[] }, z.input<typeof catalogList>>;
 export type _DiscoverFits = Assignable<DiscoverPage, z.input<typeof discoverPage>>;

@@ -1,7 +1,7 @@
 /** zod schemas for everything that crosses the HTTP boundary; domain input types are checked against them. */
 import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../../domain/errors';
-import type { AllowlistEntryInput } from '../../domain/model/allowlist-entry';
+import { DEFAULT_MAX_EXTENSIONS, type AllowlistEntryInput } from '../../domain/model/allowlist-entry';
 import type { GrantAsk } from '../../domain/model/grant-ask';
 import { ACCOUNT_ID } from '../../domain/rules/arn';
 import { didYouMean } from '../../domain/rules/did-you-mean';
@@ -64,6 +64,7 @@ export const allowlistEntryBody = z.strictObject({
     .regex(/^[A-Z0-9]{9,12}$/, 'must be a Slack channel id such as C0123ABCD')
     .nullable()
     .default(null),
+  maxExtensions: z.int('must be a whole number').min(0).max(100).default(DEFAULT_MAX_EXTENSIONS),
 });
 
 export const ENTRY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -101,6 +102,9 @@ export const createRequestQuery = z.strictObject({
 
 export const noQuery = z.strictObject({});
 
+/** POST /v1/admin/reconcile: a page of the drift reconcile, from where the previous one stopped. */
+export const reconcileQuery = z.strictObject({ cursor: token(2048).optional() });
+
 export const decisionBody = z.strictObject({ comment: text(1, 1000).optional() });
 /** An approval may be pinned to the statement the approver saw (API §11.9). */
 export const approveBody = z.strictObject({
@@ -111,6 +115,12 @@ export const approveBody = z.strictObject({
     .optional(),
 });
 export const revokeBody = z.strictObject({ reason: text(1, 1000).optional() });
+/** More time for an ACTIVE grant (API §11.4): a new request that extends it. */
+export const extendBody = z.strictObject({
+  durationSeconds: createRequestBody.shape.durationSeconds,
+  reason: createRequestBody.shape.reason,
+  ticket: createRequestBody.shape.ticket,
+});
 export const emptyBody = z.strictObject({});
 
 export const IDEMPOTENCY_KEY = token(255);

@@ -1,4 +1,7 @@
-/** Lambda entry point for the hourly drift reconcile (EventBridge rate(1 hour)). */
+/**
+ * Lambda entry point for the hourly drift reconcile (EventBridge rate(1 hour)): page after page until every function
+ * was checked or the invocation's time is nearly up (the next hour starts again from the first function).
+ */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
@@ -7,16 +10,28 @@ import { lambdaApp } from '../lambda-app';
 import { logger } from '../logger';
 import { metrics } from '../metrics';
 
+/** Stop starting new functions this long before the invocation times out. */
+const SAFETY_MARGIN_MS = 10_000;
+
 export const handler = middy<unknown, unknown, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async () => {
-    const report = await (await lambdaApp()).reconcile();
-    logger.info('reconcile finished', {
-      checkedFunctions: report.checkedFunctions,
-      orphansRemoved: report.orphansRemoved.length,
-      missing: report.missing.length,
-      accountsUnreachable: report.accountsUnreachable,
-    });
-    return report;
+  .handler(async (_event, context) => {
+    const app = await lambdaApp();
+    let cursor: string | null = null;
+    do {
+      const budgetMs = context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
+      if (budgetMs <= 0) break;
+      const report = await app.reconcile({ cursor, budgetMs });
+      logger.info('reconcile page finished', {
+        checkedFunctions: report.checkedFunctions,
+        orphansRemoved: report.orphansRemoved.length,
+        missing: report.missing.length,
+        failures: report.failures,
+        accountsUnreachable: report.accountsUnreachable,
+        more: report.nextCursor !== null,
+      });
+      cursor = report.nextCursor;
+    } while (cursor !== null);
+    return { done: cursor === null };
   });

@@ -175,10 +175,11 @@ it('puts the event source read permissions on the execution role and takes them 
 it('revokes at once and refuses self-approval, strangers and a second decision', async () => {
   const r = await create(PRINCIPAL_CASES[2].ask);
   expect((await call('POST', `/v1/requests/${r.id}/approve`, { principal: REQUESTER })).status).toBe(403);
-  expect((await call('POST', `/v1/requests/${r.id}/approve`, { principal: STRANGER })).status).toBe(403);
+  // A stranger may not see the request: it does not exist for them (issue #15, finding 6).
+  expect((await call('POST', `/v1/requests/${r.id}/approve`, { principal: STRANGER })).status).toBe(404);
   expect((await approve(r.id)).status).toBe('ACTIVE');
   expect((await call('POST', `/v1/requests/${r.id}/reject`, { principal: APPROVER })).status).toBe(409);
-  expect((await call('POST', `/v1/requests/${r.id}/revoke`, { principal: STRANGER })).status).toBe(403);
+  expect((await call('POST', `/v1/requests/${r.id}/revoke`, { principal: STRANGER })).status).toBe(404);
   expect(await revoke(r.id, APPROVER, 'incident')).toMatchObject({ status: 'REVOKED' });
   const sids = (await policyStatements(clients, 'order-processor')).map((s) => s.Sid);
   expect(sids).not.toContain(r.statementId);

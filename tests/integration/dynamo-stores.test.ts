@@ -1,7 +1,7 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAllowlistStore } from '../../adapters/dynamodb/allowlist-store';
 import { INDEX } from '../../adapters/dynamodb/keys';
-import { DynamoRequestStore } from '../../adapters/dynamodb/request-store';
+import { DynamoRequestStore, toItem } from '../../adapters/dynamodb/request-store';
 import { StaleRequestError } from '../../domain/errors';
 import type { GrantRequest } from '../../domain/model/request';
 import { move } from '../../domain/state-machine';
@@ -159,6 +159,50 @@ describe('DynamoDB request store (moto)', () => {
     } while (after !== null && pages < 10);
     expect(seen).toEqual([...requests].reverse().map((r) => r.id));
     expect(pages).toBe(3);
+  });
+
+  it("pages through an entry's live requests oldest first, reading past those that ended", async () => {
+    const requests = await sampleRequests(7, [REQUESTER]);
+    for (const r of requests) await store.create(r, null, new Date());
+    // Ended ones stay in the entry's index partition: a page reads past them and still says where it stopped.
+    for (const r of requests.slice(0, 3)) await store.update(r, move(r, 'CANCELLED', { at: new Date(), actor: 'x' }));
+    const live = requests.slice(3).map((r) => r.id);
+    const pages: string[][] = [];
+    let after: string | null = null;
+    do {
+      const page = await store.liveByEntry('orders', 2, after);
+      pages.push(page.items.map((r) => r.id));
+      after = page.next;
+    } while (after !== null && pages.length < 10);
+    expect(pages.flat()).toEqual(live);
+    expect(pages[0]).toEqual([]);
+    expect((await store.liveByEntry('other-entry', 2, null)).items).toEqual([]);
+  });
+
+  it('stores an extension and the grant it extends together, only over the version read', async () => {
+    const [grant, later] = await sampleRequests(2, [REQUESTER]);
+    await store.create(grant!, null, new Date());
+    const extension = { ...later!, extends: grant!.id };
+    await store.createExtension(extension, grant!, { ...grant!, extensions: [extension.id] });
+    await expect(store.get(extension.id)).resolves.toEqual(extension);
+    const listed = (await store.get(grant!.id)) as GrantRequest;
+    expect(listed).toMatchObject({ extensions: [extension.id], version: 2 });
+    // Read before that write: refused, and neither half lands.
+    const another = { ...extension, id: '00000000-0000-4000-8000-00000000abcd' };
+    await expect(
+      store.createExtension(another, grant!, { ...grant!, extensions: [extension.id, another.id] }),
+    ).rejects.toThrow(StaleRequestError);
+    await expect(store.get(another.id)).resolves.toBeNull();
+    await expect(store.get(grant!.id)).resolves.toEqual(listed);
+  });
+
+  it('reads requests stored before extensions existed as extending nothing', async () => {
+    const [request] = await sampleRequests(1, [REQUESTER]);
+    const older = toItem(request!);
+    delete older.extends;
+    delete older.extensions;
+    await clients.doc.send(new PutCommand({ TableName: TABLE, Item: older }));
+    await expect(store.get(request!.id)).resolves.toMatchObject({ extends: null, extensions: [] });
   });
 
   it('filters by status and function', async () => {

@@ -17,6 +17,7 @@ import {
 import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
+import { UnavailableError } from '../../domain/errors';
 
 const TABLE = 'faults-broker';
 let proxy: FaultProxy;
@@ -197,4 +198,65 @@ it('gives one activation and one statement when two approvals race', async () =>
   expect(done.status).toBe('ACTIVE');
   expect(done.history.filter((e) => e.event === 'ACTIVATED')).toHaveLength(1);
   expect(await brokerSids()).toEqual([request.statementId]);
+});
+
+describe('extension (API §11.4)', () => {
+  const transaction = calls.dynamo('TransactWriteItems');
+  const extend = (id: string, durationSeconds = 1800) =>
+    app.extendRequest({
+      caller: { principal: REQUESTER, session: null },
+      id,
+      durationSeconds,
+      reason: 'the release runs late tonight',
+      ticket: null,
+    });
+  const extensionsOf = async () =>
+    (await app.listRequests({ caller: ADMIN, status: null, functionName: null, limit: 100, nextToken: null })).items
+      .filter((r) => r.extends !== null)
+      .map((r) => r.id);
+
+  it('stores an extension and its place in the grant together, or neither: a failed transaction leaves nothing half done', async () => {
+    const grant = await create();
+    expect((await approve(grant.id)).status).toBe('ACTIVE');
+    const down = proxy.add({ match: transaction, times: 10, mode: 'error', ...awsErrors.dynamoInternal() });
+    await expect(extend(grant.id)).rejects.toThrow(UnavailableError);
+    expect(down.hits).toBeGreaterThan(0);
+    down.times = down.hits ?? 0;
+    expect((await app.getRequest(ADMIN, grant.id)).extensions).toEqual([]);
+    expect(await extensionsOf()).toEqual([]);
+
+    // Cancelled because the grant changed under it (as DynamoDB reports it): read again and decide again.
+    const cancelled = proxy.add({
+      match: transaction,
+      times: 1,
+      mode: 'error',
+      status: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+      body: {
+        __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+        Message:
+          'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]',
+        CancellationReasons: [
+          { Code: 'None' },
+          { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
+        ],
+      },
+    });
+    const extension = await extend(grant.id);
+    expect(cancelled.hits).toBe(1);
+    expect(await extensionsOf()).toEqual([extension.id]);
+    expect((await app.getRequest(ADMIN, grant.id)).extensions).toEqual([extension.id]);
+  }, 60_000);
+
+  it('moves the end with no Lambda call at all', async () => {
+    const grant = await create();
+    const active = await approve(grant.id);
+    const mark = proxy.seen.length;
+    const extension = await extend(grant.id, 900);
+    expect((await approveNow(app, extension.id)).status).toBe('EXTENDED');
+    expect(proxy.seen.slice(mark).filter((c) => c.path.startsWith('/2015-03-31/'))).toEqual([]);
+    const moved = await app.getRequest(ADMIN, grant.id);
+    expect(Date.parse(moved.expiresAt as string) - Date.parse(active.expiresAt as string)).toBe(900_000);
+    expect(await brokerSids()).toEqual([grant.statementId]);
+  });
 });

@@ -6,8 +6,8 @@
  * messages are read here (as the event source mappings do, with their own permissions) and handed to their code.
  * Adding an action a function never uses, or dropping one it needs, fails this test.
  */
-import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { DeleteRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { AddPermissionCommand, DeleteEventSourceMappingCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -336,6 +336,17 @@ it('exercises the allowlist function', async () => {
     ).status,
   ).toBe(200);
   expect((await http('allowlist', apiEvent('GET', '/v1/allowlist', { headers: admin }))).status).toBe(200);
+  const impact = (method: string, body?: unknown) =>
+    http(
+      'allowlist',
+      apiEvent(method, '/v1/allowlist/{entryId}/impact', {
+        pathParameters: { entryId: 'orders' },
+        body,
+        headers: admin,
+      }),
+    );
+  expect((await impact('GET')).body).toEqual({ kept: [], rematched: [], ended: [] });
+  expect((await impact('POST', openEntry())).status).toBe(200);
   expect(
     (
       await http(
@@ -394,6 +405,9 @@ it('exercises the decisions function', async () => {
   expect((await decide((await request(mappingAsk())).id, 'approve')).body?.status).toBe('FAILED');
   expect((await decide((await request(invokeAsk())).id, 'reject')).body?.status).toBe('REJECTED');
   expect((await decide((await request(invokeAsk())).id, 'cancel', REQUESTER)).body?.status).toBe('CANCELLED');
+  const extension = await decide(invoke.id, 'extend', REQUESTER, { durationSeconds: 600, reason: 'release runs late' });
+  expect(extension.body?.status).toBe('PENDING');
+  expect((await decide(extension.body?.id as string, 'approve')).body?.status).toBe('EXTENDED');
   expect((await decide(invoke.id, 'revoke', REQUESTER)).body?.status).toBe('REVOKED');
   expect((await decide(mapping.id, 'revoke', REQUESTER)).body?.status).toBe('REVOKED');
 });
@@ -473,10 +487,16 @@ it('exercises the scheduled sweep', async () => {
   expect(report.expired).toBeGreaterThanOrEqual(2);
 });
 
-/** An ACTIVE grant whose statement vanished, and a broker-prefixed statement nothing granted. */
+/**
+ * An ACTIVE grant whose statement vanished, a broker-prefixed statement nothing granted, and an ACTIVE event source
+ * grant whose mapping and role policy were deleted.
+ */
 async function drift(tag: string) {
   const r = await request(invokeAsk());
   expect((await approveNow(app, r.id)).status).toBe('ACTIVE');
+  const m = await request(mappingAsk());
+  const mapping = await approveNow(app, m.id);
+  expect(mapping.status).toBe('ACTIVE');
   const lambda = testClients().lambda;
   await lambda.send(new RemovePermissionCommand({ FunctionName: 'order-processor', StatementId: r.statementId }));
   await lambda.send(
@@ -487,20 +507,35 @@ async function drift(tag: string) {
       Principal: '987654321098',
     }),
   );
+  await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.eventSourceMappingUuid as string }));
+  await testClients().iam.send(
+    new DeleteRolePolicyCommand({
+      RoleName: (mapping.executionRoleArn as string).split('/').pop(),
+      PolicyName: mapping.statementId,
+    }),
+  );
+  return { invoke: r.id, mapping: m.id };
 }
 
 it('exercises the drift reconcile, on demand (admin) and hourly', async () => {
-  await drift('a');
+  const a = await drift('a');
   const res = await http('admin', apiEvent('POST', '/v1/admin/reconcile', { headers: principal(ADMIN) }));
   expect(res.body?.orphansRemoved).toContainEqual({
     functionArn: expect.any(String) as unknown,
+    qualifier: null,
     statementId: 'lpb-orphan-a',
   });
-  expect(res.body?.missing).toEqual([expect.objectContaining({ action: 'REAPPLIED' })]);
-  await drift('b');
+  const repaired = (report: { missing: { requestId: string; part: string; action: string }[] }, ids: typeof a) =>
+    report.missing
+      .filter((m) => m.requestId === ids.invoke || m.requestId === ids.mapping)
+      .map((m) => `${m.part}:${m.action}`)
+      .sort();
+  const all = ['mapping:REAPPLIED', 'rolePolicy:REAPPLIED', 'statement:REAPPLIED'];
+  expect(repaired(res.body as never, a)).toEqual(all);
+  const b = await drift('b');
   const report = await as('reconcile', () => app.reconcile());
   expect(report.orphansRemoved.map((o) => o.statementId)).toEqual(['lpb-orphan-b']);
-  expect(report.missing.map((m) => m.action)).toEqual(['REAPPLIED']);
+  expect(repaired(report, b)).toEqual(all);
 });
 
 it('exercises the admin function: discover and adopt a team statement', async () => {

@@ -1,11 +1,31 @@
 /**
  * Drift reconcile against moto: orphans removed, missing statements re-applied, a statement that changed meaning
  * (a deleted role shown as its AROA… id) flagged, foreign statements untouched, and principals that moto stores in
- * another form (raw account id, raw ARN) not mistaken for drift.
+ * another form (raw account id, raw ARN) not mistaken for drift; versions and aliases checked apart (moto shares one
+ * policy among them, their statements' Resources still tell them apart); event source grants' mappings and role
+ * policies repaired or flagged; a function the broker may not read reported while the others are reconciled.
  */
-import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
-import type { App } from '../../handlers/app';
-import { approveNow, createFunction, motoApp, policyStatements, testClients } from '../support/aws';
+import { DeleteRolePolicyCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  AddPermissionCommand,
+  DeleteEventSourceMappingCommand,
+  GetFunctionCommand,
+  ListEventSourceMappingsCommand,
+  RemovePermissionCommand,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
+import { buildApp, createAwsClients, type App } from '../../handlers/app';
+import { loadConfig } from '../../handlers/config';
+import {
+  approveNow,
+  createFunction,
+  createQueue,
+  motoApp,
+  motoEndpoint,
+  policyStatements,
+  testClients,
+} from '../support/aws';
+import { FaultProxy, calls } from '../support/fault-proxy';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 
 let app: App;
@@ -49,7 +69,14 @@ it('finds nothing to do when policies match, even with principals stored in anot
     'arn:aws:iam::987654321098:role/orders-reader',
   ]);
   const report = await app.reconcile();
-  expect(report).toEqual({ checkedFunctions: 2, orphansRemoved: [], missing: [], accountsUnreachable: [] });
+  expect(report).toEqual({
+    checkedFunctions: 2,
+    orphansRemoved: [],
+    missing: [],
+    failures: [],
+    accountsUnreachable: [],
+    nextCursor: null,
+  });
   expect(await sids('order-processor')).toEqual([account.statementId, role.statementId].sort());
 });
 
@@ -72,8 +99,12 @@ it('removes orphans, re-applies what is missing, flags what changed meaning, and
   const report = await app.reconcile();
   expect(report.checkedFunctions).toBe(2);
   expect(report.orphansRemoved.sort((a, b) => (a.statementId < b.statementId ? -1 : 1))).toEqual([
-    { functionArn: missing.functionArn, statementId: 'lpb-orphan-1' },
-    { functionArn: missing.functionArn.replace('order-processor', 'order-auditor'), statementId: 'lpb-orphan-2' },
+    { functionArn: missing.functionArn, qualifier: null, statementId: 'lpb-orphan-1' },
+    {
+      functionArn: missing.functionArn.replace('order-processor', 'order-auditor'),
+      qualifier: null,
+      statementId: 'lpb-orphan-2',
+    },
   ]);
   expect(report.missing).toEqual(
     expect.arrayContaining([
@@ -82,8 +113,10 @@ it('removes orphans, re-applies what is missing, flags what changed meaning, and
         functionArn: missing.functionArn,
         statementId: missing.statementId,
         action: 'REAPPLIED',
+        part: 'statement',
+        reason: 'the statement was missing from the policy',
       },
-      { requestId: changed.id, functionArn: changed.functionArn, statementId: changed.statementId, action: 'FLAGGED' },
+      expect.objectContaining({ requestId: changed.id, action: 'FLAGGED', part: 'statement' }),
     ]),
   );
   expect(await sids('order-processor')).toEqual([changed.statementId, missing.statementId].sort());
@@ -112,4 +145,143 @@ it('leaves statements of requests still being applied alone', async () => {
   await add('order-processor', request.statementId, '987654321098');
   expect((await app.reconcile()).orphansRemoved).toEqual([]);
   expect(await sids('order-processor')).toEqual([request.statementId]);
+});
+
+it('checks the policy of every version and alias of a matched function, each apart', async () => {
+  await createFunction(clients, 'order-router', { alias: 'live' });
+  const unqualified = await activeGrant({ ...PRINCIPAL_CASES[5].ask, functionName: 'order-router' });
+  const onAlias = await activeGrant({ ...PRINCIPAL_CASES[6].ask, functionName: 'order-router', qualifier: 'live' });
+  // The alias grant's statement vanished; a broker statement nothing granted sits in version 1's policy.
+  await clients.lambda.send(
+    new RemovePermissionCommand({ FunctionName: 'order-router', Qualifier: 'live', StatementId: onAlias.statementId }),
+  );
+  await clients.lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'order-router',
+      Qualifier: '1',
+      StatementId: 'lpb-orphan-v1',
+      Action: 'lambda:InvokeFunction',
+      Principal: '987654321098',
+    }),
+  );
+  const report = await app.reconcile();
+  expect(report.orphansRemoved).toEqual([
+    { functionArn: unqualified.functionArn, qualifier: '1', statementId: 'lpb-orphan-v1' },
+  ]);
+  expect(report.missing).toEqual([
+    expect.objectContaining({ requestId: onAlias.id, action: 'REAPPLIED', part: 'statement' }),
+  ]);
+  // order-auditor, order-processor, and order-router with its version 1 and alias live.
+  expect(report.checkedFunctions).toBe(5);
+  expect(await sids('order-router')).toEqual([onAlias.statementId, unqualified.statementId].sort());
+});
+
+describe('event source grants', () => {
+  const mappingGrant = async (queue: string) => activeGrant({ eventSourceArn: await createQueue(clients, queue) });
+  const roleName = async () =>
+    ((await clients.lambda.send(new GetFunctionCommand({ FunctionName: 'order-processor' }))).Configuration?.Role ?? '')
+      .split('/')
+      .pop() as string;
+
+  it('creates a deleted mapping again and records its new uuid; puts a deleted role policy back', async () => {
+    const grant = await mappingGrant('order-queue');
+    await clients.lambda.send(new DeleteEventSourceMappingCommand({ UUID: grant.eventSourceMappingUuid as string }));
+    await clients.iam.send(new DeleteRolePolicyCommand({ RoleName: await roleName(), PolicyName: grant.statementId }));
+
+    const report = await app.reconcile();
+    expect(report.missing.map((m) => [m.requestId, m.part, m.action])).toEqual([
+      [grant.id, 'rolePolicy', 'REAPPLIED'],
+      [grant.id, 'mapping', 'REAPPLIED'],
+    ]);
+    const repaired = await app.getRequest(ADMIN, grant.id);
+    expect(repaired.eventSourceMappingUuid).not.toBe(grant.eventSourceMappingUuid);
+    const { EventSourceMappings } = await clients.lambda.send(
+      new ListEventSourceMappingsCommand({
+        FunctionName: 'order-processor',
+        EventSourceArn: grant.eventSourceArn as string,
+      }),
+    );
+    expect(EventSourceMappings?.map((m) => m.UUID)).toEqual([repaired.eventSourceMappingUuid]);
+    const { PolicyDocument } = await clients.iam.send(
+      new GetRolePolicyCommand({ RoleName: await roleName(), PolicyName: grant.statementId }),
+    );
+    expect(JSON.parse(decodeURIComponent(PolicyDocument ?? ''))).toEqual({
+      Version: '2012-10-17',
+      Statement: [grant.statement],
+    });
+    expect(repaired.history.filter((e) => e.event === 'DRIFT').map((e) => e.detail.part)).toEqual([
+      'rolePolicy',
+      'mapping',
+    ]);
+    // Whole again: the next run finds nothing.
+    expect((await app.reconcile()).missing).toEqual([]);
+  });
+
+  it('flags a disabled mapping, and records that finding once however often it is found', async () => {
+    const grant = await mappingGrant('order-queue-2');
+    await clients.lambda.send(
+      new UpdateEventSourceMappingCommand({ UUID: grant.eventSourceMappingUuid as string, Enabled: false }),
+    );
+    for (let run = 0; run < 3; run++) {
+      expect((await app.reconcile()).missing).toEqual([
+        expect.objectContaining({
+          requestId: grant.id,
+          part: 'mapping',
+          action: 'FLAGGED',
+          reason: 'the event source mapping is disabled',
+        }),
+      ]);
+    }
+    const flagged = await app.getRequest(ADMIN, grant.id);
+    expect(flagged.history.filter((e) => e.event === 'DRIFT')).toHaveLength(1);
+    expect(flagged.status).toBe('ACTIVE');
+  });
+});
+
+describe('a target it may not read', () => {
+  let proxy: FaultProxy;
+  beforeAll(async () => {
+    proxy = new FaultProxy(motoEndpoint());
+    await proxy.start();
+  });
+  afterAll(async () => {
+    await proxy.stop();
+  });
+
+  it('is reported, and every other function is still reconciled', async () => {
+    const config = loadConfig({
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: proxy.url,
+      BROKER_TABLE_NAME: 'reconcile-broker',
+      BROKER_ADMINS: ADMIN,
+    });
+    const proxied = await buildApp(config, createAwsClients(config), { sleep: () => Promise.resolve() });
+    await add('order-auditor', 'lpb-orphan-a', '987654321098');
+    await add('order-processor', 'lpb-orphan-p', '987654321098');
+    const denied = proxy.add({
+      match: (c) => calls.getPolicy(c) && c.path.includes('order-auditor'),
+      times: 100,
+      mode: 'error',
+      status: 403,
+      headers: { 'x-amzn-errortype': 'AccessDeniedException' },
+      body: {
+        Message:
+          'User: arn:aws:sts::123456789012:assumed-role/broker/x is not authorized to perform: lambda:GetPolicy on resource: order-auditor',
+      },
+    });
+    const report = await proxied.reconcile();
+    expect(denied.hits).toBeGreaterThan(0);
+    expect(report.failures).toEqual([
+      {
+        functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:order-auditor',
+        qualifier: null,
+        error: expect.stringMatching(
+          /^AccessDeniedException: .*not authorized to perform: lambda:GetPolicy/,
+        ) as unknown,
+      },
+    ]);
+    expect(report.orphansRemoved.map((o) => o.statementId)).toEqual(['lpb-orphan-p']);
+    expect(await sids('order-auditor')).toEqual(['lpb-orphan-a']);
+    expect(report.nextCursor).toBeNull();
+  });
 });

@@ -1,8 +1,9 @@
 /** The app composed over in-memory ports, plus an API Gateway event builder: use-case and handler tests, no I/O. */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { ScheduledWork } from '../../domain/events/follow-ups';
+import type { QueuedWork } from '../../domain/events/follow-ups';
 import type { GrantRequest } from '../../domain/model/request';
 import type { WorkScheduler } from '../../domain/ports';
+import type { BrokerSettings } from '../../domain/settings';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
 import { ADMIN, PRINCIPAL_CASES, REQUESTER, SPOKE_ACCOUNT, SPOKE_FUNCTION, baseAsk, fnArn, settings } from './fixtures';
@@ -19,8 +20,8 @@ import {
 
 /** WorkScheduler in memory: what was scheduled, for the pipeline to run when its time has come. */
 export class RecordingScheduler implements WorkScheduler {
-  readonly scheduled: ScheduledWork[] = [];
-  schedule(work: ScheduledWork): Promise<void> {
+  readonly scheduled: QueuedWork[] = [];
+  schedule(work: QueuedWork): Promise<void> {
     this.scheduled.push(structuredClone(work));
     return Promise.resolve();
   }
@@ -29,6 +30,7 @@ export class RecordingScheduler implements WorkScheduler {
 export function inMemoryApp(
   env: Record<string, string> = {},
   extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer'>> = {},
+  settingsOverrides: Partial<BrokerSettings> = {},
 ) {
   const clock = new FixedClock();
   const sleeps: number[] = [];
@@ -77,14 +79,21 @@ export function inMemoryApp(
     config.BROKER_TARGET_ACCOUNTS.length > 0 ? config.BROKER_TARGET_ACCOUNTS : settings.targetAccounts;
   const app = composeApp(
     config,
-    { ...settings, identityLinks: config.BROKER_SLACK_USERS, targetAccounts },
+    {
+      ...settings,
+      admins: config.BROKER_ADMINS,
+      identityLinks: config.BROKER_SLACK_USERS,
+      targetAccounts,
+      ...settingsOverrides,
+    },
     { ...ports, ...extra },
   );
 
   let changesSeen = 0;
+  let entryChangesSeen = 0;
   /**
-   * The deployed pipeline in memory: each stored change goes through the stream's dispatch, and scheduled work whose
-   * time has come runs, until nothing more happens now.
+   * The deployed pipeline in memory: each stored change (of a request or an allowlist entry) goes through the
+   * stream's dispatch, and scheduled work whose time has come runs, until nothing more happens now.
    */
   async function drain(): Promise<void> {
     for (let round = 0; round < 1000; round++) {
@@ -94,11 +103,17 @@ export function inMemoryApp(
         await app.dispatchChange(change.before, change.after);
         continue;
       }
+      const entryId = ports.allowlist.changes[entryChangesSeen];
+      if (entryId !== undefined) {
+        entryChangesSeen++;
+        await app.dispatchEntryChange(entryId);
+        continue;
+      }
       const now = clock.now().toISOString();
       const due = scheduler.scheduled.findIndex((w) => w.at <= now);
       if (due < 0) return;
       const [work] = scheduler.scheduled.splice(due, 1);
-      await app.runWork(work as ScheduledWork);
+      await app.runWork(work as QueuedWork);
     }
     throw new Error('the in-memory pipeline did not settle');
   }

@@ -7,6 +7,7 @@ import type {
   EventSourceMappingGateway,
   ExecutionRoleGateway,
   MappingSpec,
+  MappingState,
   PolicyTarget,
   ResourcePolicy,
   ResourcePolicyGateway,
@@ -36,12 +37,20 @@ export class InMemoryResourcePolicies implements ResourcePolicyGateway {
     this.policies.set(keyOf({ functionName: functionArn, qualifier: null }), { statements, revision: 1 });
   }
 
-  read(target: PolicyTarget): Promise<ResourcePolicy | null> {
+  /** Runs just before a read looks at the policy and just after it has (tests interleave other work there). */
+  interleave: ((target: PolicyTarget, moment: 'before' | 'after') => Promise<void>) | null = null;
+
+  async read(target: PolicyTarget): Promise<ResourcePolicy | null> {
     this.calls.push('read');
     takeFailure(this.failures, 'read');
+    await this.interleave?.(target, 'before');
     const policy = this.policies.get(keyOf(target));
-    if (!policy || policy.statements.length === 0) return Promise.resolve(null);
-    return Promise.resolve({ statements: structuredClone(policy.statements), revisionId: String(policy.revision) });
+    const seen =
+      !policy || policy.statements.length === 0
+        ? null
+        : { statements: structuredClone(policy.statements), revisionId: String(policy.revision) };
+    await this.interleave?.(target, 'after');
+    return seen;
   }
 
   /** Answers with the statement as stored, as Lambda's AddPermission does (unless `silentAdds`). */
@@ -109,10 +118,15 @@ export class InMemoryRoles implements ExecutionRoleGateway {
     takeFailure(this.failures, 'delete');
     return Promise.resolve(this.policies(roleArn).delete(policyName) ? 'removed' : 'absent');
   }
+
+  read(roleArn: string, policyName: string): Promise<unknown> {
+    return Promise.resolve(structuredClone(this.policies(roleArn).get(policyName) ?? null));
+  }
 }
 
 export class InMemoryMappings implements EventSourceMappingGateway {
-  readonly mappings = new Map<string, MappingSpec & { lastModified: string }>();
+  /** `state` as Lambda reports it; tests may set Disabled. */
+  readonly mappings = new Map<string, MappingSpec & { lastModified: string; state?: string }>();
   readonly failures: Failures<'create' | 'delete'> = {};
   private next = 1;
 
@@ -148,5 +162,12 @@ export class InMemoryMappings implements EventSourceMappingGateway {
   delete(uuid: string): Promise<'removed' | 'absent'> {
     takeFailure(this.failures, 'delete');
     return Promise.resolve(this.mappings.delete(uuid) ? 'removed' : 'absent');
+  }
+
+  get(uuid: string): Promise<MappingState | null> {
+    const m = this.mappings.get(uuid);
+    if (!m) return Promise.resolve(null);
+    const fn = m.qualifier ? `${m.functionName}:${m.qualifier}` : m.functionName;
+    return Promise.resolve({ state: m.state ?? 'Enabled', eventSourceArn: m.eventSourceArn, functionArn: fn });
   }
 }

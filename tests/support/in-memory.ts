@@ -87,6 +87,19 @@ export class InMemoryRequestStore implements RequestStore {
     return Promise.resolve(structuredClone(stored));
   }
 
+  createExtension(extension: GrantRequest, original: GrantRequest, next: GrantRequest): Promise<void> {
+    const current = this.requests.get(original.id);
+    if (!current || current.version !== original.version || this.requests.has(extension.id)) {
+      return Promise.reject(new StaleRequestError(original.id));
+    }
+    this.requests.set(extension.id, structuredClone(extension));
+    this.changes.push({ before: null, after: structuredClone(extension) });
+    const stored = { ...structuredClone(next), version: original.version + 1 };
+    this.requests.set(stored.id, stored);
+    this.changes.push({ before: structuredClone(current), after: structuredClone(stored) });
+    return Promise.resolve();
+  }
+
   pendingCreatedBy(cutoff: string, limit: number, after: string | null): Promise<DuePage> {
     return this.page((r) => (r.status === 'PENDING' && r.createdAt <= cutoff ? listPosition(r) : null), limit, after);
   }
@@ -104,6 +117,11 @@ export class InMemoryRequestStore implements RequestStore {
       limit,
       after,
     );
+  }
+
+  liveByEntry(entryId: string, limit: number, after: string | null): Promise<DuePage> {
+    const live = (r: GrantRequest) => ['PENDING', 'APPROVED', 'ACTIVE'].includes(r.status);
+    return this.page((r) => (r.allowlistEntryId === entryId && live(r) ? listPosition(r) : null), limit, after);
   }
 
   /** Oldest first by `position` (null: not in the list), resuming after the position `after`. */
@@ -146,8 +164,11 @@ export class InMemoryRequestStore implements RequestStore {
 
 export class InMemoryAllowlist implements AllowlistStore {
   readonly entries = new Map<string, AllowlistEntry>();
+  /** Ids of the entries put or deleted, in order, like the table's stream (consumed by the in-memory pipeline). */
+  readonly changes: string[] = [];
   put(entry: AllowlistEntry): Promise<void> {
     this.entries.set(entry.id, structuredClone(entry));
+    this.changes.push(entry.id);
     return Promise.resolve();
   }
   get(id: string | null): Promise<AllowlistEntry | null> {
@@ -157,7 +178,9 @@ export class InMemoryAllowlist implements AllowlistStore {
     return Promise.resolve([...this.entries.values()]);
   }
   delete(id: string): Promise<boolean> {
-    return Promise.resolve(this.entries.delete(id));
+    const deleted = this.entries.delete(id);
+    if (deleted) this.changes.push(id);
+    return Promise.resolve(deleted);
   }
 }
 
@@ -173,6 +196,13 @@ export class StaticFunctionDirectory implements FunctionDirectory {
       Object.values(this.known)
         .map((f) => f.functionArn)
         .filter((arn) => arn.split(':')[4] === accountId),
+    );
+  }
+
+  listQualifiers(functionArn: string): Promise<string[]> {
+    const name = functionNameOf(functionArn);
+    return Promise.resolve(
+      this.qualifiers.filter((q) => q.startsWith(`${name}:`)).map((q) => q.slice(name.length + 1)),
     );
   }
 

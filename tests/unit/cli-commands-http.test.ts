@@ -38,6 +38,8 @@ it.each([
     { durationSeconds: 7200, reason: 'release weekend', ticket: 'OPS-9' },
   ],
   [['catalog'], 'GET', '/v1/catalog', undefined],
+  [['reconcile'], 'POST', '/v1/admin/reconcile', {}],
+  [['reconcile', '--cursor', 'eyJmcm9tIjoi'], 'POST', '/v1/admin/reconcile?cursor=eyJmcm9tIjoi', {}],
   [['discover'], 'GET', '/v1/admin/discover', undefined],
   [['discover', '--limit', '5', '--next-token', 'abc'], 'GET', '/v1/admin/discover?limit=5&nextToken=abc', undefined],
   [

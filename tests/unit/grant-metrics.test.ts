@@ -31,6 +31,15 @@ describe('grant metrics', () => {
     ]);
   });
 
+  it('counts an extension once, on the grant whose end it moved', async () => {
+    const { s, seen } = sink();
+    const metrics = new GrantMetrics(s);
+    const extended = { at: '2026-11-26T12:30:00.000Z', event: 'EXTENDED', actor: 'b', detail: {} } as const;
+    await metrics.recorded({ extends: null } as GrantRequest, [extended]);
+    await metrics.recorded({ extends: 'grant-1' } as GrantRequest, [extended]);
+    expect(seen).toEqual([['GrantsExtended', 1]]);
+  });
+
   it('counts adoptions of statements the broker did not write', async () => {
     const { s, seen } = sink();
     await new GrantMetrics(s).recorded({} as GrantRequest, [

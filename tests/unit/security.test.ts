@@ -66,7 +66,7 @@ describe('identity spoofing', () => {
   it('iam mode: only the authenticated request context counts, never a header', async () => {
     const { refused, request } = await setup('iam');
     await refused(decide('approve', request.id, as(APPROVER)), 401);
-    await refused(decide('approve', request.id, as(APPROVER), {}, STRANGER), 403);
+    await refused(decide('approve', request.id, as(APPROVER), {}, STRANGER), 404);
   });
 
   it('header mode: the header must be an IAM ARN; slack: identities come only from signed clicks', async () => {
@@ -101,17 +101,18 @@ describe('decisions', () => {
     const { refused, request, app } = await setup();
     await app.allowlist.put(ADMIN, 'orders', openEntry({ approvers: [APPROVER, REQUESTER] }));
     await refused(decide('approve', request.id, as(REQUESTER)), 403);
-    await refused(decide('approve', request.id, as(BILLING_APPROVER)), 403);
-    await refused(decide('reject', request.id, as(STRANGER)), 403);
+    // Who may not see the request is told it does not exist (issue #15, finding 6).
+    await refused(decide('approve', request.id, as(BILLING_APPROVER)), 404);
+    await refused(decide('reject', request.id, as(STRANGER)), 404);
   });
 
-  it('keeps requests apart: another requester cannot read, cancel or revoke them; another entry’s approver cannot decide', async () => {
+  it('finding 6 — existence oracle: another requester cannot read, cancel or revoke (404, as for an unknown id); another entry’s approver cannot decide', async () => {
     const { refused, request, call } = await setup();
     await refused(
       apiEvent('GET', '/v1/requests/{id}', { pathParameters: { id: request.id }, headers: as(OTHER_REQUESTER) }),
       404,
     );
-    await refused(decide('cancel', request.id, as(OTHER_REQUESTER)), 403);
+    await refused(decide('cancel', request.id, as(OTHER_REQUESTER)), 404);
     await refused(
       apiEvent('GET', '/v1/requests/{id}', { pathParameters: { id: request.id }, headers: as(BILLING_APPROVER) }),
       404,
@@ -119,8 +120,8 @@ describe('decisions', () => {
     const listed = await call(apiEvent('GET', '/v1/requests', { headers: as(OTHER_REQUESTER) }));
     expect(listed.body).toEqual({ items: [], nextToken: null });
     expect((await call(decide('approve', request.id, as(APPROVER)))).body?.status).toBe('ACTIVE');
-    await refused(decide('revoke', request.id, as(OTHER_REQUESTER)), 403);
-    await refused(decide('revoke', request.id, as(BILLING_APPROVER)), 403);
+    await refused(decide('revoke', request.id, as(OTHER_REQUESTER)), 404);
+    await refused(decide('revoke', request.id, as(BILLING_APPROVER)), 404);
   });
 
   it('admin endpoints are for admins', async () => {

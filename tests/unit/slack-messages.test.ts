@@ -93,4 +93,31 @@ describe('Slack approval message', () => {
     });
     expect(threadReply(failed, failed.history.at(-1)!)).toContain('too big');
   });
+
+  it("says an extension is one, with the grant's end now and with it; after it, where the end moved", async () => {
+    const r = await pending();
+    const extension = { ...r, id: 'ext-1', extends: 'grant-1', durationSeconds: 1800 } as GrantRequest;
+    const ends = { grantId: 'grant-1', currentEnd: '2026-11-26T13:00:00.000Z', newEnd: '2026-11-26T13:30:00.000Z' };
+    const asked = requestMessage(extension, null, ends);
+    expect(asked.text).toMatch(/^Grant extension ext-1/);
+    expect(textOf(asked.blocks)).toContain(
+      'The grant ends 2026-11-26T13:00:00.000Z; with this extension *2026-11-26T13:30:00.000Z*.',
+    );
+    expect(textOf(asked.blocks)).toContain('*Extension* of `grant-1` by 30 min');
+    expect(asked.blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(true);
+    const took = requestMessage({ ...extension, status: 'EXTENDED' }, null, ends);
+    expect(textOf(took.blocks)).toContain(
+      "The grant's end moved from 2026-11-26T13:00:00.000Z to *2026-11-26T13:30:00.000Z*.",
+    );
+    // A grant of its own says nothing of extensions.
+    expect(textOf(requestMessage(r, null).blocks)).not.toContain('Extension');
+    const detail = { extensionId: 'ext-1', previousExpiresAt: ends.currentEnd, expiresAt: ends.newEnd };
+    const event = { at: '', event: 'EXTENDED' as const, actor: APPROVER, detail };
+    expect(threadReply(r, event)).toBe(
+      `Grant EXTENDED by ${APPROVER}: its end moved from 2026-11-26T13:00:00.000Z to 2026-11-26T13:30:00.000Z.`,
+    );
+    expect(threadReply(extension, event)).toBe(
+      "Extension took effect: the grant's end moved from 2026-11-26T13:00:00.000Z to 2026-11-26T13:30:00.000Z.",
+    );
+  });
 });

@@ -1,4 +1,8 @@
-/** Allowlist endpoints (admin only): PUT/GET/DELETE /v1/allowlist/{entryId}, GET /v1/allowlist. */
+/**
+ * Allowlist endpoints (admin only): PUT/GET/DELETE /v1/allowlist/{entryId}, GET /v1/allowlist, and the impact preview
+ * GET/POST /v1/allowlist/{entryId}/impact. A put or delete answers at once: its live requests are matched again
+ * behind the answer (the entry's stream record schedules it, API §11.5).
+ */
 import { NotFoundError, ValidationError } from '../../../domain/errors';
 import type { Operation, OperationInput } from '../operation';
 import { ENTRY_ID, allowlistEntryBody, noQuery, parseOrThrow } from '../schemas';
@@ -34,4 +38,20 @@ export const deleteAllowlistEntry: Operation = async (input, app) => {
   const caller = input.caller().principal;
   await app.allowlist.delete(caller, entryId(input, false));
   return { statusCode: 204 };
+};
+
+/** What deleting the entry would do to its live requests (API §11.5); changes nothing. */
+export const previewAllowlistDelete: Operation = async (input, app) => {
+  const caller = input.caller().principal;
+  parseOrThrow(noQuery, input.query);
+  return { statusCode: 200, body: await app.allowlistImpact(caller, entryId(input, false), null) };
+};
+
+/** What putting this body would do to the entry's live requests (API §11.5); changes nothing. */
+export const previewAllowlistPut: Operation = async (input, app) => {
+  const caller = input.caller().principal;
+  parseOrThrow(noQuery, input.query);
+  const id = entryId(input, true);
+  const body = parseOrThrow(allowlistEntryBody, input.body);
+  return { statusCode: 200, body: await app.allowlistImpact(caller, id, body) };
 };

@@ -1,5 +1,5 @@
 /**
- * Decisions on a request: POST /v1/requests/{id}/approve | reject | cancel | revoke.
+ * Decisions on a request: POST /v1/requests/{id}/approve | reject | cancel | revoke | extend.
  * Approve and revoke store the decision first, then give the AWS work a short while to finish (docs/api.md, Answers, and the work behind them): the
  * answer shows ACTIVE/REVOKED when it did, else the stored decision, which the queued work completes.
  */
@@ -7,7 +7,7 @@ import type { GrantRequest } from '../../../domain/model/request';
 import { settledByDue } from '../answer-within';
 import type { Operation } from '../operation';
 import { presentRequest } from '../presenters';
-import { approveBody, decisionBody, emptyBody, noQuery, parseOrThrow, revokeBody } from '../schemas';
+import { approveBody, decisionBody, emptyBody, extendBody, noQuery, parseOrThrow, revokeBody } from '../schemas';
 import { requestIdOf } from './request-id';
 
 /**
@@ -59,4 +59,24 @@ export const revokeRequest: Operation = async (input, app) => {
   const marked = await app.revokeRequest(caller, requestIdOf(input), reason ?? null);
   const request = await settledForAnswer(app, marked, startedAt);
   return { statusCode: request.status === 'REVOKED' ? 200 : 202, body: presentRequest(request) };
+};
+
+/**
+ * 201 with the extension (API §11.4): PENDING, or, when its entry auto-approves, final at once (EXTENDED or FAILED)
+ * if it took effect within the answer's time, else APPROVED while the queued work finishes it.
+ */
+export const extendRequest: Operation = async (input, app) => {
+  const startedAt = performance.now();
+  const caller = input.caller();
+  parseOrThrow(noQuery, input.query);
+  const { durationSeconds, reason, ticket } = parseOrThrow(extendBody, input.body);
+  const extension = await app.extendRequest({
+    caller,
+    id: requestIdOf(input),
+    durationSeconds,
+    reason,
+    ticket: ticket ?? null,
+  });
+  const request = extension.status === 'APPROVED' ? await settledForAnswer(app, extension, startedAt) : extension;
+  return { statusCode: 201, body: presentRequest(request) };
 };

@@ -14,6 +14,8 @@ describe('request state machine', () => {
     ['PENDING', 'TIMED_OUT'],
     ['APPROVED', 'ACTIVE'],
     ['APPROVED', 'FAILED'],
+    ['APPROVED', 'EXTENDED'],
+    ['APPROVED', 'REVOKED'],
     ['ACTIVE', 'EXPIRED'],
     ['ACTIVE', 'REVOKED'],
   ])('moves %s → %s and records it', (from, to) => {
@@ -33,6 +35,8 @@ describe('request state machine', () => {
       'PENDING>TIMED_OUT',
       'APPROVED>ACTIVE',
       'APPROVED>FAILED',
+      'APPROVED>EXTENDED',
+      'APPROVED>REVOKED',
       'ACTIVE>EXPIRED',
       'ACTIVE>REVOKED',
     ]);
@@ -53,6 +57,7 @@ describe('request state machine', () => {
       'CANCELLED',
       'TIMED_OUT',
       'FAILED',
+      'EXTENDED',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
-import { ADMIN, REQUESTER, openEntry } from '../../support/fixtures';
+import { ADMIN, APPROVER, REQUESTER, openEntry } from '../../support/fixtures';
 import { signedClick } from '../../support/fake-slack';
 import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../../support/in-memory-app';
 
@@ -105,7 +105,7 @@ describe('Slack interactions', () => {
   });
 
   it.each<[string, Partial<Parameters<typeof signedClick>[0]>, RegExp]>([
-    ['an unknown Slack user', { userId: 'U7777777' }, /not an eligible approver/],
+    ['an unknown Slack user', { userId: 'U7777777' }, /not found/],
     ['the requester approving itself', { userId: REQUESTER_SLACK }, /own request/],
     ['a stale statement hash', { value: 'STALE' }, /statement changed/],
   ])('answers %s with an ephemeral refusal and changes nothing', async (_name, options, reason) => {
@@ -124,5 +124,71 @@ describe('Slack interactions', () => {
     const res = await click({ userId: 'U7777777', responseUrl: 'https://attacker.example/steal' });
     expect(res.body?.response_type).toBe('ephemeral');
     expect(responses).toEqual([]);
+  });
+});
+
+describe('linked Slack users (issue #15, finding 1)', () => {
+  async function linked(links: string, approvers: string[], requiredApprovals: number) {
+    const ctx = inMemoryApp({
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+      BROKER_SLACK_USERS: links,
+    });
+    await ctx.app.allowlist.put(ADMIN, 'orders', openEntry({ approvers, requiredApprovals }));
+    const request = await newRequest(ctx.app);
+    const handler = apiHandler(OPERATIONS_BY_FUNCTION.slack, () => Promise.resolve(ctx.app));
+    const click = async (userId: string) => {
+      const signed = signedClick({
+        secret: SECRET,
+        userId,
+        actionId: 'approve',
+        value: JSON.stringify({ id: request.id, hash: request.statementHash }),
+        timestamp: Math.floor(ctx.clock.now().getTime() / 1000),
+      });
+      const res = await handler(
+        apiEvent('POST', '/v1/slack/interactions', { body: signed.body, headers: signed.headers }),
+        lambdaContext,
+      );
+      return res.body ? (JSON.parse(res.body) as Record<string, any>) : undefined;
+    };
+    return { ...ctx, request, click };
+  }
+
+  it('finding 1 — one person, two approvals: a REST approval and a click of the linked Slack user count once', async () => {
+    const { app, request, click, store } = await linked(
+      `U0APPR=${APPROVER}`,
+      [APPROVER, 'slack:U0APPR', 'slack:U0123ABCD'],
+      2,
+    );
+    expect((await app.decide.approve({ approver: APPROVER, id: request.id, comment: null })).status).toBe('PENDING');
+    const refused = await click('U0APPR');
+    expect(refused).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/already approved/) as unknown,
+    });
+    const stored = await store.get(request.id);
+    expect(stored).toMatchObject({ status: 'PENDING', approvals: [{ approver: APPROVER }] });
+    // The other way round too: the Slack click first, then the same person over REST.
+    const second = await newRequest(app);
+    expect((await app.decide.approve({ approver: 'slack:U0APPR', id: second.id, comment: null })).status).toBe(
+      'PENDING',
+    );
+    await expect(app.decide.approve({ approver: APPROVER, id: second.id, comment: null })).rejects.toThrow(
+      /already approved/,
+    );
+    // A second person completes the quorum.
+    expect(await click('U0123ABCD')).toBeUndefined();
+    expect((await store.get(request.id))?.status).toBe('APPROVED');
+  });
+
+  it('finding 1 — one person, two approvals: a link whose role ARN has a path is still the requester', async () => {
+    const { request, click, store } = await linked(
+      `U0REQ=arn:aws:iam::123456789012:role/ci/orders-ci`,
+      [APPROVER, 'slack:U0REQ'],
+      1,
+    );
+    expect(request.requester).toBe(REQUESTER);
+    expect(await click('U0REQ')).toMatchObject({ text: expect.stringMatching(/own request/) as unknown });
+    expect(await store.get(request.id)).toEqual(request);
   });
 });

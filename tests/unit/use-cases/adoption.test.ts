@@ -332,7 +332,11 @@ describe('the narrow exception to "never touch a statement without our prefix"',
       policies,
       roles: new InMemoryRoles(),
       mappings: new InMemoryMappings(() => new Date()),
-      functions: { resolve: () => Promise.resolve(null), listArns: () => Promise.resolve([]) },
+      functions: {
+        resolve: () => Promise.resolve(null),
+        listArns: () => Promise.resolve([]),
+        listQualifiers: () => Promise.resolve([]),
+      },
       sleep: () => Promise.resolve(),
       settings,
     });

@@ -117,6 +117,8 @@ describe('a spoke whose role cannot be assumed', () => {
 
     const report = await app.reconcile();
     expect(report.accountsUnreachable).toEqual([SPOKE_ACCOUNT]);
-    expect(report.checkedFunctions).toBe(2);
+    // The broker account's two functions, and order-processor's alias and version: every policy but the spoke's.
+    expect(report.checkedFunctions).toBe(4);
+    expect(report.failures).toEqual([]);
   });
 });
