@@ -5,11 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { brokerAccount } from '../adapters/aws/broker-account';
 import { putOnBudget } from '../adapters/aws/budget-middleware';
 import { callDeadlinesOn } from '../adapters/aws/call-deadlines';
@@ -21,6 +24,7 @@ import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
 import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
 import { DynamoWorkLeases } from '../adapters/dynamodb/work-leases';
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
+import { AwsEventSourceKeys } from '../adapters/kms/event-source-keys';
 import { randomIds } from '../adapters/ids';
 import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source-mapping-gateway';
 import { LambdaFunctionDirectory } from '../adapters/lambda/function-directory';
@@ -37,6 +41,7 @@ import type {
   Announcer,
   CallDeadlines,
   Clock,
+  EventSourceKeys,
   EventSourceMappingGateway,
   ExecutionRoleGateway,
   FunctionDirectory,
@@ -73,6 +78,9 @@ export interface AwsClients {
   iam: IAMClient;
   sts: STSClient;
   sqs: SQSClient;
+  /** Event source grants read the encryption of the queue or stream (AwsEventSourceKeys). */
+  kinesis: KinesisClient;
+  kms: KMSClient;
 }
 
 export function createAwsClients(config: BrokerConfig): AwsClients {
@@ -89,6 +97,10 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
     iam: new IAMClient(common),
     sts: new STSClient(common),
     sqs: new SQSClient(common),
+    // Kinesis defaults to HTTP/2 (for SubscribeToShard, which the broker never calls); DescribeStreamSummary works
+    // over HTTP/1.1 everywhere, emulators included.
+    kinesis: new KinesisClient({ ...common, requestHandler: new NodeHttpHandler() }),
+    kms: new KMSClient(common),
   };
 }
 
@@ -101,6 +113,7 @@ export interface AppPorts {
   policies: ResourcePolicyGateway;
   roles: ExecutionRoleGateway;
   mappings: EventSourceMappingGateway;
+  keys: EventSourceKeys;
   leases: WorkLeases;
   deadlines: CallDeadlines;
   scheduler: WorkScheduler;
@@ -120,14 +133,14 @@ const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
 
 /** Pure wiring: ports and settings in, use cases out (tests compose in-memory ports through here too). */
 export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports: AppPorts) {
-  const { store, allowlist, functions, clock, ids } = ports;
+  const { store, allowlist, functions, keys, clock, ids } = ports;
   const operator = makeGrantOperator({ ...ports, settings });
   const settle = makeSettleRequest({ ...ports, operator });
   return {
     config,
     settings,
     notifier: ports.notifier ?? null,
-    createRequest: makeCreateRequest({ store, allowlist, functions, clock, ids, settings }),
+    createRequest: makeCreateRequest({ store, allowlist, functions, keys, clock, ids, settings }),
     getRequest: makeGetRequest({ store, allowlist, settings }),
     listRequests: makeListRequests({ store, allowlist, settings }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
@@ -216,6 +229,7 @@ export async function buildApp(
     policies,
     roles: new IamExecutionRoleGateway(clients.iam),
     mappings: new LambdaEventSourceMappingGateway(clients.lambda),
+    keys: new AwsEventSourceKeys(clients),
     leases: new DynamoWorkLeases(db, config.BROKER_TABLE_NAME, () => clock.now().getTime()),
     deadlines,
     scheduler: workQueue ?? { schedule: () => missingQueue('BROKER_WORK_QUEUE_URL') },

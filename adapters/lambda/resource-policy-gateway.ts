@@ -5,7 +5,7 @@ import {
   RemovePermissionCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { GrantRejectedError, PolicyChangedError } from '../../domain/errors';
+import { FunctionBusyError, GrantRejectedError, PolicyChangedError } from '../../domain/errors';
 import type { PolicyTarget, ResourcePolicy, ResourcePolicyGateway } from '../../domain/ports';
 import type { InvokeStatement } from '../../policies/statement-types';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
@@ -57,8 +57,10 @@ export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
     } catch (error) {
       switch (awsErrorName(error)) {
         case 'PreconditionFailedException':
-        case 'ResourceConflictException':
           throw new PolicyChangedError(undefined, { cause: error });
+        case 'ResourceConflictException':
+          // The Sid exists, or an update of the function is in progress: the operator re-reads to tell which.
+          throw new FunctionBusyError((error as Error).message, { cause: error });
         case 'PolicyLengthExceededException':
           throw new GrantRejectedError('the resource policy would exceed 20,480 bytes', { cause: error });
         case 'InvalidParameterValueException':

@@ -6,7 +6,12 @@ import type { WorkScheduler } from '../../domain/ports';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
 import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, settings } from './fixtures';
-import { InMemoryMappings, InMemoryResourcePolicies, InMemoryRoles } from './in-memory-gateways';
+import {
+  InMemoryEventSourceKeys,
+  InMemoryMappings,
+  InMemoryResourcePolicies,
+  InMemoryRoles,
+} from './in-memory-gateways';
 import {
   FixedClock,
   InMemoryAllowlist,
@@ -48,6 +53,7 @@ export function inMemoryApp(
     policies: new InMemoryResourcePolicies(),
     roles: new InMemoryRoles(),
     mappings: new InMemoryMappings(() => clock.now()),
+    keys: new InMemoryEventSourceKeys(),
     leases: new InMemoryLeases(() => clock.now()),
     deadlines: noDeadlines,
     scheduler,

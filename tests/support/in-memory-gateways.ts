@@ -2,9 +2,11 @@
  * In-memory AWS-side gateways for use-case tests. They follow AWS's rules (not moto's): duplicate Sid → 409,
  * stale RevisionId → 412, 20 KB policy limit. `failures` queues errors to throw from the next calls of a method.
  */
-import { GrantRejectedError, MappingExistsError, PolicyChangedError } from '../../domain/errors';
+import { FunctionBusyError, GrantRejectedError, MappingExistsError, PolicyChangedError } from '../../domain/errors';
 import type {
+  EventSourceKeys,
   EventSourceMappingGateway,
+  FoundMapping,
   ExecutionRoleGateway,
   MappingSpec,
   PolicyTarget,
@@ -50,7 +52,7 @@ export class InMemoryResourcePolicies implements ResourcePolicyGateway {
     const policy = this.policies.get(keyOf(target)) ?? { statements: [], revision: 0 };
     if (revisionId !== null && revisionId !== String(policy.revision))
       return Promise.reject(new PolicyChangedError('412'));
-    if (policy.statements.some((s) => s.Sid === statement.Sid)) return Promise.reject(new PolicyChangedError('409'));
+    if (policy.statements.some((s) => s.Sid === statement.Sid)) return Promise.reject(new FunctionBusyError('409'));
     if (resourcePolicyBytes([...policy.statements, statement]) > 20_480) {
       return Promise.reject(new GrantRejectedError('PolicyLengthExceededException'));
     }
@@ -104,42 +106,59 @@ export class InMemoryRoles implements ExecutionRoleGateway {
   }
 }
 
+/** Mappings as Lambda keeps them: one per function and source (409 on a second), each with its tags. */
 export class InMemoryMappings implements EventSourceMappingGateway {
-  readonly mappings = new Map<string, MappingSpec & { lastModified: string }>();
+  readonly mappings = new Map<string, MappingSpec & { lastModified: string; tags: Record<string, string> }>();
   readonly failures: Failures<'create' | 'delete'> = {};
   private next = 1;
 
   constructor(private readonly now: () => Date) {}
 
-  create(spec: MappingSpec): Promise<string> {
+  create(spec: MappingSpec, owner: string): Promise<string> {
     takeFailure(this.failures, 'create');
-    const clash = [...this.mappings.values()].some(
-      (m) =>
-        m.functionName === spec.functionName &&
-        m.qualifier === spec.qualifier &&
-        m.eventSourceArn === spec.eventSourceArn,
-    );
-    if (clash) return Promise.reject(new MappingExistsError());
-    const uuid = `mapping-${this.next++}`;
-    this.mappings.set(uuid, { ...spec, lastModified: this.now().toISOString() });
-    return Promise.resolve(uuid);
+    return Promise.resolve(this.add(spec, { 'lpb:request': owner }));
   }
 
-  find(spec: MappingSpec): Promise<{ uuid: string; lastModified: string }[]> {
-    return Promise.resolve(
-      [...this.mappings.entries()]
-        .filter(
-          ([, m]) =>
-            m.functionName === spec.functionName &&
-            m.qualifier === spec.qualifier &&
-            m.eventSourceArn === spec.eventSourceArn,
-        )
-        .map(([uuid, m]) => ({ uuid, lastModified: m.lastModified })),
-    );
+  /** A mapping made outside the broker (by an app team, say): no owner tag, or the tags given. */
+  add(spec: MappingSpec, tags: Record<string, string> = {}): string {
+    if (this.matching(spec).length > 0) throw new MappingExistsError();
+    const uuid = `mapping-${this.next++}`;
+    this.mappings.set(uuid, { ...spec, lastModified: this.now().toISOString(), tags });
+    return uuid;
+  }
+
+  /** UpdateEventSourceMapping (an app team disabling and enabling it): LastModified moves, the owner does not. */
+  toggle(uuid: string): void {
+    const mapping = this.mappings.get(uuid);
+    if (mapping) mapping.lastModified = this.now().toISOString();
+  }
+
+  find(spec: MappingSpec): Promise<FoundMapping[]> {
+    return Promise.resolve(this.matching(spec).map(([uuid, m]) => ({ uuid, owner: m.tags['lpb:request'] ?? null })));
   }
 
   delete(uuid: string): Promise<'removed' | 'absent'> {
     takeFailure(this.failures, 'delete');
     return Promise.resolve(this.mappings.delete(uuid) ? 'removed' : 'absent');
+  }
+
+  private matching(spec: MappingSpec) {
+    return [...this.mappings.entries()].filter(
+      ([, m]) =>
+        m.functionName === spec.functionName &&
+        m.qualifier === spec.qualifier &&
+        m.eventSourceArn === spec.eventSourceArn,
+    );
+  }
+}
+
+/** Event source keys as a table: source ARN → the customer-managed key, or an error to throw for it. */
+export class InMemoryEventSourceKeys implements EventSourceKeys {
+  readonly keys = new Map<string, string | Error>();
+
+  decryptKeyOf(eventSourceArn: string): Promise<string | null> {
+    const key = this.keys.get(eventSourceArn);
+    if (key instanceof Error) return Promise.reject(key);
+    return Promise.resolve(key ?? null);
   }
 }
