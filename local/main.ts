@@ -22,11 +22,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const config = loadConfig(process.env, {
-    AWS_REGION: 'us-east-1',
-    BROKER_IDENTITY: 'header',
-    BROKER_ADMINS: DEMO_ADMIN,
-  });
+  const config = loadConfig(process.env, { BROKER_ADMINS: DEMO_ADMIN });
   // An emulator accepts any credentials; real ones are never needed locally.
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';

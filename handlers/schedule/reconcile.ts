@@ -11,7 +11,7 @@ export const handler = middy<unknown, unknown, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async () => {
-    const report = await (await lambdaApp()).reconcile();
+    const report = await (await lambdaApp('reconcile')).reconcile();
     logger.info('reconcile finished', {
       checkedFunctions: report.checkedFunctions,
       orphansRemoved: report.orphansRemoved.length,

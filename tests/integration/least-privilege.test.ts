@@ -24,7 +24,13 @@ import { ensureQueues, type BrokerQueues } from '../../adapters/sqs/ensure-queue
 import { processNotifyMessages, processWorkMessages } from '../../handlers/events/process-queues';
 import { processStreamRecords } from '../../handlers/events/process-stream';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
-import { loadConfig, type BrokerConfig } from '../../handlers/config';
+import {
+  FUNCTION_KINDS,
+  loadConfig,
+  loadDeployedConfig,
+  type BrokerConfig,
+  type DeployedFunction as FunctionName,
+} from '../../handlers/config';
 import { apiHandler } from '../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
 import { withSecrets } from '../../handlers/lambda-app';
@@ -223,29 +229,39 @@ beforeAll(async () => {
   await proxy.start();
   slack = new FakeSlack('xoxb-lp');
   await slack.start();
-  config = loadConfig({
+  const env = {
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: proxy.url,
     BROKER_TABLE_NAME: TABLE,
     BROKER_ADMINS: ADMIN,
-    BROKER_IDENTITY: 'header',
     SLACK_API_URL: slack.apiUrl,
     SLACK_BOT_TOKEN_PARAMETER: '/lpb/slack-bot-token',
     SLACK_SIGNING_SECRET_PARAMETER: '/lpb/slack-signing-secret',
     BROKER_WORK_QUEUE_URL: brokerQueues.workQueueUrl,
     BROKER_NOTIFY_QUEUE_URL: brokerQueues.notifyQueueUrl,
-  });
+  };
+  // One app serves every function here; the callers it is handed name themselves in X-Broker-Principal.
+  config = loadConfig({ ...env, BROKER_IDENTITY: 'header' });
   const awsClients = createAwsClients(config);
   for (const client of Object.values(awsClients)) record(client);
   const recordedSsm = new SSMClient({ region: 'us-east-1', endpoint: proxy.url });
   record(recordedSsm as unknown as Recordable);
 
-  // Cold starts: the functions told where the Slack secrets are read them.
+  // Cold starts: the functions told where the Slack secrets are read them, each configured as its kind.
   let resolved = config;
   for (const [fn, spec] of Object.entries(deployed)) {
-    if (spec.environment.SLACK_BOT_TOKEN_PARAMETER) resolved = await as(fn, () => withSecrets(config, recordedSsm));
+    if (!spec.environment.SLACK_BOT_TOKEN_PARAMETER) continue;
+    const kind = FUNCTION_KINDS[fn as FunctionName];
+    const { SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET } = await as(fn, () =>
+      withSecrets(loadDeployedConfig(kind, env), recordedSsm),
+    );
+    resolved = {
+      ...resolved,
+      ...(SLACK_BOT_TOKEN ? { SLACK_BOT_TOKEN } : {}),
+      ...(SLACK_SIGNING_SECRET ? { SLACK_SIGNING_SECRET } : {}),
+    };
   }
-  expect(resolved.SLACK_BOT_TOKEN).toBe('xoxb-lp');
+  expect([resolved.SLACK_BOT_TOKEN, resolved.SLACK_SIGNING_SECRET]).toEqual(['xoxb-lp', SECRET]);
   clock = new FixedClock(new Date());
   app = await buildApp(resolved, awsClients, { clock, sleep: () => Promise.resolve() });
   await app.allowlist.put(
