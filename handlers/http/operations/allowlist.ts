@@ -1,7 +1,7 @@
 /** Allowlist endpoints (admin only): PUT/GET/DELETE /v1/allowlist/{entryId}, GET /v1/allowlist. */
 import { NotFoundError, ValidationError } from '../../../domain/errors';
 import type { Operation, OperationInput } from '../operation';
-import { ENTRY_ID, allowlistEntryBody, noQuery, parseOrThrow } from '../schemas';
+import { ENTRY_ID, allowlistEntryBody, parseOrThrow } from '../schemas';
 
 /** An id that cannot exist reads as not found; on PUT it is a validation error naming the path parameter. */
 function entryId(input: OperationInput, forWrite: boolean): string {
@@ -13,7 +13,6 @@ function entryId(input: OperationInput, forWrite: boolean): string {
 
 export const putAllowlistEntry: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   const id = entryId(input, true);
   const body = parseOrThrow(allowlistEntryBody, input.body);
   return { statusCode: 200, body: await app.allowlist.put(caller, id, body) };
@@ -26,7 +25,6 @@ export const getAllowlistEntry: Operation = async (input, app) => {
 
 export const listAllowlist: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   return { statusCode: 200, body: { items: await app.allowlist.list(caller) } };
 };
 

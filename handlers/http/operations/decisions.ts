@@ -5,7 +5,7 @@
  */
 import type { Operation } from '../operation';
 import { presentRequest } from '../presenters';
-import { approveBody, decisionBody, emptyBody, noQuery, parseOrThrow, revokeBody } from '../schemas';
+import { approveBody, decisionBody, emptyBody, parseOrThrow, revokeBody } from '../schemas';
 import { requestIdOf } from './request-id';
 
 /** How long an answer waits for the AWS work behind it: well inside the 2 s the contract allows. */
@@ -13,7 +13,6 @@ export const SETTLE_IN_ANSWER_MS = 1_500;
 
 export const approveRequest: Operation = async (input, app) => {
   const approver = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   const { comment, statementHash } = parseOrThrow(approveBody, input.body ?? {});
   const decided = await app.decide.approve({
     approver,
@@ -27,7 +26,6 @@ export const approveRequest: Operation = async (input, app) => {
 
 export const rejectRequest: Operation = async (input, app) => {
   const approver = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   const { comment } = parseOrThrow(decisionBody, input.body ?? {});
   const request = await app.decide.reject({ approver, id: requestIdOf(input), comment: comment ?? null });
   return { statusCode: 200, body: presentRequest(request) };
@@ -35,7 +33,6 @@ export const rejectRequest: Operation = async (input, app) => {
 
 export const cancelRequest: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   parseOrThrow(emptyBody, input.body ?? {});
   return { statusCode: 200, body: presentRequest(await app.cancelRequest(caller, requestIdOf(input))) };
 };
@@ -43,7 +40,6 @@ export const cancelRequest: Operation = async (input, app) => {
 /** 200 with REVOKED once the permission is gone; 202 with the marked, still ACTIVE request while it is removed. */
 export const revokeRequest: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   const { reason } = parseOrThrow(revokeBody, input.body ?? {});
   const marked = await app.revokeRequest(caller, requestIdOf(input), reason ?? null);
   const request = await app.settle.settleSoon(marked, SETTLE_IN_ANSWER_MS);

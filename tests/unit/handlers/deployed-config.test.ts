@@ -16,7 +16,7 @@ const deployed = require('../../../deploy/functions.js') as Record<string, { env
 /** The variables serverless.yml sets for every function (provider.environment), and the one Lambda sets itself. */
 function providerVariables(): string[] {
   const yml = readFileSync(path.resolve(__dirname, '../../../serverless.yml'), 'utf8');
-  const block = /^provider:\n(?:.*\n)*?  environment:\n((?: {4}.*\n)+)/m.exec(yml)?.[1] ?? '';
+  const block = /^provider:\n(?:.*\n)*? {2}environment:\n((?: {4}.*\n)+)/m.exec(yml)?.[1] ?? '';
   return [...block.matchAll(/^ {4}([A-Z_]+):/gm)].map((m) => m[1] as string).concat('AWS_REGION');
 }
 
