@@ -24,7 +24,7 @@ export function iamSid(sid: string): string {
 }
 
 /** What a source's customer-managed KMS key must allow the poller (shared/facts/lambda.md: "kms:Decrypt"). */
-export const KEY_READ_ACTION = 'kms:Decrypt';
+const KEY_READ_ACTION = 'kms:Decrypt';
 
 /**
  * The execution-role statement for one polled source. With `keyArn` (the source's customer-managed key), one

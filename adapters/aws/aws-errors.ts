@@ -54,7 +54,7 @@ export function isRetryableAwsError(error: unknown): boolean {
   );
 }
 
-export function isBusyAwsError(error: unknown): boolean {
+function isBusyAwsError(error: unknown): boolean {
   return BUSY_NAMES.has(awsErrorName(error) ?? '');
 }
 

@@ -13,7 +13,10 @@ import { parseArn, type Arn } from '../../domain/rules/arn';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
 /** AWS-managed keys (alias/aws/sqs, alias/aws/kinesis): their key policies let the poller in; nothing to grant. */
-const AWS_MANAGED_ALIAS = /^(?:arn:[^:]+:kms:[^:]*:\d{12}:)?alias\/aws\//;
+function isAwsManagedAlias(configured: string): boolean {
+  const name = configured.startsWith('arn:') ? parseArn(configured)?.resource : configured;
+  return name?.startsWith('alias/aws/') ?? false;
+}
 const NOT_FOUND = new Set([
   'QueueDoesNotExist',
   'AWS.SimpleQueueService.NonExistentQueue',
@@ -43,7 +46,7 @@ export class AwsEventSourceKeys implements EventSourceKeys {
     } catch (error) {
       return this.refuse(error, `the event source ${eventSourceArn}`);
     }
-    if (configured === null || AWS_MANAGED_ALIAS.test(configured)) return null;
+    if (configured === null || isAwsManagedAlias(configured)) return null;
     return this.customerKeyArn(configured, source);
   }
 

@@ -18,7 +18,3 @@ export function callerFromArn(arn: string): Caller | null {
   if (IAM_IDENTITY_ARN.test(arn)) return { principal: arn, session: null };
   return null;
 }
-
-export function slackCaller(userId: string): Caller {
-  return { principal: `slack:${userId}`, session: null };
-}

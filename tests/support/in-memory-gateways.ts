@@ -13,6 +13,7 @@ import type {
   ResourcePolicy,
   ResourcePolicyGateway,
 } from '../../domain/ports';
+import { OWNER_TAG } from '../../adapters/lambda/event-source-mapping-gateway';
 import { iamPolicyChars, resourcePolicyBytes, roleDocument } from '../../domain/rules/policy-limits';
 import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
 
@@ -116,7 +117,7 @@ export class InMemoryMappings implements EventSourceMappingGateway {
 
   create(spec: MappingSpec, owner: string): Promise<string> {
     takeFailure(this.failures, 'create');
-    return Promise.resolve(this.add(spec, { 'lpb:request': owner }));
+    return Promise.resolve(this.add(spec, { [OWNER_TAG]: owner }));
   }
 
   /** A mapping made outside the broker (by an app team, say): no owner tag, or the tags given. */
@@ -134,7 +135,7 @@ export class InMemoryMappings implements EventSourceMappingGateway {
   }
 
   find(spec: MappingSpec): Promise<FoundMapping[]> {
-    return Promise.resolve(this.matching(spec).map(([uuid, m]) => ({ uuid, owner: m.tags['lpb:request'] ?? null })));
+    return Promise.resolve(this.matching(spec).map(([uuid, m]) => ({ uuid, owner: m.tags[OWNER_TAG] ?? null })));
   }
 
   delete(uuid: string): Promise<'removed' | 'absent'> {
