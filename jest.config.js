@@ -1,6 +1,6 @@
 /**
  * Named layers: unit (pure, no I/O), integration (moto and fakes over sockets), e2e (the local runner), browser (the
- * console in Chromium against the local runner).
+ * console in Chromium against the local runner), deploy (the synthesized template; after `npm run package`).
  */
 const swc = [
   '@swc/jest',
@@ -38,5 +38,6 @@ module.exports = {
       globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
     },
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/tests/deploy/**/*.test.ts'] },
   ],
 };

@@ -1,10 +1,13 @@
 /** `npm run bench`: every figure in one table. Figures, not assertions: these machines are noisy, compare ratios. */
 import os from 'node:os';
+import { measureAnswerTimes } from './answer-times';
 import { measureApiLatency } from './api-latency';
 import { startBenchAws } from './bench-aws';
 import { measureBundles } from './bundles';
+import { measureExpiryLag } from './expiry-lag';
 import { measureLifecycleCalls } from './lifecycle-calls';
 import { measurePatternWorstCase } from './pattern-match';
+import { measureSharedBudget } from './shared-budget';
 import { round } from './stats';
 import { measureSweep } from './sweep-scale';
 
@@ -62,6 +65,32 @@ async function main(): Promise<void> {
         `read ${s.itemsRead} items, expired ${s.expired}, ${round(s.seconds, 2)} s (N/rps floor ${round(s.floorSeconds, 2)} s, ×${round(s.seconds / s.floorSeconds, 2)})`,
       );
     }
+
+    progress('answer times with a Slack that takes 2.5 s per call (20 clicks, 20 REST approves, 40 creates)');
+    const answers = await measureAnswerTimes(aws, 20);
+    const times = (t: { p50: number; p99: number; max: number; samples: number }) =>
+      `p50 ${round(t.p50)} ms, p99 ${round(t.p99)} ms, max ${round(t.max)} ms (${t.samples})`;
+    add('answer', 'create (contract ≤ 1 s)', times(answers.creates));
+    add('answer', 'Slack click, Slack at 2.5 s/call (contract ≤ 1 s)', times(answers.clicks));
+    add('answer', 'REST approve (contract ≤ 2 s)', times(answers.approves));
+    add('answer', 'after the clicks, all 20 ACTIVE within', `${round(answers.clicksAllActiveSeconds, 1)} s`);
+
+    progress('expiry lag of 30 grants, sweep every 60 s (timers only)');
+    const lag = await measureExpiryLag(aws, 30);
+    add(
+      'expiry',
+      `lag after expiresAt, ${lag.removed}/${lag.grants} grants (contract p99 ≤ 5 s)`,
+      `p50 ${round(lag.p50, 2)} s, p99 ${round(lag.p99, 2)} s, max ${round(lag.max, 2)} s`,
+    );
+
+    progress('shared budget: 3 runners, BROKER_LAMBDA_RPS=4, 36 approvals at once (moto access log)');
+    const burst = await measureSharedBudget(4);
+    add(
+      'budget',
+      `calls per second in moto's log, ${burst.rps} rps allowed`,
+      `control max ${Math.max(...burst.control)} [${burst.control.join(' ')}]; GetPolicy max ${Math.max(...burst.getPolicy)} [${burst.getPolicy.join(' ')}]`,
+    );
+    add('budget', '36 approvals on 3 runners, all ACTIVE after', `${round(burst.seconds, 1)} s`);
 
     progress('API latency over HTTP against the local runner');
     for (const l of await measureApiLatency(aws, 200)) {

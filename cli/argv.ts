@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Command, Options, Values } from './command';
-import { didYouMean } from './did-you-mean';
+import { didYouMean } from '../domain/rules/did-you-mean';
 
 /** A command line that cannot run; `helpFor` names the command whose help to point at ('' for the command list). */
 export class UsageError extends Error {

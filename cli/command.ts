@@ -52,5 +52,15 @@ export const isProgram = (command: Command): command is ProgramCommand => 'run' 
 /** The string value of a flag, if it was given. */
 export const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** `{key: value}` when the flag was given, else nothing: the API refuses explicit nulls in optional fields. */
+export const optional = (values: Values, flag: string, key = flag): Record<string, string> =>
+  str(values[flag]) === undefined ? {} : { [key]: str(values[flag]) as string };
+
+/** An API path with the query parameters that were given (none: no `?`). */
+export function withQuery(path: string, params: Record<string, string>): string {
+  const query = new URLSearchParams(params);
+  return query.size > 0 ? `${path}?${query.toString()}` : path;
+}
+
 /** The first positional argument, ready for a URL path. */
 export const idPath = (args: string[]): string => encodeURIComponent(args[0] ?? '');

@@ -2,6 +2,7 @@
 // documents (policies/broker-roles.json), so neither routes nor permissions are written twice.
 const routes = require('../handlers/http/routes.json');
 const roles = require('../policies/broker-roles.json');
+const { selfProtection } = require('./self-protection');
 
 const TABLE_ARN = { 'Fn::GetAtt': ['BrokerTable', 'Arn'] };
 const arnOf = (resource) => ({ 'Fn::GetAtt': [resource, 'Arn'] });
@@ -67,7 +68,7 @@ function roleOf(fn) {
   const platform = (roles.platform[fn] ?? []).flatMap((name) =>
     statements(name).map((s) => ({ Sid: `${PLATFORM_SID}${name[0].toUpperCase()}${name.slice(1)}`, ...s })),
   );
-  return [...own, ...platform];
+  return [...own, ...platform, ...selfProtection(own)];
 }
 
 // Each function is told only where the things it may use are: Slack secrets (SecureString parameters created before
@@ -87,7 +88,7 @@ function environmentOf(fn) {
 function lambdaFunction(name, handler, extra) {
   return {
     handler,
-    iamRoleStatementsName: `\${self:service}-\${sls:stage}-${name}`,
+    iamRoleStatementsName: `\${self:custom.rolePrefix}-${name}`,
     iamRoleStatements: roleOf(name),
     environment: environmentOf(name),
     ...extra,
@@ -104,11 +105,10 @@ for (const route of routes) {
   fn.events.push({ http });
 }
 
-// Scheduled functions run one at a time: overlaps would be harmless but waste the Lambda rate budget.
+// Scheduled functions: their reserved concurrency (stage parameter reservedConcurrency) is set in deploy/resources.js.
 function scheduled(name, rate, timeout) {
   return lambdaFunction(name, `handlers/schedule/${name}.handler`, {
     timeout,
-    reservedConcurrency: 1,
     events: [{ schedule: { rate, enabled: true } }],
   });
 }

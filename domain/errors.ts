@@ -65,10 +65,13 @@ export class NotAdminError extends RefusedError {
   }
 }
 
-/** No allowlist entry permits the ask; `details` names the condition that failed. */
+/**
+ * No allowlist entry permits the ask; `details` names the condition that failed. The message points the requester to
+ * the catalog of what it may ask for (API §11.10).
+ */
 export class AllowlistDeniedError extends RefusedError {
   constructor(reason: string, details: FieldIssue[]) {
-    super(`allowlist denies: ${reason}`, details);
+    super(`allowlist denies: ${reason}; see GET /v1/catalog (lpb catalog) for what you may ask for`, details);
   }
 }
 
@@ -141,6 +144,13 @@ export class StatementChangedError extends StateConflictError {
 export class IdempotencyKeyReusedError extends StateConflictError {
   constructor() {
     super('Idempotency-Key was already used with a different request body');
+  }
+}
+
+/** Another adoption of the same statement, with other terms, is still being applied (API §11.11). */
+export class AdoptionInProgressError extends StateConflictError {
+  constructor(statementId: string, requestId: string) {
+    super(`statement ${statementId} is being adopted as request ${requestId}; wait for it to become ACTIVE`);
   }
 }
 

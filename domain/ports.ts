@@ -66,7 +66,8 @@ export interface RequestStore {
 
 export interface AllowlistStore {
   put(entry: AllowlistEntry): Promise<void>;
-  get(id: string): Promise<AllowlistEntry | null>;
+  /** Null when no entry has this id, or when there is no id (a request no entry permits: API §11.11). */
+  get(id: string | null): Promise<AllowlistEntry | null>;
   list(): Promise<AllowlistEntry[]>;
   /** Returns false when there was nothing to delete. */
   delete(id: string): Promise<boolean>;
@@ -106,7 +107,12 @@ export interface ResourcePolicy {
 export interface ResourcePolicyGateway {
   /** Null when the target has no policy. */
   read(target: PolicyTarget): Promise<ResourcePolicy | null>;
-  add(target: PolicyTarget, statement: InvokeStatement, revisionId: string | null): Promise<void>;
+  /** The statement as Lambda stored it (AddPermission answers with it), or null when the answer did not say. */
+  add(
+    target: PolicyTarget,
+    statement: InvokeStatement,
+    revisionId: string | null,
+  ): Promise<Record<string, unknown> | null>;
   /** 'absent' when the statement (or policy, or function) is already gone. */
   remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'>;
 }

@@ -54,9 +54,12 @@ import type {
   WorkScheduler,
 } from '../domain/ports';
 import type { BrokerSettings } from '../domain/settings';
+import { makeAdoptStatement } from '../domain/use-cases/adopt-statement';
 import { makeCancelRequest } from '../domain/use-cases/cancel-request';
+import { makeCatalog } from '../domain/use-cases/catalog';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
 import { makeDecideRequest } from '../domain/use-cases/decide-request';
+import { makeDiscover } from '../domain/use-cases/discover';
 import { makeDispatchChange } from '../domain/use-cases/dispatch-change';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
@@ -144,12 +147,15 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     getRequest: makeGetRequest({ store, allowlist, settings }),
     listRequests: makeListRequests({ store, allowlist, settings }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
+    catalog: makeCatalog({ allowlist }),
     decide: makeDecideRequest({ settings, store, allowlist, clock }),
     cancelRequest: makeCancelRequest({ store, clock }),
     revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings }),
     settle,
     sweep: makeSweep({ store, clock, settings, settle }),
     reconcile: makeReconcile({ store, allowlist, functions, policies: ports.policies, operator, clock, settings }),
+    discover: makeDiscover({ ...ports, settings }),
+    adoptStatement: makeAdoptStatement({ ...ports, settings }),
     dispatchChange: makeDispatchChange({ ...ports, listener: ports.listener ?? NO_LISTENER }),
     runWork: makeRunWork({ settle, scheduler: ports.scheduler, clock }),
     slack: {

@@ -1,6 +1,6 @@
 /**
  * Configuration: one validated schema per runtime, parsed once at start; a missing or bad value stops start-up
- * naming it (API.md §9). Every variable is defined once in VARIABLES; each runtime picks the ones it reads:
+ * naming it (docs/api.md, Configuration). Every variable is defined once in VARIABLES; each runtime picks the ones it reads:
  * - deployed Lambda functions, one schema per function kind (DEPLOYED_SCHEMAS): each requires exactly what its code
  *   uses, resources have no placeholder defaults, Slack secrets come from SSM, and the caller is always API Gateway's
  *   IAM identity (BROKER_IDENTITY=header stops start-up);

@@ -135,8 +135,22 @@ function sendError(res: ServerResponse, error: unknown): void {
   });
 }
 
-export function createLocalServer(handler: ProxyHandler): Server {
+/**
+ * One line per request once it is answered (or abandoned): method, path without the query, status, milliseconds.
+ * Never bodies, query strings or header values: they carry identities, Slack signatures and tokens.
+ */
+function logRequest(req: IncomingMessage, res: ServerResponse, log: (line: string) => void): void {
+  const started = performance.now();
+  res.once('close', () => {
+    const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const status = res.writableFinished ? String(res.statusCode) : 'aborted';
+    log(`${req.method ?? '-'} ${pathname} ${status} ${Math.round(performance.now() - started)} ms`);
+  });
+}
+
+export function createLocalServer(handler: ProxyHandler, log?: (line: string) => void): Server {
   return createServer((req, res) => {
+    if (log) logRequest(req, res, log);
     const requestId = randomUUID();
     readBody(req)
       .then(async (bytes) => {

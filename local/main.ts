@@ -1,12 +1,14 @@
 /**
- * The local runner (`npm start`, API.md §10): the broker's API on 127.0.0.1:$PORT against an AWS emulator.
- * Without AWS_ENDPOINT_URL it starts its own moto_server and seeds demo data; with it, it seeds nothing.
+ * The local runner (`npm start`; docs/api.md, "Local runner"): the broker's API on 127.0.0.1:$PORT against an AWS
+ * emulator. Without AWS_ENDPOINT_URL it starts its own moto_server and seeds demo data; with it, it seeds nothing.
+ * SIGINT or SIGTERM, even in the middle of starting, stops everything it started.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { ensureTable } from '../adapters/dynamodb/ensure-table';
 import { ensureQueues } from '../adapters/sqs/ensure-queues';
-import { buildApp, createAwsClients } from '../handlers/app';
+import { buildApp, createAwsClients, type App } from '../handlers/app';
 import { ConfigurationError, loadConfig } from '../handlers/config';
 import { apiHandler } from '../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../handlers/http/all-operations';
@@ -19,6 +21,23 @@ import { startWorkers, type Workers } from './workers';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
+/** A stop asked for while starting: the start gives up at its next step, and what it started is stopped. */
+class StopRequestedError extends Error {}
+
+/** Binds 127.0.0.1:port; a port already taken says which variable to change. */
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on 127.0.0.1 is already in use: set PORT to another port (PORT=0 picks a free one)`)
+          : error,
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -27,15 +46,35 @@ async function main(): Promise<void> {
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
 
+  let stopSignal: string | null = null;
+  const checkpoint = () => {
+    if (stopSignal) throw new StopRequestedError(stopSignal);
+  };
   let moto: MotoServer | null = null;
   let workers: Workers | null = null;
+  let stopSweeps: (() => void) | null = null;
+  let setApp: (app: App) => void = () => undefined;
+  const appReady = new Promise<App>((resolve) => (setApp = resolve));
+  const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) as Parameters<typeof apiHandler>[0];
+  // Requests that arrive while the runner is still starting wait for it.
+  const server = createLocalServer(
+    apiHandler(operations, () => appReady),
+    say,
+  );
   const stopAll = async () => {
+    stopSweeps?.();
+    server.close();
+    server.closeAllConnections();
     await workers?.stop();
     workers = null;
     await moto?.stop();
     moto = null;
   };
-  try {
+
+  const start = async () => {
+    // The port first: a busy one fails before anything is started.
+    const port = await listen(server, config.PORT);
+    checkpoint();
     if (!config.AWS_ENDPOINT_URL) {
       moto = await startMoto();
       config.AWS_ENDPOINT_URL = moto.endpoint;
@@ -43,6 +82,7 @@ async function main(): Promise<void> {
     } else {
       say(`using the AWS endpoint ${config.AWS_ENDPOINT_URL}; seeding nothing`);
     }
+    checkpoint();
     const clients = createAwsClients(config);
     await ensureTable(clients.dynamo, config.BROKER_TABLE_NAME);
     const queues = await ensureQueues(clients.sqs, config.BROKER_TABLE_NAME);
@@ -54,23 +94,19 @@ async function main(): Promise<void> {
       BROKER_NOTIFY_QUEUE_URL: config.BROKER_NOTIFY_QUEUE_URL ?? (slackOn ? queues.notifyQueueUrl : undefined),
     };
     const app = await buildApp(configured, clients);
+    checkpoint();
     workers = startWorkers(app, clients, configured, say);
     if (moto)
       await seedDemo(app, {
         lambda: clients.lambda,
         iam: new IAMClient({ region: config.AWS_REGION, endpoint: moto.endpoint }),
       });
+    checkpoint();
+    setApp(app);
 
-    const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) as Parameters<typeof apiHandler>[0];
-    const server = createLocalServer(apiHandler(operations, () => Promise.resolve(app)));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.PORT, '127.0.0.1', resolve);
-    });
-    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const stopSweeps = startSweepLoop(app, config.BROKER_SWEEP_INTERVAL_SECONDS, say);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    stopSweeps = startSweepLoop(app, config.BROKER_SWEEP_INTERVAL_SECONDS, say);
     say(`sweeping every ${config.BROKER_SWEEP_INTERVAL_SECONDS} s`);
-
     if (config.BROKER_IDENTITY === 'header') {
       say('identity: BROKER_IDENTITY=header — the caller is the X-Broker-Principal header (local runner only)');
     } else {
@@ -81,20 +117,26 @@ async function main(): Promise<void> {
       for (const example of curlExamples(baseUrl, app.settings.accountId, app.settings.region)) say(`  ${example}`);
     }
     say(`lambda-permission-broker listening on ${baseUrl}`);
+  };
 
-    let stopping = false;
-    const shutdown = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      say(`${signal}: stopping`);
-      stopSweeps();
-      server.close();
-      server.closeAllConnections();
-      void stopAll().then(() => process.exit(0));
-    };
-    process.once('SIGINT', () => shutdown('SIGINT'));
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
+  const started = start();
+  const stop = (signal: string) => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    say(`${signal}: stopping`);
+    // Whatever the start got to, it has settled before its parts are stopped.
+    void started
+      .catch(() => undefined)
+      .then(stopAll)
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+
+  try {
+    await started;
   } catch (error) {
+    if (error instanceof StopRequestedError) return;
     await stopAll();
     throw error;
   }

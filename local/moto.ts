@@ -1,6 +1,12 @@
-/** Starts and stops a private moto_server on a free 127.0.0.1 port (local runner and test global setup). */
+/**
+ * Starts and stops a private moto_server on a free 127.0.0.1 port (local runner and test global setup). On Linux moto
+ * runs under `setpriv --pdeathsig TERM` (util-linux): the kernel sends it SIGTERM when its parent dies, even by
+ * SIGKILL, so a crashed or killed runner never leaves an emulator holding a port.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { createServer } from 'node:net';
+import path from 'node:path';
 
 export interface MotoServer {
   endpoint: string;
@@ -9,6 +15,27 @@ export interface MotoServer {
 }
 
 export const MOTO_INSTALL_HINT = 'moto_server was not found: install it with  pip install "moto[server]"  (Python 3)';
+
+/** The program's path on PATH, or null (what a shell's `command -v` finds). */
+export function onPath(program: string, pathVariable = process.env.PATH ?? ''): string | null {
+  for (const dir of pathVariable.split(path.delimiter).filter(Boolean)) {
+    try {
+      accessSync(path.join(dir, program), constants.X_OK);
+      return path.join(dir, program);
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** moto_server's command line: under setpriv where Linux has it (it execs moto, so moto keeps the spawned pid). */
+export function motoCommand(args: string[], pathVariable = process.env.PATH): [string, string[]] {
+  const moto = onPath('moto_server', pathVariable);
+  if (!moto) throw new Error(MOTO_INSTALL_HINT);
+  const setpriv = process.platform === 'linux' ? onPath('setpriv', pathVariable) : null;
+  return setpriv ? [setpriv, ['--pdeathsig', 'TERM', '--', moto, ...args]] : [moto, args];
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -38,12 +65,21 @@ async function waitUntilUp(endpoint: string, child: ChildProcess, timeoutMs: num
   throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
 }
 
-export async function startMoto(options: { timeoutMs?: number } = {}): Promise<MotoServer> {
+export async function startMoto(
+  options: {
+    timeoutMs?: number;
+    /** Every chunk moto writes to stderr: its access log, one line per request. */ onLog?: (chunk: string) => void;
+  } = {},
+): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const [command, args] = motoCommand(['-H', '127.0.0.1', '-p', String(port)]);
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+    options.onLog?.(chunk.toString());
+  });
   const spawned = new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', (error: NodeJS.ErrnoException) =>

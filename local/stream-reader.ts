@@ -18,8 +18,12 @@ import { awsErrorName } from '../adapters/aws/aws-errors';
 import { streamReaderKey } from '../adapters/dynamodb/keys';
 import type { StreamBatchResult } from '../handlers/events/process-stream';
 
-const LEASE_MS = 5_000;
-const IDLE_POLL_MS = 100;
+const LEASE_MS = 10_000;
+/**
+ * Lambda polls a stream shard about four times a second; so does this stand-in. Polling faster buys little and costs
+ * much: moto serves requests one at a time (a global lock), so idle polls delay every other call the broker makes.
+ */
+const IDLE_POLL_MS = 250;
 const ERROR_PAUSE_MS = 1_000;
 
 export interface StreamReaderDeps {
@@ -114,7 +118,7 @@ export function startStreamReader(deps: StreamReaderDeps): { stop(): Promise<voi
     let seen: string | null = null;
     while (!stopping) {
       try {
-        if (!leader || Date.now() - leaseRenewedAt > LEASE_MS / 2) {
+        if (!leader || Date.now() - leaseRenewedAt > LEASE_MS / 3) {
           const checkpoint = await lease(shardId, leader ? seen : null);
           const wasLeader = leader;
           leader = checkpoint !== undefined;

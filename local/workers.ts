@@ -11,6 +11,9 @@ import { processStreamRecords } from '../handlers/events/process-stream';
 import { startQueuePoller } from './queue-poller';
 import { startStreamReader } from './stream-reader';
 
+/** How long a stopping runner waits for the work in its hands. */
+const STOP_GRACE_MS = 3_000;
+
 export interface Workers {
   stop(): Promise<void>;
 }
@@ -38,7 +41,7 @@ export function startWorkers(
     startQueuePoller({
       sqs: clients.sqs,
       queueUrl: config.BROKER_WORK_QUEUE_URL,
-      loops: 4,
+      loops: 2,
       process: (messages) => processWorkMessages(app, messages),
       say,
     }),
@@ -48,7 +51,7 @@ export function startWorkers(
       startQueuePoller({
         sqs: clients.sqs,
         queueUrl: config.BROKER_NOTIFY_QUEUE_URL,
-        loops: 4,
+        loops: 2,
         process: (messages) => processNotifyMessages(app, messages),
         say,
       }),
@@ -56,7 +59,12 @@ export function startWorkers(
   }
   return {
     async stop() {
-      await Promise.all(parts.map((p) => p.stop()));
+      // Work in flight gets a moment to finish; what does not is delivered again later (to another runner, or to
+      // this one when it starts again), as Lambda would after a timeout.
+      await Promise.race([
+        Promise.all(parts.map((p) => p.stop())),
+        new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref()),
+      ]);
       streams.destroy();
     },
   };

@@ -3,7 +3,7 @@ import type { RoleStatement } from './statement-types';
 
 export type EventSourceService = 'sqs' | 'kinesis' | 'dynamodb';
 
-/** Read actions per polled source (shared/facts/lambda.md, "Event sources that Lambda polls"). */
+/** Read actions per polled source (docs/aws-lambda.md, "Event sources that Lambda polls"). */
 export const EVENT_SOURCE_READ_ACTIONS: Readonly<Record<EventSourceService, readonly string[]>> = {
   sqs: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
   kinesis: [

@@ -38,3 +38,25 @@ export function invokeStatement(shape: InvokeGrantShape): InvokeStatement {
   if (Object.keys(condition).length > 0) statement.Condition = condition;
   return statement;
 }
+
+/** The statement that grants an ask (its absent fields add no condition) on a function or one of its qualifiers. */
+export function invokeStatementFor(
+  sid: string,
+  target: { functionArn: string; qualifier: string | null },
+  ask: {
+    principal: string;
+    sourceArn?: string | undefined;
+    sourceAccount?: string | undefined;
+    principalOrgId?: string | undefined;
+  },
+): InvokeStatement {
+  return invokeStatement({
+    sid,
+    functionArn: target.functionArn,
+    qualifier: target.qualifier,
+    principal: ask.principal,
+    sourceArn: ask.sourceArn ?? null,
+    sourceAccount: ask.sourceAccount ?? null,
+    principalOrgId: ask.principalOrgId ?? null,
+  });
+}

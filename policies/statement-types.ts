@@ -1,4 +1,4 @@
-/** Statement shapes exactly as AWS stores them (see shared/facts/lambda.md), key order included. */
+/** Statement shapes exactly as AWS stores them (see docs/aws-lambda.md), key order included. */
 
 export type StatementPrincipal = '*' | { Service: string } | { AWS: string };
 

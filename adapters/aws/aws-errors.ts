@@ -58,9 +58,15 @@ function isBusyAwsError(error: unknown): boolean {
   return BUSY_NAMES.has(awsErrorName(error) ?? '');
 }
 
-/** Rethrows `error` as UnavailableError when it is transient; otherwise unchanged. */
+/** Rethrows `error` as UnavailableError when it is transient (saying what AWS answered); otherwise unchanged. */
 export function translateAwsError(error: unknown, what: string): never {
-  if (isRetryableAwsError(error)) throw new UnavailableError(`${what} is unavailable; retry later`, { cause: error });
+  // Already ours (the control-plane budget said no before any call was made): it says why itself.
+  if (error instanceof UnavailableError) throw error;
+  if (isRetryableAwsError(error)) {
+    const status = httpStatusOf(error);
+    const answer = [awsErrorName(error), status === undefined ? 'no answer' : `HTTP ${status}`].filter(Boolean);
+    throw new UnavailableError(`${what} is unavailable (${answer.join(', ')}); retry later`, { cause: error });
+  }
   if (isBusyAwsError(error)) {
     throw new UnavailableError(`${what} is busy with the resource (${awsErrorName(error)}); retry later`, {
       cause: error,

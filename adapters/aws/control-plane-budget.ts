@@ -14,6 +14,7 @@
  *   slot would come) instead of a reservation after it.
  */
 import { UnavailableError } from '../../domain/errors';
+import { oneAtATime } from '../../domain/grants/one-at-a-time';
 
 export type BudgetBucket = 'control' | 'getPolicy';
 
@@ -46,12 +47,13 @@ export class ControlPlaneBudget {
   private readonly sleep: (ms: number) => Promise<void>;
   /** Per scope, the latest second this process saw full: nobody reserves below it again. */
   private readonly knownFull = new Map<string, number>();
+  private readonly inTurn = oneAtATime();
 
   constructor(
     private readonly counter: SecondCounter,
     private readonly options: BudgetOptions,
   ) {
-    this.guardMs = options.guardMs ?? 300;
+    this.guardMs = options.guardMs ?? 400;
     this.horizonSeconds = options.horizonSeconds ?? 120;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -65,26 +67,38 @@ export class ControlPlaneBudget {
   async take(account: string, bucket: BudgetBucket, deadline: number | null): Promise<void> {
     const scope = this.scope(account, bucket);
     const held = new Set<number>();
+    // Work past its deadline starts no new call (an SDK retry after a long Retry-After, say).
+    if (deadline !== null && this.now() > deadline) {
+      throw new UnavailableError(`the work calling ${scope} is past its deadline`, { retryAfterMs: 1000 });
+    }
     for (;;) {
-      const missing = this.secondsFor(this.now()).filter((second) => !held.has(second));
-      if (missing.length === 0) return;
-      let full = false;
-      for (const second of missing) {
-        if (
-          second <= (this.knownFull.get(scope) ?? 0) ||
-          !(await this.counter.tryTake(scope, second, this.perSecond))
-        ) {
-          this.markFull(scope, second);
-          full = true;
-          break;
-        }
-        held.add(second);
-      }
-      if (!full) continue; // time moved while counting: check again what a start now needs
-      const later = await this.reserve(scope, deadline);
+      // One counting caller per scope at a time in this process: fewer writers on one counter item (and moto's
+      // conditional writes are not isolated from each other, unlike DynamoDB's).
+      const later = await this.inTurn(scope, () => this.countIn(scope, held, deadline));
+      if (later === null) return;
       held.add(later);
       const wait = later * 1000 - this.now();
       if (wait > 0) await this.sleep(wait);
+    }
+  }
+
+  /**
+   * Counts this call in every second a start now needs (its own, and the next one inside the guard band), adding
+   * them to `held`; null when covered, else the later second reserved instead (then counted and to be waited for).
+   */
+  private async countIn(scope: string, held: Set<number>, deadline: number | null): Promise<number | null> {
+    for (;;) {
+      const missing = this.secondsFor(this.now()).filter((second) => !held.has(second));
+      if (missing.length === 0) return null;
+      for (const second of missing) {
+        const known = second <= (this.knownFull.get(scope) ?? 0);
+        if (known || !(await this.counter.tryTake(scope, second, this.perSecond))) {
+          this.markFull(scope, second);
+          return this.reserve(scope, deadline);
+        }
+        held.add(second);
+      }
+      // Time moved while counting: check again what a start now needs.
     }
   }
 

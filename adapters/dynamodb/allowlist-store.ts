@@ -30,7 +30,8 @@ export class DynamoAllowlistStore implements AllowlistStore {
     }
   }
 
-  async get(id: string): Promise<AllowlistEntry | null> {
+  async get(id: string | null): Promise<AllowlistEntry | null> {
+    if (id === null) return null;
     try {
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.tableName, Key: entryKey(id), ConsistentRead: true }),

@@ -15,7 +15,7 @@ export class DynamoSecondCounter implements SecondCounter {
 
   async tryTake(scope: string, second: number, limit: number): Promise<boolean> {
     try {
-      await this.db.send(
+      const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: budgetSecondKey(scope, second),
@@ -23,9 +23,12 @@ export class DynamoSecondCounter implements SecondCounter {
           ConditionExpression: 'attribute_not_exists(#calls) OR #calls < :limit',
           ExpressionAttributeNames: { '#calls': 'calls', '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': second + KEEP_SECONDS },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return true;
+      // DynamoDB's condition makes an overshoot impossible; moto's writes are not isolated, so two racing callers
+      // can both pass it. The count each one made tells: the one past the limit has no slot.
+      return ((Attributes?.calls as number | undefined) ?? 0) <= limit;
     } catch (error) {
       if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
       return translateAwsError(error, 'the request table');

@@ -29,9 +29,16 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   const { TimeToLiveAttribute, ...definition } = schema;
   // The JSON is also the CloudFormation table definition (deploy/resources.js): one source for both.
-  await client.send(
-    new CreateTableCommand({ TableName: tableName, ...(definition as Omit<CreateTableCommandInput, 'TableName'>) }),
-  );
+  try {
+    await client.send(
+      new CreateTableCommand({ TableName: tableName, ...(definition as Omit<CreateTableCommandInput, 'TableName'>) }),
+    );
+  } catch (error) {
+    // Another runner started at the same moment created it first.
+    if (awsErrorName(error) !== 'ResourceInUseException') throw error;
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 }, { TableName: tableName });
+    return 'existed';
+  }
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.2, maxDelay: 1 }, { TableName: tableName });
   await client.send(
     new UpdateTimeToLiveCommand({

@@ -44,11 +44,14 @@ export function requestIndexKeys(r: GrantRequest): Record<string, string> {
   const keys: Record<string, string> = {
     [INDEX.byRequester.pk]: `REQUESTER#${r.requester}`,
     [INDEX.byRequester.sk]: sort,
-    [INDEX.byEntry.pk]: `ENTRY#${r.allowlistEntryId}`,
-    [INDEX.byEntry.sk]: sort,
     [INDEX.byStatus.pk]: statusPartition(r.status),
     [INDEX.byStatus.sk]: sort,
   };
+  // An adopted grant no entry permits has no entry to be listed under (byEntry is sparse for it).
+  if (r.allowlistEntryId !== null) {
+    keys[INDEX.byEntry.pk] = `ENTRY#${r.allowlistEntryId}`;
+    keys[INDEX.byEntry.sk] = sort;
+  }
   // A revoke marker makes the grant due at once, so a sweep finishes an interrupted revoke.
   const due = duePosition(r);
   if (due !== null) {

@@ -35,6 +35,17 @@ export function addPermissionInput(target: PolicyTarget, statement: InvokeStatem
   };
 }
 
+/** AddPermission's answer: the statement as stored, a JSON string; null when absent or unreadable. */
+function storedStatement(json: string | undefined): Record<string, unknown> | null {
+  if (!json) return null;
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
   constructor(private readonly lambda: LambdaClient) {}
 
@@ -51,9 +62,16 @@ export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
     }
   }
 
-  async add(target: PolicyTarget, statement: InvokeStatement, revisionId: string | null): Promise<void> {
+  async add(
+    target: PolicyTarget,
+    statement: InvokeStatement,
+    revisionId: string | null,
+  ): Promise<Record<string, unknown> | null> {
     try {
-      await this.lambda.send(new AddPermissionCommand(addPermissionInput(target, statement, revisionId)));
+      const { Statement } = await this.lambda.send(
+        new AddPermissionCommand(addPermissionInput(target, statement, revisionId)),
+      );
+      return storedStatement(Statement);
     } catch (error) {
       switch (awsErrorName(error)) {
         case 'PreconditionFailedException':
@@ -69,7 +87,7 @@ export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
         case 'ResourceNotFoundException':
           throw new GrantRejectedError('the function, version or alias no longer exists', { cause: error });
         default:
-          translateAwsError(error, 'AWS Lambda');
+          return translateAwsError(error, 'AWS Lambda');
       }
     }
   }

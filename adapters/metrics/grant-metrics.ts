@@ -20,6 +20,7 @@ const COUNTED: Partial<Record<HistoryEventName, string>> = {
   FAILED: 'GrantsFailed',
   TIMED_OUT: 'RequestsTimedOut',
   DRIFT: 'DriftDetected',
+  ADOPTED: 'StatementsAdopted',
 };
 
 export class GrantMetrics implements GrantEventListener {

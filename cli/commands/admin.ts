@@ -1,5 +1,5 @@
 /** Admin operations: sweep and reconcile now, find unmanaged statements, adopt one as a managed grant. */
-import { str, type ApiCommand } from '../command';
+import { optional, str, withQuery, type ApiCommand } from '../command';
 import { parseDuration } from '../duration';
 import { discoverTable } from '../output/entry-views';
 import { requestSummary } from '../output/request-views';
@@ -22,17 +22,25 @@ export const reconcile: ApiCommand = {
 
 export const discover: ApiCommand = {
   summary: "List statements in functions' policies that the broker does not manage (admins)",
-  usage: 'lpb discover',
+  usage: 'lpb discover [--limit 50] [--next-token T]',
   args: [],
   view: discoverTable,
-  options: {},
-  send: ({ client }) => client.call('GET', 'v1/admin/discover'),
+  options: {
+    limit: { type: 'string', description: 'policies to read, 1-100 (default 50)' },
+    'next-token': { type: 'string', description: 'from the previous page' },
+  },
+  send: ({ client, values: v }) =>
+    client.call(
+      'GET',
+      withQuery('v1/admin/discover', { ...optional(v, 'limit'), ...optional(v, 'next-token', 'nextToken') }),
+    ),
 };
 
 export const adopt: ApiCommand = {
   summary: 'Turn an unmanaged statement into a managed, expiring grant (admins)',
   usage: 'lpb adopt --function-arn ARN --statement-id SID --duration 7d --reason TEXT [--qualifier Q]',
   args: [],
+  waitFor: ['ACTIVE'],
   view: requestSummary,
   options: {
     'function-arn': { type: 'string', description: 'the function whose policy holds the statement', required: true },

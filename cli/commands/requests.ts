@@ -1,17 +1,13 @@
 /** Requester and approver commands: create, get, list, approve, reject, cancel, revoke, extend, catalog. */
 import { approvePinned } from '../api/pinned-approve';
 import type { BrokerRequest } from '../api/broker-request';
-import { idPath, str, type ApiCommand, type Values } from '../command';
+import { idPath, optional, str, withQuery, type ApiCommand } from '../command';
 import { parseDuration } from '../duration';
 import { catalogTable } from '../output/entry-views';
 import { requestSummary, requestTable } from '../output/request-views';
 
 /** What --wait waits for on a request that should start (or, for an extension, take effect). */
 const LIVE = ['ACTIVE', 'EXTENDED'];
-
-/** `{key: value}` when the flag was given, else nothing: the API refuses explicit nulls in optional fields. */
-const optional = (values: Values, flag: string, key = flag) =>
-  str(values[flag]) === undefined ? {} : { [key]: str(values[flag]) };
 
 const reason = { type: 'string', description: 'why (10-1000 characters)', required: true } as const;
 const duration = { type: 'string', description: 'how long: seconds, or 90m, 12h, 7d', required: true } as const;
@@ -86,17 +82,16 @@ export const list: ApiCommand = {
     limit: { type: 'string', description: '1-100 (default 25)' },
     'next-token': { type: 'string', description: 'from the previous page' },
   },
-  send: ({ client, values: v }) => {
-    const query = new URLSearchParams(
-      Object.entries({
+  send: ({ client, values: v }) =>
+    client.call(
+      'GET',
+      withQuery('v1/requests', {
         ...optional(v, 'status'),
         ...optional(v, 'function', 'functionName'),
         ...optional(v, 'limit'),
         ...optional(v, 'next-token', 'nextToken'),
-      }) as [string, string][],
-    );
-    return client.call('GET', `v1/requests${query.size > 0 ? `?${query.toString()}` : ''}`);
-  },
+      }),
+    ),
 };
 
 export const approve: ApiCommand = {

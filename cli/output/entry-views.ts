@@ -46,9 +46,19 @@ interface Discovered {
 }
 
 export function discoverTable(body: unknown, _now: number, paint: Paint): string {
-  const { items } = body as { items: Discovered[] };
-  if (items.length === 0) return paint.dim('no unmanaged statements\n');
-  return formatTable(
+  const { items, nextToken, accountsUnreachable } = body as {
+    items: Discovered[];
+    nextToken?: string | null;
+    accountsUnreachable?: string[];
+  };
+  const notes = [
+    ...(accountsUnreachable && accountsUnreachable.length > 0
+      ? [paint.yellow(`not reached: accounts ${accountsUnreachable.join(', ')}`)]
+      : []),
+    ...(nextToken ? [paint.dim(`more: --next-token ${nextToken}`)] : []),
+  ].map((line) => `${line}\n`);
+  if (items.length === 0) return [paint.dim('no unmanaged statements\n'), ...notes].join('');
+  const table = formatTable(
     [
       {
         header: 'FUNCTION',
@@ -67,6 +77,7 @@ export function discoverTable(body: unknown, _now: number, paint: Paint): string
     items,
     paint,
   );
+  return [table, ...notes].join('');
 }
 
 interface Impact {

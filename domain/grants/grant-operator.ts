@@ -34,6 +34,7 @@ import {
   roleDocument,
 } from '../rules/policy-limits';
 import { parseArn } from '../rules/arn';
+import { adoptedStatementId } from '../rules/adoption';
 import { functionNameOf } from '../rules/function-ref';
 import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
@@ -103,8 +104,9 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
           `the function's resource policy would grow to ${bytes} bytes, over Lambda's limit of ${RESOURCE_POLICY_LIMIT_BYTES}; policy left unchanged`,
         );
       }
+      let answered: Record<string, unknown> | null;
       try {
-        await policies.add(target(r), wanted, policy?.revisionId ?? null);
+        answered = await policies.add(target(r), wanted, policy?.revisionId ?? null);
       } catch (error) {
         if (error instanceof PolicyChangedError) {
           await sleep(backoffMs(attempt, 50, 400));
@@ -117,7 +119,8 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
         if (error instanceof GrantRejectedError) return refused(`Lambda refused the permission: ${error.message}`);
         throw error;
       }
-      const stored = (await policies.read(target(r)))?.statements.find((s) => s.Sid === wanted.Sid);
+      // What Lambda stored: its answer to AddPermission says it; a policy read only when the answer did not.
+      const stored = answered ?? (await policies.read(target(r)))?.statements.find((s) => s.Sid === wanted.Sid);
       if (stored && sameStatement(stored, wanted)) return APPLIED_INVOKE;
       if (stored) {
         // Stored differently from what was approved (perhaps broader): never leave that in place.
@@ -232,6 +235,25 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     /** `now` dates the IAM propagation grace of event source grants. */
     apply(r: GrantRequest, now: Date): Promise<ApplyResult> {
       return r.kind === 'invoke' ? perPolicy(policyKey(r), () => applyInvoke(r)) : applyMapping(r, now);
+    },
+
+    /**
+     * Finishes an adoption (API §11.11): applies the broker's own statement (added and read back, or found in place by
+     * a retry) and only then removes the statement it replaces. The one exception to "never touch a statement without
+     * our prefix", kept narrow: only the Sid the request's ADOPTED event names, only in the request's own policy, only
+     * once our statement with the same meaning is verified there. Should the removal fail, both stand (nothing is
+     * lost) and the request stays APPROVED: the next settle finds our statement and removes the old one.
+     */
+    adopt(r: InvokeGrantRequest): Promise<ApplyResult> {
+      const foreign = adoptedStatementId(r);
+      if (foreign === null || foreign.startsWith(settings.sidPrefix)) {
+        throw new Error(`request ${r.id} adopts no statement of someone else`);
+      }
+      return perPolicy(policyKey(r), async () => {
+        const result = await applyInvoke(r);
+        if (result.outcome === 'applied') await policies.remove(target(r), foreign);
+        return result;
+      });
     },
 
     async remove(r: GrantRequest): Promise<void> {

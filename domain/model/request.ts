@@ -29,6 +29,7 @@ export const HISTORY_EVENTS = [
   'TIMED_OUT',
   'FAILED',
   'DRIFT',
+  'ADOPTED',
 ] as const;
 export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
 
@@ -78,7 +79,8 @@ export interface GrantRequestFields {
   durationSeconds: number;
   reason: string;
   ticket: string | null;
-  allowlistEntryId: string;
+  /** The entry that permitted the grant; null for an adopted statement that no entry permits (API §11.11). */
+  allowlistEntryId: string | null;
   statementId: string;
   statementHash: string;
   requiredApprovals: number;

@@ -79,13 +79,40 @@ export function matchAllowlist(
   subject: MatchSubject,
   brokerAccountId: string,
 ): MatchDecision {
+  return decide(entries, subject, brokerAccountId, CONDITIONS);
+}
+
+/** Conditions on who asks and for how long, rather than on the grant itself. */
+const ASKER_FIELDS = new Set(['requester', 'durationSeconds']);
+const GRANT_CONDITIONS = CONDITIONS.filter((c) => !ASKER_FIELDS.has(c.field));
+
+/**
+ * The first entry (ascending id) whose conditions on the grant itself all hold, whoever asks and for however long:
+ * what a statement that already stands in a policy is permitted by (API §11.11). Null when no entry permits it.
+ */
+export function entryPermittingGrant(
+  entries: readonly AllowlistEntry[],
+  grant: Omit<MatchSubject, 'requester' | 'durationSeconds'>,
+  brokerAccountId: string,
+): AllowlistEntry | null {
+  // The asker's fields are never read by GRANT_CONDITIONS.
+  const decision = decide(entries, { ...grant, requester: '', durationSeconds: 0 }, brokerAccountId, GRANT_CONDITIONS);
+  return decision.permitted ? decision.entry : null;
+}
+
+function decide(
+  entries: readonly AllowlistEntry[],
+  subject: MatchSubject,
+  brokerAccountId: string,
+  conditions: readonly Condition[],
+): MatchDecision {
   const ordered = [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let closest: { passed: number; condition: Condition; entry: AllowlistEntry } | null = null;
   for (const entry of ordered) {
-    const failedAt = CONDITIONS.findIndex((c) => !c.holds(entry, subject, brokerAccountId));
+    const failedAt = conditions.findIndex((c) => !c.holds(entry, subject, brokerAccountId));
     if (failedAt === -1) return { permitted: true, entry };
     if (!closest || failedAt > closest.passed) {
-      closest = { passed: failedAt, condition: CONDITIONS[failedAt] as Condition, entry };
+      closest = { passed: failedAt, condition: conditions[failedAt] as Condition, entry };
     }
   }
   if (!closest) return { permitted: false, field: 'functionName', reason: 'the allowlist is empty' };

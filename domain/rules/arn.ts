@@ -29,8 +29,8 @@ export const ARN_SOURCES = {
   region: '[a-z]{2}(?:-[a-z]+)+-\\d{1,2}',
 } as const;
 
-/** IAM path and name characters. */
-const IAM_NAME = '[\\w+=,.@/-]';
+/** IAM path and name characters (a regular expression source for one character). */
+export const IAM_NAME = '[\\w+=,.@/-]';
 const ROLE_OR_USER = `(?:role|user)/${IAM_NAME}{1,512}`;
 /** Sources above hold no top-level `|`, so anchoring needs no group (and the OpenAPI document shows `^\d{12}$`). */
 const whole = (source: string) => new RegExp(`^${source}$`);

@@ -46,8 +46,11 @@ export interface FloorContext {
   region: string;
 }
 
+/** What the floor reads of an ask: the grant itself, not why or for how long. */
+export type FloorAsk = Omit<GrantAsk, 'durationSeconds' | 'reason' | 'ticket'>;
+
 /** Throws ValidationError naming every offending field, or returns what the rest of the broker needs. */
-export function checkSafetyFloor(ask: GrantAsk, context: FloorContext): CheckedGrant {
+export function checkSafetyFloor(ask: FloorAsk, context: FloorContext): CheckedGrant {
   const issues = foreignCharacterIssues(ask);
   if (issues.length === 0) {
     const result = ask.eventSourceArn !== undefined ? checkEventSource(ask, context, issues) : checkInvoke(ask, issues);
@@ -57,7 +60,7 @@ export function checkSafetyFloor(ask: GrantAsk, context: FloorContext): CheckedG
 }
 
 /** A character no AWS name holds is refused before any other rule reads the field (issue #15, finding 5). */
-function foreignCharacterIssues(ask: GrantAsk): FieldIssue[] {
+function foreignCharacterIssues(ask: FloorAsk): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const field of ['functionName', 'sourceArn', 'eventSourceArn'] as const) {
     const found = ask[field] === undefined ? null : foreignArnCharacter(ask[field]);
@@ -66,7 +69,7 @@ function foreignCharacterIssues(ask: GrantAsk): FieldIssue[] {
   return issues;
 }
 
-function checkInvoke(ask: GrantAsk, issues: FieldIssue[]): CheckedGrant | null {
+function checkInvoke(ask: FloorAsk, issues: FieldIssue[]): CheckedGrant | null {
   if (ask.batchSize !== undefined) issues.push({ path: 'batchSize', message: 'only applies with eventSourceArn' });
   if (ask.principal === undefined) {
     issues.push({ path: 'principal', message: 'is required unless eventSourceArn is given' });
@@ -105,8 +108,13 @@ function checkInvoke(ask: GrantAsk, issues: FieldIssue[]): CheckedGrant | null {
       message: `must equal the account in sourceArn (${sourceArn.account})`,
     });
   }
-  const sourceOwner = ask.sourceAccount ?? (sourceArn?.account || null);
-  return { kind: 'invoke', principal, sourceOwner };
+  return { kind: 'invoke', principal, sourceOwner: sourceOwnerOf(ask) };
+}
+
+/** The account that owns an invoke grant's source, when one can be named: sourceAccount, or the account in sourceArn. */
+export function sourceOwnerOf(ask: Pick<FloorAsk, 'sourceAccount' | 'sourceArn'>): string | null {
+  if (ask.sourceAccount !== undefined) return ask.sourceAccount;
+  return (ask.sourceArn === undefined ? null : parseArn(ask.sourceArn)?.account) || null;
 }
 
 function checkServiceSource(service: string, arn: Arn, issues: FieldIssue[]): void {
@@ -149,7 +157,7 @@ function checkConcreteHead(arn: Arn, issues: FieldIssue[]): boolean {
   return true;
 }
 
-function checkEventSource(ask: GrantAsk, context: FloorContext, issues: FieldIssue[]): CheckedGrant | null {
+function checkEventSource(ask: FloorAsk, context: FloorContext, issues: FieldIssue[]): CheckedGrant | null {
   for (const field of ['principal', 'sourceArn', 'sourceAccount', 'principalOrgId'] as const) {
     if (ask[field] !== undefined) issues.push({ path: field, message: 'must be absent when eventSourceArn is given' });
   }

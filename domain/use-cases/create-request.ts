@@ -18,7 +18,8 @@ import {
   ValidationError,
 } from '../errors';
 import type { GrantAsk } from '../model/grant-ask';
-import type { GrantRequest, InvokeGrantRequest, MappingGrantRequest } from '../model/request';
+import { newRequest } from '../model/new-request';
+import type { GrantRequest } from '../model/request';
 import type {
   AllowlistStore,
   Clock,
@@ -36,8 +37,6 @@ import { checkSafetyFloor } from '../rules/safety-floor';
 import { IDEMPOTENCY_WINDOW_SECONDS, type BrokerSettings } from '../settings';
 import { move } from '../state-machine';
 import { BROKER_ACTOR } from './settle-request';
-import { invokeStatement } from '../../policies/invoke-statement';
-import { eventSourceReadStatement } from '../../policies/event-source-access';
 
 export interface CreateRequestCommand {
   caller: Caller;
@@ -123,75 +122,22 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       throw ValidationError.field(ref.qualifier ? 'qualifier' : 'functionName', `function ${what} does not exist`);
     }
 
-    const id = ids.requestId();
-    const statementId = `${settings.sidPrefix}${id}`;
-    const grant: KindOf<InvokeGrantRequest> | KindOf<MappingGrantRequest> =
-      checked.kind === 'invoke'
-        ? {
-            kind: 'invoke',
-            eventSourceArn: null,
-            statement: invokeStatement({
-              sid: statementId,
-              functionArn: ref.functionArn,
-              qualifier: ref.qualifier,
-              principal: checked.principal.value,
-              sourceArn: ask.sourceArn ?? null,
-              sourceAccount: ask.sourceAccount ?? null,
-              principalOrgId: ask.principalOrgId ?? null,
-            }),
-          }
-        : {
-            kind: 'eventSourceMapping',
-            eventSourceArn: checked.eventSourceArn,
-            statement: eventSourceReadStatement(
-              statementId,
-              checked.service,
-              checked.eventSourceArn,
-              await decryptKeyOf(checked.eventSourceArn),
-            ),
-          };
-    const at = now.toISOString();
     const entry = decision.entry;
-    const pending: GrantRequest = {
-      ...grant,
-      id,
-      status: 'PENDING',
-      requester: caller.principal,
-      requesterSession: caller.session,
+    const pending = newRequest({
+      id: ids.requestId(),
+      at: now,
+      sidPrefix: settings.sidPrefix,
+      caller,
+      ask,
+      checked,
+      decryptKeyArn: checked.kind === 'eventSourceMapping' ? await decryptKeyOf(checked.eventSourceArn) : null,
       functionArn: ref.functionArn,
       qualifier: ref.qualifier,
-      principal: ask.principal ?? null,
-      sourceArn: ask.sourceArn ?? null,
-      sourceAccount: ask.sourceAccount ?? null,
-      principalOrgId: ask.principalOrgId ?? null,
-      batchSize: checked.kind === 'eventSourceMapping' ? (ask.batchSize ?? null) : null,
-      durationSeconds: ask.durationSeconds,
-      reason: ask.reason,
-      ticket: ask.ticket ?? null,
       allowlistEntryId: entry.id,
-      statementId,
-      statementHash: canonicalHash(grant.statement),
       requiredApprovals: entry.autoApprove ? 0 : entry.requiredApprovals,
-      approvals: [],
-      createdAt: at,
-      updatedAt: at,
-      activatedAt: null,
-      expiresAt: null,
-      endedAt: null,
-      failure: null,
-      eventSourceMappingUuid: null,
-      executionRoleArn: null,
-      ending: null,
-      history: [
-        {
-          at,
-          event: 'CREATED',
-          actor: caller.principal,
-          detail: { allowlistEntryId: entry.id, ...(caller.session ? { session: caller.session } : {}) },
-        },
-      ],
-      version: 1,
-    };
+      status: 'PENDING',
+      opening: { event: 'CREATED', detail: { allowlistEntryId: entry.id } },
+    });
     const request = entry.autoApprove
       ? move(pending, 'APPROVED', { at: now, actor: BROKER_ACTOR, detail: { autoApprove: true } })
       : pending;
@@ -215,9 +161,6 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
     return { request, replayed: false };
   };
 }
-
-/** The fields that differ by kind. */
-type KindOf<R extends GrantRequest> = Pick<R, 'kind' | 'eventSourceArn' | 'statement'>;
 
 function keyReused(): IdempotencyKeyReusedError {
   return new IdempotencyKeyReusedError();

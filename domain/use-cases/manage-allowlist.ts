@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import type { AllowlistEntry, AllowlistEntryInput } from '../model/allowlist-entry';
 import type { AllowlistStore, Clock } from '../ports';
 import { requireAdmin as requireAdminRule } from '../rules/access';
+import { lintAllowlistEntry } from '../rules/allowlist-lint';
 import { MAX_DURATION_SECONDS, type BrokerSettings } from '../settings';
 
 export interface ManageAllowlistDeps {
@@ -11,11 +12,15 @@ export interface ManageAllowlistDeps {
   settings: BrokerSettings;
 }
 
+/** A stored entry with what the lint found legal but risky. */
+export type LintedEntry = AllowlistEntry & { warnings: string[] };
+
 export function makeManageAllowlist({ allowlist, clock, settings }: ManageAllowlistDeps) {
   const requireAdmin = (caller: string) => requireAdminRule(settings, caller, 'manage the allowlist');
 
   return {
-    async put(caller: string, id: string, input: AllowlistEntryInput): Promise<AllowlistEntry> {
+    /** Stores the entry; answers it with the lint's warnings (API §11.12): legal, but worth a second look. */
+    async put(caller: string, id: string, input: AllowlistEntryInput): Promise<LintedEntry> {
       requireAdmin(caller);
       const issues: FieldIssue[] = [];
       if (!input.autoApprove && input.requiredApprovals < 1) {
@@ -30,10 +35,12 @@ export function makeManageAllowlist({ allowlist, clock, settings }: ManageAllowl
           message: `must be from ${settings.minDurationSeconds} to ${MAX_DURATION_SECONDS}`,
         });
       }
+      const lint = lintAllowlistEntry(input);
+      issues.push(...lint.errors);
       if (issues.length > 0) throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
       const entry: AllowlistEntry = { id, ...input, updatedAt: clock.now().toISOString(), updatedBy: caller };
       await allowlist.put(entry);
-      return entry;
+      return { ...entry, warnings: lint.warnings };
     },
 
     async get(caller: string, id: string): Promise<AllowlistEntry> {

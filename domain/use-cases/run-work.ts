@@ -8,7 +8,7 @@ import type { Clock, WorkScheduler } from '../ports';
 import type { SettleOutcome, SettleRequest } from './settle-request';
 
 /** A worker's settle may take this long before its AWS calls give up and the item is retried. */
-export const WORK_DEADLINE_MS = 20_000;
+export const WORK_DEADLINE_MS = 10_000;
 
 export function makeRunWork(deps: { settle: SettleRequest; scheduler: WorkScheduler; clock: Clock }) {
   const { settle, scheduler, clock } = deps;

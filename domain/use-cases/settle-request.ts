@@ -13,6 +13,7 @@ import { GrantRejectedError, StaleRequestError, UnavailableError } from '../erro
 import type { ApplyResult, GrantOperator } from '../grants/grant-operator';
 import type { GrantRequest, RequestStatus } from '../model/request';
 import type { CallDeadlines, Clock, RequestStore, Sleep, WorkLeases } from '../ports';
+import { adoptedStatementId } from '../rules/adoption';
 import { dueAt, dueWork } from '../rules/due-work';
 import { isTerminal, move } from '../state-machine';
 
@@ -21,7 +22,7 @@ export const BROKER_ACTOR = 'broker';
 /** An APPROVED grant that AWS keeps refusing transiently for this long ends FAILED instead of waiting forever. */
 export const APPLY_GIVE_UP_MS = 30 * 60 * 1000;
 /** The lease outlives the deadline by this much: the last AWS call started before the deadline may still finish. */
-const LEASE_MARGIN_MS = 15_000;
+const LEASE_MARGIN_MS = 5_000;
 const LEASE_BUSY_RETRY_MS = 2_000;
 const TRANSIENT_RETRY_MS = 5_000;
 const WRITE_ATTEMPTS = 5;
@@ -113,7 +114,10 @@ export function makeSettleRequest(deps: SettleDeps) {
     const now = clock.now();
     let result: ApplyResult;
     try {
-      result = await operator.apply(request, now);
+      // An adoption also removes the statement it replaces, once its own is in place.
+      result = await (request.kind === 'invoke' && adoptedStatementId(request) !== null
+        ? operator.adopt(request)
+        : operator.apply(request, now));
     } catch (error) {
       if (error instanceof GrantRejectedError) {
         result = { outcome: 'refused', reason: error.message };

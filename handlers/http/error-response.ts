@@ -1,5 +1,6 @@
-/** The one table that maps typed errors to HTTP status and error code (API.md §3). Anything else is a bare 500. */
+/** The one table that maps typed errors to HTTP status and error code (docs/api.md, Errors). Anything else is a bare 500. */
 import {
+  AdoptionInProgressError,
   AllowlistDeniedError,
   AlreadyApprovedError,
   IdempotencyKeyReusedError,
@@ -23,7 +24,7 @@ import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 
 export type ErrorClass = abstract new (...args: never[]) => Error;
 
-/** Every error an operation may answer with, by class; `code` is the contract's (API §3). */
+/** Every error an operation may answer with, by class; `code` is the contract's (docs/api.md, Errors). */
 export const ERROR_TABLE: ReadonlyArray<readonly [ErrorClass, number, string]> = [
   [ValidationError, 400, 'ValidationError'],
   [UnauthenticatedError, 401, 'Unauthenticated'],
@@ -41,6 +42,7 @@ export const ERROR_TABLE: ReadonlyArray<readonly [ErrorClass, number, string]> =
   [IdempotencyKeyReusedError, 409, 'Conflict'],
   [StaleRequestError, 409, 'Conflict'],
   [KeptChangingError, 409, 'Conflict'],
+  [AdoptionInProgressError, 409, 'Conflict'],
   [PayloadTooLargeError, 413, 'PayloadTooLarge'],
   [UnsupportedMediaTypeError, 415, 'UnsupportedMediaType'],
   [UnavailableError, 503, 'Unavailable'],

@@ -1,5 +1,5 @@
 /**
- * Who is calling (API.md §2). Deployed: only API Gateway's authenticated `requestContext.identity.userArn`.
+ * Who is calling (docs/api.md, Who is calling). Deployed: only API Gateway's authenticated `requestContext.identity.userArn`.
  * Local runner with BROKER_IDENTITY=header: the X-Broker-Principal header. Nothing else can set the caller.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';

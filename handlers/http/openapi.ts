@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import {
+  AdoptionInProgressError,
   AllowlistDeniedError,
   AlreadyApprovedError,
   IdempotencyKeyReusedError,
@@ -26,7 +27,10 @@ import { ERROR_TABLE, type ErrorClass } from './error-response';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import {
   allowlistEntryResource,
+  allowlistEntryWritten,
   allowlistList,
+  catalogList,
+  discoverPage,
   errorResponse,
   healthResponse,
   reconcileReport,
@@ -37,11 +41,13 @@ import {
 } from './response-schemas';
 import { ROUTES, type Route } from './routes';
 import {
+  adoptBody,
   allowlistEntryBody,
   createRequestBody,
   createRequestQuery,
   approveBody,
   decisionBody,
+  discoverQuery,
   emptyBody,
   listRequestsQuery,
   noQuery,
@@ -77,9 +83,10 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     errors: [NotFoundError, ...ADMIN_ONLY],
   },
   putAllowlistEntry: {
-    summary: 'Create or replace an allowlist entry (admins)',
+    summary:
+      'Create or replace an allowlist entry (admins). Refuses (400, naming the field) what can never match; answers warnings for what is legal but risky',
     body: allowlistEntryBody,
-    ok: [200, allowlistEntryResource],
+    ok: [200, allowlistEntryWritten],
     errors: [ValidationError, ...ADMIN_ONLY],
   },
   deleteAllowlistEntry: {
@@ -104,6 +111,12 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     errors: [ValidationError, ...STORE],
   },
   getRequest: { summary: 'Read a request', ok: [200, requestResource], errors: [NotFoundError, ...STORE] },
+  getCatalog: {
+    summary:
+      'What may I ask for? The allowlist entries whose requesters match the caller (others are not shown, not even by count)',
+    ok: [200, catalogList],
+    errors: STORE,
+  },
   approveRequest: {
     summary:
       'Approve (eligible approvers, not the requester); optionally pinned to the statementHash shown (409 if it changed). Answers within 2 s: ACTIVE if the grant was applied by then, else APPROVED (it becomes ACTIVE or FAILED shortly after)',
@@ -139,6 +152,20 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     summary: 'Compare policies with ACTIVE grants and repair drift (admins)',
     ok: [200, reconcileReport],
     errors: ADMIN_ONLY,
+  },
+  discoverStatements: {
+    summary:
+      "Statements in the broker's functions' policies that it does not manage, with their safety-floor violations and the entry that permits them (admins). Pages by policies read",
+    query: discoverQuery,
+    ok: [200, discoverPage],
+    errors: [ValidationError, ...ADMIN_ONLY],
+  },
+  adoptStatement: {
+    summary:
+      'Turn an unmanaged statement into a managed grant expiring after durationSeconds (admins): the broker adds its own statement with the same meaning, reads it back, then removes the old one. 201 with the request ACTIVE, or APPROVED while the swap finishes; 400 naming statementId with the floor violations; 404 when the statement is not there',
+    body: adoptBody,
+    ok: [201, requestResource],
+    errors: [ValidationError, NotFoundError, AdoptionInProgressError, ...ADMIN_ONLY],
   },
   slackInteraction: {
     summary: 'Slack interactivity (signed block_actions; refusals are a 200 with an ephemeral message)',
@@ -225,7 +252,7 @@ function operationObject(route: Route) {
     ...(doc.body
       ? {
           requestBody: {
-            required: route.operation === 'createRequest' || route.operation === 'putAllowlistEntry',
+            required: ['createRequest', 'putAllowlistEntry', 'adoptStatement'].includes(route.operation),
             content: {
               [route.auth === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json']: {
                 schema: json(doc.body, 'input'),

@@ -1,4 +1,4 @@
-/** Response shapes (API.md §6): internal fields such as the lock version never leave the broker. */
+/** Response shapes (docs/api.md, Schemas: Request): internal fields such as the lock version never leave the broker. */
 import type { GrantRequest } from '../../domain/model/request';
 
 export function presentRequest(r: GrantRequest, options: { dryRun?: boolean } = {}) {

@@ -1,6 +1,8 @@
-/** zod schemas of what the API answers (API.md §3, §4, §6, §7): the OpenAPI document is generated from them. */
+/** zod schemas of what the API answers (docs/api.md): the OpenAPI document is generated from them. */
 import * as z from 'zod';
 import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
+import type { CatalogItem } from '../../domain/use-cases/catalog';
+import type { DiscoverPage } from '../../domain/use-cases/discover';
 import type { ReconcileReport } from '../../domain/use-cases/reconcile';
 import type { SweepReport } from '../../domain/use-cases/sweep';
 import type { presentRequest } from './presenters';
@@ -44,7 +46,7 @@ export const requestResource = z.object({
   durationSeconds: z.number(),
   reason: z.string(),
   ticket: z.string().nullable(),
-  allowlistEntryId: z.string(),
+  allowlistEntryId: z.string().nullable().describe('null: an adopted statement that no entry permits'),
   statementId: z.string(),
   statement: z
     .object({ Sid: z.string(), Effect: z.literal('Allow') })
@@ -71,6 +73,36 @@ export const allowlistEntryResource = allowlistEntryBody.extend({
   updatedBy: z.string(),
 });
 export const allowlistList = z.object({ items: z.array(allowlistEntryResource) });
+/** GET /v1/catalog (API §11.10): what an entry that lists the caller allows, without who else may ask. */
+export const catalogList = z.object({
+  items: z.array(
+    allowlistEntryBody
+      .pick({
+        description: true,
+        functions: true,
+        principals: true,
+        sourceArns: true,
+        eventSourceArns: true,
+        principalOrgIds: true,
+        sourceAccounts: true,
+        maxDurationSeconds: true,
+        requiredApprovals: true,
+        autoApprove: true,
+        approvers: true,
+      })
+      .extend({
+        entryId: z.string(),
+        sourceAccounts: z
+          .array(z.string())
+          .nullable()
+          .describe('accounts that may own the source; null: the account that owns the function'),
+      }),
+  ),
+});
+/** The answer to a PUT: the entry as stored, and what is legal but risky in it (API §11.12). */
+export const allowlistEntryWritten = allowlistEntryResource.extend({
+  warnings: z.array(z.string()).describe('each starts with the path of the field it is about, e.g. principals.0'),
+});
 
 export const sweepReport = z.object({
   timedOut: z.number(),
@@ -97,6 +129,24 @@ export const reconcileReport = z.object({
   ),
 });
 
+const fieldIssues = z.array(z.object({ path: z.string(), message: z.string() }));
+
+/** GET /v1/admin/discover (API §11.11): statements the broker does not manage, judged as adopt would judge them. */
+export const discoverPage = z.object({
+  items: z.array(
+    z.object({
+      functionArn: z.string(),
+      qualifier: z.string().nullable(),
+      statementId: z.string(),
+      statement: z.record(z.string(), z.unknown()).describe('the statement as Lambda returned it'),
+      floorViolations: fieldIssues.describe('empty: it meets the safety floor and can be adopted'),
+      permittedBy: z.string().nullable().describe('the first allowlist entry that permits such a grant, or null'),
+    }),
+  ),
+  nextToken: z.string().nullable().describe('more policies to read: pass it back as nextToken'),
+  accountsUnreachable: z.array(z.string()).describe('target accounts whose functions could not be listed'),
+});
+
 export const healthResponse = z.object({ status: z.literal('ok') });
 
 export const slackAnswer = z
@@ -108,3 +158,5 @@ type Assignable<T extends U, U> = T;
 export type _RequestFits = Assignable<ReturnType<typeof presentRequest>, z.input<typeof requestResource>>;
 export type _SweepFits = Assignable<SweepReport, z.input<typeof sweepReport>>;
 export type _ReconcileFits = Assignable<ReconcileReport, z.input<typeof reconcileReport>>;
+export type _CatalogFits = Assignable<{ items: CatalogItem[] }, z.input<typeof catalogList>>;
+export type _DiscoverFits = Assignable<DiscoverPage, z.input<typeof discoverPage>>;

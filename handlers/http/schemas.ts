@@ -4,6 +4,7 @@ import { ValidationError, type FieldIssue } from '../../domain/errors';
 import type { AllowlistEntryInput } from '../../domain/model/allowlist-entry';
 import type { GrantAsk } from '../../domain/model/grant-ask';
 import { ACCOUNT_ID } from '../../domain/rules/arn';
+import { didYouMean } from '../../domain/rules/did-you-mean';
 import { REQUEST_STATUSES } from '../../domain/model/request';
 import { MAX_DURATION_SECONDS } from '../../domain/settings';
 
@@ -80,6 +81,20 @@ export const listRequestsQuery = z.strictObject({
   nextToken: token(2048).optional(),
 });
 
+/** GET /v1/admin/discover: `limit` counts resource policies read (API §11.11). */
+export const discoverQuery = listRequestsQuery.pick({ limit: true, nextToken: true });
+
+/** POST /v1/admin/adopt (API §11.11). */
+export const adoptBody = z.strictObject({
+  functionArn: token(256),
+  qualifier: createRequestBody.shape.qualifier,
+  statementId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a statement id: 1-100 characters of [A-Za-z0-9._-]'),
+  durationSeconds: createRequestBody.shape.durationSeconds,
+  reason: createRequestBody.shape.reason,
+});
+
 export const createRequestQuery = z.strictObject({
   dryRun: z.enum(['true', 'false'], 'must be true or false').optional(),
 });
@@ -100,7 +115,11 @@ export const emptyBody = z.strictObject({});
 
 export const IDEMPOTENCY_KEY = token(255);
 
-/** Parses `value` or throws a ValidationError whose details name each offending field. */
+/**
+ * Parses `value` or throws a ValidationError whose details name each offending field. An unknown field (or query
+ * parameter) names itself and the closest known one (API §11.12): "sourceARN is not a known field; did you mean
+ * sourceArn?".
+ */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -108,8 +127,14 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, pre
   for (const issue of result.error.issues) {
     const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys)
-        details.push({ path: base ? `${base}.${key}` : key, message: 'is not a known field' });
+      // Our strict objects are top-level: that is where the known names are.
+      const known = schema instanceof z.ZodObject && issue.path.length === 0 ? Object.keys(schema.shape) : [];
+      for (const key of issue.keys) {
+        details.push({
+          path: base ? `${base}.${key}` : key,
+          message: `${key} is not a known field${didYouMean(key, known)}`,
+        });
+      }
     } else {
       details.push({ path: base || '(body)', message: issue.message });
     }

@@ -3,16 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { alive } from '../support/processes';
 import { startRunner } from '../support/runner';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 it('prints curl examples that work as printed, and stops its moto on SIGTERM', async () => {
   const runner = await startRunner({

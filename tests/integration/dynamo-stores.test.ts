@@ -107,6 +107,39 @@ describe('DynamoDB request store (moto)', () => {
     expect((await due()).Items).toEqual([]);
   });
 
+  it("keeps a request that no entry permits (an adoption) off every entry's list", async () => {
+    const [request] = await sampleRequests(1, [REQUESTER]);
+    const unlisted = { ...request!, allowlistEntryId: null };
+    await store.create(unlisted, null, new Date());
+    await expect(store.get(unlisted.id)).resolves.toEqual(unlisted);
+    const item = (
+      await clients.doc.send(
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': `REQ#${unlisted.id}` },
+        }),
+      )
+    ).Items?.[0];
+    expect(item).not.toHaveProperty(INDEX.byEntry.pk);
+    const listed = await store.list({
+      sources: [{ kind: 'entry', value: 'null' }],
+      status: null,
+      functionName: null,
+      limit: 10,
+      after: null,
+    });
+    expect(listed.items).toEqual([]);
+    const mine = await store.list({
+      sources: [{ kind: 'requester', value: REQUESTER }],
+      status: null,
+      functionName: null,
+      limit: 10,
+      after: null,
+    });
+    expect(mine.items.map((r) => r.id)).toEqual([unlisted.id]);
+  });
+
   it('pages through the union of sources newest first with no gaps or repeats', async () => {
     const other = 'arn:aws:iam::123456789012:role/orders-other';
     const requests = await sampleRequests(7, [REQUESTER, other]);
@@ -164,5 +197,6 @@ describe('DynamoDB allowlist store (moto)', () => {
     await expect(store.delete('orders')).resolves.toBe(true);
     await expect(store.delete('orders')).resolves.toBe(false);
     await expect(store.get('orders')).resolves.toBeNull();
+    await expect(store.get(null)).resolves.toBeNull();
   });
 });

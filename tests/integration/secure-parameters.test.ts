@@ -3,6 +3,7 @@ import { loadDeployedConfig } from '../../handlers/config';
 import { withSecrets } from '../../handlers/lambda-app';
 import { freshMoto, motoEndpoint } from '../support/aws';
 
+// moto answers its first SSM call only after loading its default parameters: 4–6 s measured on a loaded machine.
 jest.setTimeout(30_000);
 
 describe('Slack secrets from SSM Parameter Store (moto)', () => {

@@ -28,8 +28,9 @@ export function motoEndpoint(): string {
   return endpoint;
 }
 
-export function testClients() {
-  const common = { region: 'us-east-1', endpoint: motoEndpoint() };
+/** SDK clients for the run's moto_server, or for another emulator the test started itself. */
+export function testClients(endpoint = motoEndpoint()) {
+  const common = { region: 'us-east-1', endpoint };
   const dynamo = new DynamoDBClient(common);
   return {
     dynamo,
@@ -93,9 +94,9 @@ let roleArn: string | undefined;
 export async function createFunction(
   clients: ReturnType<typeof testClients>,
   name: string,
-  options: { alias?: string } = {},
+  options: { alias?: string; freshRole?: boolean } = {},
 ): Promise<string> {
-  if (!roleArn) {
+  if (!roleArn || options.freshRole) {
     const { Role } = await clients.iam.send(
       new CreateRoleCommand({
         RoleName: `exec-${Date.now()}`,

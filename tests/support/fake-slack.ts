@@ -1,5 +1,5 @@
 /**
- * A faithful fake of the Slack Web API on 127.0.0.1 (contract in shared/facts/slack.md): chat.postMessage and
+ * A faithful fake of the Slack Web API on 127.0.0.1 (the broker's side of it: docs/api.md, Slack approvals): chat.postMessage and
  * chat.update under /api, bearer-token check (invalid_auth), JSON or form bodies, increasing `ts`, message_not_found
  * for an unknown (channel, ts), every call recorded, and injectable 429/500 answers. /hooks/* takes response_url posts.
  */
@@ -18,6 +18,8 @@ export class FakeSlack {
   readonly messages = new Map<string, Record<string, any>>();
   /** Answers to give instead of the real behaviour, first in first out. */
   readonly inject: { status: number; retryAfter?: number }[] = [];
+  /** How long every Web API answer takes (a slow Slack); response_url posts answer at once. */
+  latencyMs = 0;
   private server: Server | undefined;
   private clock = 1_700_000_000;
   url = '';
@@ -58,32 +60,44 @@ export class FakeSlack {
         }
         const method = path.replace(/^\/api\//, '');
         this.calls.push({ method, body, authorization: req.headers.authorization });
-        const injected = this.inject.shift();
-        if (injected) {
-          return reply(
-            injected.status,
-            { ok: false, error: 'injected' },
-            injected.retryAfter ? { 'retry-after': String(injected.retryAfter) } : {},
-          );
+        if (this.latencyMs > 0) {
+          setTimeout(() => this.answer(method, body, req.headers.authorization, reply), this.latencyMs);
+          return;
         }
-        if (req.headers.authorization !== `Bearer ${this.token}`)
-          return reply(200, { ok: false, error: 'invalid_auth' });
-        if (method === 'chat.postMessage') {
-          const ts = `${this.clock++}.000100`;
-          this.messages.set(`${body.channel}/${ts}`, body);
-          return reply(200, { ok: true, channel: body.channel, ts, message: body });
-        }
-        if (method === 'chat.update') {
-          const key = `${body.channel}/${body.ts}`;
-          if (!this.messages.has(key)) return reply(200, { ok: false, error: 'message_not_found' });
-          this.messages.set(key, body);
-          return reply(200, { ok: true, channel: body.channel, ts: body.ts });
-        }
-        return reply(200, { ok: false, error: 'unknown_method' });
+        this.answer(method, body, req.headers.authorization, reply);
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  private answer(
+    method: string,
+    body: Record<string, any>,
+    authorization: string | undefined,
+    reply: (status: number, payload: unknown, headers?: Record<string, string>) => void,
+  ): void {
+    const injected = this.inject.shift();
+    if (injected) {
+      return reply(
+        injected.status,
+        { ok: false, error: 'injected' },
+        injected.retryAfter ? { 'retry-after': String(injected.retryAfter) } : {},
+      );
+    }
+    if (authorization !== `Bearer ${this.token}`) return reply(200, { ok: false, error: 'invalid_auth' });
+    if (method === 'chat.postMessage') {
+      const ts = `${this.clock++}.000100`;
+      this.messages.set(`${body.channel}/${ts}`, body);
+      return reply(200, { ok: true, channel: body.channel, ts, message: body });
+    }
+    if (method === 'chat.update') {
+      const key = `${body.channel}/${body.ts}`;
+      if (!this.messages.has(key)) return reply(200, { ok: false, error: 'message_not_found' });
+      this.messages.set(key, body);
+      return reply(200, { ok: true, channel: body.channel, ts: body.ts });
+    }
+    return reply(200, { ok: false, error: 'unknown_method' });
   }
 
   async stop(): Promise<void> {

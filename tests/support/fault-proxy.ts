@@ -12,6 +12,8 @@ export interface CallInfo {
   path: string;
   /** DynamoDB's X-Amz-Target operation, or IAM/STS's form `Action`. */
   operation: string;
+  /** When the call reached the proxy (epoch ms). */
+  at?: number;
 }
 
 export interface FaultRule {
@@ -44,6 +46,15 @@ export const awsErrors = {
     status: 500,
     headers: { 'x-amzn-errortype': 'ServiceException' },
     body: { Type: 'Service', message: 'Internal error' },
+  }),
+  /** What CreateEventSourceMapping answers while a new role policy is still propagating through IAM. */
+  lambdaRoleNotReady: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
+    status: 400,
+    headers: { 'x-amzn-errortype': 'InvalidParameterValueException' },
+    body: {
+      Type: 'User',
+      message: 'The provided execution role does not have permissions to call ReceiveMessage on SQS',
+    },
   }),
   dynamoInternal: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
     status: 500,
@@ -103,6 +114,7 @@ export class FaultProxy {
           method: req.method ?? 'GET',
           path: url.pathname,
           operation: typeof target === 'string' ? target : (form.get('Action') ?? ''),
+          at: Date.now(),
         };
         this.seen.push(call);
         const rule = this.rules.find((r) => (r.hits ?? 0) < r.times && r.match(call));

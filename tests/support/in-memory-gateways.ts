@@ -47,7 +47,14 @@ export class InMemoryResourcePolicies implements ResourcePolicyGateway {
     return Promise.resolve({ statements: structuredClone(policy.statements), revisionId: String(policy.revision) });
   }
 
-  add(target: PolicyTarget, statement: InvokeStatement, revisionId: string | null): Promise<void> {
+  /** Answers with the statement as stored, as Lambda's AddPermission does (unless `silentAdds`). */
+  silentAdds = false;
+
+  add(
+    target: PolicyTarget,
+    statement: InvokeStatement,
+    revisionId: string | null,
+  ): Promise<Record<string, unknown> | null> {
     this.calls.push('add');
     takeFailure(this.failures, 'add');
     const policy = this.policies.get(keyOf(target)) ?? { statements: [], revision: 0 };
@@ -61,7 +68,7 @@ export class InMemoryResourcePolicies implements ResourcePolicyGateway {
       statements: [...policy.statements, structuredClone(statement) as unknown as Record<string, unknown>],
       revision: policy.revision + 1,
     });
-    return Promise.resolve();
+    return Promise.resolve(this.silentAdds ? null : (structuredClone(statement) as unknown as Record<string, unknown>));
   }
 
   remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'> {

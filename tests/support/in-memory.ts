@@ -150,8 +150,8 @@ export class InMemoryAllowlist implements AllowlistStore {
     this.entries.set(entry.id, structuredClone(entry));
     return Promise.resolve();
   }
-  get(id: string): Promise<AllowlistEntry | null> {
-    return Promise.resolve(this.entries.get(id) ?? null);
+  get(id: string | null): Promise<AllowlistEntry | null> {
+    return Promise.resolve((id === null ? null : this.entries.get(id)) ?? null);
   }
   list(): Promise<AllowlistEntry[]> {
     return Promise.resolve([...this.entries.values()]);

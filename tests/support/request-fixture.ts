@@ -1,4 +1,4 @@
-/** A Request resource as the API answers it (API.md §6), for client-side tests. */
+/** A Request resource as the API answers it (docs/api.md, Schemas: Request), for client-side tests. */
 import type { BrokerRequest } from '../../cli/api/broker-request';
 
 export function apiRequest(overrides: Partial<BrokerRequest> = {}): BrokerRequest {

@@ -10,6 +10,8 @@ export interface Runner {
   pid: number;
   output(): string;
   stop(): Promise<number | null>;
+  /** Kills the runner at once (SIGKILL to its whole process group), as a crash would. */
+  crash(): Promise<void>;
 }
 
 export async function startRunner(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<Runner> {
@@ -18,7 +20,13 @@ export async function startRunner(env: Record<string, string | undefined>, timeo
     if (value === undefined) delete childEnv[key];
     else childEnv[key] = value;
   }
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['local/main.ts'], { cwd: ROOT, env: childEnv });
+  // As `npm start` runs it: node itself, not the tsx CLI, whose signal relay SIGKILLs a child that is slow to answer.
+  // Its own process group, so a crash takes it (and anything it started) down at once.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+    cwd: ROOT,
+    env: childEnv,
+    detached: true,
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -45,6 +53,10 @@ export async function startRunner(env: Record<string, string | undefined>, timeo
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       return exited;
+    },
+    crash: async () => {
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+      await exited;
     },
   };
 }
@@ -75,7 +87,7 @@ export async function http(
 
 /**
  * Polls GET /v1/requests/{id} until the work behind an answer is done (not APPROVED, no pending revoke), as clients
- * do after a 200 APPROVED or a 202 (API §11.1); the request as it then stands.
+ * do after a 200 APPROVED or a 202 (docs/api.md, Answers, and the work behind them); the request as it then stands.
  */
 export async function settledRequest(
   baseUrl: string,

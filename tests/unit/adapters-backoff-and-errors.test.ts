@@ -1,4 +1,5 @@
-import { isRetryableAwsError } from '../../adapters/aws/aws-errors';
+import { isRetryableAwsError, translateAwsError } from '../../adapters/aws/aws-errors';
+import { UnavailableError } from '../../domain/errors';
 import { backoffMs } from '../../domain/grants/backoff';
 
 describe('backoff', () => {
@@ -22,5 +23,24 @@ describe('AWS error classification', () => {
     ['boom', false],
   ])('%p retryable: %p', (error, expected) => {
     expect(isRetryableAwsError(error)).toBe(expected);
+  });
+});
+
+describe('translating AWS failures', () => {
+  it('says what AWS answered when it turns a failure into UnavailableError', () => {
+    const throttled = { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } };
+    expect(() => translateAwsError(throttled, 'AWS Lambda')).toThrow(
+      'AWS Lambda is unavailable (TooManyRequestsException, HTTP 429); retry later',
+    );
+  });
+
+  it('passes an UnavailableError of its own through unchanged (the budget said no before any call)', () => {
+    const budget = new UnavailableError('the Lambda control-plane budget of x is used up for now');
+    expect(() => translateAwsError(budget, 'AWS Lambda')).toThrow(budget);
+  });
+
+  it('rethrows permanent failures as they are', () => {
+    const denied = { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } };
+    expect(() => translateAwsError(denied, 'AWS Lambda')).toThrow(expect.objectContaining(denied));
   });
 });

@@ -39,6 +39,7 @@ it.each([
   ],
   [['catalog'], 'GET', '/v1/catalog', undefined],
   [['discover'], 'GET', '/v1/admin/discover', undefined],
+  [['discover', '--limit', '5', '--next-token', 'abc'], 'GET', '/v1/admin/discover?limit=5&nextToken=abc', undefined],
   [
     [
       'adopt',

@@ -1,5 +1,6 @@
 /** What `lpb` prints: tables and summaries on a terminal, JSON otherwise; colour only on a terminal without NO_COLOR. */
 import { run } from '../../cli/main';
+import { discoverTable } from '../../cli/output/entry-views';
 import { requestSummary, requestTable } from '../../cli/output/request-views';
 import { paint } from '../../cli/output/paint';
 import { relative } from '../../cli/output/time';
@@ -64,6 +65,34 @@ describe('lpb list', () => {
   it('says so when there is nothing, and where the next page starts', () => {
     expect(requestTable({ items: [] }, NOW, paint(false))).toBe('no requests\n');
     expect(requestTable({ items: [pending], nextToken: 'abc' }, NOW, paint(false))).toContain('more: --next-token abc');
+  });
+});
+
+describe('lpb discover on a terminal', () => {
+  const found = {
+    functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:order-processor',
+    qualifier: null,
+    statementId: 'team-open',
+    statement: {},
+    floorViolations: [{ path: 'sourceArn', message: 'is required for service principal sns.amazonaws.com' }],
+    permittedBy: null,
+  };
+
+  it('shows each statement, where the next page starts and which accounts it could not reach', () => {
+    const text = discoverTable(
+      { items: [found], nextToken: 'abc', accountsUnreachable: ['222222222222'] },
+      NOW,
+      paint(false),
+    );
+    expect(text.trimEnd().split('\n')).toEqual([
+      'FUNCTION                                                        STATEMENT  PERMITTED BY  SAFETY FLOOR',
+      'arn:aws:lambda:us-east-1:123456789012:function:order-processor  team-open  no entry      is required for service principal sns.amazonaws.com',
+      'not reached: accounts 222222222222',
+      'more: --next-token abc',
+    ]);
+    expect(discoverTable({ items: [], nextToken: 'abc', accountsUnreachable: [] }, NOW, paint(false))).toBe(
+      'no unmanaged statements\nmore: --next-token abc\n',
+    );
   });
 });
 

@@ -30,4 +30,12 @@ describe('grant metrics', () => {
       ['ExpiryLagSeconds', 42.5],
     ]);
   });
+
+  it('counts adoptions of statements the broker did not write', async () => {
+    const { s, seen } = sink();
+    await new GrantMetrics(s).recorded({} as GrantRequest, [
+      { at: '2026-11-26T12:00:00.000Z', event: 'ADOPTED', actor: 'admin', detail: { statementId: 'team-sns' } },
+    ]);
+    expect(seen).toEqual([['StatementsAdopted', 1]]);
+  });
 });

@@ -91,7 +91,7 @@ describe('identity spoofing', () => {
       }),
       400,
     );
-    expect(forged.body?.error.details).toEqual([{ path: 'requester', message: 'is not a known field' }]);
+    expect(forged.body?.error.details).toEqual([{ path: 'requester', message: 'requester is not a known field' }]);
     await refused(decide('approve', request.id, as(STRANGER), { approver: APPROVER }), 400);
   });
 });

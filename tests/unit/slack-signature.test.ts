@@ -1,6 +1,6 @@
 import { slackSignature, verifySlackSignature } from '../../adapters/slack/signature';
 
-// Slack's published test vector (shared/facts/slack.md).
+// Slack's published test vector (https://api.slack.com/authentication/verifying-requests-from-slack).
 const SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 const TIMESTAMP = '1531420618';
 const BODY =

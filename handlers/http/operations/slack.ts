@@ -2,7 +2,7 @@
  * POST /v1/slack/interactions: a signed Slack button click, decided exactly as a REST approve/reject by
  * `slack:<user id>`. A bad signature is 401 and changes nothing; a refused decision (not eligible, self-approval,
  * stale statement, already decided) is a 200 with an ephemeral refusal, also sent to the click's response_url.
- * Answers within Slack's patience (API §11.1: 1 s): only the decision is stored here; applying the grant, updating
+ * Answers within Slack's patience (1 s; docs/api.md, Answers, and the work behind them): only the decision is stored here; applying the grant, updating
  * the message and the response_url post all happen behind the answer, from the queues.
  */
 import * as z from 'zod';

@@ -107,3 +107,15 @@ describe('the Lambda control-plane budget', () => {
     expect(w.perSecond().get(13_002)).toBe(2);
   });
 });
+
+describe('the budget and deadlines', () => {
+  it('starts no call for work already past its deadline, even in an idle second', async () => {
+    const w = world(20_000_100);
+    const error = await w
+      .budget()
+      .take('111111111111', 'control', 20_000_000)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(w.counts.size).toBe(0);
+  });
+});

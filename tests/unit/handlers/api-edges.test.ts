@@ -39,8 +39,8 @@ describe('query parameters', () => {
         body: {
           error: {
             code: 'ValidationError',
-            message: 'bogus: is not a known field',
-            details: [{ path: 'bogus', message: 'is not a known field' }],
+            message: 'bogus: bogus is not a known field',
+            details: [{ path: 'bogus', message: 'bogus is not a known field' }],
           },
         },
       });
@@ -65,7 +65,8 @@ describe('query parameters', () => {
       for (const name of documented.filter((n) => n !== 'nextToken')) {
         const event = apiEvent(route.method, route.path, {
           query: { [name]: values[name] ?? 'x' },
-          headers: { 'X-Broker-Principal': REQUESTER },
+          // Admin routes (discover) answer admins only.
+          headers: { 'X-Broker-Principal': route.path.startsWith('/v1/admin/') ? ADMIN : REQUESTER },
           ...(route.method === 'POST' ? { body: { ...baseAsk, ...PRINCIPAL_CASES[2].ask } } : {}),
         });
         // POST /v1/requests?dryRun=true answers 200 as GET /v1/requests does.

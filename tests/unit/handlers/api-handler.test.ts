@@ -119,6 +119,37 @@ describe('HTTP pipeline', () => {
     expect(fields(res)).toEqual([field]);
   });
 
+  it.each([
+    ['a body field', 'POST', '/v1/requests', { body: { ...snsAsk, sourceARN: 'x' } }, 'sourceARN', 'sourceArn'],
+    [
+      'a body field',
+      'POST',
+      '/v1/requests',
+      { body: { ...snsAsk, fucntionName: 'x' } },
+      'fucntionName',
+      'functionName',
+    ],
+    ['a query parameter', 'GET', '/v1/requests', { query: { Limit: '5' } }, 'Limit', 'limit'],
+    ['a query parameter', 'GET', '/v1/requests', { query: { nextTokn: 'x' } }, 'nextTokn', 'nextToken'],
+    ['a query parameter', 'POST', '/v1/requests', { body: snsAsk, query: { dryrun: 'true' } }, 'dryrun', 'dryRun'],
+  ])('names an unknown %s and the closest known one (%s → %s)', async (_what, method, path, options, name, known) => {
+    const { call, store } = await setup();
+    const res = await call(apiEvent(method, path, { ...options, headers: asRequester }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json?.error.details).toEqual([
+      { path: name, message: `${name} is not a known field; did you mean ${known}?` },
+    ]);
+    expect(store.requests.size).toBe(0);
+  });
+
+  it('names an unknown field without a guess when nothing known is close', async () => {
+    const { call } = await setup();
+    const res = await call(
+      apiEvent('POST', '/v1/requests', { body: { ...snsAsk, colour: 'red' }, headers: asRequester }),
+    );
+    expect(res.json?.error.details).toEqual([{ path: 'colour', message: 'colour is not a known field' }]);
+  });
+
   it('refuses a malformed Idempotency-Key', async () => {
     const { call } = await setup();
     const res = await call(

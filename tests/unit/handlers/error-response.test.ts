@@ -1,5 +1,6 @@
 import * as errors from '../../../domain/errors';
 import {
+  AdoptionInProgressError,
   AllowlistDeniedError,
   AlreadyApprovedError,
   IdempotencyKeyReusedError,
@@ -50,6 +51,7 @@ describe('error mapping', () => {
     [new IdempotencyKeyReusedError(), 409, 'Conflict'],
     [new StaleRequestError('r1'), 409, 'Conflict'],
     [new KeptChangingError('r1'), 409, 'Conflict'],
+    [new AdoptionInProgressError('team-sns', 'r1'), 409, 'Conflict'],
     [new PayloadTooLargeError('big'), 413, 'PayloadTooLarge'],
     [new UnsupportedMediaTypeError('xml'), 415, 'UnsupportedMediaType'],
     [new UnavailableError('throttled'), 503, 'Unavailable'],

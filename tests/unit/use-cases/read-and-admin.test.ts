@@ -72,6 +72,29 @@ describe('managing the allowlist', () => {
     expect(allowlist.entries.size).toBe(0);
   });
 
+  it.each([
+    [{ functions: ['order-*'] }, 'functions.0'],
+    [{ approvers: [APPROVER], requiredApprovals: 2 }, 'requiredApprovals'],
+  ])('refuses what can never match, %p, and stores nothing', async (overrides, field) => {
+    const { app, allowlist } = inMemoryApp();
+    await expect(app.allowlist.put(ADMIN, 'orders', openEntry(overrides))).rejects.toMatchObject({
+      constructor: ValidationError,
+      details: [{ path: field }],
+    });
+    expect(allowlist.entries.size).toBe(0);
+  });
+
+  it('stores what is legal but risky, and answers with warnings', async () => {
+    const { app, allowlist } = inMemoryApp();
+    const stored = await app.allowlist.put(ADMIN, 'open', openEntry({ principals: ['*'], requesters: ['*'] }));
+    expect(stored.warnings).toEqual([
+      'principals.0: "*" matches principals in every account, and the public principal *',
+      'requesters.0: "*" matches callers in every account',
+    ]);
+    expect(allowlist.entries.get('open')).not.toHaveProperty('warnings');
+    expect((await app.allowlist.put(ADMIN, 'orders', openEntry())).warnings).toEqual([]);
+  });
+
   it('lets an auto-approving entry name no approvers', async () => {
     const { app } = inMemoryApp();
     await expect(

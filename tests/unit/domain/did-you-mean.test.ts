@@ -1,4 +1,4 @@
-import { closest, editDistance } from '../../cli/did-you-mean';
+import { closest, editDistance } from '../../../domain/rules/did-you-mean';
 
 describe('did you mean', () => {
   it('counts a swap of neighbours as one edit', () => {
@@ -16,6 +16,11 @@ describe('did you mean', () => {
     ['xyz', ['create', 'list'], undefined],
     ['gte', ['get', 'set'], 'get'],
     ['put', ['get'], undefined],
+    // Case is ignored: the commonest slip in a JSON field name.
+    ['sourceARN', ['sourceArn', 'sourceAccount', 'principal'], 'sourceArn'],
+    ['principalOrgID', ['principalOrgId', 'principal'], 'principalOrgId'],
+    ['LIMIT', ['limit', 'status'], 'limit'],
+    ['funtionname', ['functionName', 'qualifier'], 'functionName'],
   ])('suggests for %s', (word, candidates, expected) => {
     expect(closest(word, candidates)).toBe(expected);
   });

@@ -1,4 +1,8 @@
-/** Suggests the known word closest to a mistyped one (`--fucntion` → `--function`), or nothing when none is close. */
+/**
+ * Suggests the known word closest to a mistyped one (`--fucntion` → `--function`, `sourceARN` → `sourceArn`), or
+ * nothing when none is close. Case is ignored: a field written in the wrong case is the commonest slip of all.
+ * Pure, so the API (unknown fields and query parameters) and the CLI (commands and flags) share it.
+ */
 
 /** Optimal string alignment distance: edits, with a swap of two neighbours counting as one. */
 export function editDistance(a: string, b: string): number {
@@ -22,9 +26,11 @@ export function editDistance(a: string, b: string): number {
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   // Short words allow one edit, longer ones about a third of their length: "lsit" → "list", not "get" → "set".
   const allowed = Math.max(1, Math.floor(word.length / 3));
+  const typed = word.toLowerCase();
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
-    const distance = candidate.startsWith(word) && word.length >= 3 ? 0.5 : editDistance(word, candidate);
+    const known = candidate.toLowerCase();
+    const distance = known.startsWith(typed) && typed.length >= 3 && known !== typed ? 0.5 : editDistance(typed, known);
     if (distance <= allowed && (!best || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;

@@ -1,0 +1,8 @@
+/** What a request's history says about an adoption (API §11.11): the foreign statement it takes over. */
+import type { GrantRequest } from '../model/request';
+
+/** The Sid of the statement the broker did not write that this request replaces; null when it adopts nothing. */
+export function adoptedStatementId(r: GrantRequest): string | null {
+  const sid = r.history.find((e) => e.event === 'ADOPTED')?.detail.statementId;
+  return typeof sid === 'string' ? sid : null;
+}

@@ -1,0 +1,113 @@
+/**
+ * Allowlist lint (API §11.12): what an entry says that can never match is refused, naming the field; what is legal
+ * but risky is answered as a warning. Pure: the entry in, errors and warnings out.
+ *
+ * Refused: a `functions` pattern that no Lambda function ARN can match (patterns match the unqualified ARN
+ * `arn:<partition>:lambda:<region>:<account>:function:<name>`, so `order-*` or `…:function:f:live` never do);
+ * `requiredApprovals` above the number of distinct approvers when none of them is a pattern (the quorum could never be
+ * reached). Warned: a `*` in `principals`, `requesters` or `functions` that reaches every account; `autoApprove` with a
+ * requester pattern (whoever matches it gets grants without anyone looking).
+ */
+import type { FieldIssue } from '../errors';
+import type { AllowlistEntryInput } from '../model/allowlist-entry';
+import { IAM_NAME } from './arn';
+import { hasWildcard, matchesPattern } from './pattern';
+import { anyNumber, canMatchSome, exactly, oneOrMore, repeat, type Shape } from './pattern-reach';
+
+export interface AllowlistLint {
+  errors: FieldIssue[];
+  /** Each starts with the field's path, e.g. `principals.0: …`. */
+  warnings: string[];
+}
+
+const PARTITION = [...exactly('aws'), anyNumber(/[a-z-]/)];
+const account = (id: string | null) => (id === null ? repeat(/\d/, 12) : exactly(id));
+/** `arn:<partition>:<service>:<region>:<account>:`; IAM and STS ARNs have no Region. */
+const arnHead = (service: string, regional: boolean, id: string | null): Shape => [
+  ...exactly('arn:'),
+  ...PARTITION,
+  ...exactly(`:${service}:`),
+  ...(regional ? oneOrMore(/[a-z0-9-]/) : []),
+  ...exactly(':'),
+  ...account(id),
+  ...exactly(':'),
+];
+const iamName = oneOrMore(new RegExp(IAM_NAME));
+
+/** An unqualified function ARN, in one account or (null) any. */
+const functionArn = (id: string | null): Shape => [
+  ...arnHead('lambda', true, id),
+  ...exactly('function:'),
+  ...oneOrMore(/[A-Za-z0-9_-]/),
+];
+const principalsIn = (id: string): Shape[] => [
+  account(id),
+  [...arnHead('iam', false, id), ...exactly('root')],
+  [...arnHead('iam', false, id), ...exactly('role/'), ...iamName],
+  [...arnHead('iam', false, id), ...exactly('user/'), ...iamName],
+];
+/** Callers: roles and users, and persons as their assumed-role session (API §11.6). */
+const requestersIn = (id: string): Shape[] => [
+  ...principalsIn(id).slice(2),
+  [...arnHead('sts', false, id), ...exactly('assumed-role/'), ...oneOrMore(/[\w+=,.@-]/), ...exactly('/'), ...iamName],
+];
+const functionsIn = (id: string): Shape[] => [functionArn(id)];
+
+/** Two accounts that share no digit in any position: a pattern matching in both leaves the account open. */
+const FAR_APART = ['000000000000', '999999999999'];
+function reachesEveryAccount(pattern: string, shapesIn: (id: string) => Shape[]): boolean {
+  return FAR_APART.every((id) => shapesIn(id).some((shape) => canMatchSome(pattern, shape)));
+}
+
+const OPEN_FIELDS = [
+  { field: 'principals', shapesIn: principalsIn, what: 'principals' },
+  { field: 'requesters', shapesIn: requestersIn, what: 'callers' },
+  { field: 'functions', shapesIn: functionsIn, what: 'functions' },
+] as const;
+
+export function lintAllowlistEntry(entry: AllowlistEntryInput): AllowlistLint {
+  const errors: FieldIssue[] = [];
+  const warnings: string[] = [];
+
+  entry.functions.forEach((pattern, i) => {
+    if (!canMatchSome(pattern, functionArn(null))) {
+      errors.push({
+        path: `functions.${i}`,
+        message:
+          'can never match: function patterns match the unqualified function ARN, arn:<partition>:lambda:<region>:<account>:function:<name>',
+      });
+    }
+  });
+
+  const approvers = new Set(entry.approvers);
+  if (
+    !entry.autoApprove &&
+    approvers.size > 0 &&
+    entry.requiredApprovals > approvers.size &&
+    ![...approvers].some(hasWildcard)
+  ) {
+    errors.push({
+      path: 'requiredApprovals',
+      message: `is ${entry.requiredApprovals}, but only ${approvers.size} distinct approver(s) are named and none is a pattern: the quorum can never be reached`,
+    });
+  }
+
+  for (const { field, shapesIn, what } of OPEN_FIELDS) {
+    entry[field].forEach((pattern, i) => {
+      if (reachesEveryAccount(pattern, shapesIn)) {
+        const open = field === 'principals' && matchesPattern(pattern, '*') ? ', and the public principal *' : '';
+        warnings.push(`${field}.${i}: "${pattern}" matches ${what} in every account${open}`);
+      }
+    });
+  }
+  if (entry.autoApprove) {
+    entry.requesters.forEach((pattern, i) => {
+      if (hasWildcard(pattern)) {
+        warnings.push(
+          `requesters.${i}: autoApprove is on, so every caller matching "${pattern}" gets grants without an approval`,
+        );
+      }
+    });
+  }
+  return { errors, warnings };
+}

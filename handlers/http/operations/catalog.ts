@@ -1,0 +1,7 @@
+/** GET /v1/catalog: the allowlist entries that list the caller as a requester (API §11.10). */
+import type { Operation } from '../operation';
+
+export const getCatalog: Operation = async (input, app) => {
+  const caller = input.caller().principal;
+  return { statusCode: 200, body: { items: await app.catalog(caller) } };
+};
