@@ -12,7 +12,7 @@ import { iamPolicyChars, roleDocument } from '../../domain/rules/policy-limits';
 import type { RoleStatement } from '../../policies/statement-types';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
-/** `arn:aws:iam::A:role/path/name` → `name` (IAM's role APIs take the name). */
+/** `arn:<partition>:iam::A:role/path/name` → `name` (IAM's role APIs take the name). */
 export function roleNameOf(roleArn: string): string {
   return roleArn.slice(roleArn.lastIndexOf('/') + 1);
 }

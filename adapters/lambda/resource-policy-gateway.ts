@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { FunctionBusyError, GrantRejectedError, PolicyChangedError } from '../../domain/errors';
 import type { PolicyTarget, ResourcePolicy, ResourcePolicyGateway } from '../../domain/ports';
+import { ACCOUNT_ROOT_ARN } from '../../domain/rules/arn';
 import type { InvokeStatement } from '../../policies/statement-types';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
@@ -20,7 +21,7 @@ export function addPermissionInput(target: PolicyTarget, statement: InvokeStatem
       ? '*'
       : 'Service' in principal
         ? principal.Service
-        : principal.AWS.replace(/^arn:aws:iam::(\d{12}):root$/, '$1');
+        : (ACCOUNT_ROOT_ARN.exec(principal.AWS)?.[2] ?? principal.AWS);
   const equals = statement.Condition?.StringEquals;
   return {
     FunctionName: target.functionName,

@@ -3,9 +3,10 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { ScheduledWork } from '../../domain/events/follow-ups';
 import type { GrantRequest } from '../../domain/model/request';
 import type { WorkScheduler } from '../../domain/ports';
+import type { BrokerSettings } from '../../domain/settings';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, settings } from './fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, settings } from './fixtures';
 import {
   InMemoryEventSourceKeys,
   InMemoryMappings,
@@ -34,7 +35,13 @@ export class RecordingScheduler implements WorkScheduler {
 export function inMemoryApp(
   env: Record<string, string> = {},
   extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer'>> = {},
+  /** Another place for the broker (e.g. the aws-us-gov partition and one of its Regions, with admins there). */
+  place: Partial<BrokerSettings> = {},
 ) {
+  const placed = { ...settings, ...place };
+  const inPlace = (name: string) =>
+    `arn:${placed.partition}:lambda:${placed.region}:${placed.accountId}:function:${name}`;
+  const execRole = `arn:${placed.partition}:iam::${placed.accountId}:role/exec`;
   const clock = new FixedClock();
   const sleeps: number[] = [];
   const announced: string[] = [];
@@ -45,8 +52,8 @@ export function inMemoryApp(
     allowlist: new InMemoryAllowlist(),
     functions: new StaticFunctionDirectory(
       {
-        'order-processor': { functionArn: fnArn('order-processor'), roleArn: 'arn:aws:iam::123456789012:role/exec' },
-        'order-auditor': { functionArn: fnArn('order-auditor'), roleArn: 'arn:aws:iam::123456789012:role/exec' },
+        'order-processor': { functionArn: inPlace('order-processor'), roleArn: execRole },
+        'order-auditor': { functionArn: inPlace('order-auditor'), roleArn: execRole },
       },
       ['order-processor:live', 'order-processor:1'],
     ),
@@ -77,7 +84,7 @@ export function inMemoryApp(
     },
   };
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
-  const app = composeApp(config, { ...settings, identityLinks: config.BROKER_SLACK_USERS }, { ...ports, ...extra });
+  const app = composeApp(config, { ...placed, identityLinks: config.BROKER_SLACK_USERS }, { ...ports, ...extra });
 
   let changesSeen = 0;
   /**

@@ -14,6 +14,8 @@ import type {
   ResourcePolicyGateway,
 } from '../../domain/ports';
 import { OWNER_TAG } from '../../adapters/lambda/event-source-mapping-gateway';
+import { addPermissionInput } from '../../adapters/lambda/resource-policy-gateway';
+import { ACCOUNT_ID, parseArn } from '../../domain/rules/arn';
 import { iamPolicyChars, resourcePolicyBytes, roleDocument } from '../../domain/rules/policy-limits';
 import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
 
@@ -25,6 +27,17 @@ function takeFailure<M extends string>(failures: Failures<M>, method: M): void {
 }
 
 const keyOf = (t: PolicyTarget) => `${t.functionName}:${t.qualifier ?? ''}`;
+
+/**
+ * The statement as Lambda stores it from the AddPermission call the adapter would send: an account id becomes its
+ * root ARN in the function's own partition (aws-cn, aws-us-gov, …), whatever the broker built.
+ */
+function asLambdaStores(target: PolicyTarget, statement: InvokeStatement): InvokeStatement {
+  const sent = addPermissionInput(target, statement, null).Principal;
+  if (!ACCOUNT_ID.test(sent)) return structuredClone(statement);
+  const partition = parseArn(statement.Resource)?.partition ?? '';
+  return { ...structuredClone(statement), Principal: { AWS: `arn:${partition}:iam::${sent}:root` } };
+}
 
 export class InMemoryResourcePolicies implements ResourcePolicyGateway {
   readonly policies = new Map<string, { statements: Record<string, unknown>[]; revision: number }>();
@@ -64,11 +77,9 @@ export class InMemoryResourcePolicies implements ResourcePolicyGateway {
     if (resourcePolicyBytes([...policy.statements, statement]) > 20_480) {
       return Promise.reject(new GrantRejectedError('PolicyLengthExceededException'));
     }
-    this.policies.set(keyOf(target), {
-      statements: [...policy.statements, structuredClone(statement) as unknown as Record<string, unknown>],
-      revision: policy.revision + 1,
-    });
-    return Promise.resolve(this.silentAdds ? null : (structuredClone(statement) as unknown as Record<string, unknown>));
+    const stored = asLambdaStores(target, statement) as unknown as Record<string, unknown>;
+    this.policies.set(keyOf(target), { statements: [...policy.statements, stored], revision: policy.revision + 1 });
+    return Promise.resolve(this.silentAdds ? null : structuredClone(stored));
   }
 
   remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'> {
