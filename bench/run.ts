@@ -9,6 +9,7 @@ import { measureLifecycleCalls } from './lifecycle-calls';
 import { measurePatternWorstCase } from './pattern-match';
 import { measureSharedBudget } from './shared-budget';
 import { round } from './stats';
+import { measureSweepAcrossAccounts } from './sweep-accounts';
 import { measureSweep } from './sweep-scale';
 
 async function main(): Promise<void> {
@@ -91,6 +92,29 @@ async function main(): Promise<void> {
       `control max ${Math.max(...burst.control)} [${burst.control.join(' ')}]; GetPolicy max ${Math.max(...burst.getPolicy)} [${burst.getPolicy.join(' ')}]`,
     );
     add('budget', '36 approvals on 3 runners, all ACTIVE after', `${round(burst.seconds, 1)} s`);
+
+    progress(`sweep of 30 due grants in one account, then 30 in each of three (BROKER_LAMBDA_RPS=${rps}, 3 rounds)`);
+    const across = await measureSweepAcrossAccounts(aws, 30, rps, 3);
+    add(
+      'accounts',
+      `${across.perAccount} due in 1 account (a spoke)`,
+      `${round(across.oneSeconds, 2)} s (N/rps floor ${round(across.floorSeconds, 2)} s)`,
+    );
+    add(
+      'accounts',
+      `${across.perAccount} due in each of 3 accounts`,
+      `${round(across.threeSeconds, 2)} s, ×${round(across.ratio, 2)} of one account (one budget for all: ≥ ${round(3 * across.floorSeconds, 2)} s)`,
+    );
+
+    // At 10 rps three accounts ask the one emulator for about 225 calls a second; at 2 rps the budgets alone set the pace.
+    const slowRps = 2;
+    progress(`the same with 20 due per account at BROKER_LAMBDA_RPS=${slowRps}, where the emulator keeps up (1 round)`);
+    const paced = await measureSweepAcrossAccounts(aws, 20, slowRps, 1);
+    add(
+      'accounts',
+      `${paced.perAccount} due in 1 vs each of 3 accounts, ${slowRps} rps`,
+      `${round(paced.oneSeconds, 2)} s vs ${round(paced.threeSeconds, 2)} s, ×${round(paced.ratio, 2)} (one budget for all: ≥ ${round(3 * paced.floorSeconds, 2)} s)`,
+    );
 
     progress('API latency over HTTP against the local runner');
     for (const l of await measureApiLatency(aws, 200)) {

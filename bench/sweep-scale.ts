@@ -11,7 +11,8 @@ import { loadConfig } from '../handlers/config';
 import { ADMIN, REQUESTER, openEntry } from '../tests/support/fixtures';
 import type { BenchAws } from './bench-aws';
 
-function fakeRequest(i: number, status: RequestStatus, now: Date, template: GrantRequest): GrantRequest {
+/** A stored request like `template`, with id number `i`, created an hour ago (ACTIVE ones expire tomorrow). */
+export function fakeRequest(i: number, status: RequestStatus, now: Date, template: GrantRequest): GrantRequest {
   const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
   const at = new Date(now.getTime() - 3_600_000 + i).toISOString();
   return {
@@ -25,6 +26,17 @@ function fakeRequest(i: number, status: RequestStatus, now: Date, template: Gran
     // Background ACTIVE grants expire tomorrow: stored, not due.
     expiresAt: status === 'ACTIVE' ? new Date(now.getTime() + 86_400_000).toISOString() : null,
   };
+}
+
+/** Stores requests straight into the table, 25 at a time. */
+export async function writeRequests(doc: DynamoDBDocumentClient, table: string, items: GrantRequest[]): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    await doc.send(
+      new BatchWriteCommand({
+        RequestItems: { [table]: items.slice(i, i + 25).map((r) => ({ PutRequest: { Item: toItem(r) } })) },
+      }),
+    );
+  }
 }
 
 export async function measureSweep(aws: BenchAws, stored: number, dueCounts: number[], rps: number) {
@@ -54,17 +66,7 @@ export async function measureSweep(aws: BenchAws, stored: number, dueCounts: num
   });
   const now = new Date();
   const statuses: RequestStatus[] = ['EXPIRED', 'REJECTED', 'REVOKED', 'CANCELLED', 'ACTIVE', 'PENDING'];
-  const write = async (items: GrantRequest[]) => {
-    for (let i = 0; i < items.length; i += 25) {
-      await doc.send(
-        new BatchWriteCommand({
-          RequestItems: {
-            [config.BROKER_TABLE_NAME]: items.slice(i, i + 25).map((r) => ({ PutRequest: { Item: toItem(r) } })),
-          },
-        }),
-      );
-    }
-  };
+  const write = (items: GrantRequest[]) => writeRequests(doc, config.BROKER_TABLE_NAME, items);
   await write(
     Array.from({ length: stored }, (_, i) =>
       fakeRequest(i + 1, statuses[i % statuses.length] as RequestStatus, now, template),

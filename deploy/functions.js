@@ -24,6 +24,8 @@ const PLACEHOLDERS = {
   '{workQueue}': arnOf('WorkQueue'),
   '{notifyQueue}': arnOf('NotifyQueue'),
   '{streamFailureQueue}': arnOf('StreamFailureQueue'),
+  // In any account: BROKER_TARGET_ACCOUNTS decides where the broker acts, each spoke's trust policy who may come in.
+  '{spokeRoles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${param:spokeRoleName}' },
 };
 
 const resolve = (value) => PLACEHOLDERS[value] ?? value;
@@ -145,5 +147,12 @@ functions.notify = lambdaFunction('notify', 'handlers/events/notify.handler', {
   timeout: 30,
   events: [{ sqs: { arn: arnOf('NotifyQueue'), batchSize: 10, functionResponseType: 'ReportBatchItemFailures' } }],
 });
+
+// Functions that act on functions of other accounts assume the spoke role there (API §11.7); their Sid says so.
+const SPOKE_SID = 'SpokeAccounts';
+for (const [fn, sets] of Object.entries(roles.spokes)) {
+  if (fn.startsWith('_')) continue;
+  functions[fn].iamRoleStatements.push(...sets.flatMap(statements).map((s) => ({ Sid: SPOKE_SID, ...s })));
+}
 
 module.exports = functions;

@@ -75,6 +75,18 @@ export class AllowlistDeniedError extends RefusedError {
   }
 }
 
+/** The function is in an account the broker does not act in (BROKER_TARGET_ACCOUNTS), whatever the allowlist says. */
+export class AccountNotTargetedError extends RefusedError {
+  constructor(
+    readonly accountId: string,
+    /** The body field that named the function (`functionArn` for an adoption). */
+    field = 'functionName',
+  ) {
+    const message = `account ${accountId} is not one of the accounts this broker acts in`;
+    super(`${field}: ${message}`, [{ path: field, message }]);
+  }
+}
+
 /** Requesters never decide on their own request (also not through a linked identity). */
 export class SelfDecisionError extends RefusedError {
   constructor() {

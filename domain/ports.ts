@@ -81,7 +81,7 @@ export interface ResolvedFunction {
 }
 
 export interface FunctionDirectory {
-  /** Null when the function, version or alias does not exist. */
+  /** Null when the function, version or alias does not exist. `name`: a name (the broker's account) or an ARN. */
   resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null>;
   /** Unqualified ARNs of every function in `accountId` (the broker's Region). */
   listArns(accountId: string): Promise<string[]>;
@@ -148,7 +148,8 @@ export interface EventSourceMappingGateway {
   create(spec: MappingSpec, owner: string): Promise<string>;
   /** Mappings between this function (and qualifier) and source, each with the request that owns it, if any. */
   find(spec: MappingSpec): Promise<FoundMapping[]>;
-  delete(uuid: string): Promise<'removed' | 'absent'>;
+  /** `functionArn` names the account the mapping lives in. */
+  delete(uuid: string, functionArn: string): Promise<'removed' | 'absent'>;
 }
 
 /**

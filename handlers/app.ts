@@ -7,16 +7,18 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AccountClients, type ClientsInAccount } from '../adapters/aws/account-clients';
 import { brokerAccount } from '../adapters/aws/broker-account';
 import { putOnBudget } from '../adapters/aws/budget-middleware';
 import { callDeadlinesOn } from '../adapters/aws/call-deadlines';
 import { ControlPlaneBudget } from '../adapters/aws/control-plane-budget';
+import { SpokeRoleCredentials } from '../adapters/aws/spoke-role-credentials';
 import { realSleep, systemClock } from '../adapters/clock';
 import { DynamoAllowlistStore } from '../adapters/dynamodb/allowlist-store';
 import { DynamoSecondCounter } from '../adapters/dynamodb/budget-counter';
@@ -86,17 +88,26 @@ export interface AwsClients {
   kms: KMSClient;
 }
 
+/** Where a spoke account's clients get their credentials (its spoke role's, through SpokeRoleCredentials). */
+export type SpokeCredentials = NonNullable<LambdaClientConfig['credentials']>;
+
+function commonOptions(config: BrokerConfig) {
+  return { region: config.AWS_REGION, ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}) };
+}
+
+function lambdaClient(config: BrokerConfig, credentials?: SpokeCredentials): LambdaClient {
+  return new LambdaClient({
+    ...commonOptions(config),
+    ...(credentials ? { credentials } : {}),
+    retryStrategy: new ConfiguredRetryStrategy(LAMBDA_CALL_ATTEMPTS, (attempt) => backoffMs(attempt, 200, 5_000)),
+  });
+}
+
 export function createAwsClients(config: BrokerConfig): AwsClients {
-  const common = {
-    region: config.AWS_REGION,
-    ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
-  };
+  const common = commonOptions(config);
   return {
     dynamo: new DynamoDBClient(common),
-    lambda: new LambdaClient({
-      ...common,
-      retryStrategy: new ConfiguredRetryStrategy(LAMBDA_CALL_ATTEMPTS, (attempt) => backoffMs(attempt, 200, 5_000)),
-    }),
+    lambda: lambdaClient(config),
     iam: new IAMClient(common),
     sts: new STSClient(common),
     sqs: new SQSClient(common),
@@ -104,6 +115,14 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
     // over HTTP/1.1 everywhere, emulators included.
     kinesis: new KinesisClient({ ...common, requestHandler: new NodeHttpHandler() }),
     kms: new KMSClient(common),
+  };
+}
+
+/** The Lambda and IAM clients that act in another account, on its spoke role's credentials (API §11.7). */
+export function createSpokeClients(config: BrokerConfig, credentials: SpokeCredentials): ClientsInAccount {
+  return {
+    lambda: lambdaClient(config, credentials),
+    iam: new IAMClient({ ...commonOptions(config), credentials }),
   };
 }
 
@@ -180,12 +199,16 @@ function missingQueue(variable: string): never {
 export async function buildApp(
   config: BrokerConfig,
   clients = createAwsClients(config),
-  overrides: Partial<Pick<AppPorts, 'clock' | 'sleep'>> & { metrics?: MetricSink } = {},
+  overrides: Partial<Pick<AppPorts, 'clock' | 'sleep'>> & {
+    metrics?: MetricSink;
+    /** Builds a spoke account's clients (tests record their calls). */
+    spokeClients?: typeof createSpokeClients;
+  } = {},
 ): Promise<App> {
   const { accountId, partition } = await brokerAccount(clients.sts);
   const settings: BrokerSettings = {
     accountId,
-    targetAccounts: [accountId],
+    targetAccounts: config.BROKER_TARGET_ACCOUNTS.length > 0 ? config.BROKER_TARGET_ACCOUNTS : [accountId],
     partition,
     region: config.AWS_REGION,
     sidPrefix: config.BROKER_SID_PREFIX,
@@ -194,7 +217,7 @@ export async function buildApp(
     admins: config.BROKER_ADMINS,
     identityLinks: config.BROKER_SLACK_USERS,
   };
-  const { metrics, ...timing } = overrides;
+  const { metrics, spokeClients = createSpokeClients, ...timing } = overrides;
   const clock = timing.clock ?? systemClock;
   const deadlines = callDeadlinesOn(clock);
   const db = DynamoDBDocumentClient.from(clients.dynamo, { marshallOptions: { removeUndefinedValues: true } });
@@ -202,11 +225,23 @@ export async function buildApp(
     perSecond: config.BROKER_LAMBDA_RPS,
     region: config.AWS_REGION,
   });
-  putOnBudget(clients.lambda, budget, accountId, () => metrics?.count('ThrottlesMet'));
+  const onThrottle = () => metrics?.count('ThrottlesMet');
+  putOnBudget(clients.lambda, budget, accountId, onThrottle);
+  const spokeRoles = new SpokeRoleCredentials(clients.sts, { partition, roleName: config.BROKER_SPOKE_ROLE_NAME });
+  const accounts = new AccountClients({
+    ownAccount: accountId,
+    targetAccounts: settings.targetAccounts,
+    own: { lambda: clients.lambda, iam: clients.iam },
+    spoke: (account) => {
+      const spoke = spokeClients(config, spokeRoles.provider(account));
+      putOnBudget(spoke.lambda, budget, account, onThrottle);
+      return spoke;
+    },
+  });
 
   const store = new DynamoRequestStore(db, config.BROKER_TABLE_NAME);
   const allowlist = new DynamoAllowlistStore(db, config.BROKER_TABLE_NAME);
-  const policies = new LambdaResourcePolicyGateway(clients.lambda);
+  const policies = new LambdaResourcePolicyGateway(accounts.lambda);
   const workQueue = config.BROKER_WORK_QUEUE_URL ? new SqsWorkQueue(clients.sqs, config.BROKER_WORK_QUEUE_URL) : null;
   const notifyQueue = config.BROKER_NOTIFY_QUEUE_URL
     ? new SqsNotifyQueue(clients.sqs, config.BROKER_NOTIFY_QUEUE_URL)
@@ -231,10 +266,10 @@ export async function buildApp(
     ...(metrics ? { listener: new GrantMetrics(metrics) } : {}),
     store,
     allowlist,
-    functions: new LambdaFunctionDirectory(clients.lambda),
+    functions: new LambdaFunctionDirectory(accounts.lambda),
     policies,
-    roles: new IamExecutionRoleGateway(clients.iam),
-    mappings: new LambdaEventSourceMappingGateway(clients.lambda),
+    roles: new IamExecutionRoleGateway(accounts.iam),
+    mappings: new LambdaEventSourceMappingGateway(accounts.lambda),
     keys: new AwsEventSourceKeys(clients),
     leases: new DynamoWorkLeases(db, config.BROKER_TABLE_NAME, () => clock.now().getTime()),
     deadlines,

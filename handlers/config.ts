@@ -8,7 +8,7 @@
  * A variable every runtime reads is one line in VARIABLES and one in CORE.
  */
 import * as z from 'zod';
-import { IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
+import { ACCOUNT_ID, IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
 
 const int = (min: number, max: number, fallback: number) =>
   z
@@ -18,15 +18,18 @@ const int = (min: number, max: number, fallback: number) =>
     .pipe(z.number().int().min(min).max(max))
     .prefault(String(fallback));
 
-const commaList = z
-  .string()
-  .default('')
-  .transform((v) =>
-    v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
+/** A comma-separated list, each item checked by `item`; empty by default. */
+const commaList = (item: z.ZodString) =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
 
 const parameterName = z.string({ error: 'is required' }).regex(/^\/[\w./-]{1,1000}$/, 'must be an SSM parameter name');
 const queueUrl = z.url({ error: 'is required (an SQS queue URL)' });
@@ -39,7 +42,14 @@ const VARIABLES = {
   BROKER_TABLE_NAME: z
     .string({ error: 'is required' })
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
-  BROKER_ADMINS: commaList.pipe(z.array(z.string().regex(IAM_OR_STS_ARN, 'each admin must be an IAM ARN'))),
+  BROKER_ADMINS: commaList(z.string().regex(IAM_OR_STS_ARN, 'each admin must be an IAM ARN')),
+  /** Empty: only the broker's own account (known once STS has said who the broker is). */
+  BROKER_TARGET_ACCOUNTS: commaList(z.string().regex(ACCOUNT_ID, 'each target account must be a 12-digit account id')),
+  /** IAM's role name rule: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
+  BROKER_SPOKE_ROLE_NAME: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (1-64 characters of letters, digits and +=,.@_-)')
+    .default('lambda-permission-broker-spoke'),
   BROKER_SID_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 characters of [A-Za-z0-9_-]')
@@ -88,6 +98,8 @@ const CORE = {
   AWS_ENDPOINT_URL: V.AWS_ENDPOINT_URL,
   BROKER_TABLE_NAME: V.BROKER_TABLE_NAME,
   BROKER_ADMINS: V.BROKER_ADMINS,
+  BROKER_TARGET_ACCOUNTS: V.BROKER_TARGET_ACCOUNTS,
+  BROKER_SPOKE_ROLE_NAME: V.BROKER_SPOKE_ROLE_NAME,
   BROKER_SID_PREFIX: V.BROKER_SID_PREFIX,
   BROKER_MIN_DURATION_SECONDS: V.BROKER_MIN_DURATION_SECONDS,
   BROKER_PENDING_TIMEOUT_SECONDS: V.BROKER_PENDING_TIMEOUT_SECONDS,

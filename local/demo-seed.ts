@@ -1,18 +1,26 @@
-/** Demo data for the local runner's own emulator: an execution role, two functions and one allowlist entry. */
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+/**
+ * Demo data for the local runner's own emulator: an execution role, two functions and one allowlist entry in the
+ * broker's account, and a spoke account with a function of its own and an entry for it (API §11.7).
+ */
+import { CreateRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AllowlistEntryInput } from '../domain/model/allowlist-entry';
-import type { App } from '../handlers/app';
+import { createSpokeClients, type App } from '../handlers/app';
 import { zipOneFile } from './demo-zip';
 
 export const DEMO_ADMIN = 'arn:aws:iam::123456789012:role/broker-admin';
 export const DEMO_REQUESTER = 'arn:aws:iam::123456789012:role/orders-ci';
 export const DEMO_APPROVER = 'arn:aws:iam::123456789012:role/platform-approver';
 export const DEMO_FUNCTIONS = ['order-processor', 'order-auditor'] as const;
+/** A second account the demo broker acts in through its spoke role; its function has the same name as the first. */
+export const DEMO_SPOKE_ACCOUNT = '222222222222';
+/** moto's default account (the broker's) and the demo spoke: BROKER_TARGET_ACCOUNTS when the runner seeds. */
+export const DEMO_TARGET_ACCOUNTS = `123456789012,${DEMO_SPOKE_ACCOUNT}`;
 
 export function demoEntry(accountId: string, region: string): AllowlistEntryInput {
   return {
-    description: 'demo: orders team event sources',
+    description: `demo: orders team event sources in account ${accountId}`,
     functions: [`arn:aws:lambda:${region}:${accountId}:function:order-*`],
     principals: ['sns.amazonaws.com', 'events.amazonaws.com', 's3.amazonaws.com', 'apigateway.amazonaws.com'],
     sourceArns: [
@@ -33,7 +41,11 @@ export function demoEntry(accountId: string, region: string): AllowlistEntryInpu
   };
 }
 
-export async function seedDemo(app: App, clients: { lambda: LambdaClient; iam: IAMClient }): Promise<void> {
+/** An execution role and the named functions, in the account the clients act in. */
+async function createDemoFunctions(
+  clients: { lambda: LambdaClient; iam: IAMClient },
+  names: readonly string[],
+): Promise<void> {
   const { Role } = await clients.iam.send(
     new CreateRoleCommand({
       RoleName: 'order-functions-execution',
@@ -44,7 +56,7 @@ export async function seedDemo(app: App, clients: { lambda: LambdaClient; iam: I
     }),
   );
   const zip = zipOneFile('index.js', 'exports.handler = async () => ({ ok: true });\n');
-  for (const name of DEMO_FUNCTIONS) {
+  for (const name of names) {
     await clients.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name,
@@ -55,6 +67,26 @@ export async function seedDemo(app: App, clients: { lambda: LambdaClient; iam: I
       }),
     );
   }
+}
+
+export async function seedDemo(
+  app: App,
+  clients: { lambda: LambdaClient; iam: IAMClient; sts: STSClient },
+): Promise<void> {
+  await createDemoFunctions(clients, DEMO_FUNCTIONS);
   const { accountId, region } = app.settings;
   await app.allowlist.put(DEMO_ADMIN, 'orders', demoEntry(accountId, region));
+
+  // The spoke's own team sets up its function; moto lets an AssumeRole into any role of an account act there (the
+  // broker itself goes through BROKER_SPOKE_ROLE_NAME, which moto does not need to exist).
+  const { Credentials: c } = await clients.sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${DEMO_SPOKE_ACCOUNT}:role/demo-setup`, RoleSessionName: 'demo' }),
+  );
+  const spoke = createSpokeClients(app.config, {
+    accessKeyId: c?.AccessKeyId ?? '',
+    secretAccessKey: c?.SecretAccessKey ?? '',
+    sessionToken: c?.SessionToken ?? '',
+  });
+  await createDemoFunctions(spoke, ['order-processor']);
+  await app.allowlist.put(DEMO_ADMIN, 'orders-spoke', demoEntry(DEMO_SPOKE_ACCOUNT, region));
 }

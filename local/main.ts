@@ -3,7 +3,6 @@
  * emulator. Without AWS_ENDPOINT_URL it starts its own moto_server and seeds demo data; with it, it seeds nothing.
  * SIGINT or SIGTERM, even in the middle of starting, stops everything it started.
  */
-import { IAMClient } from '@aws-sdk/client-iam';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { ensureTable } from '../adapters/dynamodb/ensure-table';
@@ -13,7 +12,7 @@ import { ConfigurationError, loadConfig } from '../handlers/config';
 import { apiHandler } from '../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../handlers/http/all-operations';
 import { curlExamples } from './curl-examples';
-import { DEMO_ADMIN, seedDemo } from './demo-seed';
+import { DEMO_ADMIN, DEMO_TARGET_ACCOUNTS, seedDemo } from './demo-seed';
 import { createLocalServer } from './http-server';
 import { startMoto, type MotoServer } from './moto';
 import { startSweepLoop } from './sweep-loop';
@@ -41,7 +40,11 @@ function listen(server: Server, port: number): Promise<number> {
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const config = loadConfig(process.env, { BROKER_ADMINS: DEMO_ADMIN });
+  const config = loadConfig(process.env, {
+    BROKER_ADMINS: DEMO_ADMIN,
+    // Its own emulator gets a demo spoke account too.
+    ...(process.env.AWS_ENDPOINT_URL ? {} : { BROKER_TARGET_ACCOUNTS: DEMO_TARGET_ACCOUNTS }),
+  });
   // An emulator accepts any credentials; real ones are never needed locally.
   process.env.AWS_ACCESS_KEY_ID ??= 'test';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
@@ -96,11 +99,7 @@ async function main(): Promise<void> {
     const app = await buildApp(configured, clients);
     checkpoint();
     workers = startWorkers(app, clients, configured, say);
-    if (moto)
-      await seedDemo(app, {
-        lambda: clients.lambda,
-        iam: new IAMClient({ region: config.AWS_REGION, endpoint: moto.endpoint }),
-      });
+    if (moto) await seedDemo(app, clients);
     checkpoint();
     setApp(app);
 
@@ -111,6 +110,10 @@ async function main(): Promise<void> {
       say('identity: BROKER_IDENTITY=header — the caller is the X-Broker-Principal header (local runner only)');
     } else {
       say('identity: BROKER_IDENTITY=iam — no SigV4 locally, so authenticated endpoints answer 401');
+    }
+    const spokes = app.settings.targetAccounts.filter((account) => account !== app.settings.accountId);
+    if (spokes.length > 0) {
+      say(`other accounts: ${spokes.join(', ')}, through their role ${config.BROKER_SPOKE_ROLE_NAME}`);
     }
     if (moto) {
       say('try:');

@@ -1,6 +1,7 @@
 /**
- * EventSourceMappingGateway on Lambda's event source mapping API. The broker's mappings carry an owner tag from the
- * moment they exist (Tags on CreateEventSourceMapping), and are recognised by it (ListTags), never by their timing.
+ * EventSourceMappingGateway on Lambda's event source mapping API, in the account that owns the function. The broker's
+ * mappings carry an owner tag from the moment they exist (Tags on CreateEventSourceMapping), and are recognised by it
+ * (ListTags), never by their timing.
  */
 import {
   CreateEventSourceMappingCommand,
@@ -13,6 +14,7 @@ import { GrantRejectedError, MappingExistsError, RoleNotReadyError } from '../..
 import type { EventSourceMappingGateway, FoundMapping, MappingSpec } from '../../domain/ports';
 import { parseArn } from '../../domain/rules/arn';
 import { functionNameOf } from '../../domain/rules/function-ref';
+import { accountOf, type ClientIn } from '../aws/account-clients';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
 /** The tag that names the grant request a mapping belongs to. */
@@ -32,18 +34,25 @@ export function roleCannotReadSource(message: string): boolean {
   return ROLE_CANNOT_READ_SOURCE.some((pattern) => pattern.test(message));
 }
 
-/** `name` or `name:qualifier` (ListEventSourceMappings filters on exactly what was used to create). */
+/**
+ * `name` or `name:qualifier` (ListEventSourceMappings filters on exactly what was used to create); the client already
+ * acts in the function's account.
+ */
 function functionRef(spec: MappingSpec): string {
   const name = functionNameOf(spec.functionName);
   return spec.qualifier ? `${name}:${spec.qualifier}` : name;
 }
 
 export class LambdaEventSourceMappingGateway implements EventSourceMappingGateway {
-  constructor(private readonly lambda: LambdaClient) {}
+  constructor(private readonly lambdaIn: ClientIn<LambdaClient>) {}
+
+  private lambda(functionArn: string): LambdaClient {
+    return this.lambdaIn(accountOf(functionArn));
+  }
 
   async create(spec: MappingSpec, owner: string): Promise<string> {
     try {
-      const { UUID } = await this.lambda.send(
+      const { UUID } = await this.lambda(spec.functionName).send(
         new CreateEventSourceMappingCommand({
           FunctionName: functionRef(spec),
           EventSourceArn: spec.eventSourceArn,
@@ -77,13 +86,13 @@ export class LambdaEventSourceMappingGateway implements EventSourceMappingGatewa
     const found: FoundMapping[] = [];
     try {
       const pages = paginateListEventSourceMappings(
-        { client: this.lambda },
+        { client: this.lambda(spec.functionName) },
         { FunctionName: functionRef(spec), EventSourceArn: spec.eventSourceArn },
       );
       for await (const page of pages) {
         for (const m of page.EventSourceMappings ?? []) {
           if (!m.UUID) continue;
-          const tags = m.EventSourceMappingArn ? await this.tagsOf(m.EventSourceMappingArn) : {};
+          const tags = m.EventSourceMappingArn ? await this.tagsOf(m.EventSourceMappingArn, spec.functionName) : {};
           // Deleted since it was listed: nobody's mapping any more.
           if (tags) found.push({ uuid: m.UUID, owner: tags[OWNER_TAG] ?? null });
         }
@@ -94,9 +103,9 @@ export class LambdaEventSourceMappingGateway implements EventSourceMappingGatewa
     return found;
   }
 
-  async delete(uuid: string): Promise<'removed' | 'absent'> {
+  async delete(uuid: string, functionArn: string): Promise<'removed' | 'absent'> {
     try {
-      await this.lambda.send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
+      await this.lambda(functionArn).send(new DeleteEventSourceMappingCommand({ UUID: uuid }));
       return 'removed';
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return 'absent';
@@ -105,9 +114,9 @@ export class LambdaEventSourceMappingGateway implements EventSourceMappingGatewa
   }
 
   /** The mapping's tags; null when it no longer exists. */
-  private async tagsOf(mappingArn: string): Promise<Record<string, string> | null> {
+  private async tagsOf(mappingArn: string, functionArn: string): Promise<Record<string, string> | null> {
     try {
-      return (await this.lambda.send(new ListTagsCommand({ Resource: mappingArn }))).Tags ?? {};
+      return (await this.lambda(functionArn).send(new ListTagsCommand({ Resource: mappingArn }))).Tags ?? {};
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return null;
       throw error;

@@ -1,15 +1,19 @@
-/** FunctionDirectory on Lambda GetFunction / ListFunctions: verifies that a function (version, alias) exists. */
+/**
+ * FunctionDirectory on Lambda GetFunction / ListFunctions, in the account that owns the function: verifies that a
+ * function (version, alias) exists, and lists an account's functions.
+ */
 import { GetFunctionCommand, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { FunctionDirectory, ResolvedFunction } from '../../domain/ports';
 import { unqualifiedArn } from '../../domain/rules/function-ref';
+import { accountOf, type ClientIn } from '../aws/account-clients';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
 export class LambdaFunctionDirectory implements FunctionDirectory {
-  constructor(private readonly lambda: LambdaClient) {}
+  constructor(private readonly lambdaIn: ClientIn<LambdaClient>) {}
 
   async resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null> {
     try {
-      const { Configuration } = await this.lambda.send(
+      const { Configuration } = await this.lambdaIn(accountOf(name)).send(
         new GetFunctionCommand({ FunctionName: name, ...(qualifier ? { Qualifier: qualifier } : {}) }),
       );
       if (!Configuration?.FunctionArn || !Configuration.Role) return null;
@@ -21,10 +25,10 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
     }
   }
 
-  async listArns(_accountId: string): Promise<string[]> {
+  async listArns(accountId: string): Promise<string[]> {
     const arns: string[] = [];
     try {
-      for await (const page of paginateListFunctions({ client: this.lambda }, {})) {
+      for await (const page of paginateListFunctions({ client: this.lambdaIn(accountId) }, {})) {
         for (const fn of page.Functions ?? []) if (fn.FunctionArn) arns.push(unqualifiedArn(fn.FunctionArn));
       }
     } catch (error) {

@@ -1,4 +1,7 @@
-/** ResourcePolicyGateway on Lambda GetPolicy / AddPermission / RemovePermission; AWS errors become domain outcomes. */
+/**
+ * ResourcePolicyGateway on Lambda GetPolicy / AddPermission / RemovePermission, in the account that owns the function;
+ * AWS errors become domain outcomes.
+ */
 import {
   AddPermissionCommand,
   GetPolicyCommand,
@@ -9,6 +12,7 @@ import { FunctionBusyError, GrantRejectedError, PolicyChangedError } from '../..
 import type { PolicyTarget, ResourcePolicy, ResourcePolicyGateway } from '../../domain/ports';
 import { ACCOUNT_ROOT_ARN } from '../../domain/rules/arn';
 import type { InvokeStatement } from '../../policies/statement-types';
+import { accountOf, type ClientIn } from '../aws/account-clients';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
 const qualifierOf = (t: PolicyTarget) => (t.qualifier ? { Qualifier: t.qualifier } : {});
@@ -48,11 +52,15 @@ function storedStatement(json: string | undefined): Record<string, unknown> | nu
 }
 
 export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
-  constructor(private readonly lambda: LambdaClient) {}
+  constructor(private readonly lambdaIn: ClientIn<LambdaClient>) {}
+
+  private lambda(target: PolicyTarget): LambdaClient {
+    return this.lambdaIn(accountOf(target.functionName));
+  }
 
   async read(target: PolicyTarget): Promise<ResourcePolicy | null> {
     try {
-      const { Policy, RevisionId } = await this.lambda.send(
+      const { Policy, RevisionId } = await this.lambda(target).send(
         new GetPolicyCommand({ FunctionName: target.functionName, ...qualifierOf(target) }),
       );
       const document = JSON.parse(Policy ?? '{}') as { Statement?: Record<string, unknown>[] };
@@ -69,7 +77,7 @@ export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
     revisionId: string | null,
   ): Promise<Record<string, unknown> | null> {
     try {
-      const { Statement } = await this.lambda.send(
+      const { Statement } = await this.lambda(target).send(
         new AddPermissionCommand(addPermissionInput(target, statement, revisionId)),
       );
       return storedStatement(Statement);
@@ -96,7 +104,7 @@ export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
   async remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'> {
     try {
       // No RevisionId: removal is by Sid and must not fail because an app team deployed meanwhile.
-      await this.lambda.send(
+      await this.lambda(target).send(
         new RemovePermissionCommand({ FunctionName: target.functionName, ...qualifierOf(target), StatementId: sid }),
       );
       return 'removed';

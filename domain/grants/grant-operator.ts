@@ -35,7 +35,6 @@ import {
 } from '../rules/policy-limits';
 import { parseArn } from '../rules/arn';
 import { adoptedStatementId } from '../rules/adoption';
-import { functionNameOf } from '../rules/function-ref';
 import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
 import { backoffMs } from './backoff';
@@ -171,7 +170,7 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
   }
 
   async function applyMapping(r: MappingGrantRequest, now: Date): Promise<ApplyResult> {
-    const fn = await functions.resolve(functionNameOf(r.functionArn), r.qualifier);
+    const fn = await functions.resolve(r.functionArn, r.qualifier);
     if (!fn) return refused('the function no longer exists');
     const statement = r.statement;
     const policyName = r.statementId;
@@ -262,7 +261,7 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
         await perPolicy(policyKey(r), () => policies.remove(target(r), r.statementId));
         return;
       }
-      if (r.eventSourceMappingUuid) await mappings.delete(r.eventSourceMappingUuid);
+      if (r.eventSourceMappingUuid) await mappings.delete(r.eventSourceMappingUuid, r.functionArn);
       if (r.executionRoleArn) await roles.delete(r.executionRoleArn, r.statementId);
     },
   };

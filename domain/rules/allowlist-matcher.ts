@@ -4,6 +4,7 @@
  * came closest (the one passing the most conditions, ties to the lowest id).
  */
 import type { AllowlistEntry } from '../model/allowlist-entry';
+import { functionAccountOf } from './function-ref';
 import { matchesAny } from './pattern';
 
 export interface MatchSubject {
@@ -24,7 +25,7 @@ export type MatchDecision =
 
 interface Condition {
   field: string;
-  holds(entry: AllowlistEntry, subject: MatchSubject, brokerAccountId: string): boolean;
+  holds(entry: AllowlistEntry, subject: MatchSubject): boolean;
   reason(subject: MatchSubject): string;
 }
 
@@ -57,9 +58,12 @@ const CONDITIONS: readonly Condition[] = [
   },
   {
     field: 'sourceAccount',
-    holds: (e, s, broker) =>
+    // An entry without sourceAccounts admits sources of the account that owns the function (API §11.7).
+    holds: (e, s) =>
       s.sourceOwner === null ||
-      (e.sourceAccounts === null ? s.sourceOwner === broker : matchesAny(e.sourceAccounts, s.sourceOwner)),
+      (e.sourceAccounts === null
+        ? s.sourceOwner === functionAccountOf(s.functionArn)
+        : matchesAny(e.sourceAccounts, s.sourceOwner)),
     reason: (s) => `source account ${s.sourceOwner ?? ''} is not allowed`,
   },
   {
@@ -74,12 +78,8 @@ const CONDITIONS: readonly Condition[] = [
   },
 ];
 
-export function matchAllowlist(
-  entries: readonly AllowlistEntry[],
-  subject: MatchSubject,
-  brokerAccountId: string,
-): MatchDecision {
-  return decide(entries, subject, brokerAccountId, CONDITIONS);
+export function matchAllowlist(entries: readonly AllowlistEntry[], subject: MatchSubject): MatchDecision {
+  return decide(entries, subject, CONDITIONS);
 }
 
 /** Conditions on who asks and for how long, rather than on the grant itself. */
@@ -93,23 +93,21 @@ const GRANT_CONDITIONS = CONDITIONS.filter((c) => !ASKER_FIELDS.has(c.field));
 export function entryPermittingGrant(
   entries: readonly AllowlistEntry[],
   grant: Omit<MatchSubject, 'requester' | 'durationSeconds'>,
-  brokerAccountId: string,
 ): AllowlistEntry | null {
   // The asker's fields are never read by GRANT_CONDITIONS.
-  const decision = decide(entries, { ...grant, requester: '', durationSeconds: 0 }, brokerAccountId, GRANT_CONDITIONS);
+  const decision = decide(entries, { ...grant, requester: '', durationSeconds: 0 }, GRANT_CONDITIONS);
   return decision.permitted ? decision.entry : null;
 }
 
 function decide(
   entries: readonly AllowlistEntry[],
   subject: MatchSubject,
-  brokerAccountId: string,
   conditions: readonly Condition[],
 ): MatchDecision {
   const ordered = [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let closest: { passed: number; condition: Condition; entry: AllowlistEntry } | null = null;
   for (const entry of ordered) {
-    const failedAt = conditions.findIndex((c) => !c.holds(entry, subject, brokerAccountId));
+    const failedAt = conditions.findIndex((c) => !c.holds(entry, subject));
     if (failedAt === -1) return { permitted: true, entry };
     if (!closest || failedAt > closest.passed) {
       closest = { passed: failedAt, condition: conditions[failedAt] as Condition, entry };

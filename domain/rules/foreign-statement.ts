@@ -43,18 +43,14 @@ export function assessStatement(
     if (!(error instanceof ValidationError)) throw error;
     floorViolations = error.details;
   }
-  const entry = entryPermittingGrant(
-    entries,
-    {
-      functionArn: owner.functionArn,
-      kind: 'invoke',
-      principal: ask.principal,
-      sourceArn: ask.sourceArn ?? null,
-      eventSourceArn: null,
-      principalOrgId: ask.principalOrgId ?? null,
-      sourceOwner: sourceOwnerOf(floorAsk),
-    },
-    settings.accountId,
-  );
+  const entry = entryPermittingGrant(entries, {
+    functionArn: owner.functionArn,
+    kind: 'invoke',
+    principal: ask.principal,
+    sourceArn: ask.sourceArn ?? null,
+    eventSourceArn: null,
+    principalOrgId: ask.principalOrgId ?? null,
+    sourceOwner: sourceOwnerOf(floorAsk),
+  });
   return { ask, floorViolations, checked, permittedBy: entry?.id ?? null };
 }

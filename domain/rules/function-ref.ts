@@ -1,11 +1,14 @@
-/** Parses the `functionName` forms Lambda accepts and pins them to the broker's account and Region. */
-import { ValidationError } from '../errors';
+/**
+ * Parses the `functionName` forms Lambda accepts: a name (the broker's own account), a partial or full ARN in any
+ * account of the broker's partition and Region. Only the accounts the broker acts in may be named (API §11.7).
+ */
+import { AccountNotTargetedError, ValidationError } from '../errors';
 import { ARN_SOURCES } from './arn';
 
 export interface FunctionRef {
   name: string;
   qualifier: string | null;
-  /** The unqualified ARN in the broker's account and Region. */
+  /** The unqualified ARN, in the function's account and the broker's Region. */
   functionArn: string;
 }
 
@@ -13,6 +16,8 @@ export interface BrokerLocation {
   accountId: string;
   region: string;
   partition: string;
+  /** The accounts the broker acts in (BROKER_TARGET_ACCOUNTS). */
+  targetAccounts: readonly string[];
 }
 
 const NAME = '[A-Za-z0-9_-]{1,64}';
@@ -34,33 +39,38 @@ export function functionNameOf(functionArn: string): string {
   return functionArn.split(':')[6] ?? functionArn;
 }
 
-export function functionArnOf(location: BrokerLocation, name: string): string {
-  return `arn:${location.partition}:lambda:${location.region}:${location.accountId}:function:${name}`;
+/** The account that owns a function, from its ARN. */
+export function functionAccountOf(functionArn: string): string {
+  return functionArn.split(':')[4] ?? '';
+}
+
+export function functionArnOf(location: BrokerLocation, accountId: string, name: string): string {
+  return `arn:${location.partition}:lambda:${location.region}:${accountId}:function:${name}`;
 }
 
 export function parseFunctionRef(
   input: { functionName: string; qualifier?: string | undefined },
   location: BrokerLocation,
 ): FunctionRef {
+  let account = location.accountId;
   let name: string;
   let embedded: string | undefined;
   const full = FULL.exec(input.functionName);
   const partial = full ? null : PARTIAL.exec(input.functionName);
   const plain = full || partial ? null : PLAIN.exec(input.functionName);
   if (full) {
-    const [, partition, region, account] = full;
-    if (partition !== location.partition || region !== location.region || account !== location.accountId) {
+    const [, partition, region] = full;
+    if (partition !== location.partition || region !== location.region) {
       throw ValidationError.field(
         'functionName',
-        `must be a function in the broker's account ${location.accountId} and Region ${location.region}`,
+        `must be a function in the broker's partition ${location.partition} and Region ${location.region}`,
       );
     }
+    account = full[3] as string;
     name = full[4] as string;
     embedded = full[5];
   } else if (partial) {
-    if (partial[1] !== location.accountId) {
-      throw ValidationError.field('functionName', `must be a function in the broker's account ${location.accountId}`);
-    }
+    account = partial[1] as string;
     name = partial[2] as string;
     embedded = partial[3];
   } else if (plain) {
@@ -87,5 +97,7 @@ export function parseFunctionRef(
   if (qualifier !== null && !VALID_QUALIFIER.test(qualifier)) {
     throw ValidationError.field(path, 'a qualifier is a version number or an alias name ([A-Za-z0-9_-], 1-128)');
   }
-  return { name, qualifier, functionArn: functionArnOf(location, name) };
+  // Checked after the input is known to be well formed, and before any allowlist: no entry can open another account.
+  if (!location.targetAccounts.includes(account)) throw new AccountNotTargetedError(account);
+  return { name, qualifier, functionArn: functionArnOf(location, account, name) };
 }

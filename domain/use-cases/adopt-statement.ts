@@ -15,6 +15,7 @@
  * other terms); UnavailableError (Lambda, or the function's account, out of reach).
  */
 import {
+  AccountNotTargetedError,
   AccountUnreachableError,
   AdoptionInProgressError,
   NotFoundError,
@@ -59,6 +60,7 @@ function functionOf(command: AdoptCommand, settings: BrokerSettings): FunctionRe
       settings,
     );
   } catch (error) {
+    if (error instanceof AccountNotTargetedError) throw new AccountNotTargetedError(error.accountId, 'functionArn');
     if (!(error instanceof ValidationError)) throw error;
     const details = error.details.map((d) => (d.path === 'functionName' ? { ...d, path: 'functionArn' } : d));
     throw new ValidationError(details.map((d) => `${d.path}: ${d.message}`).join('; '), details);

@@ -8,13 +8,16 @@
  * The key is looked up here, not when the grant is applied, so that the statement the approvers see (and its hash)
  * is the whole of what the role will get: kms:Decrypt on that key included.
  * Failures: ValidationError (floor, duration, unknown function, an event source whose key cannot be resolved),
- * AllowlistDeniedError, IdempotencyKeyReusedError.
+ * AccountNotTargetedError, AllowlistDeniedError, IdempotencyKeyReusedError, UnavailableError (AWS, or the function's
+ * account unreachable).
  */
 import {
+  AccountUnreachableError,
   AllowlistDeniedError,
   EventSourceKeyUnresolvedError,
   IdempotencyKeyReusedError,
   NotFoundError,
+  UnavailableError,
   ValidationError,
 } from '../errors';
 import type { GrantAsk } from '../model/grant-ask';
@@ -98,25 +101,26 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       throw ValidationError.field('durationSeconds', `must be at least ${settings.minDurationSeconds}`);
     }
     const ref = parseFunctionRef(ask, settings);
-    const decision = matchAllowlist(
-      await allowlist.list(),
-      {
-        functionArn: ref.functionArn,
-        requester: caller.principal,
-        kind: checked.kind,
-        principal: ask.principal ?? null,
-        sourceArn: ask.sourceArn ?? null,
-        eventSourceArn: ask.eventSourceArn ?? null,
-        principalOrgId: ask.principalOrgId ?? null,
-        sourceOwner: checked.sourceOwner,
-        durationSeconds: ask.durationSeconds,
-      },
-      settings.accountId,
-    );
+    const decision = matchAllowlist(await allowlist.list(), {
+      functionArn: ref.functionArn,
+      requester: caller.principal,
+      kind: checked.kind,
+      principal: ask.principal ?? null,
+      sourceArn: ask.sourceArn ?? null,
+      eventSourceArn: ask.eventSourceArn ?? null,
+      principalOrgId: ask.principalOrgId ?? null,
+      sourceOwner: checked.sourceOwner,
+      durationSeconds: ask.durationSeconds,
+    });
     if (!decision.permitted) {
       throw new AllowlistDeniedError(decision.reason, [{ path: decision.field, message: decision.reason }]);
     }
-    const resolved = await functions.resolve(ref.name, ref.qualifier);
+    // By ARN: the directory asks the account that owns the function.
+    const resolved = await functions.resolve(ref.functionArn, ref.qualifier).catch((error: unknown) => {
+      // Its spoke role cannot be assumed now: nothing is stored, and the caller may try again later.
+      if (error instanceof AccountUnreachableError) throw new UnavailableError(error.message, { cause: error });
+      throw error;
+    });
     if (!resolved) {
       const what = ref.qualifier ? `${ref.name}:${ref.qualifier}` : ref.name;
       throw ValidationError.field(ref.qualifier ? 'qualifier' : 'functionName', `function ${what} does not exist`);

@@ -7,7 +7,10 @@
  * refuses); one whose statement is there but means something else (a deleted role now shown as its AROA… id, a
  * hand edit) is FLAGGED — never rewritten blindly. Drift is recorded in the request's history (DRIFT), which also
  * reaches Slack and metrics. Statements without the prefix are never touched.
+ * Per target account: an account whose spoke role cannot be assumed is reported in `accountsUnreachable` and the
+ * others are reconciled all the same.
  */
+import { AccountUnreachableError } from '../errors';
 import type { GrantOperator } from '../grants/grant-operator';
 import type { GrantRequest, InvokeGrantRequest } from '../model/request';
 import type {
@@ -18,6 +21,7 @@ import type {
   RequestStore,
   ResourcePolicyGateway,
 } from '../ports';
+import { functionAccountOf } from '../rules/function-ref';
 import { matchesAny } from '../rules/pattern';
 import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
@@ -29,6 +33,7 @@ export interface ReconcileReport {
   checkedFunctions: number;
   orphansRemoved: { functionArn: string; statementId: string }[];
   missing: { requestId: string; functionArn: string; statementId: string; action: 'REAPPLIED' | 'FLAGGED' }[];
+  accountsUnreachable: string[];
 }
 
 export interface ReconcileDeps {
@@ -72,7 +77,18 @@ export function makeReconcile(deps: ReconcileDeps) {
   }
 
   return async function reconcile(): Promise<ReconcileReport> {
-    const report: ReconcileReport = { checkedFunctions: 0, orphansRemoved: [], missing: [] };
+    const report: ReconcileReport = { checkedFunctions: 0, orphansRemoved: [], missing: [], accountsUnreachable: [] };
+    const unreachable = new Set<string>();
+    /** Runs `work` unless `account` is known unreachable; learns that it is from the adapters. */
+    async function inAccount(account: string, work: () => Promise<void>): Promise<void> {
+      if (unreachable.has(account)) return;
+      try {
+        await work();
+      } catch (error) {
+        if (!(error instanceof AccountUnreachableError)) throw error;
+        unreachable.add(error.accountId);
+      }
+    }
     const now = clock.now().toISOString();
     // Grants being revoked or past expiry are the sweep's to remove: never re-applied here.
     const active = (await allInStatus(store, 'ACTIVE')).filter(
@@ -88,43 +104,51 @@ export function makeReconcile(deps: ReconcileDeps) {
     };
     for (const r of active) targetOf({ functionName: r.functionArn, qualifier: r.qualifier }).grants.push(r);
     const patterns = (await allowlist.list()).flatMap((e) => e.functions);
-    for (const arn of await functions.listArns(settings.accountId)) {
-      if (matchesAny(patterns, arn)) targetOf({ functionName: arn, qualifier: null });
+    for (const account of settings.targetAccounts) {
+      await inAccount(account, async () => {
+        for (const arn of await functions.listArns(account)) {
+          if (matchesAny(patterns, arn)) targetOf({ functionName: arn, qualifier: null });
+        }
+      });
     }
 
     for (const { target, grants } of targets.values()) {
-      report.checkedFunctions++;
-      const statements = (await policies.read(target))?.statements ?? [];
-      const ours = statements.filter((s) => typeof s.Sid === 'string' && s.Sid.startsWith(settings.sidPrefix));
-      const granted = new Set(grants.map((g) => g.statementId));
-      for (const s of ours) {
-        const sid = s.Sid as string;
-        if (granted.has(sid) || inFlight.has(sid)) continue;
-        await policies.remove(target, sid);
-        report.orphansRemoved.push({ functionArn: target.functionName, statementId: sid });
-      }
-      for (const grant of grants) {
-        const stored = ours.find((s) => s.Sid === grant.statementId);
-        if (stored && sameStatement(stored, grant.statement)) continue;
-        let action: 'REAPPLIED' | 'FLAGGED' = 'FLAGGED';
-        let reason = 'the statement in the policy no longer means what was approved (a deleted principal, a hand edit)';
-        if (!stored) {
-          const result = await operator.apply(grant, clock.now());
-          action = result.outcome === 'applied' ? 'REAPPLIED' : 'FLAGGED';
-          reason =
-            result.outcome === 'applied'
-              ? 'the statement was missing from the policy'
-              : `missing and not re-applied: ${result.reason}`;
+      await inAccount(functionAccountOf(target.functionName), async () => {
+        const statements = (await policies.read(target))?.statements ?? [];
+        report.checkedFunctions++;
+        const ours = statements.filter((s) => typeof s.Sid === 'string' && s.Sid.startsWith(settings.sidPrefix));
+        const granted = new Set(grants.map((g) => g.statementId));
+        for (const s of ours) {
+          const sid = s.Sid as string;
+          if (granted.has(sid) || inFlight.has(sid)) continue;
+          await policies.remove(target, sid);
+          report.orphansRemoved.push({ functionArn: target.functionName, statementId: sid });
         }
-        report.missing.push({
-          requestId: grant.id,
-          functionArn: grant.functionArn,
-          statementId: grant.statementId,
-          action,
-        });
-        await recordDrift(grant, { action, reason });
-      }
+        for (const grant of grants) {
+          const stored = ours.find((s) => s.Sid === grant.statementId);
+          if (stored && sameStatement(stored, grant.statement)) continue;
+          let action: 'REAPPLIED' | 'FLAGGED' = 'FLAGGED';
+          let reason =
+            'the statement in the policy no longer means what was approved (a deleted principal, a hand edit)';
+          if (!stored) {
+            const result = await operator.apply(grant, clock.now());
+            action = result.outcome === 'applied' ? 'REAPPLIED' : 'FLAGGED';
+            reason =
+              result.outcome === 'applied'
+                ? 'the statement was missing from the policy'
+                : `missing and not re-applied: ${result.reason}`;
+          }
+          report.missing.push({
+            requestId: grant.id,
+            functionArn: grant.functionArn,
+            statementId: grant.statementId,
+            action,
+          });
+          await recordDrift(grant, { action, reason });
+        }
+      });
     }
+    report.accountsUnreachable = [...unreachable].sort();
     return report;
   };
 }

@@ -9,7 +9,7 @@
  * reason. Nothing here sleeps through a wait, and a removal is never given up: no permission outlives its grant.
  * Crash safety: the outcome is written only after AWS did the work, and both directions are idempotent.
  */
-import { GrantRejectedError, StaleRequestError, UnavailableError } from '../errors';
+import { AccountUnreachableError, GrantRejectedError, StaleRequestError, UnavailableError } from '../errors';
 import type { ApplyResult, GrantOperator } from '../grants/grant-operator';
 import type { GrantRequest, RequestStatus } from '../model/request';
 import type { CallDeadlines, Clock, RequestStore, Sleep, WorkLeases } from '../ports';
@@ -25,6 +25,11 @@ export const APPLY_GIVE_UP_MS = 30 * 60 * 1000;
 const LEASE_MARGIN_MS = 5_000;
 const LEASE_BUSY_RETRY_MS = 2_000;
 const TRANSIENT_RETRY_MS = 5_000;
+/**
+ * A target account whose spoke role cannot be assumed is tried again after this long: it may be a spoke role still
+ * being rolled out, so applies wait (up to APPLY_GIVE_UP_MS) and removals never give up, without hammering STS.
+ */
+const UNREACHABLE_RETRY_MS = 30_000;
 const WRITE_ATTEMPTS = 5;
 /** How often an answer looks again while another worker settles its request. */
 const WATCH_MS = 100;
@@ -66,6 +71,11 @@ const settled = (request: GrantRequest | null, transition: RequestStatus | null 
   transition,
   nextDueAt: request ? dueAt(request) : null,
 });
+
+function retryDelayOf(error: unknown): number {
+  if (error instanceof UnavailableError) return error.retryAfterMs ?? TRANSIENT_RETRY_MS;
+  return error instanceof AccountUnreachableError ? UNREACHABLE_RETRY_MS : TRANSIENT_RETRY_MS;
+}
 
 function approvedAt(r: GrantRequest): number {
   const at = [...r.history].reverse().find((e) => e.event === 'APPROVED')?.at ?? r.updatedAt;
@@ -125,9 +135,7 @@ export function makeSettleRequest(deps: SettleDeps) {
         const why = error instanceof Error ? error.message : String(error);
         result = { outcome: 'refused', reason: `not applied within ${APPLY_GIVE_UP_MS / 60_000} minutes: ${why}` };
       } else {
-        const after =
-          error instanceof UnavailableError ? (error.retryAfterMs ?? TRANSIENT_RETRY_MS) : TRANSIENT_RETRY_MS;
-        return retry(request, after, error instanceof Error ? error.message : 'AWS trouble', { error });
+        return retry(request, retryDelayOf(error), error instanceof Error ? error.message : 'AWS trouble', { error });
       }
     }
     if (result.outcome === 'wait') return retry(request, result.retryAfterMs, result.reason);
@@ -196,8 +204,7 @@ export function makeSettleRequest(deps: SettleDeps) {
     try {
       return await deadlines.within(deadline, () => (work === 'apply' ? apply(current) : end(current)));
     } catch (error) {
-      const after = error instanceof UnavailableError ? (error.retryAfterMs ?? TRANSIENT_RETRY_MS) : TRANSIENT_RETRY_MS;
-      return retry(current, after, error instanceof Error ? error.message : 'AWS trouble', { error });
+      return retry(current, retryDelayOf(error), error instanceof Error ? error.message : 'AWS trouble', { error });
     }
   }
 

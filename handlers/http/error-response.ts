@@ -1,5 +1,6 @@
 /** The one table that maps typed errors to HTTP status and error code (docs/api.md, Errors). Anything else is a bare 500. */
 import {
+  AccountNotTargetedError,
   AdoptionInProgressError,
   AllowlistDeniedError,
   AlreadyApprovedError,
@@ -30,6 +31,7 @@ export const ERROR_TABLE: ReadonlyArray<readonly [ErrorClass, number, string]> =
   [UnauthenticatedError, 401, 'Unauthenticated'],
   [NotAdminError, 403, 'Forbidden'],
   [AllowlistDeniedError, 403, 'Forbidden'],
+  [AccountNotTargetedError, 403, 'Forbidden'],
   [SelfDecisionError, 403, 'Forbidden'],
   [NotAnApproverError, 403, 'Forbidden'],
   [NotRequesterError, 403, 'Forbidden'],

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import {
+  AccountNotTargetedError,
   AdoptionInProgressError,
   AllowlistDeniedError,
   AlreadyApprovedError,
@@ -102,7 +103,14 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
       'Idempotency-Key': 'the same key and body from the same caller within 24 h returns the original request',
     },
     ok: [201, requestResource],
-    errors: [ValidationError, AllowlistDeniedError, IdempotencyKeyReusedError, NotFoundError, ...STORE],
+    errors: [
+      ValidationError,
+      AccountNotTargetedError,
+      AllowlistDeniedError,
+      IdempotencyKeyReusedError,
+      NotFoundError,
+      ...STORE,
+    ],
   },
   listRequests: {
     summary: 'Requests the caller made or may approve (admins: all), newest first',
@@ -165,7 +173,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
       'Turn an unmanaged statement into a managed grant expiring after durationSeconds (admins): the broker adds its own statement with the same meaning, reads it back, then removes the old one. 201 with the request ACTIVE, or APPROVED while the swap finishes; 400 naming statementId with the floor violations; 404 when the statement is not there',
     body: adoptBody,
     ok: [201, requestResource],
-    errors: [ValidationError, NotFoundError, AdoptionInProgressError, ...ADMIN_ONLY],
+    errors: [ValidationError, AccountNotTargetedError, NotFoundError, AdoptionInProgressError, ...ADMIN_ONLY],
   },
   slackInteraction: {
     summary: 'Slack interactivity (signed block_actions; refusals are a 200 with an ephemeral message)',

@@ -127,6 +127,8 @@ export const reconcileReport = z.object({
       action: z.enum(['REAPPLIED', 'FLAGGED']),
     }),
   ),
+  /** Target accounts whose spoke role could not be assumed: not reconciled this time. */
+  accountsUnreachable: z.array(z.string()),
 });
 
 const fieldIssues = z.array(z.object({ path: z.string(), message: z.string() }));

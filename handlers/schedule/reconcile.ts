@@ -16,6 +16,7 @@ export const handler = middy<unknown, unknown, Error, Context>()
       checkedFunctions: report.checkedFunctions,
       orphansRemoved: report.orphansRemoved.length,
       missing: report.missing.length,
+      accountsUnreachable: report.accountsUnreachable,
     });
     return report;
   });

@@ -9,7 +9,7 @@ describe('Lambda function directory (moto)', () => {
   it('resolves functions, versions and aliases, and reports missing ones as null', async () => {
     const clients = await freshMoto();
     await createFunction(clients, 'order-processor', { alias: 'live' });
-    const directory = new LambdaFunctionDirectory(clients.lambda);
+    const directory = new LambdaFunctionDirectory(() => clients.lambda);
     const expected = {
       functionArn: fnArn('order-processor'),
       roleArn: expect.stringMatching(/^arn:aws:iam::/) as unknown,
@@ -23,7 +23,7 @@ describe('Lambda function directory (moto)', () => {
 
   it('turns an unreachable Lambda endpoint into UnavailableError', async () => {
     const dead = new LambdaClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:1', maxAttempts: 1 });
-    await expect(new LambdaFunctionDirectory(dead).resolve('x', null)).rejects.toThrow(UnavailableError);
+    await expect(new LambdaFunctionDirectory(() => dead).resolve('x', null)).rejects.toThrow(UnavailableError);
   });
 
   it('learns the broker account from STS', async () => {

@@ -46,6 +46,7 @@ import { move } from '../../domain/state-machine';
 import { FaultProxy, calls } from '../support/fault-proxy';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
+import { withoutSpokeAccess } from '../support/deployed-roles';
 
 jest.setTimeout(30_000);
 import { apiEvent, lambdaContext } from '../support/in-memory-app';
@@ -54,8 +55,11 @@ interface DeployedFunction {
   iamRoleStatements: { Sid?: string; Effect: 'Allow' | 'Deny'; Action: string[]; Resource: unknown[] }[];
   environment: Record<string, string>;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const deployed = require('../../deploy/functions.js') as Record<string, DeployedFunction>;
+// Actions in the broker's own account: the spoke-account statements are proven by spoke-privilege.test.ts.
+const deployed = withoutSpokeAccess(
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../../deploy/functions.js') as Record<string, DeployedFunction>,
+);
 
 const TABLE = 'lp-broker';
 const SECRET = 'lp-signing-secret';

@@ -49,7 +49,7 @@ it('finds nothing to do when policies match, even with principals stored in anot
     'arn:aws:iam::987654321098:role/orders-reader',
   ]);
   const report = await app.reconcile();
-  expect(report).toEqual({ checkedFunctions: 2, orphansRemoved: [], missing: [] });
+  expect(report).toEqual({ checkedFunctions: 2, orphansRemoved: [], missing: [], accountsUnreachable: [] });
   expect(await sids('order-processor')).toEqual([account.statementId, role.statementId].sort());
 });
 

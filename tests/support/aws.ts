@@ -12,7 +12,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../../adapters/dynamodb/ensure-table';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
@@ -28,11 +28,27 @@ export function motoEndpoint(): string {
   return endpoint;
 }
 
-/** SDK clients for the run's moto_server, or for another emulator the test started itself. */
-export function testClients(endpoint = motoEndpoint()) {
-  const common = { region: 'us-east-1', endpoint };
+/** moto's default account, the broker's own in every test. */
+export const BROKER_ACCOUNT = '123456789012';
+
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+
+/**
+ * SDK clients for the run's moto_server (or another emulator the test started itself), acting in moto's default
+ * account, or (with credentials of a role there) in another one.
+ */
+export function testClients(
+  endpoint = motoEndpoint(),
+  inAccount: { account: string; credentials?: Credentials } = { account: BROKER_ACCOUNT },
+) {
+  const common = {
+    region: 'us-east-1',
+    endpoint,
+    ...(inAccount.credentials ? { credentials: inAccount.credentials } : {}),
+  };
   const dynamo = new DynamoDBClient(common);
   return {
+    account: inAccount.account,
     dynamo,
     doc: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     lambda: new LambdaClient(common),
@@ -45,6 +61,24 @@ export function testClients(endpoint = motoEndpoint()) {
   };
 }
 
+/**
+ * Clients acting in another account, as a team there would use them: moto's AssumeRole into any role of an account
+ * returns credentials that act in it (the role need not exist).
+ */
+export async function clientsInAccount(account: string): Promise<ReturnType<typeof testClients>> {
+  const { Credentials: c } = await testClients().sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/test-setup`, RoleSessionName: 'test-setup' }),
+  );
+  return testClients(motoEndpoint(), {
+    account,
+    credentials: {
+      accessKeyId: c?.AccessKeyId as string,
+      secretAccessKey: c?.SecretAccessKey as string,
+      sessionToken: c?.SessionToken as string,
+    },
+  });
+}
+
 /** A queue in moto's SQS (moto's CreateEventSourceMapping wants the queue to exist); returns its ARN. */
 export async function createQueue(
   clients: ReturnType<typeof testClients>,
@@ -52,7 +86,7 @@ export async function createQueue(
   attributes: Record<string, string> = {},
 ): Promise<string> {
   await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
-  return `arn:aws:sqs:us-east-1:123456789012:${name}`;
+  return `arn:aws:sqs:us-east-1:${clients.account}:${name}`;
 }
 
 /** The statements of a function's resource policy (empty when it has none). */
@@ -83,19 +117,21 @@ export function asAwsStores(statement: Record<string, unknown>): Record<string, 
 /** Forgets everything moto holds, then creates a fresh broker table. */
 export async function freshMoto(tableName = 'lambda-permission-broker'): Promise<ReturnType<typeof testClients>> {
   await resetMoto(motoEndpoint());
-  roleArn = undefined;
+  roleArns.clear();
   const clients = testClients();
   await ensureTable(clients.dynamo, tableName);
   return clients;
 }
 
-let roleArn: string | undefined;
+/** One execution role per account, made on the first function there. */
+const roleArns = new Map<string, string>();
 
 export async function createFunction(
   clients: ReturnType<typeof testClients>,
   name: string,
   options: { alias?: string; freshRole?: boolean } = {},
 ): Promise<string> {
+  let roleArn = roleArns.get(clients.account);
   if (!roleArn || options.freshRole) {
     const { Role } = await clients.iam.send(
       new CreateRoleCommand({
@@ -106,7 +142,8 @@ export async function createFunction(
         }),
       }),
     );
-    roleArn = Role?.Arn;
+    roleArn = Role?.Arn ?? '';
+    roleArns.set(clients.account, roleArn);
   }
   const { FunctionArn } = await clients.lambda.send(
     new CreateFunctionCommand({

@@ -12,6 +12,8 @@ export interface CallInfo {
   path: string;
   /** DynamoDB's X-Amz-Target operation, or IAM/STS's form `Action`. */
   operation: string;
+  /** IAM/STS's form parameters (`RoleArn` of an AssumeRole, say). */
+  parameters: URLSearchParams;
   /** When the call reached the proxy (epoch ms). */
   at?: number;
 }
@@ -27,6 +29,7 @@ export interface FaultRule {
   rewrite?: (body: string) => string;
   status: number;
   headers?: Record<string, string>;
+  /** Sent as JSON, or as is when a string (the XML of query-protocol services such as STS and IAM). */
   body: unknown;
   hits?: number;
 }
@@ -46,6 +49,15 @@ export const awsErrors = {
     status: 500,
     headers: { 'x-amzn-errortype': 'ServiceException' },
     body: { Type: 'Service', message: 'Internal error' },
+  }),
+  /** What STS answers when the role does not exist or does not trust the caller. */
+  stsAccessDenied: (roleArn: string): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
+    status: 403,
+    headers: { 'content-type': 'text/xml' },
+    body:
+      '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type>' +
+      '<Code>AccessDenied</Code><Message>User: arn:aws:sts::123456789012:assumed-role/broker/x is not authorized to ' +
+      `perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>c6104cbe</RequestId></ErrorResponse>`,
   }),
   /** What CreateEventSourceMapping answers while a new role policy is still propagating through IAM. */
   lambdaRoleNotReady: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
@@ -72,6 +84,9 @@ export const calls = {
   createMapping: (c: CallInfo) => c.method === 'POST' && /^\/2015-03-31\/event-source-mappings\/?$/.test(c.path),
   lambdaControlPlane: (c: CallInfo) => c.path.startsWith('/2015-03-31/functions/') && c.path.includes('/policy'),
   dynamo: (operation: string) => (c: CallInfo) => c.operation === `DynamoDB_20120810.${operation}`,
+  /** STS AssumeRole of a role in `account` (any account when omitted). */
+  assumeRole: (account?: string) => (c: CallInfo) =>
+    c.operation === 'AssumeRole' && (account === undefined || c.parameters.get('RoleArn')?.split(':')[4] === account),
 };
 
 function readAll(req: IncomingMessage): Promise<Buffer> {
@@ -114,6 +129,7 @@ export class FaultProxy {
           method: req.method ?? 'GET',
           path: url.pathname,
           operation: typeof target === 'string' ? target : (form.get('Action') ?? ''),
+          parameters: form,
           at: Date.now(),
         };
         this.seen.push(call);
@@ -131,7 +147,7 @@ export class FaultProxy {
         }
         if (rule && rule.mode !== 'rewrite') {
           res.writeHead(rule.status, { 'content-type': 'application/json', ...rule.headers });
-          res.end(JSON.stringify(rule.body));
+          res.end(typeof rule.body === 'string' ? rule.body : JSON.stringify(rule.body));
           return;
         }
         const answer = upstream as Response;

@@ -24,6 +24,13 @@ export const settings: BrokerSettings = {
 };
 
 export const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+/** A function's ARN in any account of the Region. */
+export const fnArnIn = (account: string, name = 'order-processor') =>
+  `arn:aws:lambda:${REGION}:${account}:function:${name}`;
+/** Another account the broker may be told to act in, a function there, and the role it is reached through. */
+export const SPOKE_ACCOUNT = '222222222222';
+export const SPOKE_FUNCTION = fnArnIn(SPOKE_ACCOUNT, 'spoke-processor');
+export const SPOKE_ROLE_NAME = 'lambda-permission-broker-spoke';
 
 /** Every principal kind of the contract, each with the body fields it needs and the statement AWS stores. */
 export const PRINCIPAL_CASES = [

@@ -6,7 +6,7 @@ import type { WorkScheduler } from '../../domain/ports';
 import type { BrokerSettings } from '../../domain/settings';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, settings } from './fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, SPOKE_ACCOUNT, SPOKE_FUNCTION, baseAsk, settings } from './fixtures';
 import {
   InMemoryEventSourceKeys,
   InMemoryMappings,
@@ -54,6 +54,8 @@ export function inMemoryApp(
       {
         'order-processor': { functionArn: inPlace('order-processor'), roleArn: execRole },
         'order-auditor': { functionArn: inPlace('order-auditor'), roleArn: execRole },
+        // A function of another account (API §11.7), for apps told to act there with BROKER_TARGET_ACCOUNTS.
+        'spoke-processor': { functionArn: SPOKE_FUNCTION, roleArn: `arn:aws:iam::${SPOKE_ACCOUNT}:role/exec` },
       },
       ['order-processor:live', 'order-processor:1'],
     ),
@@ -84,7 +86,13 @@ export function inMemoryApp(
     },
   };
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
-  const app = composeApp(config, { ...placed, identityLinks: config.BROKER_SLACK_USERS }, { ...ports, ...extra });
+  const targetAccounts =
+    config.BROKER_TARGET_ACCOUNTS.length > 0 ? config.BROKER_TARGET_ACCOUNTS : placed.targetAccounts;
+  const app = composeApp(
+    config,
+    { ...placed, identityLinks: config.BROKER_SLACK_USERS, targetAccounts },
+    { ...ports, ...extra },
+  );
 
   let changesSeen = 0;
   /**

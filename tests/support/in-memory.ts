@@ -176,10 +176,13 @@ export class StaticFunctionDirectory implements FunctionDirectory {
     );
   }
 
-  resolve(name: string, qualifier: string | null): Promise<ResolvedFunction | null> {
+  /** By name, or by ARN as Lambda does: then the account in it must be the function's own. */
+  resolve(nameOrArn: string, qualifier: string | null): Promise<ResolvedFunction | null> {
+    const name = nameOrArn.startsWith('arn:') ? functionNameOf(nameOrArn) : nameOrArn;
     this.calls.push({ name, qualifier });
     const fn = this.known[name];
-    if (!fn || (qualifier !== null && !this.qualifiers.includes(`${name}:${qualifier}`))) return Promise.resolve(null);
+    if (!fn || (nameOrArn !== name && nameOrArn !== fn.functionArn)) return Promise.resolve(null);
+    if (qualifier !== null && !this.qualifiers.includes(`${name}:${qualifier}`)) return Promise.resolve(null);
     return Promise.resolve(fn);
   }
 }

@@ -12,6 +12,8 @@ import {
   orgWideEntry,
 } from '../../support/fixtures';
 
+const SPOKE = '222222222222';
+
 const entry = (id: string, overrides: Partial<AllowlistEntry> = {}): AllowlistEntry => ({
   ...openEntry(),
   id,
@@ -35,7 +37,7 @@ const subject = (overrides: Partial<MatchSubject> = {}): MatchSubject => ({
 
 describe('allowlist matcher', () => {
   it('permits a request every condition of an entry allows', () => {
-    const decision = matchAllowlist([entry('orders')], subject(), ACCOUNT);
+    const decision = matchAllowlist([entry('orders')], subject());
     expect(decision).toMatchObject({ permitted: true, entry: { id: 'orders' } });
   });
 
@@ -62,39 +64,56 @@ describe('allowlist matcher', () => {
       'eventSourceArn',
     ],
   ])('denies on %s and says so', (_name, overrides, field) => {
-    const decision = matchAllowlist([entry('orders')], subject(overrides), ACCOUNT);
+    const decision = matchAllowlist([entry('orders')], subject(overrides));
     expect(decision.permitted).toBe(false);
     expect(decision).toMatchObject({ field });
   });
 
-  it('allows only the broker’s own account when an entry names no source accounts', () => {
+  it('allows only the account that owns the function when an entry names no source accounts', () => {
     const own = entry('orders', { sourceAccounts: null });
-    expect(matchAllowlist([own], subject({ sourceOwner: ACCOUNT }), ACCOUNT).permitted).toBe(true);
-    expect(matchAllowlist([own], subject({ sourceOwner: OTHER_ACCOUNT }), ACCOUNT).permitted).toBe(false);
+    expect(matchAllowlist([own], subject({ sourceOwner: ACCOUNT })).permitted).toBe(true);
+    expect(matchAllowlist([own], subject({ sourceOwner: OTHER_ACCOUNT })).permitted).toBe(false);
     const listed = entry('orders', { sourceAccounts: [OTHER_ACCOUNT] });
-    expect(matchAllowlist([listed], subject({ sourceOwner: OTHER_ACCOUNT }), ACCOUNT).permitted).toBe(true);
+    expect(matchAllowlist([listed], subject({ sourceOwner: OTHER_ACCOUNT })).permitted).toBe(true);
+  });
+
+  it('takes the owner of a function in another account as its own source account (API §11.7)', () => {
+    const spokeEntry = entry('spoke', {
+      sourceAccounts: null,
+      functions: [`arn:aws:lambda:${REGION}:${SPOKE}:function:*`],
+      sourceArns: [`arn:aws:sns:${REGION}:*:orders-*`],
+    });
+    const inSpoke = (owner: string) =>
+      subject({
+        functionArn: `arn:aws:lambda:${REGION}:${SPOKE}:function:order-processor`,
+        sourceArn: `arn:aws:sns:${REGION}:${owner}:orders-topic`,
+        sourceOwner: owner,
+      });
+    expect(matchAllowlist([spokeEntry], inSpoke(SPOKE)).permitted).toBe(true);
+    // The broker's own account is just another account for that function.
+    expect(matchAllowlist([spokeEntry], inSpoke(ACCOUNT))).toMatchObject({ permitted: false, field: 'sourceAccount' });
   });
 
   it('permits an org-wide grant only for a listed org', () => {
     const s = subject({ principal: '*', sourceArn: null, sourceOwner: null, principalOrgId: ORG_ID });
-    expect(matchAllowlist([entry('orders')], s, ACCOUNT)).toMatchObject({ permitted: false, field: 'principal' });
+    expect(matchAllowlist([entry('orders')], s)).toMatchObject({ permitted: false, field: 'principal' });
     const orgWide = { ...orgWideEntry(), id: 'org', updatedAt: '', updatedBy: '' };
-    expect(matchAllowlist([entry('orders'), orgWide], s, ACCOUNT)).toMatchObject({
+    expect(matchAllowlist([entry('orders'), orgWide], s)).toMatchObject({
       permitted: true,
       entry: { id: 'org' },
     });
-    expect(matchAllowlist([orgWide], { ...s, principalOrgId: 'o-zzzzzzzzzz' }, ACCOUNT).permitted).toBe(false);
+    expect(matchAllowlist([orgWide], { ...s, principalOrgId: 'o-zzzzzzzzzz' }).permitted).toBe(false);
   });
 
   it('reports the entry that came closest', () => {
     const far = entry('a-far', { functions: [fnArn('billing-*')] });
     const near = entry('b-near', { maxDurationSeconds: 600 });
-    const decision = matchAllowlist([far, near], subject(), ACCOUNT);
+    const decision = matchAllowlist([far, near], subject());
     expect(decision).toMatchObject({ permitted: false, field: 'durationSeconds' });
   });
 
   it('denies on an empty allowlist', () => {
-    expect(matchAllowlist([], subject(), ACCOUNT)).toMatchObject({ permitted: false, field: 'functionName' });
+    expect(matchAllowlist([], subject())).toMatchObject({ permitted: false, field: 'functionName' });
   });
 
   it('chooses the same entry whatever order the entries come in', () => {
@@ -102,8 +121,8 @@ describe('allowlist matcher', () => {
     fc.assert(
       fc.property(ids, fc.infiniteStream(fc.boolean()), (names, permits) => {
         const entries = names.map((id) => entry(id, permits.next().value ? {} : { requesters: ['nobody'] }));
-        const first = matchAllowlist(entries, subject(), ACCOUNT);
-        const second = matchAllowlist([...entries].reverse(), subject(), ACCOUNT);
+        const first = matchAllowlist(entries, subject());
+        const second = matchAllowlist([...entries].reverse(), subject());
         expect(second).toEqual(first);
         if (first.permitted) {
           const permitting = entries.filter((e) => e.requesters[0] !== 'nobody').map((e) => e.id);

@@ -1,5 +1,6 @@
 import * as errors from '../../../domain/errors';
 import {
+  AccountNotTargetedError,
   AdoptionInProgressError,
   AllowlistDeniedError,
   AlreadyApprovedError,
@@ -39,6 +40,7 @@ describe('error mapping', () => {
     [new UnauthenticatedError(), 401, 'Unauthenticated'],
     [new NotAdminError('manage the allowlist'), 403, 'Forbidden'],
     [new AllowlistDeniedError('function is not allowed', []), 403, 'Forbidden'],
+    [new AccountNotTargetedError('333333333333'), 403, 'Forbidden'],
     [new SelfDecisionError(), 403, 'Forbidden'],
     [new NotAnApproverError('slack:U1'), 403, 'Forbidden'],
     [new NotRequesterError('cancel a request'), 403, 'Forbidden'],

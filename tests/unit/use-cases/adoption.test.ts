@@ -1,4 +1,5 @@
 import {
+  AccountNotTargetedError,
   AccountUnreachableError,
   AdoptionInProgressError,
   NotAdminError,
@@ -236,15 +237,23 @@ describe('adopt', () => {
     ['a Sid of its own', 'lpb-mine', {}, 'statementId'],
     ['a short duration', 'team-sns', { durationSeconds: 60 }, 'durationSeconds'],
     [
-      'a function elsewhere',
+      'a function in another Region',
       'team-sns',
-      { functionArn: 'arn:aws:lambda:us-east-1:111111111111:function:x' },
+      { functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:x' },
       'functionArn',
     ],
     ['$LATEST', 'team-sns', { qualifier: '$LATEST' }, 'qualifier'],
   ])('refuses %s, naming the field', async (_name, sid, overrides, path) => {
     const { adopt, store } = await setup();
     await expect(adopt(sid, overrides)).rejects.toMatchObject({ constructor: ValidationError, details: [{ path }] });
+    expect(store.requests.size).toBe(0);
+  });
+
+  it('refuses a function in an account outside BROKER_TARGET_ACCOUNTS with 403, naming functionArn', async () => {
+    const { adopt, store } = await setup();
+    await expect(
+      adopt('team-sns', { functionArn: 'arn:aws:lambda:us-east-1:111111111111:function:x' }),
+    ).rejects.toMatchObject({ constructor: AccountNotTargetedError, details: [{ path: 'functionArn' }] });
     expect(store.requests.size).toBe(0);
   });
 
