@@ -123,6 +123,9 @@ export function createSpokeClients(config: BrokerConfig, credentials: SpokeCrede
   return {
     lambda: lambdaClient(config, credentials),
     iam: new IAMClient({ ...commonOptions(config), credentials }),
+    sqs: new SQSClient({ ...commonOptions(config), credentials }),
+    kinesis: new KinesisClient({ ...commonOptions(config), credentials, requestHandler: new NodeHttpHandler() }),
+    kms: new KMSClient({ ...commonOptions(config), credentials }),
   };
 }
 
@@ -231,7 +234,7 @@ export async function buildApp(
   const accounts = new AccountClients({
     ownAccount: accountId,
     targetAccounts: settings.targetAccounts,
-    own: { lambda: clients.lambda, iam: clients.iam },
+    own: clients,
     spoke: (account) => {
       const spoke = spokeClients(config, spokeRoles.provider(account));
       putOnBudget(spoke.lambda, budget, account, onThrottle);
@@ -270,7 +273,10 @@ export async function buildApp(
     policies,
     roles: new IamExecutionRoleGateway(accounts.iam),
     mappings: new LambdaEventSourceMappingGateway(accounts.lambda),
-    keys: new AwsEventSourceKeys(clients),
+    // In the source's account when the broker acts there (its spoke role), else from the broker's own account.
+    keys: new AwsEventSourceKeys((account) =>
+      settings.targetAccounts.includes(account) ? accounts.all(account) : clients,
+    ),
     leases: new DynamoWorkLeases(db, config.BROKER_TABLE_NAME, () => clock.now().getTime()),
     deadlines,
     scheduler: workQueue ?? { schedule: () => missingQueue('BROKER_WORK_QUEUE_URL') },

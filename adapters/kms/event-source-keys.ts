@@ -32,7 +32,8 @@ export interface EventSourceKeyClients {
 }
 
 export class AwsEventSourceKeys implements EventSourceKeys {
-  constructor(private readonly clients: EventSourceKeyClients) {}
+  /** `clientsIn` gives the clients that read a source of `account` (composition decides: a spoke role, or our own). */
+  constructor(private readonly clientsIn: (account: string) => EventSourceKeyClients) {}
 
   async decryptKeyOf(eventSourceArn: string): Promise<string | null> {
     const source = parseArn(eventSourceArn);
@@ -40,7 +41,7 @@ export class AwsEventSourceKeys implements EventSourceKeys {
     let configured: string | null;
     try {
       if (source.service === 'sqs') configured = await this.queueKey(source);
-      else if (source.service === 'kinesis') configured = await this.streamKey(eventSourceArn);
+      else if (source.service === 'kinesis') configured = await this.streamKey(source, eventSourceArn);
       // DynamoDB decrypts stream records for their readers itself: no key permission on the role.
       else return null;
     } catch (error) {
@@ -51,7 +52,7 @@ export class AwsEventSourceKeys implements EventSourceKeys {
   }
 
   private async queueKey(queue: Arn): Promise<string | null> {
-    const { sqs } = this.clients;
+    const { sqs } = this.clientsIn(queue.account);
     const { QueueUrl } = await sqs.send(
       new GetQueueUrlCommand({ QueueName: queue.resource, QueueOwnerAWSAccountId: queue.account }),
     );
@@ -61,8 +62,8 @@ export class AwsEventSourceKeys implements EventSourceKeys {
     return Attributes?.KmsMasterKeyId || null;
   }
 
-  private async streamKey(streamArn: string): Promise<string | null> {
-    const { StreamDescriptionSummary: summary } = await this.clients.kinesis.send(
+  private async streamKey(stream: Arn, streamArn: string): Promise<string | null> {
+    const { StreamDescriptionSummary: summary } = await this.clientsIn(stream.account).kinesis.send(
       new DescribeStreamSummaryCommand({ StreamARN: streamArn }),
     );
     return summary?.EncryptionType === 'KMS' ? (summary.KeyId ?? null) : null;
@@ -77,7 +78,7 @@ export class AwsEventSourceKeys implements EventSourceKeys {
         ? `${where}:${configured}`
         : `${where}:key/${configured}`;
     try {
-      const { KeyMetadata } = await this.clients.kms.send(new DescribeKeyCommand({ KeyId }));
+      const { KeyMetadata } = await this.clientsIn(source.account).kms.send(new DescribeKeyCommand({ KeyId }));
       if (!KeyMetadata?.Arn) throw new EventSourceKeyUnresolvedError(`KMS returned no ARN for ${KeyId}`);
       if (KeyMetadata.KeyManager === 'AWS') return null;
       // A disabled key, or one pending deletion, decrypts nothing: no grant would ever see a record.

@@ -52,7 +52,7 @@ beforeEach(() => {
   accounts = new AccountClients({
     ownAccount: BROKER_ACCOUNT,
     targetAccounts: [BROKER_ACCOUNT, SPOKE, REFUSING],
-    own: { lambda: hub.lambda, iam: hub.iam },
+    own: hub,
     spoke: (account) => createSpokeClients(config, credentials.provider(account)),
   });
 });
