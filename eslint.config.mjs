@@ -12,6 +12,7 @@ export default tseslint.config(
       'bin/*.js',
       '.bench/',
       'jest.config.js',
+      'serverless.offline.js',
       'eslint.config.mjs',
     ],
   },

@@ -14,6 +14,9 @@ const PLACEHOLDERS = {
   },
   '{mappings}': { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:event-source-mapping:*' },
   '{roles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:${param:executionRoles}' },
+  '{eventSourceQueues}': { 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:*:*' },
+  '{eventSourceStreams}': { 'Fn::Sub': 'arn:${AWS::Partition}:kinesis:${AWS::Region}:*:stream/*' },
+  '{eventSourceKeys}': { 'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:*:key/*' },
   '{slackParameters}': {
     'Fn::Sub':
       'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${self:service}/${sls:stage}/slack-*',

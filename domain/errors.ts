@@ -226,9 +226,29 @@ export class GrantRejectedError extends DomainError {
   }
 }
 
-/** The resource policy changed under us (stale RevisionId, or another operation in progress): re-read, retry. */
+/** The resource policy changed under us (stale RevisionId): re-read, retry. */
 export class PolicyChangedError extends DomainError {
   constructor(message = 'the resource policy changed concurrently', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * Lambda answered 409 ResourceConflictException to a policy change: either the Sid is there already, or another
+ * operation on the function (a deploy, an update) is in progress. Re-read: if the Sid is not there, wait and retry.
+ */
+export class FunctionBusyError extends DomainError {
+  constructor(message = 'another operation on the function is in progress', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/**
+ * The KMS key that encrypts an event source cannot be resolved (the source, the key or its alias does not exist, or
+ * the broker may not read them): a grant without that key's kms:Decrypt would never receive a record.
+ */
+export class EventSourceKeyUnresolvedError extends DomainError {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
 }

@@ -112,8 +112,9 @@ export interface ResourcePolicy {
 }
 
 /**
- * Lambda resource policies. Errors: PolicyChangedError (412 stale revision or 409 busy/duplicate: re-read),
- * GrantRejectedError (permanent 4xx), UnavailableError (throttled or down).
+ * Lambda resource policies. Errors: PolicyChangedError (412 stale revision: re-read), FunctionBusyError (409: the Sid
+ * exists or the function is being updated: re-read), GrantRejectedError (permanent 4xx), UnavailableError (throttled,
+ * down, or busy).
  */
 export interface ResourcePolicyGateway {
   /** Null when the target has no policy. */
@@ -145,14 +146,22 @@ export interface MappingSpec {
   batchSize: number | null;
 }
 
+/** A mapping between a function and a source, and whose it is. */
+export interface FoundMapping {
+  uuid: string;
+  /** The request whose owner tag the mapping carries; null for a mapping the broker did not create. */
+  owner: string | null;
+}
+
 /**
- * Lambda event source mappings. Errors: MappingExistsError (409), RoleNotReadyError (role lacks the read
- * permissions, usually IAM propagation), GrantRejectedError, UnavailableError.
+ * Lambda event source mappings. Errors: MappingExistsError (409), RoleNotReadyError (the role cannot read the source
+ * yet: IAM propagation, or a source policy that does not let it), GrantRejectedError (permanent), UnavailableError.
  */
 export interface EventSourceMappingGateway {
-  create(spec: MappingSpec): Promise<string>;
-  /** Mappings between this function (and qualifier) and source, with their last change time. */
-  find(spec: MappingSpec): Promise<{ uuid: string; lastModified: string }[]>;
+  /** Creates the mapping tagged as `owner`'s in the same call, so none of ours ever exists untagged. */
+  create(spec: MappingSpec, owner: string): Promise<string>;
+  /** Mappings between this function (and qualifier) and source, each with the request that owns it, if any. */
+  find(spec: MappingSpec): Promise<FoundMapping[]>;
   /** `functionArn` names the account the mapping lives in. */
   delete(uuid: string, functionArn: string): Promise<'removed' | 'absent'>;
   /** One mapping as Lambda reports it; null when it no longer exists. `functionArn` names its account. */
@@ -165,6 +174,19 @@ export interface MappingState {
   eventSourceArn: string;
   /** The function as the mapping names it (qualified when the mapping is). */
   functionArn: string;
+}
+
+/**
+ * The KMS keys that encrypt polled event sources: Lambda's poller reads a source with the function's role, so an
+ * SQS queue or Kinesis stream under a customer-managed key also needs kms:Decrypt on that key.
+ */
+export interface EventSourceKeys {
+  /**
+   * The ARN of the customer-managed key that encrypts `eventSourceArn`, or null when reading it needs no key
+   * permission (unencrypted, SQS-managed encryption, an AWS-managed key, DynamoDB streams).
+   * Errors: EventSourceKeyUnresolvedError (permanent), UnavailableError.
+   */
+  decryptKeyOf(eventSourceArn: string): Promise<string | null>;
 }
 
 /** Waits, so retries can back off; tests pass one that returns at once. */

@@ -5,11 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient, type LambdaClientConfig } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AccountClients, type ClientsInAccount } from '../adapters/aws/account-clients';
 import { brokerAccount } from '../adapters/aws/broker-account';
 import { putOnBudget } from '../adapters/aws/budget-middleware';
@@ -23,6 +26,7 @@ import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
 import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
 import { DynamoWorkLeases } from '../adapters/dynamodb/work-leases';
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
+import { AwsEventSourceKeys } from '../adapters/kms/event-source-keys';
 import { randomIds } from '../adapters/ids';
 import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source-mapping-gateway';
 import { LambdaFunctionDirectory } from '../adapters/lambda/function-directory';
@@ -39,6 +43,7 @@ import type {
   Announcer,
   CallDeadlines,
   Clock,
+  EventSourceKeys,
   EventSourceMappingGateway,
   ExecutionRoleGateway,
   FunctionDirectory,
@@ -80,6 +85,9 @@ export interface AwsClients {
   iam: IAMClient;
   sts: STSClient;
   sqs: SQSClient;
+  /** Event source grants read the encryption of the queue or stream (AwsEventSourceKeys). */
+  kinesis: KinesisClient;
+  kms: KMSClient;
 }
 
 /** Where a spoke account's clients get their credentials (its spoke role's, through SpokeRoleCredentials). */
@@ -105,6 +113,10 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
     iam: new IAMClient(common),
     sts: new STSClient(common),
     sqs: new SQSClient(common),
+    // Kinesis defaults to HTTP/2 (for SubscribeToShard, which the broker never calls); DescribeStreamSummary works
+    // over HTTP/1.1 everywhere, emulators included.
+    kinesis: new KinesisClient({ ...common, requestHandler: new NodeHttpHandler() }),
+    kms: new KMSClient(common),
   };
 }
 
@@ -113,6 +125,9 @@ export function createSpokeClients(config: BrokerConfig, credentials: SpokeCrede
   return {
     lambda: lambdaClient(config, credentials),
     iam: new IAMClient({ ...commonOptions(config), credentials }),
+    sqs: new SQSClient({ ...commonOptions(config), credentials }),
+    kinesis: new KinesisClient({ ...commonOptions(config), credentials, requestHandler: new NodeHttpHandler() }),
+    kms: new KMSClient({ ...commonOptions(config), credentials }),
   };
 }
 
@@ -125,6 +140,7 @@ export interface AppPorts {
   policies: ResourcePolicyGateway;
   roles: ExecutionRoleGateway;
   mappings: EventSourceMappingGateway;
+  keys: EventSourceKeys;
   leases: WorkLeases;
   deadlines: CallDeadlines;
   scheduler: WorkScheduler;
@@ -144,7 +160,7 @@ const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
 
 /** Pure wiring: ports and settings in, use cases out (tests compose in-memory ports through here too). */
 export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports: AppPorts) {
-  const { store, allowlist, functions, clock, ids } = ports;
+  const { store, allowlist, functions, keys, clock, ids } = ports;
   const operator = makeGrantOperator({ ...ports, settings });
   const settle = makeSettleRequest({ ...ports, operator });
   const recheck = makeAllowlistRecheck({ store, allowlist, clock, settings });
@@ -152,7 +168,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     config,
     settings,
     notifier: ports.notifier ?? null,
-    createRequest: makeCreateRequest({ store, allowlist, functions, clock, ids, settings }),
+    createRequest: makeCreateRequest({ store, allowlist, functions, keys, clock, ids, settings }),
     getRequest: makeGetRequest({ store, allowlist, settings }),
     listRequests: makeListRequests({ store, allowlist, settings }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings }),
@@ -224,7 +240,7 @@ export async function buildApp(
   const accounts = new AccountClients({
     ownAccount: accountId,
     targetAccounts: settings.targetAccounts,
-    own: { lambda: clients.lambda, iam: clients.iam },
+    own: clients,
     spoke: (account) => {
       const spoke = spokeClients(config, spokeRoles.provider(account));
       putOnBudget(spoke.lambda, budget, account, onThrottle);
@@ -263,6 +279,10 @@ export async function buildApp(
     policies,
     roles: new IamExecutionRoleGateway(accounts.iam),
     mappings: new LambdaEventSourceMappingGateway(accounts.lambda),
+    // In the source's account when the broker acts there (its spoke role), else from the broker's own account.
+    keys: new AwsEventSourceKeys((account) =>
+      settings.targetAccounts.includes(account) ? accounts.all(account) : clients,
+    ),
     leases: new DynamoWorkLeases(db, config.BROKER_TABLE_NAME, () => clock.now().getTime()),
     deadlines,
     scheduler: workQueue ?? { schedule: () => missingQueue('BROKER_WORK_QUEUE_URL') },

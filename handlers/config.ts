@@ -1,4 +1,12 @@
-/** Configuration: parsed and validated once at start; a missing or bad value stops start-up naming it (docs/api.md, Configuration). */
+/**
+ * Configuration: one validated schema per runtime, parsed once at start; a missing or bad value stops start-up
+ * naming it (docs/api.md, Configuration). Every variable is defined once in VARIABLES; each runtime picks the ones it reads:
+ * - deployed Lambda functions, one schema per function kind (DEPLOYED_SCHEMAS): each requires exactly what its code
+ *   uses, resources have no placeholder defaults, Slack secrets come from SSM, and the caller is always API Gateway's
+ *   IAM identity (BROKER_IDENTITY=header stops start-up);
+ * - the local runner (and the tests that compose like it): LOCAL_SCHEMA, with the local defaults.
+ * A variable every runtime reads is one line in VARIABLES and one in CORE.
+ */
 import * as z from 'zod';
 import { ACCOUNT_ID, ASSUMED_ROLE_ARN, IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
 import { DEFAULT_PERSON_ROLES } from '../domain/rules/caller-identity';
@@ -25,15 +33,18 @@ const commaList = (item: z.ZodString) =>
     )
     .pipe(z.array(item));
 
-const schema = z.object({
+const parameterName = z.string({ error: 'is required' }).regex(/^\/[\w./-]{1,1000}$/, 'must be an SSM parameter name');
+const queueUrl = z.url({ error: 'is required (an SQS queue URL)' });
+
+/** Every variable the broker reads, validated the same way wherever it is read. */
+const VARIABLES = {
   AWS_REGION: z.string({ error: 'is required' }).regex(REGION, 'must be an AWS Region such as us-east-1'),
+  /** Every AWS client uses it (an emulator); unset on AWS. */
   AWS_ENDPOINT_URL: z.url().optional(),
   BROKER_TABLE_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/)
-    .default('lambda-permission-broker'),
+    .string({ error: 'is required' })
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
   BROKER_ADMINS: commaList(z.string().regex(IAM_OR_STS_ARN, 'each admin must be an IAM ARN')),
-  BROKER_IDENTITY: z.enum(['iam', 'header']).default('iam'),
   /** Empty: only the broker's own account (known once STS has said who the broker is). */
   BROKER_TARGET_ACCOUNTS: commaList(z.string().regex(ACCOUNT_ID, 'each target account must be a 12-digit account id')),
   /** IAM's role name rule: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
@@ -47,9 +58,7 @@ const schema = z.object({
     .default('lpb-'),
   BROKER_MIN_DURATION_SECONDS: int(1, 31 * 24 * 3600, 300),
   BROKER_PENDING_TIMEOUT_SECONDS: int(60, 31 * 24 * 3600, 86400),
-  BROKER_SWEEP_INTERVAL_SECONDS: int(1, 3600, 60),
   BROKER_LAMBDA_RPS: int(1, 15, 10),
-  PORT: int(0, 65535, 3000),
   /** Role-name patterns whose sessions are people (API §11.6). */
   BROKER_PERSON_ROLES: z
     .string()
@@ -83,54 +92,166 @@ const schema = z.object({
       }
       return links;
     }),
-  /** The work queue (SQS standard) and the Slack notification queue (SQS FIFO); the local runner creates both. */
-  BROKER_WORK_QUEUE_URL: z.url().optional(),
-  BROKER_NOTIFY_QUEUE_URL: z.url().optional(),
   SLACK_API_URL: z.url().default('https://slack.com/api'),
+  /** The work queue (SQS standard) and the Slack notification queue (SQS FIFO). */
+  BROKER_WORK_QUEUE_URL: queueUrl,
+  BROKER_NOTIFY_QUEUE_URL: queueUrl,
+  /** Deployed: the SSM SecureString parameters holding the Slack secrets, read once per cold start. */
+  SLACK_BOT_TOKEN_PARAMETER: parameterName,
+  SLACK_SIGNING_SECRET_PARAMETER: parameterName,
+  /** Local only: the Slack secrets themselves. */
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
-  /** Deployed: SSM SecureString parameter names, read once per cold start when the plain values are unset. */
-  SLACK_BOT_TOKEN_PARAMETER: z
-    .string()
-    .regex(/^\/[\w./-]{1,1000}$/)
-    .optional(),
-  SLACK_SIGNING_SECRET_PARAMETER: z
-    .string()
-    .regex(/^\/[\w./-]{1,1000}$/)
-    .optional(),
+  BROKER_IDENTITY: z.enum(['iam', 'header']),
+  PORT: int(0, 65535, 3000),
+  BROKER_SWEEP_INTERVAL_SECONDS: int(1, 3600, 60),
+} as const;
+
+const V = VARIABLES;
+
+/** What every runtime reads to compose the app. */
+const CORE = {
+  AWS_REGION: V.AWS_REGION,
+  AWS_ENDPOINT_URL: V.AWS_ENDPOINT_URL,
+  BROKER_TABLE_NAME: V.BROKER_TABLE_NAME,
+  BROKER_ADMINS: V.BROKER_ADMINS,
+  BROKER_TARGET_ACCOUNTS: V.BROKER_TARGET_ACCOUNTS,
+  BROKER_SPOKE_ROLE_NAME: V.BROKER_SPOKE_ROLE_NAME,
+  BROKER_SID_PREFIX: V.BROKER_SID_PREFIX,
+  BROKER_MIN_DURATION_SECONDS: V.BROKER_MIN_DURATION_SECONDS,
+  BROKER_PENDING_TIMEOUT_SECONDS: V.BROKER_PENDING_TIMEOUT_SECONDS,
+  BROKER_LAMBDA_RPS: V.BROKER_LAMBDA_RPS,
+  BROKER_PERSON_ROLES: V.BROKER_PERSON_ROLES,
+  BROKER_SLACK_USERS: V.BROKER_SLACK_USERS,
+  SLACK_API_URL: V.SLACK_API_URL,
+};
+
+/** Deployed, the caller is API Gateway's IAM identity and nothing else. */
+const IAM_ONLY = z
+  .literal('iam', {
+    error: 'header identity exists only in the local runner; a deployed function takes the caller from API Gateway',
+  })
+  .default('iam');
+
+/** One schema per deployed function kind (deploy/functions.js gives each function the variables its kind needs). */
+export const DEPLOYED_SCHEMAS = {
+  /** health, allowlist, requests, decisions, admin: answer over API Gateway, settle inline. */
+  api: z.object({ ...CORE, BROKER_IDENTITY: IAM_ONLY }),
+  /** Slack interactions: verify the signature, record the decision, queue the response_url answer. */
+  slack: z.object({
+    ...CORE,
+    BROKER_IDENTITY: IAM_ONLY,
+    BROKER_NOTIFY_QUEUE_URL: V.BROKER_NOTIFY_QUEUE_URL,
+    SLACK_SIGNING_SECRET_PARAMETER: V.SLACK_SIGNING_SECRET_PARAMETER,
+  }),
+  /** The table's stream: schedules work and Slack notifications. */
+  stream: z.object({
+    ...CORE,
+    BROKER_WORK_QUEUE_URL: V.BROKER_WORK_QUEUE_URL,
+    BROKER_NOTIFY_QUEUE_URL: V.BROKER_NOTIFY_QUEUE_URL,
+  }),
+  /** The work queue's consumer: settles requests, reschedules what must wait. */
+  work: z.object({ ...CORE, BROKER_WORK_QUEUE_URL: V.BROKER_WORK_QUEUE_URL }),
+  /** The Slack queue's consumer: posts and updates messages with the bot token. */
+  notify: z.object({ ...CORE, SLACK_BOT_TOKEN_PARAMETER: V.SLACK_BOT_TOKEN_PARAMETER }),
+  /** The scheduled sweep and reconcile. */
+  schedule: z.object(CORE),
+};
+
+export type DeployedKind = keyof typeof DEPLOYED_SCHEMAS;
+
+/** The kind of each deployed function (deploy/functions.js's names); a test checks the template gives each its own. */
+export const FUNCTION_KINDS = {
+  health: 'api',
+  allowlist: 'api',
+  requests: 'api',
+  decisions: 'api',
+  admin: 'api',
+  slack: 'slack',
+  stream: 'stream',
+  work: 'work',
+  notify: 'notify',
+  sweep: 'schedule',
+  reconcile: 'schedule',
+} as const satisfies Record<string, DeployedKind>;
+
+export type DeployedFunction = keyof typeof FUNCTION_KINDS;
+export type DeployedConfig<K extends DeployedKind = DeployedKind> = z.infer<(typeof DEPLOYED_SCHEMAS)[K]>;
+
+/** The local runner's own schema: the defaults of API.md §9, its identity mode, its port and sweep period. */
+const LOCAL_SCHEMA = z.object({
+  ...CORE,
+  AWS_REGION: V.AWS_REGION.default('us-east-1'),
+  BROKER_TABLE_NAME: V.BROKER_TABLE_NAME.default('lambda-permission-broker'),
+  BROKER_IDENTITY: V.BROKER_IDENTITY.default('header'),
+  PORT: V.PORT,
+  BROKER_SWEEP_INTERVAL_SECONDS: V.BROKER_SWEEP_INTERVAL_SECONDS,
+  BROKER_WORK_QUEUE_URL: V.BROKER_WORK_QUEUE_URL.optional(),
+  BROKER_NOTIFY_QUEUE_URL: V.BROKER_NOTIFY_QUEUE_URL.optional(),
+  SLACK_BOT_TOKEN: V.SLACK_BOT_TOKEN,
+  SLACK_SIGNING_SECRET: V.SLACK_SIGNING_SECRET,
 });
 
 /** A Slack user linked to a session must be linked to a person: other sessions act as their role (link that). */
-const checked = schema.superRefine((config, ctx) => {
+function personLinkProblems(config: Pick<BrokerConfig, 'BROKER_SLACK_USERS' | 'BROKER_PERSON_ROLES'>): string[] {
+  const problems: string[] = [];
   for (const [user, arn] of Object.entries(config.BROKER_SLACK_USERS)) {
     const role = ASSUMED_ROLE_ARN.exec(arn)?.[3];
     if (role !== undefined && !matchesAny(config.BROKER_PERSON_ROLES, role)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['BROKER_SLACK_USERS'],
-        message: `${user.slice('slack:'.length)} is linked to a session of ${role}, which BROKER_PERSON_ROLES does not make a person: link the role ARN`,
-      });
+      problems.push(
+        `BROKER_SLACK_USERS: ${user.slice('slack:'.length)} is linked to a session of ${role}, which BROKER_PERSON_ROLES does not make a person: link the role ARN`,
+      );
     }
   }
-});
+  return problems;
+}
 
-export type BrokerConfig = z.infer<typeof schema>;
+export type LocalConfig = z.infer<typeof LOCAL_SCHEMA>;
+
+/**
+ * What composition reads (handlers/app.ts), whichever runtime built it: a queue or a Slack secret that the runtime does
+ * not use is absent.
+ */
+export interface BrokerConfig extends z.infer<z.ZodObject<typeof CORE>> {
+  BROKER_IDENTITY: 'iam' | 'header';
+  BROKER_WORK_QUEUE_URL?: string | undefined;
+  BROKER_NOTIFY_QUEUE_URL?: string | undefined;
+  SLACK_BOT_TOKEN?: string | undefined;
+  SLACK_SIGNING_SECRET?: string | undefined;
+}
 
 export class ConfigurationError extends Error {}
 
-export function loadConfig(
+/** Parses the variables `schema` names from `env` (empty counts as unset), or names every bad one. */
+function parseEnvironment<S extends z.ZodObject>(
+  schema: S,
   env: NodeJS.ProcessEnv,
-  defaults: Partial<Record<keyof BrokerConfig, string>> = {},
-): BrokerConfig {
+  defaults: Partial<Record<string, string>> = {},
+): z.infer<S> {
   const input: Record<string, string | undefined> = { ...defaults };
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
-  const parsed = checked.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigurationError(`invalid configuration: ${problems}`);
+  const parsed = schema.safeParse(input);
+  const problems = parsed.success
+    ? personLinkProblems(parsed.data as BrokerConfig)
+    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigurationError(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** A deployed function's configuration, by its kind. */
+export function loadDeployedConfig<K extends DeployedKind>(kind: K, env: NodeJS.ProcessEnv): DeployedConfig<K> {
+  return parseEnvironment(DEPLOYED_SCHEMAS[kind], env);
+}
+
+/** The local runner's configuration (tests compose the same way); `defaults` are the runner's demo values. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  defaults: Partial<Record<keyof LocalConfig, string>> = {},
+): LocalConfig {
+  return parseEnvironment(LOCAL_SCHEMA, env, defaults);
 }

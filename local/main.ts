@@ -41,8 +41,6 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const config = loadConfig(process.env, {
-    AWS_REGION: 'us-east-1',
-    BROKER_IDENTITY: 'header',
     BROKER_ADMINS: DEMO_ADMIN,
     // Its own emulator gets a demo spoke account too.
     ...(process.env.AWS_ENDPOINT_URL ? {} : { BROKER_TARGET_ACCOUNTS: DEMO_TARGET_ACCOUNTS }),

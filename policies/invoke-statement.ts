@@ -1,4 +1,5 @@
 /** Builds the resource-policy statement Lambda stores for an AddPermission call. */
+import { ACCOUNT_ID, accountRootArn, parseArn } from '../domain/rules/arn';
 import type { InvokeStatement, StatementPrincipal } from './statement-types';
 
 export interface InvokeGrantShape {
@@ -11,12 +12,13 @@ export interface InvokeGrantShape {
   principalOrgId: string | null;
 }
 
-const ACCOUNT_ID = /^\d{12}$/;
-
-/** How Lambda stores a principal: service → {Service}, account → {AWS: root ARN}, IAM ARN → {AWS}, `*` → "*". */
-export function storedPrincipal(principal: string): StatementPrincipal {
+/**
+ * How Lambda stores a principal: service → {Service}, account → {AWS: its root ARN in the function's partition},
+ * IAM ARN → {AWS}, `*` → "*".
+ */
+function storedPrincipal(principal: string, partition: string): StatementPrincipal {
   if (principal === '*') return '*';
-  if (ACCOUNT_ID.test(principal)) return { AWS: `arn:aws:iam::${principal}:root` };
+  if (ACCOUNT_ID.test(principal)) return { AWS: accountRootArn(partition, principal) };
   if (principal.startsWith('arn:')) return { AWS: principal };
   return { Service: principal };
 }
@@ -25,7 +27,7 @@ export function invokeStatement(shape: InvokeGrantShape): InvokeStatement {
   const statement: InvokeStatement = {
     Sid: shape.sid,
     Effect: 'Allow',
-    Principal: storedPrincipal(shape.principal),
+    Principal: storedPrincipal(shape.principal, parseArn(shape.functionArn)?.partition ?? ''),
     Action: 'lambda:InvokeFunction',
     Resource: shape.qualifier ? `${shape.functionArn}:${shape.qualifier}` : shape.functionArn,
   };

@@ -14,10 +14,13 @@ export interface InvokeStatement {
   };
 }
 
-/** A statement in the function execution role's broker-owned inline policy (event source grants). */
+/**
+ * A statement in the function execution role's broker-owned inline policy (event source grants). `Resource` is the
+ * source's ARN, or the source and the KMS key that encrypts it (then `Action` also holds kms:Decrypt).
+ */
 export interface RoleStatement {
   Sid: string;
   Effect: 'Allow';
   Action: string[];
-  Resource: string;
+  Resource: string | string[];
 }

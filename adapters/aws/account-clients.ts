@@ -5,13 +5,20 @@
  * BROKER_TARGET_ACCOUNTS gets no client at all. Gateways pick the client by the account in the ARN they act on.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { AccountUnreachableError } from '../../domain/errors';
 import { parseArn } from '../../domain/rules/arn';
 
 export interface ClientsInAccount {
   lambda: LambdaClient;
   iam: IAMClient;
+  /** An event source's encryption is read in the source's account (AwsEventSourceKeys). */
+  sqs: SQSClient;
+  kinesis: KinesisClient;
+  kms: KMSClient;
 }
 
 /** The client that acts in `account`; null means the broker's own account. */
@@ -37,6 +44,8 @@ export class AccountClients {
 
   readonly lambda: ClientIn<LambdaClient> = (account) => this.in(account).lambda;
   readonly iam: ClientIn<IAMClient> = (account) => this.in(account).iam;
+  /** All of an account's clients (an event source's key lookup uses three of them). */
+  readonly all: ClientIn<ClientsInAccount> = (account) => this.in(account);
 
   private in(account: string | null): ClientsInAccount {
     const { ownAccount, targetAccounts, own, spoke } = this.options;

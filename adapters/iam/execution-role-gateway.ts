@@ -16,7 +16,7 @@ import type { RoleStatement } from '../../policies/statement-types';
 import { accountOf, type ClientIn } from '../aws/account-clients';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
 
-/** `arn:aws:iam::A:role/path/name` → `name` (IAM's role APIs take the name). */
+/** `arn:<partition>:iam::A:role/path/name` → `name` (IAM's role APIs take the name). */
 export function roleNameOf(roleArn: string): string {
   return roleArn.slice(roleArn.lastIndexOf('/') + 1);
 }

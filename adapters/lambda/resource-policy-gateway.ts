@@ -8,8 +8,9 @@ import {
   RemovePermissionCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { GrantRejectedError, PolicyChangedError } from '../../domain/errors';
+import { FunctionBusyError, GrantRejectedError, PolicyChangedError } from '../../domain/errors';
 import type { PolicyTarget, ResourcePolicy, ResourcePolicyGateway } from '../../domain/ports';
+import { ACCOUNT_ROOT_ARN } from '../../domain/rules/arn';
 import type { InvokeStatement } from '../../policies/statement-types';
 import { accountOf, type ClientIn } from '../aws/account-clients';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
@@ -24,7 +25,7 @@ export function addPermissionInput(target: PolicyTarget, statement: InvokeStatem
       ? '*'
       : 'Service' in principal
         ? principal.Service
-        : principal.AWS.replace(/^arn:aws:iam::(\d{12}):root$/, '$1');
+        : (ACCOUNT_ROOT_ARN.exec(principal.AWS)?.[2] ?? principal.AWS);
   const equals = statement.Condition?.StringEquals;
   return {
     FunctionName: target.functionName,
@@ -83,8 +84,10 @@ export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
     } catch (error) {
       switch (awsErrorName(error)) {
         case 'PreconditionFailedException':
-        case 'ResourceConflictException':
           throw new PolicyChangedError(undefined, { cause: error });
+        case 'ResourceConflictException':
+          // The Sid exists, or an update of the function is in progress: the operator re-reads to tell which.
+          throw new FunctionBusyError((error as Error).message, { cause: error });
         case 'PolicyLengthExceededException':
           throw new GrantRejectedError('the resource policy would exceed 20,480 bytes', { cause: error });
         case 'InvalidParameterValueException':

@@ -7,9 +7,17 @@
  * apply → applied (mapping uuid, role) | refused (permanent, nothing left behind) | wait (retry after a pause);
  * transient AWS trouble throws UnavailableError. remove → resolves when nothing of the grant is left.
  */
-import { GrantRejectedError, MappingExistsError, PolicyChangedError, RoleNotReadyError } from '../errors';
+import {
+  EventSourceKeyUnresolvedError,
+  FunctionBusyError,
+  GrantRejectedError,
+  MappingExistsError,
+  PolicyChangedError,
+  RoleNotReadyError,
+} from '../errors';
 import type { GrantRequest, InvokeGrantRequest, MappingGrantRequest } from '../model/request';
 import type {
+  EventSourceKeys,
   EventSourceMappingGateway,
   ExecutionRoleGateway,
   FunctionDirectory,
@@ -25,11 +33,13 @@ import {
   resourcePolicyBytes,
   roleDocument,
 } from '../rules/policy-limits';
+import { parseArn } from '../rules/arn';
 import { adoptedStatementId } from '../rules/adoption';
 import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
 import { backoffMs } from './backoff';
 import { oneAtATime } from './one-at-a-time';
+import { decryptKeyIn } from '../../policies/event-source-access';
 
 export type ApplyResult =
   | { outcome: 'applied'; eventSourceMappingUuid: string | null; executionRoleArn: string | null }
@@ -41,6 +51,7 @@ export interface GrantOperatorDeps {
   roles: ExecutionRoleGateway;
   mappings: EventSourceMappingGateway;
   functions: FunctionDirectory;
+  keys: EventSourceKeys;
   sleep: Sleep;
   settings: BrokerSettings;
 }
@@ -49,13 +60,15 @@ export interface GrantOperatorDeps {
 const POLICY_ATTEMPTS = 3;
 /** How long IAM propagation may keep a new mapping from being created before the grant is given up. */
 export const ROLE_PROPAGATION_GRACE_MS = 5 * 60 * 1000;
+/** A function being updated (a deploy) keeps Lambda answering 409 for seconds: come back after this. */
+const FUNCTION_BUSY_RETRY_MS = 3_000;
 
 const refused = (reason: string): ApplyResult => ({ outcome: 'refused', reason });
 const wait = (retryAfterMs: number, reason: string): ApplyResult => ({ outcome: 'wait', retryAfterMs, reason });
 const APPLIED_INVOKE: ApplyResult = { outcome: 'applied', eventSourceMappingUuid: null, executionRoleArn: null };
 
 export function makeGrantOperator(deps: GrantOperatorDeps) {
-  const { policies, roles, mappings, functions, sleep, settings } = deps;
+  const { policies, roles, mappings, functions, keys, sleep, settings } = deps;
   const perPolicy = oneAtATime();
 
   function target(r: GrantRequest): PolicyTarget {
@@ -72,6 +85,7 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
   async function applyInvoke(r: InvokeGrantRequest): Promise<ApplyResult> {
     const wanted = r.statement;
     assertOwnSid(wanted.Sid);
+    let busy = false;
     for (let attempt = 1; attempt <= POLICY_ATTEMPTS; attempt++) {
       const policy = await policies.read(target(r));
       const existing = policy?.statements.find((s) => s.Sid === wanted.Sid);
@@ -81,6 +95,8 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
         await policies.remove(target(r), wanted.Sid);
         return refused(`a different statement held Sid ${wanted.Sid}; it was removed`);
       }
+      // A 409 without our Sid in the policy is not a duplicate: Lambda is busy with the function (a deploy).
+      if (busy) return wait(FUNCTION_BUSY_RETRY_MS, 'another operation on the function is in progress (409)');
       const bytes = resourcePolicyBytes([...(policy?.statements ?? []), wanted]);
       if (bytes > RESOURCE_POLICY_LIMIT_BYTES) {
         return refused(
@@ -93,6 +109,10 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
       } catch (error) {
         if (error instanceof PolicyChangedError) {
           await sleep(backoffMs(attempt, 50, 400));
+          continue;
+        }
+        if (error instanceof FunctionBusyError) {
+          busy = true;
           continue;
         }
         if (error instanceof GrantRejectedError) return refused(`Lambda refused the permission: ${error.message}`);
@@ -119,10 +139,34 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     };
   }
 
-  /** When the grant was approved, to the second (Lambda reports LastModified in whole seconds). */
-  function approvedAt(r: GrantRequest): string {
-    const at = [...r.history].reverse().find((e) => e.event === 'APPROVED')?.at ?? r.createdAt;
-    return `${at.slice(0, 19)}.000Z`;
+  /** When the grant was approved (the start of its IAM propagation grace). */
+  function approvedAt(r: GrantRequest): number {
+    return Date.parse([...r.history].reverse().find((e) => e.event === 'APPROVED')?.at ?? r.createdAt);
+  }
+
+  /**
+   * Why the approved statement would not let the poller read the source now (its KMS key cannot be resolved, or it
+   * is encrypted with a key the statement does not cover); null when it would.
+   */
+  async function keyProblem(r: MappingGrantRequest): Promise<string | null> {
+    let key: string | null;
+    try {
+      key = await keys.decryptKeyOf(r.eventSourceArn);
+    } catch (error) {
+      if (error instanceof EventSourceKeyUnresolvedError) return error.message;
+      throw error;
+    }
+    if (key === null || key === decryptKeyIn(r.statement)) return null;
+    return `the event source is now encrypted with KMS key ${key}, which the approved statement does not let the role use; ask again`;
+  }
+
+  /** The reason a mapping could still not be created once IAM propagation no longer explains it. */
+  function unreadableReason(r: MappingGrantRequest, roleArn: string): string {
+    const source = parseArn(r.eventSourceArn);
+    if (source && source.account !== parseArn(r.functionArn)?.account) {
+      return `the execution role ${roleArn} could not read the event source within 5 minutes: it is in account ${source.account}, so its own policy (queue or stream policy) must allow that role`;
+    }
+    return 'the execution role could not read the event source within 5 minutes';
   }
 
   async function applyMapping(r: MappingGrantRequest, now: Date): Promise<ApplyResult> {
@@ -131,6 +175,8 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     const statement = r.statement;
     const policyName = r.statementId;
     assertOwnSid(policyName);
+    const problem = await keyProblem(r);
+    if (problem) return refused(problem);
     const used = await roles.inlinePolicySize(fn.roleArn, policyName);
     const needed = iamPolicyChars(roleDocument(statement));
     if (used + needed > ROLE_INLINE_POLICIES_LIMIT_CHARS) {
@@ -149,19 +195,24 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
       return refused(reason);
     };
 
-    // A mapping created after the approval is ours from an interrupted attempt; an older one belongs to someone else.
+    // Ownership is the mapping's tag, never its timing: ours carries this request's id from the moment it exists.
     const adoptOrRefuse = async (): Promise<ApplyResult | null> => {
       const found = await mappings.find(mappingSpec(r));
-      const ours = found.find((m) => m.lastModified >= approvedAt(r));
+      const ours = found.find((m) => m.owner === r.id);
       if (ours) return applied(ours.uuid);
-      if (found.length > 0) return giveUp('an event source mapping for this function and source already exists');
-      return null;
+      const other = found[0];
+      if (!other) return null;
+      return giveUp(
+        other.owner
+          ? `an event source mapping for this function and source already exists: it belongs to grant ${other.owner}`
+          : 'an event source mapping for this function and source already exists, made outside the broker',
+      );
     };
     const early = await adoptOrRefuse();
     if (early) return early;
 
     try {
-      return applied(await mappings.create(mappingSpec(r)));
+      return applied(await mappings.create(mappingSpec(r), r.id));
     } catch (error) {
       if (error instanceof MappingExistsError) {
         return (await adoptOrRefuse()) ?? wait(1_000, 'a mapping for this source was being created');
@@ -170,10 +221,8 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
         return giveUp(`Lambda refused the event source mapping: ${error.message}`);
       if (!(error instanceof RoleNotReadyError)) throw error;
     }
-    const waited = now.getTime() - Date.parse(approvedAt(r));
-    if (waited > ROLE_PROPAGATION_GRACE_MS) {
-      return giveUp('the execution role could not read the event source within 5 minutes');
-    }
+    const waited = now.getTime() - approvedAt(r);
+    if (waited > ROLE_PROPAGATION_GRACE_MS) return giveUp(unreadableReason(r, fn.roleArn));
     // IAM propagation usually takes seconds: retry soon at first, then less often.
     return wait(
       Math.min(15_000, 2_000 + waited / 10),
@@ -219,7 +268,7 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
       }
       // Ended before its apply was recorded (an allowlist change): remove whatever an interrupted apply left behind.
       assertOwnSid(r.statementId);
-      const ours = (await mappings.find(mappingSpec(r))).filter((m) => m.lastModified >= approvedAt(r));
+      const ours = (await mappings.find(mappingSpec(r))).filter((m) => m.owner === r.id);
       for (const m of ours) await mappings.delete(m.uuid, r.functionArn);
       const fn = await functions.resolve(r.functionArn, r.qualifier);
       if (fn) await roles.delete(fn.roleArn, r.statementId);

@@ -19,6 +19,8 @@ export interface NewRequest {
   /** The ask, after the safety floor (`checked`) and the allowlist passed it. */
   ask: Omit<GrantAsk, 'functionName'>;
   checked: CheckedGrant;
+  /** Event sources: the source's customer-managed KMS key the role must decrypt with (create-request looks it up). */
+  decryptKeyArn: string | null;
   functionArn: string;
   qualifier: string | null;
   allowlistEntryId: string | null;
@@ -64,7 +66,7 @@ export function newRequest(spec: NewRequest): GrantRequest {
       : {
           kind: 'eventSourceMapping',
           eventSourceArn: checked.eventSourceArn,
-          statement: eventSourceReadStatement(statementId, checked.service, checked.eventSourceArn),
+          statement: eventSourceReadStatement(statementId, checked.service, checked.eventSourceArn, spec.decryptKeyArn),
         };
   const at = spec.at.toISOString();
   return {

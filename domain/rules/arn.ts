@@ -41,6 +41,13 @@ export const ACCOUNT_ID = whole(ARN_SOURCES.account);
 export const PARTITION = whole(ARN_SOURCES.partition);
 export const REGION = whole(ARN_SOURCES.region);
 
+/** An account's root principal: how Lambda stores an account id it was given. Groups: 1 partition, 2 account. */
+export const ACCOUNT_ROOT_ARN = iam('root');
+/** An account's root principal in a partition (Lambda writes it in the function's partition). */
+export function accountRootArn(partition: string, account: string): string {
+  return `arn:${partition}:iam::${account}:root`;
+}
+
 /** A principal or caller: an account root, a role or a user. Groups: 1 partition, 2 account. */
 export const IAM_IDENTITY_ARN = iam(`root|${ROLE_OR_USER}`);
 /** A person or workload that can be linked to a Slack user: a role or a user. Groups as above. */

@@ -28,7 +28,3 @@ export function callerFromArn(arn: string, personRoles: readonly string[]): Call
   if (IAM_IDENTITY_ARN.test(arn)) return { principal: arn, session: null };
   return null;
 }
-
-export function slackCaller(userId: string): Caller {
-  return { principal: `slack:${userId}`, session: null };
-}

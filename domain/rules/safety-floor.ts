@@ -122,13 +122,13 @@ function checkServiceSource(service: string, arn: Arn, issues: FieldIssue[]): vo
   if (arn.service !== expectedService) {
     issues.push({
       path: 'sourceArn',
-      message: `must be an arn:aws:${expectedService}:… ARN for ${service}.amazonaws.com`,
+      message: `must be an arn:<partition>:${expectedService}:… ARN for ${service}.amazonaws.com`,
     });
     return;
   }
   if (expectedService === 's3') {
     if (arn.region !== '' || arn.account !== '' || !PARTITION.test(arn.partition)) {
-      issues.push({ path: 'sourceArn', message: 'an S3 bucket ARN is arn:aws:s3:::<bucket>' });
+      issues.push({ path: 'sourceArn', message: 'an S3 bucket ARN is arn:<partition>:s3:::<bucket>' });
       return;
     }
   } else if (!checkConcreteHead(arn, issues)) {

@@ -11,7 +11,7 @@
  */
 import type { FieldIssue } from '../errors';
 import { invokeStatementFor } from '../../policies/invoke-statement';
-import { ARN_SOURCES } from './arn';
+import { ACCOUNT_ROOT_ARN } from './arn';
 import { sameStatement } from './statement-equivalence';
 
 /** The grant a statement makes, as a requester would ask for it (an account principal as its 12-digit id). */
@@ -31,7 +31,6 @@ export interface PolicyOwner {
 }
 
 const KEYS = new Set(['Sid', 'Effect', 'Principal', 'Action', 'Resource', 'Condition']);
-const ACCOUNT_ROOT = new RegExp(`^arn:${ARN_SOURCES.partition}:iam::(${ARN_SOURCES.account}):root$`);
 /** IAM unique ids (AROA… roles, AIDA… users): what AWS shows once the principal a statement named is deleted. */
 const UNIQUE_ID = /^A[A-Z]{3}[A-Z0-9]{12,}$/;
 /** Condition operator → key → the ask field it carries, exactly as Lambda writes them. */
@@ -47,7 +46,7 @@ function principalOf(stored: unknown): string | null {
   let value = stored;
   if (isRecord(stored) && Object.keys(stored).length === 1) value = stored.Service ?? stored.AWS;
   if (typeof value !== 'string') return null;
-  return ACCOUNT_ROOT.exec(value)?.[1] ?? value;
+  return ACCOUNT_ROOT_ARN.exec(value)?.[2] ?? value;
 }
 
 export function readStatement(statement: Record<string, unknown>, owner: PolicyOwner): StatementReading {

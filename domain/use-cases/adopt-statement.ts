@@ -138,6 +138,8 @@ export function makeAdoptStatement(deps: AdoptDeps) {
       caller,
       ask: { ...assessment.ask, durationSeconds: command.durationSeconds, reason: command.reason },
       checked: assessment.checked,
+      // Only resource-policy statements are adopted: no event source, so no key.
+      decryptKeyArn: null,
       functionArn: ref.functionArn,
       qualifier: ref.qualifier,
       allowlistEntryId: assessment.permittedBy,

@@ -3,13 +3,18 @@
  * Input: the caller, the validated body, dry-run flag, optional Idempotency-Key.
  * Output: the stored request (PENDING; APPROVED when its entry auto-approves, for the queued work to apply), for a
  * dry run the would-be request, or the original on a replayed key.
- * Main course: safety floor → function reference → allowlist → function exists → statement → store.
- * Failures: ValidationError (floor, duration, unknown function), AccountNotTargetedError, AllowlistDeniedError,
- * IdempotencyKeyReusedError, UnavailableError (AWS, or the function's account unreachable).
+ * Main course: safety floor → function reference → allowlist → function exists → (event sources: the source's KMS
+ * key) → statement → store.
+ * The key is looked up here, not when the grant is applied, so that the statement the approvers see (and its hash)
+ * is the whole of what the role will get: kms:Decrypt on that key included.
+ * Failures: ValidationError (floor, duration, unknown function, an event source whose key cannot be resolved),
+ * AccountNotTargetedError, AllowlistDeniedError, IdempotencyKeyReusedError, UnavailableError (AWS, or the function's
+ * account unreachable).
  */
 import {
   AccountUnreachableError,
   AllowlistDeniedError,
+  EventSourceKeyUnresolvedError,
   IdempotencyKeyReusedError,
   NotFoundError,
   UnavailableError,
@@ -18,7 +23,15 @@ import {
 import type { GrantAsk } from '../model/grant-ask';
 import { newRequest } from '../model/new-request';
 import type { GrantRequest } from '../model/request';
-import type { AllowlistStore, Clock, FunctionDirectory, IdGenerator, IdempotencyClaim, RequestStore } from '../ports';
+import type {
+  AllowlistStore,
+  Clock,
+  EventSourceKeys,
+  FunctionDirectory,
+  IdGenerator,
+  IdempotencyClaim,
+  RequestStore,
+} from '../ports';
 import type { Caller } from '../rules/caller-identity';
 import { matchAllowlist } from '../rules/allowlist-matcher';
 import { canonicalHash } from '../rules/canonical-hash';
@@ -45,13 +58,24 @@ export interface CreateRequestDeps {
   store: RequestStore;
   allowlist: AllowlistStore;
   functions: FunctionDirectory;
+  keys: EventSourceKeys;
   clock: Clock;
   ids: IdGenerator;
   settings: BrokerSettings;
 }
 
 export function makeCreateRequest(deps: CreateRequestDeps) {
-  const { store, allowlist, functions, clock, ids, settings } = deps;
+  const { store, allowlist, functions, keys, clock, ids, settings } = deps;
+
+  /** The customer-managed key the poller will need, or a 400 naming eventSourceArn when it cannot be known. */
+  async function decryptKeyOf(eventSourceArn: string): Promise<string | null> {
+    try {
+      return await keys.decryptKeyOf(eventSourceArn);
+    } catch (error) {
+      if (error instanceof EventSourceKeyUnresolvedError) throw ValidationError.field('eventSourceArn', error.message);
+      throw error;
+    }
+  }
 
   async function replay(requestId: string): Promise<CreateRequestResult> {
     const original = await store.get(requestId);
@@ -110,6 +134,7 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       caller,
       ask,
       checked,
+      decryptKeyArn: checked.kind === 'eventSourceMapping' ? await decryptKeyOf(checked.eventSourceArn) : null,
       functionArn: ref.functionArn,
       qualifier: ref.qualifier,
       allowlistEntryId: entry.id,

@@ -186,12 +186,15 @@ export function makeFunctionCheck(deps: FunctionCheckDeps, run: ReconcileRun) {
       : null;
     if (mapping === null) {
       try {
-        const uuid = await mappings.create({
-          functionName: grant.functionArn,
-          qualifier: grant.qualifier,
-          eventSourceArn: grant.eventSourceArn,
-          batchSize: grant.batchSize,
-        });
+        const uuid = await mappings.create(
+          {
+            functionName: grant.functionArn,
+            qualifier: grant.qualifier,
+            eventSourceArn: grant.eventSourceArn,
+            batchSize: grant.batchSize,
+          },
+          grant.id,
+        );
         const reason = 'the event source mapping was missing; created again';
         const extra = { detail: { eventSourceMappingUuid: uuid }, mappingUuid: uuid };
         await found(grant, { action: 'REAPPLIED', part: 'mapping', reason }, extra);

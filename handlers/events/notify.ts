@@ -10,7 +10,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
     const failed = await processNotifyMessages(
-      await lambdaApp(),
+      await lambdaApp('notify'),
       event.Records.map((r) => ({
         messageId: r.messageId,
         body: r.body,

@@ -12,7 +12,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, 
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event) => {
-    const result = await processStreamRecords(await lambdaApp(), event.Records);
+    const result = await processStreamRecords(await lambdaApp('stream'), event.Records);
     if (result.failedAt === null) return { batchItemFailures: [] };
     logger.warn('stream record failed; delivered again from it', { error: String(result.error) });
     return { batchItemFailures: [{ itemIdentifier: result.failedAt }] };

@@ -13,7 +13,7 @@ export const handler = middy<SQSEvent, SQSBatchResponse, Error, Context>()
   .use(logMetrics(metrics))
   .handler(async (event) => {
     const failed = await processWorkMessages(
-      await lambdaApp(),
+      await lambdaApp('work'),
       event.Records.map((r) => ({ messageId: r.messageId, body: r.body })),
     );
     return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };

@@ -1,6 +1,6 @@
 /**
  * The shared HTTP pipeline for every API Lambda function and the local runner:
- * route (from the table) → transport checks (size, media type, JSON) → identity → operation → response.
+ * route (from the table) → transport checks (size, media type, JSON, query parameters) → identity → operation → response.
  * Errors are mapped once, by class, in error-response.ts.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -14,8 +14,10 @@ import { logger } from '../logger';
 import { mapError } from './error-response';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import { callerOf } from './identity';
+import { querySchemaOf } from './openapi';
 import type { Operation, OperationInput, OperationResult } from './operation';
 import { routeFor, type Route } from './routes';
+import { parseOrThrow } from './schemas';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const JSON_MEDIA_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/i;
@@ -99,6 +101,9 @@ export function apiHandler(
     const headers = definedValues(event.headers, true);
     const rawBody = rawBodyOf(event);
     const body = jsonBodyOf(route, rawBody, headers);
+    // Every route refuses query parameters it does not take: none is silently ignored.
+    const query = definedValues(event.queryStringParameters);
+    parseOrThrow(querySchemaOf(route.operation), query);
     const app = await getApp();
     let caller: ReturnType<OperationInput['caller']> | undefined;
     const input: OperationInput = {
@@ -106,7 +111,7 @@ export function apiHandler(
       body,
       rawBody,
       pathParameters: definedValues(event.pathParameters),
-      query: definedValues(event.queryStringParameters),
+      query,
       headers,
     };
     return toResponse(await operation(input, app));

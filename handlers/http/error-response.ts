@@ -25,7 +25,7 @@ import {
 } from '../../domain/errors';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 
-type ErrorClass = abstract new (...args: never[]) => Error;
+export type ErrorClass = abstract new (...args: never[]) => Error;
 
 /** Every error an operation may answer with, by class; `code` is the contract's (docs/api.md, Errors). */
 export const ERROR_TABLE: ReadonlyArray<readonly [ErrorClass, number, string]> = [

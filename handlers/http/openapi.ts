@@ -1,8 +1,33 @@
 /**
- * The OpenAPI 3.1 document, generated from the route table and the zod schemas the handlers validate with, so it
- * cannot drift from them. Served at GET /v1/openapi.json; `npm run openapi` writes docs/openapi.json.
+ * The OpenAPI 3.1 document, generated from the route table, the zod schemas the handlers validate with and the error
+ * table, so it cannot drift from them. Served at GET /v1/openapi.json; `npm run openapi` writes docs/openapi.json.
+ * Each operation names the domain errors its own code may raise; its error responses are their statuses in
+ * error-response.ts's table, plus what the shared pipeline answers for every route of its kind.
  */
 import * as z from 'zod';
+import {
+  AccountNotTargetedError,
+  AdoptionInProgressError,
+  AllowlistDeniedError,
+  AlreadyApprovedError,
+  ExtensionLimitError,
+  ExtensionPendingError,
+  GrantEndingError,
+  IdempotencyKeyReusedError,
+  KeptChangingError,
+  NotAdminError,
+  NotAnApproverError,
+  NotFoundError,
+  NotRequesterError,
+  SelfDecisionError,
+  StatementChangedError,
+  UnauthenticatedError,
+  UnavailableError,
+  ValidationError,
+  WrongStatusError,
+} from '../../domain/errors';
+import { ERROR_TABLE, type ErrorClass } from './error-response';
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import {
   allowlistEntryResource,
   allowlistEntryWritten,
@@ -30,6 +55,7 @@ import {
   emptyBody,
   extendBody,
   listRequestsQuery,
+  noQuery,
   reconcileQuery,
   revokeBody,
 } from './schemas';
@@ -42,43 +68,49 @@ interface OperationDoc {
   ok: [number, z.ZodType | null];
   /** A second success status, e.g. 202 while work finishes behind the answer. */
   alsoOk?: [number, z.ZodType, string];
-  errors: number[];
+  /** The errors the operation's own code (and its use case) may raise; the pipeline's come from the route. */
+  errors: readonly ErrorClass[];
 }
 
-const DECISION_ERRORS = [400, 401, 403, 404, 409, 503];
+/** Every operation that reads or writes the table (or calls AWS) may find it throttled or down. */
+const STORE = [UnavailableError] as const;
+const ADMIN_ONLY = [NotAdminError, ...STORE] as const;
+/** A decision on a request: it must exist for the caller, be in the right status, and not change under the retries. */
+const DECIDING = [NotFoundError, WrongStatusError, KeptChangingError, ...STORE] as const;
+const APPROVER_RULES = [SelfDecisionError, NotAnApproverError, AlreadyApprovedError] as const;
 
 export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   health: { summary: 'The API answers', ok: [200, healthResponse], errors: [] },
   openApi: { summary: 'This document', ok: [200, null], errors: [] },
-  listAllowlist: { summary: 'List allowlist entries (admins)', ok: [200, allowlistList], errors: [401, 403] },
+  listAllowlist: { summary: 'List allowlist entries (admins)', ok: [200, allowlistList], errors: ADMIN_ONLY },
   getAllowlistEntry: {
     summary: 'Read an allowlist entry (admins)',
     ok: [200, allowlistEntryResource],
-    errors: [401, 403, 404],
+    errors: [NotFoundError, ...ADMIN_ONLY],
   },
   putAllowlistEntry: {
     summary:
       "Create or replace an allowlist entry (admins). Refuses (400, naming the field) what can never match; answers warnings for what is legal but risky. The entry's live requests are matched again behind the answer, as for a delete",
     body: allowlistEntryBody,
     ok: [200, allowlistEntryWritten],
-    errors: [400, 401, 403, 413, 415],
+    errors: [ValidationError, ...ADMIN_ONLY],
   },
   deleteAllowlistEntry: {
     summary:
       "Delete an allowlist entry (admins). The entry's PENDING, APPROVED and ACTIVE requests are matched again behind the answer: moved to another entry that permits them, or ended (REJECTED / REVOKED, permission removed within 5 s)",
     ok: [204, null],
-    errors: [401, 403, 404],
+    errors: [NotFoundError, ...ADMIN_ONLY],
   },
   previewAllowlistDelete: {
     summary: 'Preview what deleting the entry would do to its live requests (admins); changes nothing',
     ok: [200, impactReport],
-    errors: [401, 403, 404],
+    errors: [NotFoundError, ...ADMIN_ONLY],
   },
   previewAllowlistPut: {
     summary: 'Preview what putting this entry (the PUT body) would do to its live requests (admins); changes nothing',
     body: allowlistEntryBody,
     ok: [200, impactReport],
-    errors: [400, 401, 403, 413, 415],
+    errors: [ValidationError, ...ADMIN_ONLY],
   },
   createRequest: {
     summary: 'Ask for a time-boxed grant (201; 200 for ?dryRun=true)',
@@ -88,39 +120,46 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
       'Idempotency-Key': 'the same key and body from the same caller within 24 h returns the original request',
     },
     ok: [201, requestResource],
-    errors: [400, 401, 403, 409, 413, 415, 503],
+    errors: [
+      ValidationError,
+      AccountNotTargetedError,
+      AllowlistDeniedError,
+      IdempotencyKeyReusedError,
+      NotFoundError,
+      ...STORE,
+    ],
   },
   listRequests: {
     summary: 'Requests the caller made or may approve (admins: all), newest first',
     query: listRequestsQuery,
     ok: [200, requestList],
-    errors: [400, 401],
+    errors: [ValidationError, ...STORE],
   },
-  getRequest: { summary: 'Read a request', ok: [200, requestResource], errors: [401, 404] },
+  getRequest: { summary: 'Read a request', ok: [200, requestResource], errors: [NotFoundError, ...STORE] },
   getCatalog: {
     summary:
       'What may I ask for? The allowlist entries whose requesters match the caller (others are not shown, not even by count)',
     ok: [200, catalogList],
-    errors: [400, 401],
+    errors: STORE,
   },
   approveRequest: {
     summary:
       'Approve (eligible approvers, not the requester); optionally pinned to the statementHash shown (409 if it changed). Answers within 2 s: ACTIVE if the grant was applied by then, else APPROVED (it becomes ACTIVE or FAILED shortly after)',
     body: approveBody,
     ok: [200, requestResource],
-    errors: DECISION_ERRORS,
+    errors: [...APPROVER_RULES, StatementChangedError, ...DECIDING],
   },
   rejectRequest: {
     summary: 'Reject (eligible approvers)',
     body: decisionBody,
     ok: [200, requestResource],
-    errors: DECISION_ERRORS,
+    errors: [...APPROVER_RULES, ...DECIDING],
   },
   cancelRequest: {
     summary: 'Cancel a PENDING request (its requester)',
     body: emptyBody,
     ok: [200, requestResource],
-    errors: DECISION_ERRORS,
+    errors: [NotRequesterError, ...DECIDING],
   },
   revokeRequest: {
     summary: 'Revoke an ACTIVE grant now (requester, eligible approver, admin)',
@@ -131,43 +170,79 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
       requestResource,
       'Accepted: the revoke is recorded (history REVOKE_REQUESTED) and the permission is being removed; the request becomes REVOKED shortly',
     ],
-    errors: DECISION_ERRORS,
+    errors: DECIDING,
   },
   extendRequest: {
     summary:
       "Ask for more time on your ACTIVE grant without interrupting it (its requester): 201 with a new request that extends it, PENDING, or final at once (EXTENDED or FAILED; APPROVED while it takes effect) when auto-approved. At its quorum the grant's expiresAt moves by durationSeconds; no Lambda or IAM call is made. 409 when the grant is not ACTIVE, is being revoked, already has an extension waiting, or has been extended maxExtensions times",
     body: extendBody,
     ok: [201, requestResource],
-    errors: DECISION_ERRORS,
+    errors: [
+      ValidationError,
+      NotRequesterError,
+      AllowlistDeniedError,
+      GrantEndingError,
+      ExtensionPendingError,
+      ExtensionLimitError,
+      ...DECIDING,
+    ],
   },
-  runSweep: { summary: 'Run one sweep now (admins)', ok: [200, sweepReport], errors: [401, 403] },
+  runSweep: { summary: 'Run one sweep now (admins)', ok: [200, sweepReport], errors: ADMIN_ONLY },
   runReconcile: {
     summary:
       "Compare what AWS holds with the ACTIVE grants and repair drift (admins): every matched function's policy and each of its versions' and aliases', event source grants' mappings and role policies. One page per call, within the API's time limit: while nextCursor is not null, POST again with ?cursor=",
     query: reconcileQuery,
     ok: [200, reconcileReport],
-    errors: [400, 401, 403, 503],
+    errors: [ValidationError, ...ADMIN_ONLY],
   },
   discoverStatements: {
     summary:
       "Statements in the broker's functions' policies that it does not manage, with their safety-floor violations and the entry that permits them (admins). Pages by policies read",
     query: discoverQuery,
     ok: [200, discoverPage],
-    errors: [400, 401, 403, 503],
+    errors: [ValidationError, ...ADMIN_ONLY],
   },
   adoptStatement: {
     summary:
       'Turn an unmanaged statement into a managed grant expiring after durationSeconds (admins): the broker adds its own statement with the same meaning, reads it back, then removes the old one. 201 with the request ACTIVE, or APPROVED while the swap finishes; 400 naming statementId with the floor violations; 404 when the statement is not there',
     body: adoptBody,
     ok: [201, requestResource],
-    errors: [400, 401, 403, 404, 409, 413, 415, 503],
+    errors: [ValidationError, AccountNotTargetedError, NotFoundError, AdoptionInProgressError, ...ADMIN_ONLY],
   },
   slackInteraction: {
-    summary: 'Slack interactivity (signed block_actions)',
+    summary: 'Slack interactivity (signed block_actions; refusals are a 200 with an ephemeral message)',
     ok: [200, slackAnswer],
-    errors: [400, 401],
+    errors: [UnauthenticatedError, ValidationError, ...STORE],
   },
 };
+
+/** The query parameters an operation takes (none unless its doc declares them): the pipeline refuses any other. */
+export function querySchemaOf(operation: string): z.ZodObject {
+  return OPERATION_DOCS[operation]?.query ?? noQuery;
+}
+
+/** What the shared pipeline may answer on a route, whatever its operation (api-handler.ts). */
+function pipelineErrors(route: Route): ErrorClass[] {
+  // Query parameters are checked on every route; a body must fit in 64 KiB and be UTF-8 (JSON where it is parsed).
+  const errors: ErrorClass[] = [ValidationError, PayloadTooLargeError];
+  if ((route.method === 'POST' || route.method === 'PUT') && route.auth !== 'slack') {
+    errors.push(UnsupportedMediaTypeError);
+  }
+  if (route.auth === 'caller') errors.push(UnauthenticatedError);
+  return errors;
+}
+
+/** Each error status of an operation, with the error classes behind it (500 always: anything unexpected). */
+export function errorResponses(route: Route, doc: OperationDoc): Map<number, string[]> {
+  const byStatus = new Map<number, string[]>();
+  for (const type of new Set([...pipelineErrors(route), ...doc.errors])) {
+    const row = ERROR_TABLE.find(([mapped]) => mapped === type);
+    if (!row) throw new Error(`${type.name} (an error of ${route.operation}) has no row in the error table`);
+    byStatus.set(row[1], [...(byStatus.get(row[1]) ?? []), type.name]);
+  }
+  byStatus.set(500, ['anything unexpected (no details)']);
+  return new Map([...byStatus.entries()].sort(([a], [b]) => a - b));
+}
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
@@ -205,9 +280,9 @@ function operationObject(route: Route) {
     const [status, schema, description] = doc.alsoOk;
     responses[status] = { description, content: { 'application/json': { schema: json(schema, 'output') } } };
   }
-  for (const status of [...doc.errors, 500]) {
+  for (const [status, causes] of errorResponses(route, doc)) {
     responses[status] = {
-      description: 'Error',
+      description: `Error: ${causes.join(', ')}`,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }
@@ -219,13 +294,7 @@ function operationObject(route: Route) {
     ...(doc.body
       ? {
           requestBody: {
-            required: [
-              'createRequest',
-              'putAllowlistEntry',
-              'previewAllowlistPut',
-              'extendRequest',
-              'adoptStatement',
-            ].includes(route.operation),
+            required: ['createRequest', 'putAllowlistEntry', 'adoptStatement'].includes(route.operation),
             content: {
               [route.auth === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json']: {
                 schema: json(doc.body, 'input'),

@@ -17,7 +17,7 @@ export const handler = middy<unknown, unknown, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (_event, context) => {
-    const app = await lambdaApp();
+    const app = await lambdaApp('reconcile');
     let cursor: string | null = null;
     do {
       const budgetMs = context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;

@@ -15,7 +15,7 @@ export const handler = middy<unknown, unknown, Error, Context>()
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (_event, context) => {
-    const app = await lambdaApp();
+    const app = await lambdaApp('sweep');
     const started = Date.now();
     const report = await app.sweep({
       budgetMs: Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS),

@@ -255,7 +255,7 @@ describe('a spoke whose role cannot be assumed', () => {
     refuseSpokeRole(REFUSING);
     const report = await app.reconcile();
     expect(report.accountsUnreachable).toEqual([REFUSING]);
-    expect(report.orphansRemoved).toEqual([{ functionArn: fnIn(SPOKE), statementId: 'lpb-orphan' }]);
+    expect(report.orphansRemoved).toEqual([{ functionArn: fnIn(SPOKE), qualifier: null, statementId: 'lpb-orphan' }]);
     expect(report.checkedFunctions).toBe(2);
     expect(await sidsIn(SPOKE)).toEqual(['team-owned']);
     expect(await sidsIn(REFUSING)).toEqual(['lpb-orphan', 'team-owned']);

@@ -1,5 +1,5 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { loadConfig } from '../../handlers/config';
+import { loadDeployedConfig } from '../../handlers/config';
 import { withSecrets } from '../../handlers/lambda-app';
 import { freshMoto, motoEndpoint } from '../support/aws';
 
@@ -16,13 +16,15 @@ describe('Slack secrets from SSM Parameter Store (moto)', () => {
     const base = {
       AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL: motoEndpoint(),
+      BROKER_TABLE_NAME: 'lambda-permission-broker',
+      BROKER_NOTIFY_QUEUE_URL: 'http://127.0.0.1:1/123456789012/notify.fifo',
       SLACK_BOT_TOKEN_PARAMETER: '/lpb/test/slack-bot-token',
       SLACK_SIGNING_SECRET_PARAMETER: '/lpb/test/slack-signing-secret',
     };
-    const resolved = await withSecrets(loadConfig(base));
-    expect(resolved.SLACK_BOT_TOKEN).toBe('xoxb-from-ssm');
-    expect(resolved.SLACK_SIGNING_SECRET).toBeUndefined();
-    const explicit = await withSecrets(loadConfig({ ...base, SLACK_BOT_TOKEN: 'xoxb-env', SLACK_SIGNING_SECRET: 's' }));
-    expect(explicit.SLACK_BOT_TOKEN).toBe('xoxb-env');
+    expect((await withSecrets(loadDeployedConfig('notify', base))).SLACK_BOT_TOKEN).toBe('xoxb-from-ssm');
+    expect((await withSecrets(loadDeployedConfig('slack', base))).SLACK_SIGNING_SECRET).toBeUndefined();
+    // Deployed, a secret in plain environment is not read at all.
+    const plain = await withSecrets(loadDeployedConfig('notify', { ...base, SLACK_BOT_TOKEN: 'xoxb-env' }));
+    expect(plain.SLACK_BOT_TOKEN).toBe('xoxb-from-ssm');
   });
 });

@@ -9,14 +9,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   AddPermissionCommand,
+  CreateEventSourceMappingCommand,
   GetFunctionCommand,
   RemovePermissionCommand,
-  type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import type { STSClient } from '@aws-sdk/client-sts';
+import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
+import { CreateAliasCommand, CreateKeyCommand } from '@aws-sdk/client-kms';
 import { load } from 'js-yaml';
 import { SPOKE_SESSION_NAME } from '../../adapters/aws/spoke-role-credentials';
 import { ensureQueues } from '../../adapters/sqs/ensure-queues';
@@ -59,7 +60,18 @@ const TABLE = 'spoke-privilege';
 const SPOKE = SPOKE_ACCOUNT;
 const SPOKE_FUNCTION = fnArnIn(SPOKE);
 const AUTO_REQUESTER = `arn:aws:iam::${BROKER_ACCOUNT}:role/auto-ci`;
-const SERVICE: Record<string, string> = { LambdaClient: 'lambda', IAMClient: 'iam', STSClient: 'sts' };
+const SERVICE: Record<string, string> = {
+  LambdaClient: 'lambda',
+  IAMClient: 'iam',
+  STSClient: 'sts',
+  SQSClient: 'sqs',
+  KinesisClient: 'kinesis',
+  KMSClient: 'kms',
+};
+/** Calls that need a second action for a parameter they carry (tag on create: lambda:TagResource). */
+const IMPLIED: Record<string, (input: Record<string, unknown>) => string | null> = {
+  'lambda:CreateEventSourceMapping': (input) => (input.Tags ? 'lambda:TagResource' : null),
+};
 
 /** The IAM actions called with the spoke role's credentials, per broker function. */
 const inSpoke = new Map<string, Set<string>>();
@@ -74,11 +86,14 @@ let spoke: ReturnType<typeof testClients>;
 let queues: string[];
 
 type Recordable = { middlewareStack: { add: (mw: unknown, options: unknown) => void } };
-function recordActions(client: LambdaClient | IAMClient | STSClient, onAction: (action: string) => void): void {
-  (client as unknown as Recordable).middlewareStack.add(
+function recordActions(client: unknown, onAction: (action: string) => void): void {
+  (client as Recordable).middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { clientName: string; commandName: string }) =>
       (args: unknown) => {
-        onAction(`${SERVICE[context.clientName]}:${context.commandName.replace(/Command$/, '')}`);
+        const action = `${SERVICE[context.clientName]}:${context.commandName.replace(/Command$/, '')}`;
+        onAction(action);
+        const implied = IMPLIED[action]?.((args as { input: Record<string, unknown> }).input);
+        if (implied) onAction(implied);
         return next(args);
       },
     { step: 'initialize', name: 'recordSpokeActions' },
@@ -159,8 +174,13 @@ beforeAll(async () => {
       }),
     }),
   );
+  // The spoke's queues are under a key of the spoke's: the broker looks it up there (kms:DescribeKey).
+  const { KeyMetadata } = await spoke.kms.send(new CreateKeyCommand({}));
+  await spoke.kms.send(new CreateAliasCommand({ AliasName: 'alias/orders', TargetKeyId: KeyMetadata?.KeyId }));
   queues = [];
-  for (let i = 0; i < 12; i++) queues.push(await createQueue(spoke, `order-queue-${i}`));
+  for (let i = 0; i < 12; i++) {
+    queues.push(await createQueue(spoke, `order-queue-${i}`, { KmsMasterKeyId: 'alias/orders' }));
+  }
   const brokerQueues = await ensureQueues(hub.sqs, TABLE);
   slack = new FakeSlack('xoxb-spoke');
   await slack.start();
@@ -181,7 +201,7 @@ beforeAll(async () => {
   setup = await buildApp(config, createAwsClients(config), { clock, sleep: () => Promise.resolve() });
   const spokeFunctions = {
     functions: [`arn:aws:lambda:us-east-1:${SPOKE}:function:order-*`],
-    eventSourceArns: [`arn:aws:sqs:us-east-1:${SPOKE}:order-*`],
+    eventSourceArns: [`arn:aws:sqs:us-east-1:${SPOKE}:order-*`, `arn:aws:kinesis:us-east-1:${SPOKE}:stream/order-*`],
   };
   await setup.allowlist.put(ADMIN, 'orders', openEntry({ ...spokeFunctions, slackChannel: 'C0123ABCD' }));
   await setup.allowlist.put(
@@ -208,6 +228,19 @@ it('requests: resolves the function in its account, and applies auto-approved gr
   expect(await create(invokeAsk(), REQUESTER)).toMatchObject({ status: 201, body: { status: 'PENDING' } });
   expect(await create(invokeAsk(), AUTO_REQUESTER)).toMatchObject({ status: 201, body: { status: 'ACTIVE' } });
   expect(await create(mappingAsk(), AUTO_REQUESTER)).toMatchObject({ status: 201, body: { status: 'ACTIVE' } });
+  // A spoke stream that a mapping made outside the broker already reads: refused, found by its (missing) owner tag.
+  await spoke.kinesis.send(new CreateStreamCommand({ StreamName: 'order-stream', ShardCount: 1 }));
+  const stream = `arn:aws:kinesis:us-east-1:${SPOKE}:stream/order-stream`;
+  await spoke.lambda.send(
+    new CreateEventSourceMappingCommand({
+      // By name, as the broker creates its own (moto matches existing mappings on what was given).
+      FunctionName: 'order-processor',
+      EventSourceArn: stream,
+      StartingPosition: 'LATEST',
+    }),
+  );
+  const foreign = await create({ functionName: SPOKE_FUNCTION, eventSourceArn: stream }, AUTO_REQUESTER);
+  expect(foreign).toMatchObject({ status: 201, body: { status: 'FAILED' } });
 });
 
 it('decisions: approves and revokes both kinds', async () => {

@@ -52,7 +52,7 @@ beforeEach(() => {
   accounts = new AccountClients({
     ownAccount: BROKER_ACCOUNT,
     targetAccounts: [BROKER_ACCOUNT, SPOKE, REFUSING],
-    own: { lambda: hub.lambda, iam: hub.iam },
+    own: hub,
     spoke: (account) => createSpokeClients(config, credentials.provider(account)),
   });
 });
@@ -126,7 +126,10 @@ describe('a spoke whose role cannot be assumed', () => {
     ['RemovePermission', () => new LambdaResourcePolicyGateway(accounts.lambda).remove(target, 'lpb-x')],
     ['GetFunction', () => new LambdaFunctionDirectory(accounts.lambda).resolve(fnIn(REFUSING), null)],
     ['ListFunctions', () => new LambdaFunctionDirectory(accounts.lambda).listArns(REFUSING)],
-    ['CreateEventSourceMapping', () => new LambdaEventSourceMappingGateway(accounts.lambda).create(spec)],
+    [
+      'CreateEventSourceMapping',
+      () => new LambdaEventSourceMappingGateway(accounts.lambda).create(spec, 'lpb-request'),
+    ],
     ['ListEventSourceMappings', () => new LambdaEventSourceMappingGateway(accounts.lambda).find(spec)],
     [
       'DeleteEventSourceMapping',

@@ -9,6 +9,9 @@ import {
   PublishVersionCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable } from '../../adapters/dynamodb/ensure-table';
@@ -52,6 +55,9 @@ export function testClients(
     iam: new IAMClient(common),
     sqs: new SQSClient(common),
     sts: new STSClient(common),
+    kms: new KMSClient(common),
+    // HTTP/1.1: the Kinesis client speaks HTTP/2 by default, which moto does not.
+    kinesis: new KinesisClient({ ...common, requestHandler: new NodeHttpHandler() }),
   };
 }
 
@@ -74,8 +80,12 @@ export async function clientsInAccount(account: string): Promise<ReturnType<type
 }
 
 /** A queue in moto's SQS (moto's CreateEventSourceMapping wants the queue to exist); returns its ARN. */
-export async function createQueue(clients: ReturnType<typeof testClients>, name: string): Promise<string> {
-  await clients.sqs.send(new CreateQueueCommand({ QueueName: name }));
+export async function createQueue(
+  clients: ReturnType<typeof testClients>,
+  name: string,
+  attributes: Record<string, string> = {},
+): Promise<string> {
+  await clients.sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
   return `arn:aws:sqs:us-east-1:${clients.account}:${name}`;
 }
 

@@ -171,3 +171,11 @@ export class FaultProxy {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
+
+/** A proxy in front of `upstream`, started before the file's tests and stopped after them. */
+export function faultProxyForSuite(upstream: string): FaultProxy {
+  const proxy = new FaultProxy(upstream);
+  beforeAll(() => proxy.start());
+  afterAll(() => proxy.stop());
+  return proxy;
+}

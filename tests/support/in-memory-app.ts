@@ -6,8 +6,13 @@ import type { WorkScheduler } from '../../domain/ports';
 import type { BrokerSettings } from '../../domain/settings';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, SPOKE_ACCOUNT, SPOKE_FUNCTION, baseAsk, fnArn, settings } from './fixtures';
-import { InMemoryMappings, InMemoryResourcePolicies, InMemoryRoles } from './in-memory-gateways';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, SPOKE_ACCOUNT, SPOKE_FUNCTION, baseAsk, settings } from './fixtures';
+import {
+  InMemoryEventSourceKeys,
+  InMemoryMappings,
+  InMemoryResourcePolicies,
+  InMemoryRoles,
+} from './in-memory-gateways';
 import {
   FixedClock,
   InMemoryAllowlist,
@@ -30,8 +35,13 @@ export class RecordingScheduler implements WorkScheduler {
 export function inMemoryApp(
   env: Record<string, string> = {},
   extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer'>> = {},
-  settingsOverrides: Partial<BrokerSettings> = {},
+  /** Settings to change: another place for the broker (e.g. the aws-us-gov partition, with admins there), or a rule. */
+  overrides: Partial<BrokerSettings> = {},
 ) {
+  const placed = { ...settings, ...overrides };
+  const inPlace = (name: string) =>
+    `arn:${placed.partition}:lambda:${placed.region}:${placed.accountId}:function:${name}`;
+  const execRole = `arn:${placed.partition}:iam::${placed.accountId}:role/exec`;
   const clock = new FixedClock();
   const sleeps: number[] = [];
   const announced: string[] = [];
@@ -42,8 +52,8 @@ export function inMemoryApp(
     allowlist: new InMemoryAllowlist(),
     functions: new StaticFunctionDirectory(
       {
-        'order-processor': { functionArn: fnArn('order-processor'), roleArn: 'arn:aws:iam::123456789012:role/exec' },
-        'order-auditor': { functionArn: fnArn('order-auditor'), roleArn: 'arn:aws:iam::123456789012:role/exec' },
+        'order-processor': { functionArn: inPlace('order-processor'), roleArn: execRole },
+        'order-auditor': { functionArn: inPlace('order-auditor'), roleArn: execRole },
         // A function of another account (API §11.7), for apps told to act there with BROKER_TARGET_ACCOUNTS.
         'spoke-processor': { functionArn: SPOKE_FUNCTION, roleArn: `arn:aws:iam::${SPOKE_ACCOUNT}:role/exec` },
       },
@@ -52,6 +62,7 @@ export function inMemoryApp(
     policies: new InMemoryResourcePolicies(),
     roles: new InMemoryRoles(),
     mappings: new InMemoryMappings(() => clock.now()),
+    keys: new InMemoryEventSourceKeys(),
     leases: new InMemoryLeases(() => clock.now()),
     deadlines: noDeadlines,
     scheduler,
@@ -76,7 +87,7 @@ export function inMemoryApp(
   };
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
   const targetAccounts =
-    config.BROKER_TARGET_ACCOUNTS.length > 0 ? config.BROKER_TARGET_ACCOUNTS : settings.targetAccounts;
+    config.BROKER_TARGET_ACCOUNTS.length > 0 ? config.BROKER_TARGET_ACCOUNTS : placed.targetAccounts;
   const app = composeApp(
     config,
     {
@@ -84,7 +95,7 @@ export function inMemoryApp(
       admins: config.BROKER_ADMINS,
       identityLinks: config.BROKER_SLACK_USERS,
       targetAccounts,
-      ...settingsOverrides,
+      ...overrides,
     },
     { ...ports, ...extra },
   );

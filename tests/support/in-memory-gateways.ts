@@ -2,9 +2,11 @@
  * In-memory AWS-side gateways for use-case tests. They follow AWS's rules (not moto's): duplicate Sid → 409,
  * stale RevisionId → 412, 20 KB policy limit. `failures` queues errors to throw from the next calls of a method.
  */
-import { GrantRejectedError, MappingExistsError, PolicyChangedError } from '../../domain/errors';
+import { FunctionBusyError, GrantRejectedError, MappingExistsError, PolicyChangedError } from '../../domain/errors';
 import type {
+  EventSourceKeys,
   EventSourceMappingGateway,
+  FoundMapping,
   ExecutionRoleGateway,
   MappingSpec,
   MappingState,
@@ -12,6 +14,9 @@ import type {
   ResourcePolicy,
   ResourcePolicyGateway,
 } from '../../domain/ports';
+import { OWNER_TAG } from '../../adapters/lambda/event-source-mapping-gateway';
+import { addPermissionInput } from '../../adapters/lambda/resource-policy-gateway';
+import { ACCOUNT_ID, parseArn } from '../../domain/rules/arn';
 import { iamPolicyChars, resourcePolicyBytes, roleDocument } from '../../domain/rules/policy-limits';
 import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
 
@@ -23,6 +28,17 @@ function takeFailure<M extends string>(failures: Failures<M>, method: M): void {
 }
 
 const keyOf = (t: PolicyTarget) => `${t.functionName}:${t.qualifier ?? ''}`;
+
+/**
+ * The statement as Lambda stores it from the AddPermission call the adapter would send: an account id becomes its
+ * root ARN in the function's own partition (aws-cn, aws-us-gov, …), whatever the broker built.
+ */
+function asLambdaStores(target: PolicyTarget, statement: InvokeStatement): InvokeStatement {
+  const sent = addPermissionInput(target, statement, null).Principal;
+  if (!ACCOUNT_ID.test(sent)) return structuredClone(statement);
+  const partition = parseArn(statement.Resource)?.partition ?? '';
+  return { ...structuredClone(statement), Principal: { AWS: `arn:${partition}:iam::${sent}:root` } };
+}
 
 export class InMemoryResourcePolicies implements ResourcePolicyGateway {
   readonly policies = new Map<string, { statements: Record<string, unknown>[]; revision: number }>();
@@ -66,15 +82,13 @@ export class InMemoryResourcePolicies implements ResourcePolicyGateway {
     const policy = this.policies.get(keyOf(target)) ?? { statements: [], revision: 0 };
     if (revisionId !== null && revisionId !== String(policy.revision))
       return Promise.reject(new PolicyChangedError('412'));
-    if (policy.statements.some((s) => s.Sid === statement.Sid)) return Promise.reject(new PolicyChangedError('409'));
+    if (policy.statements.some((s) => s.Sid === statement.Sid)) return Promise.reject(new FunctionBusyError('409'));
     if (resourcePolicyBytes([...policy.statements, statement]) > 20_480) {
       return Promise.reject(new GrantRejectedError('PolicyLengthExceededException'));
     }
-    this.policies.set(keyOf(target), {
-      statements: [...policy.statements, structuredClone(statement) as unknown as Record<string, unknown>],
-      revision: policy.revision + 1,
-    });
-    return Promise.resolve(this.silentAdds ? null : (structuredClone(statement) as unknown as Record<string, unknown>));
+    const stored = asLambdaStores(target, statement) as unknown as Record<string, unknown>;
+    this.policies.set(keyOf(target), { statements: [...policy.statements, stored], revision: policy.revision + 1 });
+    return Promise.resolve(this.silentAdds ? null : structuredClone(stored));
   }
 
   remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'> {
@@ -124,39 +138,39 @@ export class InMemoryRoles implements ExecutionRoleGateway {
   }
 }
 
+/** Mappings as Lambda keeps them: one per function and source (409 on a second), each with its tags. */
 export class InMemoryMappings implements EventSourceMappingGateway {
   /** `state` as Lambda reports it; tests may set Disabled. */
-  readonly mappings = new Map<string, MappingSpec & { lastModified: string; state?: string }>();
+  readonly mappings = new Map<
+    string,
+    MappingSpec & { lastModified: string; tags: Record<string, string>; state?: string }
+  >();
   readonly failures: Failures<'create' | 'delete'> = {};
   private next = 1;
 
   constructor(private readonly now: () => Date) {}
 
-  create(spec: MappingSpec): Promise<string> {
+  create(spec: MappingSpec, owner: string): Promise<string> {
     takeFailure(this.failures, 'create');
-    const clash = [...this.mappings.values()].some(
-      (m) =>
-        m.functionName === spec.functionName &&
-        m.qualifier === spec.qualifier &&
-        m.eventSourceArn === spec.eventSourceArn,
-    );
-    if (clash) return Promise.reject(new MappingExistsError());
-    const uuid = `mapping-${this.next++}`;
-    this.mappings.set(uuid, { ...spec, lastModified: this.now().toISOString() });
-    return Promise.resolve(uuid);
+    return Promise.resolve(this.add(spec, { [OWNER_TAG]: owner }));
   }
 
-  find(spec: MappingSpec): Promise<{ uuid: string; lastModified: string }[]> {
-    return Promise.resolve(
-      [...this.mappings.entries()]
-        .filter(
-          ([, m]) =>
-            m.functionName === spec.functionName &&
-            m.qualifier === spec.qualifier &&
-            m.eventSourceArn === spec.eventSourceArn,
-        )
-        .map(([uuid, m]) => ({ uuid, lastModified: m.lastModified })),
-    );
+  /** A mapping made outside the broker (by an app team, say): no owner tag, or the tags given. */
+  add(spec: MappingSpec, tags: Record<string, string> = {}): string {
+    if (this.matching(spec).length > 0) throw new MappingExistsError();
+    const uuid = `mapping-${this.next++}`;
+    this.mappings.set(uuid, { ...spec, lastModified: this.now().toISOString(), tags });
+    return uuid;
+  }
+
+  /** UpdateEventSourceMapping (an app team disabling and enabling it): LastModified moves, the owner does not. */
+  toggle(uuid: string): void {
+    const mapping = this.mappings.get(uuid);
+    if (mapping) mapping.lastModified = this.now().toISOString();
+  }
+
+  find(spec: MappingSpec): Promise<FoundMapping[]> {
+    return Promise.resolve(this.matching(spec).map(([uuid, m]) => ({ uuid, owner: m.tags[OWNER_TAG] ?? null })));
   }
 
   delete(uuid: string): Promise<'removed' | 'absent'> {
@@ -169,5 +183,25 @@ export class InMemoryMappings implements EventSourceMappingGateway {
     if (!m) return Promise.resolve(null);
     const fn = m.qualifier ? `${m.functionName}:${m.qualifier}` : m.functionName;
     return Promise.resolve({ state: m.state ?? 'Enabled', eventSourceArn: m.eventSourceArn, functionArn: fn });
+  }
+
+  private matching(spec: MappingSpec) {
+    return [...this.mappings.entries()].filter(
+      ([, m]) =>
+        m.functionName === spec.functionName &&
+        m.qualifier === spec.qualifier &&
+        m.eventSourceArn === spec.eventSourceArn,
+    );
+  }
+}
+
+/** Event source keys as a table: source ARN → the customer-managed key, or an error to throw for it. */
+export class InMemoryEventSourceKeys implements EventSourceKeys {
+  readonly keys = new Map<string, string | Error>();
+
+  decryptKeyOf(eventSourceArn: string): Promise<string | null> {
+    const key = this.keys.get(eventSourceArn);
+    if (key instanceof Error) return Promise.reject(key);
+    return Promise.resolve(key ?? null);
   }
 }

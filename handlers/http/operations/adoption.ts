@@ -4,7 +4,7 @@
  */
 import type { Operation } from '../operation';
 import { presentRequest } from '../presenters';
-import { adoptBody, discoverQuery, noQuery, parseOrThrow } from '../schemas';
+import { adoptBody, discoverQuery, parseOrThrow } from '../schemas';
 import { settledForAnswer } from './decisions';
 
 /** API Gateway gives an integration 29 s: a discover page stops reading policies after this long. */
@@ -27,7 +27,6 @@ export const discoverStatements: Operation = async (input, app) => {
 export const adoptStatement: Operation = async (input, app) => {
   const startedAt = performance.now();
   const caller = input.caller();
-  parseOrThrow(noQuery, input.query);
   const body = parseOrThrow(adoptBody, input.body);
   const adopted = await app.adoptStatement({ caller, ...body, qualifier: body.qualifier ?? null });
   const request = await settledForAnswer(app, adopted, startedAt);

@@ -5,7 +5,7 @@
  */
 import { NotFoundError, ValidationError } from '../../../domain/errors';
 import type { Operation, OperationInput } from '../operation';
-import { ENTRY_ID, allowlistEntryBody, noQuery, parseOrThrow } from '../schemas';
+import { ENTRY_ID, allowlistEntryBody, parseOrThrow } from '../schemas';
 
 /** An id that cannot exist reads as not found; on PUT it is a validation error naming the path parameter. */
 function entryId(input: OperationInput, forWrite: boolean): string {
@@ -17,7 +17,6 @@ function entryId(input: OperationInput, forWrite: boolean): string {
 
 export const putAllowlistEntry: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   const id = entryId(input, true);
   const body = parseOrThrow(allowlistEntryBody, input.body);
   return { statusCode: 200, body: await app.allowlist.put(caller, id, body) };
@@ -30,7 +29,6 @@ export const getAllowlistEntry: Operation = async (input, app) => {
 
 export const listAllowlist: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   return { statusCode: 200, body: { items: await app.allowlist.list(caller) } };
 };
 
@@ -43,14 +41,12 @@ export const deleteAllowlistEntry: Operation = async (input, app) => {
 /** What deleting the entry would do to its live requests (API §11.5); changes nothing. */
 export const previewAllowlistDelete: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   return { statusCode: 200, body: await app.allowlistImpact(caller, entryId(input, false), null) };
 };
 
 /** What putting this body would do to the entry's live requests (API §11.5); changes nothing. */
 export const previewAllowlistPut: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   const id = entryId(input, true);
   const body = parseOrThrow(allowlistEntryBody, input.body);
   return { statusCode: 200, body: await app.allowlistImpact(caller, id, body) };

@@ -7,7 +7,7 @@ import type { GrantRequest } from '../../../domain/model/request';
 import { settledByDue } from '../answer-within';
 import type { Operation } from '../operation';
 import { presentRequest } from '../presenters';
-import { approveBody, decisionBody, emptyBody, extendBody, noQuery, parseOrThrow, revokeBody } from '../schemas';
+import { approveBody, decisionBody, emptyBody, extendBody, parseOrThrow, revokeBody } from '../schemas';
 import { requestIdOf } from './request-id';
 
 /**
@@ -23,7 +23,6 @@ export const settledForAnswer = (app: Parameters<Operation>[1], decided: GrantRe
 export const approveRequest: Operation = async (input, app) => {
   const startedAt = performance.now();
   const approver = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   const { comment, statementHash } = parseOrThrow(approveBody, input.body ?? {});
   const decided = await app.decide.approve({
     approver,
@@ -37,7 +36,6 @@ export const approveRequest: Operation = async (input, app) => {
 
 export const rejectRequest: Operation = async (input, app) => {
   const approver = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   const { comment } = parseOrThrow(decisionBody, input.body ?? {});
   const request = await app.decide.reject({ approver, id: requestIdOf(input), comment: comment ?? null });
   return { statusCode: 200, body: presentRequest(request) };
@@ -45,7 +43,6 @@ export const rejectRequest: Operation = async (input, app) => {
 
 export const cancelRequest: Operation = async (input, app) => {
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   parseOrThrow(emptyBody, input.body ?? {});
   return { statusCode: 200, body: presentRequest(await app.cancelRequest(caller, requestIdOf(input))) };
 };
@@ -54,7 +51,6 @@ export const cancelRequest: Operation = async (input, app) => {
 export const revokeRequest: Operation = async (input, app) => {
   const startedAt = performance.now();
   const caller = input.caller().principal;
-  parseOrThrow(noQuery, input.query);
   const { reason } = parseOrThrow(revokeBody, input.body ?? {});
   const marked = await app.revokeRequest(caller, requestIdOf(input), reason ?? null);
   const request = await settledForAnswer(app, marked, startedAt);
@@ -68,7 +64,6 @@ export const revokeRequest: Operation = async (input, app) => {
 export const extendRequest: Operation = async (input, app) => {
   const startedAt = performance.now();
   const caller = input.caller();
-  parseOrThrow(noQuery, input.query);
   const { durationSeconds, reason, ticket } = parseOrThrow(extendBody, input.body);
   const extension = await app.extendRequest({
     caller,

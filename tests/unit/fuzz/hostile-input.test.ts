@@ -187,7 +187,7 @@ describe('hostile input never yields a 5xx or changes state when refused', () =>
         fc.option(anyJson),
         async ([method, resource, param], value, query, principal, body) => {
           const id = value === 'use-real-id' ? w.request.id : value;
-          const status = await probe(
+          await probe(
             w,
             apiEvent(method, resource, {
               ...(param ? { pathParameters: { [param]: id } } : {}),
@@ -196,7 +196,6 @@ describe('hostile input never yields a 5xx or changes state when refused', () =>
               ...(body === null ? {} : { body: JSON.stringify(body) }),
             }),
           );
-          expect(status).toBeLessThan(500);
         },
       ),
       { numRuns: RUNS },
@@ -212,8 +211,8 @@ describe('hostile input never yields a 5xx or changes state when refused', () =>
         ),
         async (patch) => {
           const body = { ...openEntry(), ...patch };
-          const before = JSON.stringify([...w.allowlist.entries]);
-          const status = await probe(
+          // probe fails the property on a 5xx, and on a refusal that changed the allowlist (or anything else).
+          await probe(
             w,
             apiEvent('PUT', '/v1/allowlist/{entryId}', {
               pathParameters: { entryId: 'fuzz' },
@@ -221,7 +220,6 @@ describe('hostile input never yields a 5xx or changes state when refused', () =>
               headers: { 'X-Broker-Principal': ADMIN },
             }),
           );
-          if (status !== 200) expect(JSON.stringify([...w.allowlist.entries])).toBe(before);
           await w.app.allowlist.delete(ADMIN, 'fuzz').catch(() => undefined);
         },
       ),

@@ -29,6 +29,8 @@ import { PayloadTooLargeError, UnsupportedMediaTypeError } from '../../../handle
 const INTERNAL = new Set([
   'GrantRejectedError',
   'PolicyChangedError',
+  'FunctionBusyError',
+  'EventSourceKeyUnresolvedError',
   'MappingExistsError',
   'RoleNotReadyError',
   'AccountUnreachableError',

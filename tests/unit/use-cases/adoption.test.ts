@@ -11,7 +11,12 @@ import { makeGrantOperator } from '../../../domain/grants/grant-operator';
 import type { InvokeGrantRequest } from '../../../domain/model/request';
 import { RESOURCE_POLICY_LIMIT_BYTES, resourcePolicyBytes } from '../../../domain/rules/policy-limits';
 import { ADMIN, APPROVER, OTHER_ACCOUNT, REQUESTER, fnArn, openEntry, settings } from '../../support/fixtures';
-import { InMemoryMappings, InMemoryResourcePolicies, InMemoryRoles } from '../../support/in-memory-gateways';
+import {
+  InMemoryEventSourceKeys,
+  InMemoryMappings,
+  InMemoryResourcePolicies,
+  InMemoryRoles,
+} from '../../support/in-memory-gateways';
 import { inMemoryApp } from '../../support/in-memory-app';
 
 const FN = fnArn('order-processor');
@@ -337,6 +342,7 @@ describe('the narrow exception to "never touch a statement without our prefix"',
         listArns: () => Promise.resolve([]),
         listQualifiers: () => Promise.resolve([]),
       },
+      keys: new InMemoryEventSourceKeys(),
       sleep: () => Promise.resolve(),
       settings,
     });

@@ -11,7 +11,6 @@ import {
   RoleNotReadyError,
   UnavailableError,
 } from '../../../domain/errors';
-import type { GrantAsk } from '../../../domain/model/grant-ask';
 import {
   ADMIN,
   APPROVER,
@@ -19,42 +18,17 @@ import {
   PRINCIPAL_CASES,
   REQUESTER,
   STRANGER,
-  baseAsk,
   fnArn,
   openEntry,
 } from '../../support/fixtures';
-import { inMemoryApp } from '../../support/in-memory-app';
+import { grantFlow } from '../../support/grant-flow';
 
 const SECOND_APPROVER = 'slack:U0123ABCD';
 const QUEUE = 'arn:aws:sqs:us-east-1:123456789012:order-queue';
 const FN = fnArn('order-processor');
 
-async function setup(entry = openEntry()) {
-  const ctx = inMemoryApp();
-  await ctx.app.allowlist.put(ADMIN, 'orders', entry);
-  const create = async (ask: Partial<GrantAsk> = PRINCIPAL_CASES[2].ask) =>
-    (
-      await ctx.app.createRequest({
-        caller: { principal: REQUESTER, session: null },
-        ask: { ...baseAsk, ...ask },
-        dryRun: false,
-        idempotencyKey: null,
-      })
-    ).request;
-  /** An approval, then the pipeline behind it (stream dispatch, queued work): the request as stored after. */
-  const approve = async (id: string, approver = APPROVER) => {
-    const decided = await ctx.app.decide.approve({ approver, id, comment: null });
-    await ctx.drain();
-    return (await ctx.store.get(decided.id)) ?? decided;
-  };
-  const revoke = async (caller: string, id: string, reason: string | null = null) => {
-    await ctx.app.revokeRequest(caller, id, reason);
-    await ctx.drain();
-    return ctx.app.getRequest(ADMIN, id);
-  };
-  const statementsOnFunction = () => ctx.policies.statements(FN);
-  return { ...ctx, create, approve, revoke, statementsOnFunction };
-}
+/** The in-memory app with the orders entry (or `entry`), and a verb per step of a grant's life. */
+const setup = (entry = openEntry()) => grantFlow(entry);
 
 describe('approving', () => {
   it('activates at the quorum and applies exactly the approved statement', async () => {
@@ -186,7 +160,7 @@ describe('applying', () => {
 
   it('reschedules a policy that keeps changing instead of waiting for it', async () => {
     const { create, approve, policies, scheduler, clock, drain, store } = await setup();
-    policies.failures.add = [1, 2, 3].map(() => new PolicyChangedError('409'));
+    policies.failures.add = [1, 2, 3].map(() => new PolicyChangedError('412'));
     const request = await create();
     expect((await approve(request.id)).status).toBe('APPROVED');
     expect(scheduler.scheduled).toEqual([{ requestId: request.id, kind: 'now', at: '2026-11-26T12:00:02.000Z' }]);
@@ -454,7 +428,7 @@ describe('event source grants', () => {
 
   it('refuses to take over a mapping that predates the approval', async () => {
     const { create, approve, roles, mappings, clock } = await setup();
-    await mappings.create({ functionName: FN, qualifier: null, eventSourceArn: QUEUE, batchSize: null });
+    mappings.add({ functionName: FN, qualifier: null, eventSourceArn: QUEUE, batchSize: null });
     clock.advance(10);
     const failed = await approve((await create({ eventSourceArn: QUEUE })).id);
     expect(failed).toMatchObject({
