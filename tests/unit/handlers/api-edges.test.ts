@@ -3,12 +3,13 @@
  * error responses are derived from the errors each operation can raise and the one error table.
  */
 import { DomainError } from '../../../domain/errors';
+import { encodeReconcileCursor } from '../../../domain/use-cases/reconcile';
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
 import { ERROR_TABLE } from '../../../handlers/http/error-response';
 import { OPERATION_DOCS, errorResponses, openApiDocument } from '../../../handlers/http/openapi';
 import { ROUTES } from '../../../handlers/http/routes';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../../support/fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, openEntry } from '../../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../../support/in-memory-app';
 
 const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) as Parameters<typeof apiHandler>[0];
@@ -61,13 +62,14 @@ describe('query parameters', () => {
         status: 'ACTIVE',
         functionName: 'order-processor',
         limit: '5',
+        cursor: encodeReconcileCursor(fnArn('order-processor')),
       };
       for (const name of documented.filter((n) => n !== 'nextToken')) {
         const event = apiEvent(route.method, route.path, {
           query: { [name]: values[name] ?? 'x' },
           // Admin routes (discover) answer admins only.
           headers: { 'X-Broker-Principal': route.path.startsWith('/v1/admin/') ? ADMIN : REQUESTER },
-          ...(route.method === 'POST' ? { body: { ...baseAsk, ...PRINCIPAL_CASES[2].ask } } : {}),
+          ...(route.operation === 'createRequest' ? { body: { ...baseAsk, ...PRINCIPAL_CASES[2].ask } } : {}),
         });
         // POST /v1/requests?dryRun=true answers 200 as GET /v1/requests does.
         expect({ name, status: (await handler(event, lambdaContext)).statusCode }).toEqual({ name, status: 200 });
