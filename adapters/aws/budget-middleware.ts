@@ -30,6 +30,7 @@ export function putOnBudget(
       const bucket = bucketOf(context.commandName);
       if (bucket === null) return next(args);
       await budget.take(account, bucket, currentDeadline());
+      const started = performance.now();
       try {
         return await next(args);
       } catch (error) {
@@ -38,6 +39,8 @@ export function putOnBudget(
           await budget.penalize(account, bucket, retryAfterSeconds(error)).catch(() => undefined);
         }
         throw error;
+      } finally {
+        budget.observe(performance.now() - started);
       }
     },
     { step: 'finalizeRequest', priority: 'low', name: 'brokerControlPlaneBudget' },

@@ -5,7 +5,8 @@
  * A token bucket would let a burst of its whole capacity through in one second; a per-second counter cannot.
  *
  * - Guard band: a call starting in the last `guardMs` of a second may be counted by Lambda in the next one (the
- *   network, a slow emulator), so it holds a slot in both. When the account is idle it still starts at once.
+ *   network, a slow emulator), so it holds a slot in both. The band widens to the slowest recent call (`observe`),
+ *   up to 900 ms, and narrows back as calls get quick again. When the account is idle it still starts at once.
  * - Look-ahead: when the second it needs is full, a caller reserves the first later second with room and sleeps
  *   until it begins, instead of every waiter retrying the same second; each process remembers seconds seen full.
  * - Adaptive: a 429 from Lambda fills the account's next `Retry-After` seconds and halves the following ones for
@@ -36,12 +37,19 @@ export interface BudgetOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The widest guard band: a call slower than this is counted where it lands whatever the band says. */
+const MAX_GUARD_MS = 900;
+/** How much of the slowest call's time each later observation keeps: the band follows the calls, slowly. */
+const SLOW_CALL_MEMORY = 0.9;
+
 /** Seconds blocked after a 429 without Retry-After, and seconds at half rate after that. */
 const THROTTLE_BLOCK_SECONDS = 1;
 const THROTTLE_HALF_SECONDS = 5;
 
 export class ControlPlaneBudget {
   private readonly guardMs: number;
+  /** The slowest recent call (ms), decaying: what Lambda may see of a start later than this process did. */
+  private slowCallMs = 0;
   private readonly horizonSeconds: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -117,10 +125,16 @@ export class ControlPlaneBudget {
     this.markFull(scope, first + blocked - 1);
   }
 
+  /** How long a call that took a slot took to be answered (the budget middleware reports each one). */
+  observe(callMs: number): void {
+    this.slowCallMs = Math.max(callMs, this.slowCallMs * SLOW_CALL_MEMORY);
+  }
+
   /** The seconds a call starting at `t` must be counted in: its own, and the next one inside the guard band. */
   private secondsFor(t: number): number[] {
     const second = Math.floor(t / 1000);
-    return t - second * 1000 >= 1000 - this.guardMs ? [second, second + 1] : [second];
+    const guard = Math.min(MAX_GUARD_MS, Math.max(this.guardMs, this.slowCallMs));
+    return t - second * 1000 >= 1000 - guard ? [second, second + 1] : [second];
   }
 
   private markFull(scope: string, second: number): void {

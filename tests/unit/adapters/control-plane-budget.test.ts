@@ -70,6 +70,19 @@ describe('the Lambda control-plane budget', () => {
     expect(histogram.size).toBe(8);
   });
 
+  it('widens the guard band to the slowest recent call, and narrows it again as calls get quick', async () => {
+    const w = world(8_000_500);
+    const b = w.budget(4, 300);
+    b.observe(700);
+    await w.call(b);
+    // 500 ms into the second, inside a 700 ms band: counted in the next second too.
+    expect(w.counts.get('111111111111#us-east-1#control@8001')).toBe(1);
+    for (let i = 0; i < 40; i++) b.observe(50);
+    w.set(8_002_500);
+    await w.call(b);
+    expect(w.counts.get('111111111111#us-east-1#control@8003')).toBeUndefined();
+  });
+
   it('counts a call that starts in the guard band in the next second too', async () => {
     const w = world(7_000_800);
     const b = w.budget(4, 300);
