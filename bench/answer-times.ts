@@ -2,6 +2,7 @@
  * Answer times over HTTP with a Slack whose every Web API call takes 2.5 s (API §11.1): creates, signed Slack clicks
  * (one every 200 ms, all in flight together) and REST approves, each timed from the client's side.
  */
+import { createdBody } from './created-body';
 import { createFunction, testClients } from '../tests/support/aws';
 import { FakeSlack, signedClick } from '../tests/support/fake-slack';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, openEntry } from '../tests/support/fixtures';
@@ -54,17 +55,17 @@ export async function measureAnswerTimes(aws: BenchAws, n: number) {
       let body: { id: string; statementHash: string } | undefined;
       creates.push(
         await timed(async () => {
-          body = (
+          body = createdBody(
             await http(runner.baseUrl, 'POST', '/v1/requests', {
               principal: REQUESTER,
               body: {
                 ...baseAsk,
                 ...PRINCIPAL_CASES[2].ask,
                 functionName: functions[i % functions.length],
-                sourceArn: `arn:aws:sns:us-east-1:123456789012:answer-${i}`,
+                sourceArn: `arn:aws:sns:us-east-1:123456789012:orders-answer-${i}`,
               },
-            })
-          ).body as { id: string; statementHash: string };
+            }),
+          );
         }),
       );
       return body as { id: string; statementHash: string };

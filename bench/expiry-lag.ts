@@ -2,6 +2,7 @@
  * Expiry lag (API §11.3): how long after `expiresAt` each grant's statement is really gone, observed from outside by
  * polling GetPolicy, with the sweep at its default 60 s so that only the expiry timers can be on time.
  */
+import { createdBody } from './created-body';
 import { GetPolicyCommand } from '@aws-sdk/client-lambda';
 import { createFunction, testClients } from '../tests/support/aws';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, openEntry } from '../tests/support/fixtures';
@@ -43,12 +44,12 @@ export async function measureExpiryLag(aws: BenchAws, grants: number) {
           ...baseAsk,
           ...PRINCIPAL_CASES[2].ask,
           functionName,
-          sourceArn: `arn:aws:sns:us-east-1:123456789012:lag-${i}`,
+          sourceArn: `arn:aws:sns:us-east-1:123456789012:orders-lag-${i}`,
           // Ends spread over half a minute, well inside one sweep interval.
           durationSeconds: 10 + (i % 20),
         },
       });
-      const id = (created.body as { id: string }).id;
+      const { id } = createdBody<{ id: string }>(created);
       await http(runner.baseUrl, 'POST', `/v1/requests/${id}/approve`, { principal: APPROVER, body: {} });
       const settled = (await settledRequest(runner.baseUrl, id, REQUESTER, 60_000)) as {
         statementId: string;

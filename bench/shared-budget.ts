@@ -3,6 +3,7 @@
  * and one moto with BROKER_LAMBDA_RPS=4, 36 approvals at once over 8 functions; the per-second histogram of
  * counted calls and of GetPolicy, and how long until all 36 are ACTIVE.
  */
+import { createdBody } from './created-body';
 import { startMoto } from '../local/moto';
 import { createFunction, testClients } from '../tests/support/aws';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, openEntry } from '../tests/support/fixtures';
@@ -37,10 +38,10 @@ export async function measureSharedBudget(rps: number) {
           ...baseAsk,
           ...PRINCIPAL_CASES[2].ask,
           functionName: functions[i % 8],
-          sourceArn: `arn:aws:sns:us-east-1:123456789012:burst-${i}`,
+          sourceArn: `arn:aws:sns:us-east-1:123456789012:orders-burst-${i}`,
         },
       });
-      ids.push((res.body as { id: string }).id);
+      ids.push(createdBody<{ id: string }>(res).id);
     }
     const from = log.length;
     const started = performance.now();

@@ -44,7 +44,8 @@ export async function measureSweepAcrossAccounts(aws: BenchAws, perAccount: numb
     const clients = account === BROKER_ACCOUNT ? testClients() : await clientsInAccount(account);
     const requests: GrantRequest[] = [];
     for (const name of functions) {
-      await createFunction(clients, name);
+      // A fresh execution role per account and round: earlier steps may have reset the emulator under the cache.
+      await createFunction(clients, name, { freshRole: name === functions[0] });
       const { request } = await app.createRequest({
         caller: { principal: REQUESTER, session: null },
         ask: {
