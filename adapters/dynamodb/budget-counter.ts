@@ -1,4 +1,15 @@
-/** SecondCounter on the broker table: one small item per (scope, second), counted with a conditional ADD. */
+/**
+ * SecondCounter on the broker table: one small item per (scope, second) holding the set of callers counted there.
+ *
+ * A caller adds its own token to the set under the condition that the set still has room, and holds a slot when the
+ * set it added to is within the limit. On DynamoDB the condition alone decides (writes to one item are isolated).
+ * moto runs requests on threads without isolating them: two racing numeric ADDs can both read 3 and both write 4
+ * (a lost update, five callers believing they hold four slots), and two racing writes that create an item replace
+ * each other. Its string-set ADD appends to the stored set in place, which loses nothing, so counting members (never
+ * a number), on an item that exists before anyone counts in it, keeps the limit there too; a racing caller may
+ * then see the set past the limit and give its slot up (a slot wasted, never one too many).
+ */
+import { randomUUID } from 'node:crypto';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SecondCounter } from '../aws/control-plane-budget';
 import { awsErrorName, translateAwsError } from '../aws/aws-errors';
@@ -6,47 +17,99 @@ import { budgetSecondKey } from './keys';
 
 /** Counters are only read in their own second; DynamoDB's TTL may drop them any time after. */
 const KEEP_SECONDS = 300;
+/** Every counter set starts with this member (DynamoDB sets cannot be empty): `limit` callers make it full. */
+const OPEN = 'open';
 
 export class DynamoSecondCounter implements SecondCounter {
+  /** Per scope, the latest second whose item this process created: the next one is created while counting in this. */
+  private readonly createdUpTo = new Map<string, number>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async tryTake(scope: string, second: number, limit: number): Promise<boolean> {
+    const token = randomUUID();
+    for (let created = false; ; created = true) {
+      // The next second's item is made alongside, so callers there (usually) find it and write once.
+      const [outcome] = await Promise.all([
+        this.addMembers(scope, second, [token], limit),
+        this.createAhead(scope, second + 1),
+      ]);
+      if (outcome === 'missing' && !created) {
+        await this.create(scope, second);
+        continue;
+      }
+      return typeof outcome === 'number' && outcome <= limit;
+    }
+  }
+
+  async add(scope: string, second: number, amount: number): Promise<void> {
+    const tokens = Array.from({ length: amount }, () => randomUUID());
+    if ((await this.addMembers(scope, second, tokens, null)) === 'missing') {
+      await this.create(scope, second);
+      await this.addMembers(scope, second, tokens, null);
+    }
+  }
+
+  /**
+   * Adds `tokens` to the second's set (only while it holds fewer than `limit` callers, when given): the number of
+   * callers counted after the add, 'full', or 'missing' when nobody created the second's item yet.
+   */
+  private async addMembers(
+    scope: string,
+    second: number,
+    tokens: string[],
+    limit: number | null,
+  ): Promise<number | 'full' | 'missing'> {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: budgetSecondKey(scope, second),
-          UpdateExpression: 'ADD #calls :one SET #ttl = :ttl',
-          ConditionExpression: 'attribute_not_exists(#calls) OR #calls < :limit',
-          ExpressionAttributeNames: { '#calls': 'calls', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': second + KEEP_SECONDS },
+          UpdateExpression: 'ADD #callers :tokens',
+          // Never ADD to a set that does not exist: on moto, two such writes would each create it and one be lost.
+          ConditionExpression:
+            limit === null ? 'attribute_exists(#callers)' : 'attribute_exists(#callers) AND size(#callers) <= :limit',
+          ExpressionAttributeNames: { '#callers': 'callers' },
+          ExpressionAttributeValues: { ':tokens': new Set(tokens), ...(limit === null ? {} : { ':limit': limit }) },
           ReturnValues: 'UPDATED_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      // DynamoDB's condition makes an overshoot impossible; moto's writes are not isolated, so two racing callers
-      // can both pass it. The count each one made tells: the one past the limit has no slot.
-      return ((Attributes?.calls as number | undefined) ?? 0) <= limit;
+      const callers = Attributes?.callers as Set<string> | undefined;
+      return callers ? callers.size - 1 : 'full';
     } catch (error) {
-      if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') {
+        return (error as { Item?: unknown }).Item ? 'full' : 'missing';
+      }
       return translateAwsError(error, 'the request table');
     }
   }
 
-  async add(scope: string, second: number, amount: number): Promise<void> {
+  private async createAhead(scope: string, second: number): Promise<void> {
+    if (second <= (this.createdUpTo.get(scope) ?? 0)) return;
+    await this.create(scope, second);
+  }
+
+  /** Creates the second's item with nobody counted yet; when it exists already, nothing changes. */
+  private async create(scope: string, second: number): Promise<void> {
+    this.createdUpTo.set(scope, Math.max(this.createdUpTo.get(scope) ?? 0, second));
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: budgetSecondKey(scope, second),
-          UpdateExpression: 'ADD #calls :amount SET #ttl = :ttl',
-          ExpressionAttributeNames: { '#calls': 'calls', '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':amount': amount, ':ttl': second + KEEP_SECONDS },
+          UpdateExpression: 'SET #callers = :open, #ttl = :ttl',
+          // Never rewrite a set others may be adding to: on moto that write could drop their members.
+          ConditionExpression: 'attribute_not_exists(#callers)',
+          ExpressionAttributeNames: { '#callers': 'callers', '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':open': new Set([OPEN]), ':ttl': second + KEEP_SECONDS },
         }),
       );
     } catch (error) {
+      if (awsErrorName(error) === 'ConditionalCheckFailedException') return;
       translateAwsError(error, 'the request table');
     }
   }

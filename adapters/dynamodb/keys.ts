@@ -5,7 +5,7 @@
  * - idempotency claim  PK CLAIM#<caller>#<key>    SK #CLAIM        (ttl lets DynamoDB drop it; reads check expiry)
  * - allowlist entry    PK ALLOWLIST               SK ENTRY#<id>
  * - work lease         PK REQ#<id>                SK #LEASE        (holder, until; ttl drops leftovers)
- * - budget second      PK BUDGET#<scope>#<second> SK #BUDGET       (calls started in that second; ttl)
+ * - budget second      PK BUDGET#<scope>#<second> SK #BUDGET       (callers counted in that second, a string set; ttl)
  * - stream reader      PK STREAM#<shard>          SK #READER       (local runner only: leader lease, checkpoint)
  * Indexes (projection ALL): byRequester, byEntry, byStatus sort by `<createdAt>#<id>` (newest first when listing);
  * byExpiry is sparse, present only on ACTIVE requests, sorted by `<due time>#<id>` (expiresAt, or the revoke
