@@ -1,12 +1,13 @@
 /**
  * One Lambda control-plane budget per target account and Region, shared by every broker process (API §11.2): at
  * most `perSecond` calls may start in any calendar second. Each call counts itself in a per-second counter held in
- * DynamoDB (a conditional increment, so every process sees the same count) before it starts.
+ * DynamoDB (a conditional write, so every process sees the same count) before it starts.
  * A token bucket would let a burst of its whole capacity through in one second; a per-second counter cannot.
  *
  * - Guard band: a call starting in the last `guardMs` of a second may be counted by Lambda in the next one (the
- *   network, a slow emulator), so it holds a slot in both. The band widens to the slowest recent call (`observe`),
- *   up to 900 ms, and narrows back as calls get quick again. When the account is idle it still starts at once.
+ *   network, a slow emulator's queue), so it holds a slot in every second it may land in. The band is twice the
+ *   slowest call of the last 30 s (`observe`), at least `guardMs`, at most 2 s; a process that has seen no call lately
+ *   assumes a second. When the account is idle a call still starts at once.
  * - Look-ahead: when the second it needs is full, a caller reserves the first later second with room and sleeps
  *   until it begins, instead of every waiter retrying the same second; each process remembers seconds seen full.
  * - Adaptive: a 429 from Lambda fills the account's next `Retry-After` seconds and halves the following ones for
@@ -38,9 +39,13 @@ export interface BudgetOptions {
 }
 
 /** The widest guard band: a call slower than this is counted where it lands whatever the band says. */
-const MAX_GUARD_MS = 900;
-/** How much of the slowest call's time each later observation keeps: the band follows the calls, slowly. */
-const SLOW_CALL_MEMORY = 0.9;
+const MAX_GUARD_MS = 2000;
+/** How much slower than the slowest recent call the next one may be: a queue in front of Lambda varies. */
+const LATENCY_HEADROOM = 2;
+/** How long an observed call time shapes the band. */
+const LATENCY_WINDOW_MS = 30_000;
+/** The band of a process that has seen no call lately: the next second too. */
+const UNKNOWN_LATENCY_GUARD_MS = 1000;
 
 /** Seconds blocked after a 429 without Retry-After, and seconds at half rate after that. */
 const THROTTLE_BLOCK_SECONDS = 1;
@@ -48,8 +53,8 @@ const THROTTLE_HALF_SECONDS = 5;
 
 export class ControlPlaneBudget {
   private readonly guardMs: number;
-  /** The slowest recent call (ms), decaying: what Lambda may see of a start later than this process did. */
-  private slowCallMs = 0;
+  /** Recent calls' times (ms) and when each ended: how much later than its start Lambda may count a call. */
+  private recentCalls: { at: number; ms: number }[] = [];
   private readonly horizonSeconds: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -80,8 +85,7 @@ export class ControlPlaneBudget {
       throw new UnavailableError(`the work calling ${scope} is past its deadline`, { retryAfterMs: 1000 });
     }
     for (;;) {
-      // One counting caller per scope at a time in this process: fewer writers on one counter item (and moto's
-      // conditional writes are not isolated from each other, unlike DynamoDB's).
+      // One counting caller per scope at a time in this process: fewer writers racing on one counter item.
       const later = await this.inTurn(scope, () => this.countIn(scope, held, deadline));
       if (later === null) return;
       held.add(later);
@@ -127,14 +131,23 @@ export class ControlPlaneBudget {
 
   /** How long a call that took a slot took to be answered (the budget middleware reports each one). */
   observe(callMs: number): void {
-    this.slowCallMs = Math.max(callMs, this.slowCallMs * SLOW_CALL_MEMORY);
+    const now = this.now();
+    this.recentCalls = this.recentCalls.filter((c) => c.at > now - LATENCY_WINDOW_MS).slice(-99);
+    this.recentCalls.push({ at: now, ms: callMs });
   }
 
-  /** The seconds a call starting at `t` must be counted in: its own, and the next one inside the guard band. */
+  private guardBandMs(t: number): number {
+    const recent = this.recentCalls.filter((c) => c.at > t - LATENCY_WINDOW_MS);
+    if (recent.length === 0) return Math.max(this.guardMs, UNKNOWN_LATENCY_GUARD_MS);
+    const slowest = Math.max(...recent.map((c) => c.ms));
+    return Math.min(MAX_GUARD_MS, Math.max(this.guardMs, slowest * LATENCY_HEADROOM));
+  }
+
+  /** The seconds a call starting at `t` must be counted in: its own, and each later one inside the guard band. */
   private secondsFor(t: number): number[] {
-    const second = Math.floor(t / 1000);
-    const guard = Math.min(MAX_GUARD_MS, Math.max(this.guardMs, this.slowCallMs));
-    return t - second * 1000 >= 1000 - guard ? [second, second + 1] : [second];
+    const first = Math.floor(t / 1000);
+    const last = Math.floor((t + this.guardBandMs(t)) / 1000);
+    return Array.from({ length: last - first + 1 }, (_, i) => first + i);
   }
 
   private markFull(scope: string, second: number): void {

@@ -30,10 +30,16 @@ function world(start = 1_000_000) {
         return Promise.resolve();
       },
     });
-  /** One call: take a slot, then "start" at the current time. */
-  const call = async (b: ControlPlaneBudget, account = '111111111111', deadline: number | null = null) => {
+  /** One call: take a slot, then "start" at the current time; it is answered in `callMs` (quick by default). */
+  const call = async (b: ControlPlaneBudget, account = '111111111111', deadline: number | null = null, callMs = 10) => {
     await b.take(account, 'control', deadline);
     starts.push(now);
+    b.observe(callMs);
+  };
+  /** A process that has just seen a quick call, so its guard band is the configured one. */
+  const warm = (b: ControlPlaneBudget) => {
+    b.observe(10);
+    return b;
   };
   const perSecond = () => {
     const histogram = new Map<number, number>();
@@ -43,6 +49,7 @@ function world(start = 1_000_000) {
   return {
     budget,
     call,
+    warm,
     starts,
     perSecond,
     counts,
@@ -62,7 +69,7 @@ describe('the Lambda control-plane budget', () => {
 
   it('never lets a calendar second hold more than the budget, across several processes sharing the counter', async () => {
     const w = world(5_000_000);
-    const processes = [w.budget(), w.budget(), w.budget()];
+    const processes = [w.warm(w.budget()), w.warm(w.budget()), w.warm(w.budget())];
     for (let i = 0; i < 30; i++) await w.call(processes[i % 3] as ControlPlaneBudget);
     const histogram = w.perSecond();
     expect(Math.max(...histogram.values())).toBeLessThanOrEqual(4);
@@ -70,25 +77,50 @@ describe('the Lambda control-plane budget', () => {
     expect(histogram.size).toBe(8);
   });
 
-  it('widens the guard band to the slowest recent call, and narrows it again as calls get quick', async () => {
+  it('widens the guard band to twice the slowest call of the last 30 s, and narrows it once that call is older', async () => {
     const w = world(8_000_500);
     const b = w.budget(4, 300);
-    b.observe(700);
+    b.observe(300);
     await w.call(b);
-    // 500 ms into the second, inside a 700 ms band: counted in the next second too.
+    // 500 ms into the second, inside a 600 ms band: counted in the next second too.
     expect(w.counts.get('111111111111#us-east-1#control@8001')).toBe(1);
+    w.set(8_020_500);
     for (let i = 0; i < 40; i++) b.observe(50);
-    w.set(8_002_500);
     await w.call(b);
-    expect(w.counts.get('111111111111#us-east-1#control@8003')).toBeUndefined();
+    // Quick calls since do not hide the slow one while it is recent.
+    expect(w.counts.get('111111111111#us-east-1#control@8021')).toBe(1);
+    w.set(8_040_500);
+    await w.call(b);
+    expect(w.counts.get('111111111111#us-east-1#control@8041')).toBeUndefined();
+  });
+
+  it('counts a call in every second it may land in when calls take longer than a second', async () => {
+    const w = world(6_000_200);
+    const b = w.budget(4, 300);
+    b.observe(900);
+    await w.call(b);
+    // a 1.8 s band from 200 ms into the second: this second and the next two
+    for (const second of [6000, 6001, 6002]) expect(w.counts.get(`111111111111#us-east-1#control@${second}`)).toBe(1);
+    expect(w.counts.get('111111111111#us-east-1#control@6003')).toBeUndefined();
+  });
+
+  it('counts the next second too while it has seen no call lately (a fresh process knows no latency)', async () => {
+    const w = world(6_500_100);
+    const b = w.budget(4, 300);
+    await w.call(b);
+    expect(w.counts.get('111111111111#us-east-1#control@6500')).toBe(1);
+    expect(w.counts.get('111111111111#us-east-1#control@6501')).toBe(1);
   });
 
   it('counts a call that starts in the guard band in the next second too', async () => {
     const w = world(7_000_800);
-    const b = w.budget(4, 300);
+    const b = w.warm(w.budget(4, 300));
     await w.call(b);
     expect(w.counts.get('111111111111#us-east-1#control@7000')).toBe(1);
     expect(w.counts.get('111111111111#us-east-1#control@7001')).toBe(1);
+    w.set(7_002_600);
+    await w.call(b);
+    expect(w.counts.get('111111111111#us-east-1#control@7003')).toBeUndefined();
   });
 
   it('keeps budgets of different accounts apart', async () => {
