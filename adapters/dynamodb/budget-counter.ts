@@ -19,10 +19,12 @@ import { budgetSecondKey } from './keys';
 const KEEP_SECONDS = 300;
 /** Every counter set starts with this member (DynamoDB sets cannot be empty): `limit` callers make it full. */
 const OPEN = 'open';
+/** How many items created ahead a process remembers (a few per scope around now). */
+const REMEMBERED_ITEMS = 256;
 
 export class DynamoSecondCounter implements SecondCounter {
-  /** Per scope, the latest second whose item this process created: the next one is created while counting in this. */
-  private readonly createdUpTo = new Map<string, number>();
+  /** Items this process created ahead lately, oldest first: not created ahead again. */
+  private readonly created = new Set<string>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -30,19 +32,18 @@ export class DynamoSecondCounter implements SecondCounter {
   ) {}
 
   async tryTake(scope: string, second: number, limit: number): Promise<boolean> {
-    const token = randomUUID();
-    for (let created = false; ; created = true) {
-      // The next second's item is made alongside, so callers there (usually) find it and write once.
-      const [outcome] = await Promise.all([
-        this.addMembers(scope, second, [token], limit),
-        this.createAhead(scope, second + 1),
-      ]);
-      if (outcome === 'missing' && !created) {
-        await this.create(scope, second);
-        continue;
-      }
-      return typeof outcome === 'number' && outcome <= limit;
+    const tokens = [randomUUID()];
+    // The next second's item is made alongside, so callers there (usually) find it and write once; only a speed-up,
+    // so its failure is left to the caller that finds the item missing.
+    let [outcome] = await Promise.all([
+      this.addMembers(scope, second, tokens, limit),
+      this.createAhead(scope, second + 1).catch(() => undefined),
+    ]);
+    if (outcome === 'missing') {
+      await this.create(scope, second);
+      outcome = await this.addMembers(scope, second, tokens, limit);
     }
+    return typeof outcome === 'number' && outcome <= limit;
   }
 
   async add(scope: string, second: number, amount: number): Promise<void> {
@@ -89,13 +90,15 @@ export class DynamoSecondCounter implements SecondCounter {
   }
 
   private async createAhead(scope: string, second: number): Promise<void> {
-    if (second <= (this.createdUpTo.get(scope) ?? 0)) return;
+    const key = `${scope}#${second}`;
+    if (this.created.has(key)) return;
+    this.created.add(key);
+    if (this.created.size > REMEMBERED_ITEMS) this.created.delete(this.created.values().next().value as string);
     await this.create(scope, second);
   }
 
   /** Creates the second's item with nobody counted yet; when it exists already, nothing changes. */
   private async create(scope: string, second: number): Promise<void> {
-    this.createdUpTo.set(scope, Math.max(this.createdUpTo.get(scope) ?? 0, second));
     try {
       await this.db.send(
         new UpdateCommand({
