@@ -3,7 +3,8 @@
  * naming it (docs/api.md, Configuration). Every variable is defined once in VARIABLES; each runtime picks the ones it reads:
  * - deployed Lambda functions, one schema per function kind (DEPLOYED_SCHEMAS): each requires exactly what its code
  *   uses, resources have no placeholder defaults, Slack secrets come from SSM, and the caller is always API Gateway's
- *   IAM identity (BROKER_IDENTITY=header stops start-up);
+ *   IAM identity (BROKER_IDENTITY=header stops start-up of the HTTP kinds, api and slack; the others do not read
+ *   it);
  * - the local runner (and the tests that compose like it): LOCAL_SCHEMA, with the local defaults.
  * A variable every runtime reads is one line in VARIABLES and one in CORE.
  */
@@ -178,7 +179,7 @@ export const FUNCTION_KINDS = {
 export type DeployedFunction = keyof typeof FUNCTION_KINDS;
 export type DeployedConfig<K extends DeployedKind = DeployedKind> = z.infer<(typeof DEPLOYED_SCHEMAS)[K]>;
 
-/** The local runner's own schema: the defaults of API.md §9, its identity mode, its port and sweep period. */
+/** The local runner's own schema: docs/api.md's defaults (Configuration), its identity mode, port and sweep period. */
 const LOCAL_SCHEMA = z.object({
   ...CORE,
   AWS_REGION: V.AWS_REGION.default('us-east-1'),

@@ -23,7 +23,7 @@ export function iamSid(sid: string): string {
   return sid.replace(/[^A-Za-z0-9]/g, '');
 }
 
-/** What a source's customer-managed KMS key must allow the poller (shared/facts/lambda.md: "kms:Decrypt"). */
+/** What a source's customer-managed KMS key must allow the poller (Lambda's event source docs: "kms:Decrypt"). */
 const KEY_READ_ACTION = 'kms:Decrypt';
 
 /**

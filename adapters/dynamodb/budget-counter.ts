@@ -35,23 +35,33 @@ export class DynamoSecondCounter implements SecondCounter {
     const tokens = [randomUUID()];
     // The next second's item is made alongside, so callers there (usually) find it and write once; only a speed-up,
     // so its failure is left to the caller that finds the item missing.
-    let [outcome] = await Promise.all([
-      this.addMembers(scope, second, tokens, limit),
+    const [outcome] = await Promise.all([
+      this.addCreating(scope, second, tokens, limit),
       this.createAhead(scope, second + 1).catch(() => undefined),
     ]);
-    if (outcome === 'missing') {
-      await this.create(scope, second);
-      outcome = await this.addMembers(scope, second, tokens, limit);
-    }
     return typeof outcome === 'number' && outcome <= limit;
   }
 
   async add(scope: string, second: number, amount: number): Promise<void> {
-    const tokens = Array.from({ length: amount }, () => randomUUID());
-    if ((await this.addMembers(scope, second, tokens, null)) === 'missing') {
-      await this.create(scope, second);
-      await this.addMembers(scope, second, tokens, null);
-    }
+    await this.addCreating(
+      scope,
+      second,
+      Array.from({ length: amount }, () => randomUUID()),
+      null,
+    );
+  }
+
+  /** addMembers, creating the second's item first when nobody has. */
+  private async addCreating(
+    scope: string,
+    second: number,
+    tokens: string[],
+    limit: number | null,
+  ): Promise<number | 'full' | 'missing'> {
+    const outcome = await this.addMembers(scope, second, tokens, limit);
+    if (outcome !== 'missing') return outcome;
+    await this.create(scope, second);
+    return this.addMembers(scope, second, tokens, limit);
   }
 
   /**

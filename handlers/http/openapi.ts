@@ -294,7 +294,13 @@ function operationObject(route: Route) {
     ...(doc.body
       ? {
           requestBody: {
-            required: ['createRequest', 'putAllowlistEntry', 'adoptStatement'].includes(route.operation),
+            required: [
+              'createRequest',
+              'putAllowlistEntry',
+              'previewAllowlistPut',
+              'extendRequest',
+              'adoptStatement',
+            ].includes(route.operation),
             content: {
               [route.auth === 'slack' ? 'application/x-www-form-urlencoded' : 'application/json']: {
                 schema: json(doc.body, 'input'),
