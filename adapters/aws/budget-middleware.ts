@@ -32,15 +32,17 @@ export function putOnBudget(
       await budget.take(account, bucket, currentDeadline());
       const started = performance.now();
       try {
-        return await next(args);
+        const output = await next(args);
+        budget.observe(performance.now() - started);
+        return output;
       } catch (error) {
+        // The call's own time, before the penalty's table writes.
+        budget.observe(performance.now() - started);
         if (httpStatusOf(error) === 429 || awsErrorName(error) === 'TooManyRequestsException') {
           onThrottle();
           await budget.penalize(account, bucket, retryAfterSeconds(error)).catch(() => undefined);
         }
         throw error;
-      } finally {
-        budget.observe(performance.now() - started);
       }
     },
     { step: 'finalizeRequest', priority: 'low', name: 'brokerControlPlaneBudget' },
