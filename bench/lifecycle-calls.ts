@@ -2,7 +2,7 @@
 import { buildApp, createAwsClients } from '../handlers/app';
 import { loadConfig } from '../handlers/config';
 import type { BenchAws } from './bench-aws';
-import { ADMIN, APPROVER, REQUESTER, openEntry } from '../tests/support/fixtures';
+import { ADMIN, APPROVER, REQUESTER, openEntry, who } from '../tests/support/fixtures';
 
 export async function measureLifecycleCalls(aws: BenchAws): Promise<Record<string, Record<string, number>>> {
   const config = loadConfig({
@@ -25,8 +25,8 @@ export async function measureLifecycleCalls(aws: BenchAws): Promise<Record<strin
     );
   }
   const app = await buildApp(config, clients);
-  await app.allowlist.put(ADMIN, 'orders', openEntry());
-  const caller = { principal: REQUESTER, session: null };
+  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
+  const caller = who(REQUESTER);
   const result: Record<string, Record<string, number>> = {};
   const lifecycle = async (label: string, ask: Record<string, unknown>) => {
     for (const key of Object.keys(counts)) delete counts[key];
@@ -37,9 +37,9 @@ export async function measureLifecycleCalls(aws: BenchAws): Promise<Record<strin
       idempotencyKey: null,
     });
     const deadline = () => ({ deadline: new Date(Date.now() + 20_000) });
-    await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
     await app.settle.settle(request.id, deadline());
-    await app.revokeRequest(REQUESTER, request.id, null);
+    await app.revokeRequest(who(REQUESTER), request.id, null);
     await app.settle.settle(request.id, deadline());
     result[label] = { ...counts };
   };

@@ -11,7 +11,7 @@ import type { GrantRequest } from '../domain/model/request';
 import { buildApp, createAwsClients } from '../handlers/app';
 import { loadConfig } from '../handlers/config';
 import { BROKER_ACCOUNT, clientsInAccount, createFunction, testClients } from '../tests/support/aws';
-import { ADMIN, OTHER_ACCOUNT, REQUESTER, openEntry } from '../tests/support/fixtures';
+import { ADMIN, OTHER_ACCOUNT, REQUESTER, openEntry, who } from '../tests/support/fixtures';
 import type { BenchAws } from './bench-aws';
 import { median } from './stats';
 import { fakeRequest, writeRequests } from './sweep-scale';
@@ -36,7 +36,11 @@ export async function measureSweepAcrossAccounts(aws: BenchAws, perAccount: numb
   await ensureTable(dynamo, config.BROKER_TABLE_NAME);
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const app = await buildApp(config, createAwsClients(config));
-  await app.allowlist.put(ADMIN, 'orders', openEntry({ functions: ['arn:aws:lambda:us-east-1:*:function:order-*'] }));
+  await app.allowlist.put(
+    who(ADMIN),
+    'orders',
+    openEntry({ functions: ['arn:aws:lambda:us-east-1:*:function:order-*'] }),
+  );
 
   /** Per account, one request per function to copy due grants from. */
   const templates = new Map<string, GrantRequest[]>();
@@ -47,7 +51,7 @@ export async function measureSweepAcrossAccounts(aws: BenchAws, perAccount: numb
       // A fresh execution role per account and round: earlier steps may have reset the emulator under the cache.
       await createFunction(clients, name, { freshRole: name === functions[0] });
       const { request } = await app.createRequest({
-        caller: { principal: REQUESTER, session: null },
+        caller: who(REQUESTER),
         ask: {
           functionName: `arn:aws:lambda:us-east-1:${account}:function:${name}`,
           principal: OTHER_ACCOUNT,

@@ -8,7 +8,7 @@ import { toItem } from '../adapters/dynamodb/request-store';
 import type { GrantRequest, RequestStatus } from '../domain/model/request';
 import { buildApp, createAwsClients } from '../handlers/app';
 import { loadConfig } from '../handlers/config';
-import { ADMIN, REQUESTER, openEntry } from '../tests/support/fixtures';
+import { ADMIN, REQUESTER, openEntry, who } from '../tests/support/fixtures';
 import type { BenchAws } from './bench-aws';
 
 /** A stored request like `template`, with id number `i`, created an hour ago (ACTIVE ones expire tomorrow). */
@@ -52,9 +52,9 @@ export async function measureSweep(aws: BenchAws, stored: number, dueCounts: num
   await ensureTable(dynamo, config.BROKER_TABLE_NAME);
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const app = await buildApp(config, createAwsClients(config));
-  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
   const { request: template } = await app.createRequest({
-    caller: { principal: REQUESTER, session: null },
+    caller: who(REQUESTER),
     ask: {
       functionName: 'order-processor',
       principal: '987654321098',

@@ -25,6 +25,7 @@ const PLACEHOLDERS = {
   '{notifyQueue}': arnOf('NotifyQueue'),
   '{streamFailureQueue}': arnOf('StreamFailureQueue'),
   // In any account: BROKER_TARGET_ACCOUNTS decides where the broker acts, each spoke's trust policy who may come in.
+  '{accountRoles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' },
   '{spokeRoles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${param:spokeRoleName}' },
 };
 

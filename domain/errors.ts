@@ -159,6 +159,16 @@ export class ExtensionLimitError extends StateConflictError {
   }
 }
 
+/**
+ * The request's allowlist entry no longer allows it (the allowlist changed since it was asked for): it cannot be
+ * approved; the re-check that follows every allowlist change moves it to an entry that allows it, or ends it.
+ */
+export class NoLongerPermittedError extends StateConflictError {
+  constructor(requestId: string, entryId: string, why: string) {
+    super(`request ${requestId} no longer fits allowlist entry ${entryId}: ${why}; it cannot be approved`);
+  }
+}
+
 /** The decision was pinned to a statement hash that is no longer the request's. */
 export class StatementChangedError extends StateConflictError {
   constructor() {

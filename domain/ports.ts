@@ -99,6 +99,16 @@ export interface FunctionDirectory {
   listQualifiers(functionArn: string): Promise<string[]>;
 }
 
+/** IAM roles, as the rulebook needs them to match patterns that name a role path. */
+export interface RoleDirectory {
+  /**
+   * The role's path (`/` when it has none), read in the role's account (through its spoke role for another target
+   * account); null when it cannot be read (no such role, not allowed, an account the broker does not act in).
+   * Errors: UnavailableError (throttled, or IAM unavailable: the caller may retry).
+   */
+  pathOf(role: { partition: string; account: string; name: string }): Promise<string | null>;
+}
+
 /** The policy of one function, version or alias (Lambda keeps one per qualifier). */
 export interface PolicyTarget {
   functionName: string;

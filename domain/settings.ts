@@ -9,9 +9,11 @@ export interface BrokerSettings {
   sidPrefix: string;
   minDurationSeconds: number;
   pendingTimeoutSeconds: number;
-  /** Exact principal ARNs with admin rights. */
+  /** Patterns of the identities with admin rights (BROKER_ADMINS). */
   admins: readonly string[];
-  /** Slack identities (`slack:U…`) of people who also act as an IAM principal: never approvers of its requests. */
+  /** Role-name patterns whose sessions are people (BROKER_PERSON_ROLES). */
+  personRoles: readonly string[];
+  /** `slack:U…` → the person (`person:<username>`) or ARN a Slack user counts as (BROKER_SLACK_USERS). */
   identityLinks: Readonly<Record<string, string>>;
 }
 

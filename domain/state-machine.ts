@@ -75,7 +75,10 @@ export function note(
   event: HistoryEventName,
   context: Omit<MoveContext, 'patch'> & {
     patch?: Partial<
-      Pick<GrantRequest, 'approvals' | 'ending' | 'expiresAt' | 'allowlistEntryId' | 'eventSourceMappingUuid'>
+      Pick<
+        GrantRequest,
+        'approvals' | 'requiredApprovals' | 'ending' | 'expiresAt' | 'allowlistEntryId' | 'eventSourceMappingUuid'
+      >
     >;
   },
 ): GrantRequest {

@@ -26,6 +26,7 @@ import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
 import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
 import { DynamoWorkLeases } from '../adapters/dynamodb/work-leases';
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
+import { IamRoleDirectory } from '../adapters/iam/role-directory';
 import { AwsEventSourceKeys } from '../adapters/kms/event-source-keys';
 import { randomIds } from '../adapters/ids';
 import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source-mapping-gateway';
@@ -51,6 +52,7 @@ import type {
   IdGenerator,
   RequestStore,
   ResourcePolicyGateway,
+  RoleDirectory,
   Sleep,
   WorkLeases,
   WorkScheduler,
@@ -68,10 +70,13 @@ import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
 import { makeAllowlistRecheck } from '../domain/use-cases/recheck-allowlist';
 import { makeReconcile } from '../domain/use-cases/reconcile';
+import { makeRequireAdmin } from '../domain/use-cases/require-admin';
 import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
 import { makeRunWork } from '../domain/use-cases/run-work';
 import { makeSettleRequest } from '../domain/use-cases/settle-request';
+import { makeStanding } from '../domain/use-cases/standing';
 import { makeSweep } from '../domain/use-cases/sweep';
+import { makeResolveIdentity } from '../domain/rulebook/resolve-identity';
 import type { BrokerConfig } from './config';
 import { logger } from './logger';
 
@@ -139,6 +144,8 @@ export interface AppPorts {
   functions: FunctionDirectory;
   policies: ResourcePolicyGateway;
   roles: ExecutionRoleGateway;
+  /** IAM roles' paths, for allowlist patterns that name one. */
+  roleDirectory: RoleDirectory;
   mappings: EventSourceMappingGateway;
   keys: EventSourceKeys;
   leases: WorkLeases;
@@ -163,25 +170,30 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
   const { store, allowlist, functions, keys, clock, ids } = ports;
   const operator = makeGrantOperator({ ...ports, settings });
   const settle = makeSettleRequest({ ...ports, operator });
-  const recheck = makeAllowlistRecheck({ store, allowlist, clock, settings });
+  // The rulebook's one identity resolver: a caller's role path is read only when a pattern names one.
+  const resolveIdentity = makeResolveIdentity(ports.roleDirectory);
+  const standing = makeStanding({ allowlist, settings, resolveIdentity });
+  const requireAdmin = makeRequireAdmin({ settings, resolveIdentity });
+  const recheck = makeAllowlistRecheck({ store, allowlist, clock, settings, resolveIdentity, requireAdmin });
   return {
     config,
     settings,
     notifier: ports.notifier ?? null,
-    createRequest: makeCreateRequest({ store, allowlist, functions, keys, clock, ids, settings }),
-    getRequest: makeGetRequest({ store, allowlist, settings }),
-    listRequests: makeListRequests({ store, allowlist, settings }),
-    allowlist: makeManageAllowlist({ allowlist, clock, settings }),
-    catalog: makeCatalog({ allowlist }),
-    decide: makeDecideRequest({ settings, store, allowlist, clock }),
-    cancelRequest: makeCancelRequest({ store, allowlist, clock, settings }),
-    revokeRequest: makeRevokeRequest({ store, allowlist, clock, settings }),
-    extendRequest: makeExtendRequest({ store, allowlist, clock, ids, settings }),
+    requireAdmin,
+    createRequest: makeCreateRequest({ store, allowlist, functions, keys, clock, ids, settings, resolveIdentity }),
+    getRequest: makeGetRequest({ store, standing }),
+    listRequests: makeListRequests({ store, allowlist, settings, resolveIdentity }),
+    allowlist: makeManageAllowlist({ allowlist, clock, settings, requireAdmin }),
+    catalog: makeCatalog({ allowlist, resolveIdentity }),
+    decide: makeDecideRequest({ settings, store, clock, standing, resolveIdentity }),
+    cancelRequest: makeCancelRequest({ store, clock, standing }),
+    revokeRequest: makeRevokeRequest({ store, clock, standing }),
+    extendRequest: makeExtendRequest({ store, allowlist, clock, ids, settings, standing, resolveIdentity }),
     settle,
     sweep: makeSweep({ store, clock, settings, settle }),
     reconcile: makeReconcile({ ...ports, operator, settle, settings }),
-    discover: makeDiscover({ ...ports, settings }),
-    adoptStatement: makeAdoptStatement({ ...ports, settings }),
+    discover: makeDiscover({ ...ports, settings, requireAdmin }),
+    adoptStatement: makeAdoptStatement({ ...ports, settings, requireAdmin }),
     dispatchChange: makeDispatchChange({ ...ports, listener: ports.listener ?? NO_LISTENER }),
     dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, clock }),
     allowlistImpact: recheck.preview,
@@ -212,6 +224,8 @@ export async function buildApp(
     metrics?: MetricSink;
     /** Builds a spoke account's clients (tests record their calls). */
     spokeClients?: typeof createSpokeClients;
+    /** How long a role's path is kept (default 5 minutes; tests that count IAM calls keep none). */
+    rolePathTtlMs?: number;
   } = {},
 ): Promise<App> {
   const { accountId, partition } = await brokerAccount(clients.sts);
@@ -224,9 +238,10 @@ export async function buildApp(
     minDurationSeconds: config.BROKER_MIN_DURATION_SECONDS,
     pendingTimeoutSeconds: config.BROKER_PENDING_TIMEOUT_SECONDS,
     admins: config.BROKER_ADMINS,
+    personRoles: config.BROKER_PERSON_ROLES,
     identityLinks: config.BROKER_SLACK_USERS,
   };
-  const { metrics, spokeClients = createSpokeClients, ...timing } = overrides;
+  const { metrics, spokeClients = createSpokeClients, rolePathTtlMs, ...timing } = overrides;
   const clock = timing.clock ?? systemClock;
   const deadlines = callDeadlinesOn(clock);
   const db = DynamoDBDocumentClient.from(clients.dynamo, { marshallOptions: { removeUndefinedValues: true } });
@@ -278,6 +293,7 @@ export async function buildApp(
     functions: new LambdaFunctionDirectory(accounts.lambda),
     policies,
     roles: new IamExecutionRoleGateway(accounts.iam),
+    roleDirectory: new IamRoleDirectory(accounts, { now: () => clock.now().getTime() }, rolePathTtlMs),
     mappings: new LambdaEventSourceMappingGateway(accounts.lambda),
     // In the source's account when the broker acts there (its spoke role), else from the broker's own account.
     keys: new AwsEventSourceKeys((account) =>

@@ -9,9 +9,14 @@
  * A variable every runtime reads is one line in VARIABLES and one in CORE.
  */
 import * as z from 'zod';
-import { ACCOUNT_ID, ASSUMED_ROLE_ARN, IAM_OR_STS_ARN, IAM_ROLE_OR_USER_ARN, REGION } from '../domain/rules/arn';
-import { DEFAULT_PERSON_ROLES } from '../domain/rules/caller-identity';
-import { matchesAny } from '../domain/rules/pattern';
+import {
+  ACCOUNT_ID,
+  ASSUMED_ROLE_ARN,
+  IAM_OR_STS_ARN_PATTERN,
+  IAM_ROLE_OR_USER_ARN,
+  REGION,
+} from '../domain/rules/arn';
+import { DEFAULT_PERSON_ROLES, PERSON_LINK_PREFIX, isPersonRole, personOfLink } from '../domain/rulebook/identity';
 
 const int = (min: number, max: number, fallback: number) =>
   z
@@ -45,7 +50,10 @@ const VARIABLES = {
   BROKER_TABLE_NAME: z
     .string({ error: 'is required' })
     .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'),
-  BROKER_ADMINS: commaList(z.string().regex(IAM_OR_STS_ARN, 'each admin must be an IAM ARN')),
+  /** Patterns (`*`, `?` after the account) of the admins' role, user or session ARNs. */
+  BROKER_ADMINS: commaList(
+    z.string().regex(IAM_OR_STS_ARN_PATTERN, 'each admin must be an IAM or STS ARN (`*` and `?` after the account)'),
+  ),
   /** Empty: only the broker's own account (known once STS has said who the broker is). */
   BROKER_TARGET_ACCOUNTS: commaList(z.string().regex(ACCOUNT_ID, 'each target account must be a 12-digit account id')),
   /** IAM's role name rule: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
@@ -71,7 +79,7 @@ const VARIABLES = {
         .filter(Boolean),
     )
     .pipe(z.array(z.string().regex(/^[\w+=,.@*?-]{1,64}$/, 'each must be a role name pattern (* and ? allowed)'))),
-  /** Slack user → the IAM role or user, or the person (assumed-role ARN of a person role), it acts for. */
+  /** Slack user → the person (`person:<username>`), IAM role or user, or person's session ARN it counts as. */
   BROKER_SLACK_USERS: z
     .string()
     .default('')
@@ -81,15 +89,20 @@ const VARIABLES = {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)) {
-        const [, user, arn] = /^(U[A-Z0-9]{2,20})=(.*)$/.exec(pair) ?? [];
-        if (!user || !arn || !(IAM_ROLE_OR_USER_ARN.test(arn) || ASSUMED_ROLE_ARN.test(arn))) {
+        const [, user, link] = /^(U[A-Z0-9]{2,20})=(.*)$/.exec(pair) ?? [];
+        const linkable =
+          link !== undefined &&
+          (link.startsWith(PERSON_LINK_PREFIX)
+            ? personOfLink(link, { personRoles: [] }) !== null
+            : IAM_ROLE_OR_USER_ARN.test(link) || ASSUMED_ROLE_ARN.test(link));
+        if (!user || !linkable) {
           ctx.addIssue({
             code: 'custom',
-            message: `"${pair}" is not U<slack user id>=<IAM role or user ARN, or a person's assumed-role ARN>`,
+            message: `"${pair}" is not U<slack user id>=person:<username>, or =<IAM role or user ARN, or a person's assumed-role ARN>`,
           });
           return z.NEVER;
         }
-        links[`slack:${user}`] = arn;
+        links[`slack:${user}`] = link;
       }
       return links;
     }),
@@ -193,14 +206,24 @@ const LOCAL_SCHEMA = z.object({
   SLACK_SIGNING_SECRET: V.SLACK_SIGNING_SECRET,
 });
 
-/** A Slack user linked to a session must be linked to a person: other sessions act as their role (link that). */
+/**
+ * A Slack user linked to a session must be linked to a person: other sessions act as their role (link that). And a
+ * link to the role of a permission set could be any of its people: link the person (`person:<username>`).
+ */
 function personLinkProblems(config: Pick<BrokerConfig, 'BROKER_SLACK_USERS' | 'BROKER_PERSON_ROLES'>): string[] {
   const problems: string[] = [];
-  for (const [user, arn] of Object.entries(config.BROKER_SLACK_USERS)) {
-    const role = ASSUMED_ROLE_ARN.exec(arn)?.[3];
-    if (role !== undefined && !matchesAny(config.BROKER_PERSON_ROLES, role)) {
+  for (const [user, link] of Object.entries(config.BROKER_SLACK_USERS)) {
+    const id = user.slice('slack:'.length);
+    const sessionOf = ASSUMED_ROLE_ARN.exec(link)?.[3];
+    if (sessionOf !== undefined && !isPersonRole(sessionOf, config.BROKER_PERSON_ROLES)) {
       problems.push(
-        `BROKER_SLACK_USERS: ${user.slice('slack:'.length)} is linked to a session of ${role}, which BROKER_PERSON_ROLES does not make a person: link the role ARN`,
+        `BROKER_SLACK_USERS: ${id} is linked to a session of ${sessionOf}, which BROKER_PERSON_ROLES does not make a person: link the role ARN`,
+      );
+    }
+    const roleName = /:role\/(?:.*\/)?([^/]+)$/.exec(link)?.[1];
+    if (roleName !== undefined && isPersonRole(roleName, config.BROKER_PERSON_ROLES)) {
+      problems.push(
+        `BROKER_SLACK_USERS: ${id} is linked to the role ${roleName}, whose sessions are people: link the person (${PERSON_LINK_PREFIX}<username>)`,
       );
     }
   }

@@ -2,6 +2,7 @@
  * Demo data for the local runner's own emulator: an execution role, two functions and one allowlist entry in the
  * broker's account, and a spoke account with a function of its own and an entry for it (API §11.7).
  */
+import { identityOf } from '../domain/rulebook/identity';
 import { CreateRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
@@ -75,7 +76,7 @@ export async function seedDemo(
 ): Promise<void> {
   await createDemoFunctions(clients, DEMO_FUNCTIONS);
   const { accountId, region } = app.settings;
-  await app.allowlist.put(DEMO_ADMIN, 'orders', demoEntry(accountId, region));
+  await app.allowlist.put(identityOf(DEMO_ADMIN, app.settings), 'orders', demoEntry(accountId, region));
 
   // The spoke's own team sets up its function; moto lets an AssumeRole into any role of an account act there (the
   // broker itself goes through BROKER_SPOKE_ROLE_NAME, which moto does not need to exist).
@@ -88,5 +89,5 @@ export async function seedDemo(
     sessionToken: c?.SessionToken ?? '',
   });
   await createDemoFunctions(spoke, ['order-processor']);
-  await app.allowlist.put(DEMO_ADMIN, 'orders-spoke', demoEntry(DEMO_SPOKE_ACCOUNT, region));
+  await app.allowlist.put(identityOf(DEMO_ADMIN, app.settings), 'orders-spoke', demoEntry(DEMO_SPOKE_ACCOUNT, region));
 }

@@ -7,7 +7,7 @@
  * - work lease         PK REQ#<id>                SK #LEASE        (holder, until; ttl drops leftovers)
  * - budget second      PK BUDGET#<scope>#<second> SK #BUDGET       (callers counted in that second, a string set; ttl)
  * - stream reader      PK STREAM#<shard>          SK #READER       (local runner only: leader lease, checkpoint)
- * Indexes (projection ALL): byRequester, byEntry, byStatus sort by `<createdAt>#<id>` (newest first when listing);
+ * Indexes (projection ALL): byRequester (the requester's person key), byEntry, byStatus sort by `<createdAt>#<id>` (newest first when listing);
  * byExpiry is sparse, present only on ACTIVE requests, sorted by `<due time>#<id>` (expiresAt, or the revoke
  * marker's time): the sweep's due list.
  */
@@ -42,7 +42,8 @@ export const ACTIVE_EXPIRY_PARTITION = 'ACTIVE';
 export function requestIndexKeys(r: GrantRequest): Record<string, string> {
   const sort = listPosition(r);
   const keys: Record<string, string> = {
-    [INDEX.byRequester.pk]: `REQUESTER#${r.requester}`,
+    // By person: the same person's requests under any of its sessions are its own.
+    [INDEX.byRequester.pk]: `REQUESTER#${r.requesterPerson}`,
     [INDEX.byRequester.sk]: sort,
     [INDEX.byStatus.pk]: statusPartition(r.status),
     [INDEX.byStatus.sk]: sort,

@@ -10,7 +10,7 @@ import {
 import { StaleRequestError } from '../../domain/errors';
 import { functionNameOf } from '../../domain/rules/function-ref';
 import { listPosition } from '../../domain/rules/list-cursor';
-import type { GrantRequest } from '../../domain/model/request';
+import type { Approval, GrantRequest } from '../../domain/model/request';
 import type {
   CreateOutcome,
   DuePage,
@@ -51,9 +51,17 @@ export function toItem(request: GrantRequest): Record<string, unknown> {
   return { ...requestKey(request.id), ...requestIndexKeys(request), functionName, ...request };
 }
 
+type StoredApproval = Omit<Approval, 'person' | 'counted'> & Partial<Pick<Approval, 'person' | 'counted'>>;
+
 export function fromItem(item: Record<string, unknown>): GrantRequest {
-  // Requests stored before extensions existed (API §11.4) extend nothing and have none.
-  const copy: Record<string, unknown> = { extends: null, extensions: [], ...item };
+  // Requests stored before extensions existed extend nothing and have none; before persons, each ARN was its own
+  // person and every approval counted.
+  const copy: Record<string, unknown> = { extends: null, extensions: [], requesterPerson: item.requester, ...item };
+  copy.approvals = ((item.approvals ?? []) as StoredApproval[]).map((a) => ({
+    ...a,
+    person: a.person ?? a.approver,
+    counted: a.counted ?? true,
+  }));
   for (const key of KEY_ATTRIBUTES) delete copy[key];
   return copy as unknown as GrantRequest;
 }

@@ -107,10 +107,11 @@ export function requestMessage(
   if (bytesLeft !== null) {
     blocks.push(context(`Policy budget: ${bytesLeft} of ${RESOURCE_POLICY_LIMIT_BYTES} bytes left after this grant`));
   }
-  const approvals = r.approvals.map((a) => `${escapeMrkdwn(a.approver)} (${a.at})`).join(', ');
-  blocks.push(
-    context(`Approvals: ${r.approvals.length} of ${r.requiredApprovals}${approvals ? ` — ${approvals}` : ''}`),
-  );
+  const approvals = r.approvals
+    .map((a) => `${escapeMrkdwn(a.approver)} (${a.at})${a.counted ? '' : ', not counted'}`)
+    .join(', ');
+  const counted = r.approvals.filter((a) => a.counted).length;
+  blocks.push(context(`Approvals: ${counted} of ${r.requiredApprovals}${approvals ? ` — ${approvals}` : ''}`));
   if (r.status === 'PENDING') {
     const value = buttonValue(r);
     blocks.push({

@@ -31,7 +31,8 @@ export interface BrokerRequest {
   statement: unknown;
   statementHash: string;
   requiredApprovals: number;
-  approvals: { approver: string; at: string; comment: string | null }[];
+  /** v3: `person` (who approved) and `counted` (whether it counts towards the quorum now); absent on older brokers. */
+  approvals: { approver: string; person?: string; at: string; comment: string | null; counted?: boolean }[];
   createdAt: string;
   updatedAt: string;
   activatedAt: string | null;
@@ -42,6 +43,11 @@ export interface BrokerRequest {
   /** v2 (§11.4): the original request an extension extends; absent on v1 brokers. */
   extends?: string | null;
   extensions?: string[];
+}
+
+/** "2 of 3": the approvals that count towards the quorum (all of them on brokers that do not say), of the quorum. */
+export function approvalProgress(r: Pick<BrokerRequest, 'approvals' | 'requiredApprovals'>, of = ' of '): string {
+  return `${r.approvals.filter((a) => a.counted !== false).length}${of}${r.requiredApprovals}`;
 }
 
 export interface ApiErrorBody {

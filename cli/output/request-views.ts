@@ -1,5 +1,5 @@
 /** Requests on a terminal: one line each in a list, a readable summary for one. */
-import { functionLabel, sourceLabel, type BrokerRequest } from '../api/broker-request';
+import { approvalProgress, functionLabel, sourceLabel, type BrokerRequest } from '../api/broker-request';
 import { statementSizeNote } from '../api/statement-size';
 import type { Paint } from './paint';
 import { formatTable } from './table';
@@ -34,7 +34,7 @@ export function requestSummary(body: unknown, now: number, paint: Paint): string
     ['ticket', r.ticket],
     ['duration', durationText(r.durationSeconds)],
     ['extends', r.extends],
-    ['approvals', `${r.approvals.length}/${r.requiredApprovals}`],
+    ['approvals', approvalProgress(r, '/')],
     ['created', when(r.createdAt, now)],
     ['active since', r.activatedAt ? when(r.activatedAt, now) : null],
     ['expires', r.expiresAt ? when(r.expiresAt, now) : null],

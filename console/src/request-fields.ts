@@ -1,5 +1,5 @@
 /** What a reviewer needs to see about a request: its fields, and the exact statement with what it adds to the policy. */
-import { functionLabel, sourceLabel, type BrokerRequest } from '../../cli/api/broker-request';
+import { approvalProgress, functionLabel, sourceLabel, type BrokerRequest } from '../../cli/api/broker-request';
 import { statementBytes, POLICY_LIMIT_BYTES } from '../../cli/api/statement-size';
 import { durationText } from '../../cli/output/time';
 import { h } from './dom';
@@ -26,7 +26,7 @@ export function reviewFields(r: BrokerRequest): HTMLElement {
     ['Reason', r.reason],
     ['Ticket', r.ticket ?? h('span', { class: 'muted' }, 'none')],
     ['Duration', durationText(r.durationSeconds)],
-    ['Approvals', `${r.approvals.length} of ${r.requiredApprovals}`],
+    ['Approvals', approvalProgress(r)],
     ['Asked', timeElement(r.createdAt)],
   ]);
 }

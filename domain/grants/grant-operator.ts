@@ -15,6 +15,7 @@ import {
   PolicyChangedError,
   RoleNotReadyError,
 } from '../errors';
+import { approvedAt } from '../model/approved-at';
 import type { GrantRequest, InvokeGrantRequest, MappingGrantRequest } from '../model/request';
 import type {
   EventSourceKeys,
@@ -139,11 +140,6 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     };
   }
 
-  /** When the grant was approved (the start of its IAM propagation grace). */
-  function approvedAt(r: GrantRequest): number {
-    return Date.parse([...r.history].reverse().find((e) => e.event === 'APPROVED')?.at ?? r.createdAt);
-  }
-
   /**
    * Why the approved statement would not let the poller read the source now (its KMS key cannot be resolved, or it
    * is encrypted with a key the statement does not cover); null when it would.
@@ -221,6 +217,7 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
         return giveUp(`Lambda refused the event source mapping: ${error.message}`);
       if (!(error instanceof RoleNotReadyError)) throw error;
     }
+    // The IAM propagation grace counts from the approval.
     const waited = now.getTime() - approvedAt(r);
     if (waited > ROLE_PROPAGATION_GRACE_MS) return giveUp(unreadableReason(r, fn.roleArn));
     // IAM propagation usually takes seconds: retry soon at first, then less often.

@@ -7,7 +7,7 @@
 import { AccountUnreachableError } from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { FunctionDirectory, PolicyTarget, RequestStore } from '../ports';
-import { matchesAny } from '../rules/pattern';
+import { coveredByAny } from '../rulebook/entry-fit';
 import type { BrokerSettings } from '../settings';
 
 export interface PolicyTargets {
@@ -41,12 +41,11 @@ export async function policyTargets(
     after = page.next;
   } while (after !== null);
 
-  const patterns = entries.flatMap((e) => e.functions);
   const accountsUnreachable: string[] = [];
   for (const accountId of deps.settings.targetAccounts) {
     try {
       for (const arn of await deps.functions.listArns(accountId)) {
-        if (matchesAny(patterns, arn)) add({ functionName: arn, qualifier: null });
+        if (coveredByAny(entries, arn)) add({ functionName: arn, qualifier: null });
       }
     } catch (error) {
       if (!(error instanceof AccountUnreachableError)) throw error;

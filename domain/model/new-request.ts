@@ -3,7 +3,7 @@
  * Sid derive from the request id, nothing has happened yet, and its history opens with the event that made it.
  */
 import { canonicalHash } from '../rules/canonical-hash';
-import type { Caller } from '../rules/caller-identity';
+import type { Identity } from '../rulebook/identity';
 import type { CheckedGrant } from '../rules/safety-floor';
 import { eventSourceReadStatement } from '../../policies/event-source-access';
 import { invokeStatementFor } from '../../policies/invoke-statement';
@@ -15,7 +15,7 @@ export interface NewRequest {
   at: Date;
   sidPrefix: string;
   /** Who asks: the requester (an admin, for an adoption). */
-  caller: Caller;
+  caller: Identity;
   /** The ask, after the safety floor (`checked`) and the allowlist passed it. */
   ask: Omit<GrantAsk, 'functionName'>;
   checked: CheckedGrant;
@@ -73,7 +73,8 @@ export function newRequest(spec: NewRequest): GrantRequest {
     ...grant,
     id: spec.id,
     status: spec.status,
-    requester: caller.principal,
+    requester: caller.arn,
+    requesterPerson: caller.person,
     requesterSession: caller.session,
     functionArn: spec.functionArn,
     qualifier: spec.qualifier,
@@ -95,7 +96,7 @@ export function newRequest(spec: NewRequest): GrantRequest {
       {
         at,
         event: spec.opening.event,
-        actor: caller.principal,
+        actor: caller.arn,
         detail: { ...spec.opening.detail, ...(caller.session ? { session: caller.session } : {}) },
       },
     ],

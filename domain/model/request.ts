@@ -46,9 +46,14 @@ export interface HistoryEvent {
 }
 
 export interface Approval {
+  /** The acting identity: a person's session ARN, a role or user ARN, or `slack:<user id>`. */
   approver: string;
+  /** Who approved (docs/api.md, Who is calling): the person key, or the role or user ARN. */
+  person: string;
   at: string;
   comment: string | null;
+  /** Whether it counts towards the quorum, as of the last decision: eligible then, not the requester, one per person. */
+  counted: boolean;
 }
 
 export interface Failure {
@@ -71,7 +76,10 @@ export interface Ending {
 export interface GrantRequestFields {
   id: string;
   status: RequestStatus;
+  /** The acting identity that asked: a person's session ARN, a role or user ARN. */
   requester: string;
+  /** Who asked, as self-approval, the quorum and "my requests" compare it: the person key, or the role or user ARN. */
+  requesterPerson: string;
   /** Session name of an assumed-role caller, kept for the audit trail only. */
   requesterSession: string | null;
   functionArn: string;

@@ -56,9 +56,12 @@ export const IAM_ROLE_OR_USER_ARN = iam(ROLE_OR_USER);
 export const ASSUMED_ROLE_ARN = new RegExp(
   `^arn:(${ARN_SOURCES.partition}):sts::(${ARN_SOURCES.account}):assumed-role/([\\w+=,.@-]{1,64})/([\\w+=,.@-]{1,64})$`,
 );
-/** Any IAM or STS ARN (the admins list). */
-export const IAM_OR_STS_ARN = new RegExp(
-  `^arn:${ARN_SOURCES.partition}:(?:iam|sts)::${ARN_SOURCES.account}:${IAM_NAME}+$`,
+/**
+ * An IAM or STS ARN pattern in one account (the admins list): `*` and `?` only after the account, so that a
+ * permission set's role (`…:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_*`) can be named.
+ */
+export const IAM_OR_STS_ARN_PATTERN = new RegExp(
+  `^arn:${ARN_SOURCES.partition}:(?:iam|sts)::${ARN_SOURCES.account}:[\\w+=,.@/*?-]+$`,
 );
 
 /**

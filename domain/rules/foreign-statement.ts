@@ -7,7 +7,8 @@
 import { ValidationError, type FieldIssue } from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { BrokerSettings } from '../settings';
-import { entryPermittingGrant } from './allowlist-matcher';
+import { newAsk } from '../rulebook/ask';
+import { chooseEntry } from '../rulebook/choose-entry';
 import { checkSafetyFloor, sourceOwnerOf, type CheckedGrant, type FloorAsk } from './safety-floor';
 import { readStatement, type PolicyOwner, type StatementAsk } from './statement-reading';
 
@@ -43,14 +44,22 @@ export function assessStatement(
     if (!(error instanceof ValidationError)) throw error;
     floorViolations = error.details;
   }
-  const entry = entryPermittingGrant(entries, {
-    functionArn: owner.functionArn,
-    kind: 'invoke',
-    principal: ask.principal,
-    sourceArn: ask.sourceArn ?? null,
-    eventSourceArn: null,
-    principalOrgId: ask.principalOrgId ?? null,
-    sourceOwner: sourceOwnerOf(floorAsk),
-  });
-  return { ask, floorViolations, checked, permittedBy: entry?.id ?? null };
+  // The grant alone, whoever asks and for however long: the requester is the admin who adopts it.
+  const choice = chooseEntry(
+    entries,
+    newAsk(
+      {
+        functionArn: owner.functionArn,
+        kind: 'invoke',
+        principal: ask.principal,
+        sourceArn: ask.sourceArn ?? null,
+        eventSourceArn: null,
+        principalOrgId: ask.principalOrgId ?? null,
+        sourceOwner: sourceOwnerOf(floorAsk),
+      },
+      0,
+    ),
+    null,
+  );
+  return { ask, floorViolations, checked, permittedBy: choice.permitted ? choice.entry.id : null };
 }

@@ -25,15 +25,16 @@ import {
 import { newRequest } from '../model/new-request';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, IdGenerator, PolicyTarget, RequestStore, ResourcePolicyGateway } from '../ports';
-import { requireAdmin } from '../rules/access';
 import { adoptedStatementId } from '../rules/adoption';
-import type { Caller } from '../rules/caller-identity';
+import { isRequesterOf } from '../rulebook/access';
+import type { Identity } from '../rulebook/identity';
 import { assessStatement } from '../rules/foreign-statement';
 import { parseFunctionRef, type FunctionRef } from '../rules/function-ref';
 import type { BrokerSettings } from '../settings';
+import type { RequireAdmin } from './require-admin';
 
 export interface AdoptCommand {
-  caller: Caller;
+  caller: Identity;
   functionArn: string;
   qualifier: string | null;
   statementId: string;
@@ -48,6 +49,7 @@ export interface AdoptDeps {
   clock: Clock;
   ids: IdGenerator;
   settings: BrokerSettings;
+  requireAdmin: RequireAdmin;
 }
 
 const PAGE = 100;
@@ -68,7 +70,7 @@ function functionOf(command: AdoptCommand, settings: BrokerSettings): FunctionRe
 }
 
 export function makeAdoptStatement(deps: AdoptDeps) {
-  const { store, allowlist, policies, clock, ids, settings } = deps;
+  const { store, allowlist, policies, clock, ids, settings, requireAdmin } = deps;
 
   /** The policy, or 503 when its account cannot be reached (the caller may retry once the spoke role works). */
   async function readPolicy(target: PolicyTarget) {
@@ -96,8 +98,8 @@ export function makeAdoptStatement(deps: AdoptDeps) {
   }
 
   return async function adoptStatement(command: AdoptCommand): Promise<GrantRequest> {
-    const { caller, statementId: sid } = command;
-    requireAdmin(settings, caller.principal, 'adopt statements');
+    const { statementId: sid } = command;
+    const caller = await requireAdmin(command.caller, 'adopt statements');
     if (sid.startsWith(settings.sidPrefix)) {
       throw ValidationError.field('statementId', `starts with ${settings.sidPrefix}: the broker manages it already`);
     }
@@ -110,7 +112,7 @@ export function makeAdoptStatement(deps: AdoptDeps) {
     const pending = await inFlight(target, sid);
     if (pending) {
       const same =
-        pending.requester === caller.principal &&
+        isRequesterOf(pending, caller) &&
         pending.durationSeconds === command.durationSeconds &&
         pending.reason === command.reason;
       if (!same) throw new AdoptionInProgressError(sid, pending.id);

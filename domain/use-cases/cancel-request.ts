@@ -4,27 +4,23 @@
  */
 import { NotRequesterError, WrongStatusError } from '../errors';
 import type { GrantRequest } from '../model/request';
-import type { AllowlistStore, Clock, RequestStore } from '../ports';
-import { checkMaySee } from '../rules/access';
-import type { BrokerSettings } from '../settings';
+import type { Clock, RequestStore } from '../ports';
+import { isRequesterOf } from '../rulebook/access';
+import type { Identity } from '../rulebook/identity';
 import { move } from '../state-machine';
+import type { StandingOf } from './standing';
 import { updateWithRetry } from './update-with-retry';
 
-export function makeCancelRequest(deps: {
-  store: RequestStore;
-  allowlist: AllowlistStore;
-  clock: Clock;
-  settings: BrokerSettings;
-}) {
-  const { store, allowlist, clock, settings } = deps;
-  return function cancelRequest(caller: string, id: string): Promise<GrantRequest> {
+export function makeCancelRequest(deps: { store: RequestStore; clock: Clock; standing: StandingOf }) {
+  const { store, clock, standing } = deps;
+  return function cancelRequest(caller: Identity, id: string): Promise<GrantRequest> {
     return updateWithRetry(store, id, async (current) => {
-      if (current.requester !== caller) {
-        checkMaySee(current, await allowlist.get(current.allowlistEntryId), caller, settings);
+      if (!isRequesterOf(current, caller)) {
+        await standing.seeing(current, caller);
         throw new NotRequesterError('cancel a request');
       }
       if (current.status !== 'PENDING') throw new WrongStatusError(id, current.status, 'PENDING', 'cancelled');
-      return move(current, 'CANCELLED', { at: clock.now(), actor: caller });
+      return move(current, 'CANCELLED', { at: clock.now(), actor: caller.arn });
     });
   };
 }

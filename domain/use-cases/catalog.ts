@@ -1,12 +1,16 @@
 /**
- * What may I ask for? (API §11.10)
- * Input: the caller. Output: one item per allowlist entry whose `requesters` match the caller, in the order entries
- * are tried (ascending id), with what the entry allows, how long and who approves. Entries that do not list the
- * caller are left out entirely, not even counted: the catalog tells nobody what others may do.
+ * What may I ask for? (docs/api.md, What may I ask for?)
+ * Input: the caller. Output: one item per allowlist entry that lists the caller as a requester, by the same rule a
+ * create applies (rulebook/entry-fit.ts: listsRequester), in the order entries are tried (ascending id), with what the
+ * entry allows, how long and who approves. Entries that do not list the caller are left out entirely, not even
+ * counted: the catalog tells nobody what others may do.
  */
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { AllowlistStore } from '../ports';
-import { matchesAny } from '../rules/pattern';
+import { byId } from '../rulebook/choose-entry';
+import { listsRequester } from '../rulebook/entry-fit';
+import type { Identity } from '../rulebook/identity';
+import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 
 export type CatalogItem = Pick<
   AllowlistEntry,
@@ -40,12 +44,16 @@ function catalogItem(entry: AllowlistEntry): CatalogItem {
   };
 }
 
-export function makeCatalog({ allowlist }: { allowlist: AllowlistStore }) {
-  return async function catalog(caller: string): Promise<CatalogItem[]> {
-    return (await allowlist.list())
-      .filter((entry) => matchesAny(entry.requesters, caller))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map(catalogItem);
+/** The entries that list `requester` (resolved), in the order a create tries them. */
+export function catalogEntries(entries: readonly AllowlistEntry[], requester: Identity): AllowlistEntry[] {
+  return entries.filter((entry) => listsRequester(entry, requester)).sort(byId);
+}
+
+export function makeCatalog(deps: { allowlist: AllowlistStore; resolveIdentity: ResolveIdentity }) {
+  return async function catalog(caller: Identity): Promise<CatalogItem[]> {
+    const entries = await deps.allowlist.list();
+    const requester = await deps.resolveIdentity(caller, identityPatternsOf(entries));
+    return catalogEntries(entries, requester).map(catalogItem);
   };
 }
 

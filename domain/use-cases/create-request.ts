@@ -32,8 +32,10 @@ import type {
   IdempotencyClaim,
   RequestStore,
 } from '../ports';
-import type { Caller } from '../rules/caller-identity';
-import { matchAllowlist } from '../rules/allowlist-matcher';
+import { newAsk } from '../rulebook/ask';
+import { chooseEntry } from '../rulebook/choose-entry';
+import type { Identity } from '../rulebook/identity';
+import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import { canonicalHash } from '../rules/canonical-hash';
 import { parseFunctionRef } from '../rules/function-ref';
 import { checkSafetyFloor } from '../rules/safety-floor';
@@ -42,7 +44,7 @@ import { move } from '../state-machine';
 import { BROKER_ACTOR } from './settle-request';
 
 export interface CreateRequestCommand {
-  caller: Caller;
+  caller: Identity;
   ask: GrantAsk;
   dryRun: boolean;
   idempotencyKey: string | null;
@@ -62,10 +64,11 @@ export interface CreateRequestDeps {
   clock: Clock;
   ids: IdGenerator;
   settings: BrokerSettings;
+  resolveIdentity: ResolveIdentity;
 }
 
 export function makeCreateRequest(deps: CreateRequestDeps) {
-  const { store, allowlist, functions, keys, clock, ids, settings } = deps;
+  const { store, allowlist, functions, keys, clock, ids, settings, resolveIdentity } = deps;
 
   /** The customer-managed key the poller will need, or a 400 naming eventSourceArn when it cannot be known. */
   async function decryptKeyOf(eventSourceArn: string): Promise<string | null> {
@@ -84,12 +87,12 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
   }
 
   return async function createRequest(command: CreateRequestCommand): Promise<CreateRequestResult> {
-    const { caller, ask } = command;
+    const { ask } = command;
     const now = clock.now();
     const bodyHash = canonicalHash(ask);
     const key = command.dryRun ? null : command.idempotencyKey;
     if (key !== null) {
-      const claim = await store.findClaim(caller.principal, key, now);
+      const claim = await store.findClaim(command.caller.arn, key, now);
       if (claim) {
         if (claim.bodyHash !== bodyHash) throw keyReused();
         return replay(claim.requestId);
@@ -101,17 +104,24 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       throw ValidationError.field('durationSeconds', `must be at least ${settings.minDurationSeconds}`);
     }
     const ref = parseFunctionRef(ask, settings);
-    const decision = matchAllowlist(await allowlist.list(), {
-      functionArn: ref.functionArn,
-      requester: caller.principal,
-      kind: checked.kind,
-      principal: ask.principal ?? null,
-      sourceArn: ask.sourceArn ?? null,
-      eventSourceArn: ask.eventSourceArn ?? null,
-      principalOrgId: ask.principalOrgId ?? null,
-      sourceOwner: checked.sourceOwner,
-      durationSeconds: ask.durationSeconds,
-    });
+    const entries = await allowlist.list();
+    const caller = await resolveIdentity(command.caller, identityPatternsOf(entries));
+    const decision = chooseEntry(
+      entries,
+      newAsk(
+        {
+          functionArn: ref.functionArn,
+          kind: checked.kind,
+          principal: ask.principal ?? null,
+          sourceArn: ask.sourceArn ?? null,
+          eventSourceArn: ask.eventSourceArn ?? null,
+          principalOrgId: ask.principalOrgId ?? null,
+          sourceOwner: checked.sourceOwner,
+        },
+        ask.durationSeconds,
+      ),
+      caller,
+    );
     if (!decision.permitted) {
       throw new AllowlistDeniedError(decision.reason, [{ path: decision.field, message: decision.reason }]);
     }
@@ -151,7 +161,7 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       key === null
         ? null
         : {
-            caller: caller.principal,
+            caller: caller.arn,
             key,
             bodyHash,
             expiresAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_SECONDS * 1000).toISOString(),

@@ -18,11 +18,12 @@ import type {
   RequestStore,
   ResourcePolicyGateway,
 } from '../ports';
-import { requireAdmin } from '../rules/access';
 import { assessStatement } from '../rules/foreign-statement';
 import { decodeListToken, encodeListToken } from '../rules/list-cursor';
 import type { PolicyOwner } from '../rules/statement-reading';
+import type { Identity } from '../rulebook/identity';
 import type { BrokerSettings } from '../settings';
+import type { RequireAdmin } from './require-admin';
 
 export interface DiscoveredStatement {
   functionArn: string;
@@ -40,7 +41,7 @@ export interface DiscoverPage {
 }
 
 export interface DiscoverCommand {
-  caller: string;
+  caller: Identity;
   /** Policies to read at most. */
   limit: number;
   nextToken: string | null;
@@ -56,6 +57,7 @@ export interface DiscoverDeps {
   deadlines: CallDeadlines;
   clock: Clock;
   settings: BrokerSettings;
+  requireAdmin: RequireAdmin;
 }
 
 /** A page position: `<unqualified function ARN>|<qualifier or nothing>`. */
@@ -72,10 +74,10 @@ function ownerOf(statement: Record<string, unknown>, read: PolicyOwner): PolicyO
 }
 
 export function makeDiscover(deps: DiscoverDeps) {
-  const { store, allowlist, functions, policies, deadlines, clock, settings } = deps;
+  const { store, allowlist, functions, policies, deadlines, clock, settings, requireAdmin } = deps;
 
   return async function discover(command: DiscoverCommand): Promise<DiscoverPage> {
-    requireAdmin(settings, command.caller, 'discover unmanaged statements');
+    await requireAdmin(command.caller, 'discover unmanaged statements');
     const deadline = new Date(clock.now().getTime() + command.budgetMs);
     const after = command.nextToken === null ? null : decodeListToken(command.nextToken, TARGET_POSITION);
     const entries = await allowlist.list();

@@ -3,10 +3,11 @@
  * Input: the caller (the grant's requester), the grant's id, the added duration, reason and ticket.
  * Output: the extension as stored: a new request with the grant's function, principal, sources, Sid and statement,
  * `extends` = the grant's id, PENDING (APPROVED when its entry auto-approves, for the queued work to take effect).
- * Main course: who (only the requester; others who may see the grant are refused, the rest told it does not exist) →
- * the grant is ACTIVE, not ending, with no extension waiting → the allowlist as it is now permits the same ask for the
- * added time → fewer extensions so far than the entry's maxExtensions → the extension and the grant's `extensions`
- * list are stored together. When the extension reaches its quorum, settling it moves the grant's end (no AWS call).
+ * Main course: who (only the requester, as a person: any of its sessions; others who may see the grant are refused,
+ * the rest told it does not exist) → the grant is ACTIVE, not ending, with no extension waiting → the allowlist as it
+ * is now permits the grant for the time it still has plus the added time, with one more extension (the same judgement
+ * as the re-check after an allowlist change: rulebook/ask.ts) → the extension and the grant's `extensions` list are
+ * stored together. When the extension reaches its quorum, settling it moves the grant's end (no AWS call).
  * Failures: NotFoundError, NotRequesterError, WrongStatusError, GrantEndingError, ExtensionPendingError,
  * ValidationError (duration below the minimum), AllowlistDeniedError, ExtensionLimitError.
  */
@@ -22,20 +23,22 @@ import {
   ValidationError,
   WrongStatusError,
 } from '../errors';
-import { DEFAULT_MAX_EXTENSIONS } from '../model/allowlist-entry';
 import { nothingHappenedYet } from '../model/new-request';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, IdGenerator, RequestStore } from '../ports';
-import { checkMaySee } from '../rules/access';
-import { matchAllowlist } from '../rules/allowlist-matcher';
-import type { Caller } from '../rules/caller-identity';
-import { matchSubjectOf } from '../rules/match-subject';
+import { isRequesterOf } from '../rulebook/access';
+import { extensionAsk } from '../rulebook/ask';
+import { chooseEntry } from '../rulebook/choose-entry';
+import { extensionBlocker, timesExtended } from '../rulebook/extension';
+import type { Identity } from '../rulebook/identity';
+import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import type { BrokerSettings } from '../settings';
 import { move } from '../state-machine';
 import { BROKER_ACTOR } from './settle-request';
+import type { StandingOf } from './standing';
 
 export interface ExtendCommand {
-  caller: Caller;
+  caller: Identity;
   id: string;
   durationSeconds: number;
   reason: string;
@@ -48,27 +51,22 @@ export interface ExtendDeps {
   clock: Clock;
   ids: IdGenerator;
   settings: BrokerSettings;
+  standing: StandingOf;
+  resolveIdentity: ResolveIdentity;
 }
 
 const ATTEMPTS = 8;
 
-/** How often a grant has been extended: each extension that took effect left an EXTENDED event on it. */
-export function timesExtended(grant: GrantRequest): number {
-  return grant.history.filter((e) => e.event === 'EXTENDED').length;
-}
-
-export function makeExtendRequest({ store, allowlist, clock, ids, settings }: ExtendDeps) {
+export function makeExtendRequest({ store, allowlist, clock, ids, settings, standing, resolveIdentity }: ExtendDeps) {
   /** Refuses what the grant's state does not allow; `now` dates the grant's end. */
-  async function checkGrant(grant: GrantRequest, caller: string, now: Date): Promise<void> {
-    if (grant.requester !== caller) {
-      checkMaySee(grant, await allowlist.get(grant.allowlistEntryId), caller, settings);
+  async function checkGrant(grant: GrantRequest, caller: Identity, now: Date): Promise<void> {
+    if (!isRequesterOf(grant, caller)) {
+      await standing.seeing(grant, caller);
       throw new NotRequesterError('extend a grant');
     }
-    if (grant.status !== 'ACTIVE') throw new WrongStatusError(grant.id, grant.status, 'ACTIVE', 'extended');
-    if (grant.ending) throw new GrantEndingError(grant.id, 'is being revoked');
-    if (grant.expiresAt !== null && Date.parse(grant.expiresAt) <= now.getTime()) {
-      throw new GrantEndingError(grant.id, `reached its end at ${grant.expiresAt}`);
-    }
+    const blocker = extensionBlocker(grant, now);
+    if (blocker?.kind === 'status') throw new WrongStatusError(grant.id, grant.status, 'ACTIVE', 'extended');
+    if (blocker) throw new GrantEndingError(grant.id, blocker.reason);
     // Extensions are made one at a time, so only the latest can still be waiting.
     const latest = grant.extensions.at(-1);
     const waiting = latest === undefined ? null : await store.get(latest);
@@ -77,26 +75,30 @@ export function makeExtendRequest({ store, allowlist, clock, ids, settings }: Ex
     }
   }
 
+  /**
+   * The entry that allows the grant to stand for its remaining time plus the extension, with one more extension;
+   * refused as a create would be (403), or 409 when only the number of extensions stands in the way.
+   */
+  async function chooseFor(grant: GrantRequest, caller: Identity, command: ExtendCommand, now: Date) {
+    const entries = await allowlist.list();
+    const requester = await resolveIdentity(caller, identityPatternsOf(entries));
+    const decision = chooseEntry(entries, extensionAsk(grant, command.durationSeconds, now), requester);
+    if (decision.permitted) return decision.entry;
+    if (decision.field === 'extensions') throw new ExtensionLimitError(grant.id, timesExtended(grant));
+    throw new AllowlistDeniedError(decision.reason, [{ path: decision.field, message: decision.reason }]);
+  }
+
   return async function extendRequest(command: ExtendCommand): Promise<GrantRequest> {
     const { caller } = command;
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       const grant = await store.get(command.id);
       if (!grant) throw new NotFoundError(`request ${command.id} not found`);
       const now = clock.now();
-      await checkGrant(grant, caller.principal, now);
+      await checkGrant(grant, caller, now);
       if (command.durationSeconds < settings.minDurationSeconds) {
         throw ValidationError.field('durationSeconds', `must be at least ${settings.minDurationSeconds}`);
       }
-      const decision = matchAllowlist(
-        await allowlist.list(),
-        matchSubjectOf(grant, { requester: caller.principal, durationSeconds: command.durationSeconds }),
-      );
-      if (!decision.permitted) {
-        throw new AllowlistDeniedError(decision.reason, [{ path: decision.field, message: decision.reason }]);
-      }
-      const { entry } = decision;
-      const limit = entry.maxExtensions ?? DEFAULT_MAX_EXTENSIONS;
-      if (timesExtended(grant) >= limit) throw new ExtensionLimitError(grant.id, limit);
+      const entry = await chooseFor(grant, caller, command, now);
 
       const at = now.toISOString();
       const id = ids.requestId();
@@ -104,7 +106,8 @@ export function makeExtendRequest({ store, allowlist, clock, ids, settings }: Ex
         ...grant,
         id,
         status: 'PENDING',
-        requester: caller.principal,
+        requester: caller.arn,
+        requesterPerson: caller.person,
         requesterSession: caller.session,
         durationSeconds: command.durationSeconds,
         reason: command.reason,
@@ -118,7 +121,7 @@ export function makeExtendRequest({ store, allowlist, clock, ids, settings }: Ex
           {
             at,
             event: 'CREATED',
-            actor: caller.principal,
+            actor: caller.arn,
             detail: {
               allowlistEntryId: entry.id,
               extends: grant.id,

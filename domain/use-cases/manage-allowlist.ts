@@ -2,14 +2,16 @@
 import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import type { AllowlistEntry, AllowlistEntryInput } from '../model/allowlist-entry';
 import type { AllowlistStore, Clock } from '../ports';
-import { requireAdmin as requireAdminRule } from '../rules/access';
-import { lintAllowlistEntry } from '../rules/allowlist-lint';
+import { lintAllowlistEntry } from '../rulebook/entry-lint';
+import type { Identity } from '../rulebook/identity';
 import { MAX_DURATION_SECONDS, type BrokerSettings } from '../settings';
+import type { RequireAdmin } from './require-admin';
 
 export interface ManageAllowlistDeps {
   allowlist: AllowlistStore;
   clock: Clock;
   settings: BrokerSettings;
+  requireAdmin: RequireAdmin;
 }
 
 /**
@@ -39,33 +41,34 @@ export function checkEntryInput(input: AllowlistEntryInput, settings: BrokerSett
 /** A stored entry with what the lint found legal but risky. */
 export type LintedEntry = AllowlistEntry & { warnings: string[] };
 
-export function makeManageAllowlist({ allowlist, clock, settings }: ManageAllowlistDeps) {
-  const requireAdmin = (caller: string) => requireAdminRule(settings, caller, 'manage the allowlist');
+export function makeManageAllowlist(deps: ManageAllowlistDeps) {
+  const { allowlist, clock, settings } = deps;
+  const requireAdmin = (caller: Identity) => deps.requireAdmin(caller, 'manage the allowlist');
 
   return {
     /** Stores the entry; answers it with the lint's warnings (API §11.12): legal, but worth a second look. */
-    async put(caller: string, id: string, input: AllowlistEntryInput): Promise<LintedEntry> {
-      requireAdmin(caller);
+    async put(caller: Identity, id: string, input: AllowlistEntryInput): Promise<LintedEntry> {
+      await requireAdmin(caller);
       const lint = checkEntryInput(input, settings);
-      const entry: AllowlistEntry = { id, ...input, updatedAt: clock.now().toISOString(), updatedBy: caller };
+      const entry: AllowlistEntry = { id, ...input, updatedAt: clock.now().toISOString(), updatedBy: caller.arn };
       await allowlist.put(entry);
       return { ...entry, warnings: lint.warnings };
     },
 
-    async get(caller: string, id: string): Promise<AllowlistEntry> {
-      requireAdmin(caller);
+    async get(caller: Identity, id: string): Promise<AllowlistEntry> {
+      await requireAdmin(caller);
       const entry = await allowlist.get(id);
       if (!entry) throw new NotFoundError(`allowlist entry ${id} not found`);
       return entry;
     },
 
-    async list(caller: string): Promise<AllowlistEntry[]> {
-      requireAdmin(caller);
+    async list(caller: Identity): Promise<AllowlistEntry[]> {
+      await requireAdmin(caller);
       return allowlist.list();
     },
 
-    async delete(caller: string, id: string): Promise<void> {
-      requireAdmin(caller);
+    async delete(caller: Identity, id: string): Promise<void> {
+      await requireAdmin(caller);
       if (!(await allowlist.delete(id))) throw new NotFoundError(`allowlist entry ${id} not found`);
     },
   };

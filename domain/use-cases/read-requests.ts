@@ -5,48 +5,54 @@
 import { NotFoundError } from '../errors';
 import { REQUEST_STATUSES, type GrantRequest, type RequestStatus } from '../model/request';
 import type { AllowlistStore, ListSource, RequestStore } from '../ports';
+import { isAdmin, isEligibleApprover, isRequesterOf } from '../rulebook/access';
+import type { Identity } from '../rulebook/identity';
+import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import { decodeListToken, encodeListToken } from '../rules/list-cursor';
-import { canView, isAdmin, isEligibleApprover } from '../rules/access';
 import type { BrokerSettings } from '../settings';
+import type { StandingOf } from './standing';
 
 export interface ReadRequestsDeps {
   store: RequestStore;
   allowlist: AllowlistStore;
   settings: BrokerSettings;
+  resolveIdentity: ResolveIdentity;
 }
 
 export interface ListRequestsCommand {
-  caller: string;
+  caller: Identity;
   status: RequestStatus | null;
   functionName: string | null;
   limit: number;
   nextToken: string | null;
 }
 
-export function makeGetRequest({ store, allowlist, settings }: ReadRequestsDeps) {
-  return async function getRequest(caller: string, id: string): Promise<GrantRequest> {
+export function makeGetRequest({ store, standing }: { store: RequestStore; standing: StandingOf }) {
+  return async function getRequest(caller: Identity, id: string): Promise<GrantRequest> {
     const request = await store.get(id);
-    if (request && (request.requester === caller || isAdmin(settings, caller))) return request;
-    // Only an approver's visibility depends on the entry: read it only then.
-    const entry = request ? await allowlist.get(request.allowlistEntryId) : null;
-    if (!request || !canView(request, entry, caller, settings)) throw new NotFoundError(`request ${id} not found`);
+    if (!request) throw new NotFoundError(`request ${id} not found`);
+    // Only an admin's or an approver's view depends on patterns and the entry.
+    if (!isRequesterOf(request, caller)) await standing.seeing(request, caller);
     return request;
   };
 }
 
-export function makeListRequests({ store, allowlist, settings }: ReadRequestsDeps) {
+export function makeListRequests({ store, allowlist, settings, resolveIdentity }: ReadRequestsDeps) {
   return async function listRequests(
     command: ListRequestsCommand,
   ): Promise<{ items: GrantRequest[]; nextToken: string | null }> {
     let sources: ListSource[];
-    if (isAdmin(settings, command.caller)) {
+    if (isAdmin(settings.admins, await resolveIdentity(command.caller, settings.admins))) {
       const statuses = command.status ? [command.status] : REQUEST_STATUSES;
       sources = statuses.map((value) => ({ kind: 'status', value }));
     } else {
-      const approverOf = (await allowlist.list()).filter((e) => isEligibleApprover(e, command.caller));
+      const entries = await allowlist.list();
+      const caller = await resolveIdentity(command.caller, identityPatternsOf(entries));
       sources = [
-        { kind: 'requester', value: command.caller },
-        ...approverOf.map((e): ListSource => ({ kind: 'entry', value: e.id })),
+        { kind: 'requester', value: caller.person },
+        ...entries
+          .filter((e) => isEligibleApprover(e, caller))
+          .map((e): ListSource => ({ kind: 'entry', value: e.id })),
       ];
     }
     const page = await store.list({

@@ -1,6 +1,7 @@
 /**
- * Allowlist changes reach live grants (API §11.5). After a put or delete of an entry, each PENDING, APPROVED and
- * ACTIVE request of that entry is matched again against the allowlist as it is now (rules/rematch.ts decides):
+ * Allowlist changes reach live grants (docs/api.md, Allowlist changes reach live requests). After a put or delete of an
+ * entry, each PENDING, APPROVED and ACTIVE request of that entry is judged again as a fresh ask for what it still has,
+ * against the allowlist as it is now (rulebook/live-grant.ts decides):
  * - kept, or moved to the entry that permits it now (allowlistEntryId changes, history REMATCHED);
  * - permitted by none: PENDING ends REJECTED; APPROVED and ACTIVE get the revoke marker (actor `allowlist`), so the
  *   queued work removes the permission through the settle path as fast as an expiry and records REVOKED. An approved
@@ -12,11 +13,14 @@ import { NotFoundError } from '../errors';
 import type { AllowlistEntry, AllowlistEntryInput } from '../model/allowlist-entry';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, Clock, RequestStore } from '../ports';
-import { requireAdmin } from '../rules/access';
-import { ALLOWLIST_ACTOR, isLive, rematch, type RematchOutcome } from '../rules/rematch';
+import { judgedOnGrantAlone, liveAsk } from '../rulebook/ask';
+import { identityOf, type Identity } from '../rulebook/identity';
+import { ALLOWLIST_ACTOR, isLive, judgeLive, type LiveOutcome } from '../rulebook/live-grant';
+import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import type { BrokerSettings } from '../settings';
 import { move, note } from '../state-machine';
 import { checkEntryInput } from './manage-allowlist';
+import type { RequireAdmin } from './require-admin';
 import { updateWithRetry } from './update-with-retry';
 
 /** What a change does (or would do) to the entry's live requests. */
@@ -34,20 +38,22 @@ export interface RecheckDeps {
   allowlist: AllowlistStore;
   clock: Clock;
   settings: BrokerSettings;
+  resolveIdentity: ResolveIdentity;
+  requireAdmin: RequireAdmin;
 }
 
 function emptyReport(): ImpactReport {
   return { kept: [], rematched: [], ended: [] };
 }
 
-function tally(report: ImpactReport, id: string, outcome: RematchOutcome): void {
+function tally(report: ImpactReport, id: string, outcome: LiveOutcome): void {
   if (outcome.kind === 'kept') report.kept.push(id);
   else if (outcome.kind === 'rematched') report.rematched.push({ id, entryId: outcome.entryId });
   else report.ended.push({ id, status: outcome.status, reason: outcome.reason });
 }
 
 /** The request after the outcome, with its history event; the very same request when nothing changes. */
-function applyOutcome(r: GrantRequest, outcome: RematchOutcome, at: Date): GrantRequest {
+function applyOutcome(r: GrantRequest, outcome: LiveOutcome, at: Date): GrantRequest {
   if (outcome.kind === 'kept') return r;
   const actor = ALLOWLIST_ACTOR;
   if (outcome.kind === 'rematched') {
@@ -64,15 +70,31 @@ function applyOutcome(r: GrantRequest, outcome: RematchOutcome, at: Date): Grant
   });
 }
 
-export function makeAllowlistRecheck({ store, allowlist, clock, settings }: RecheckDeps) {
+export function makeAllowlistRecheck({
+  store,
+  allowlist,
+  clock,
+  settings,
+  resolveIdentity,
+  requireAdmin,
+}: RecheckDeps) {
+  /** One live request judged against `entries` now: the one judgement of both the re-check and its preview. */
+  async function judge(r: GrantRequest, entries: readonly AllowlistEntry[]): Promise<LiveOutcome> {
+    const extended = r.extends === null ? null : await store.get(r.extends);
+    const requester: Identity | null = judgedOnGrantAlone(r)
+      ? null
+      : await resolveIdentity(identityOf(r.requester, settings), identityPatternsOf(entries));
+    return judgeLive(r, entries, liveAsk(r, clock.now(), extended), requester);
+  }
+
   /** Decides one request as it is stored now, and records the outcome; null when it is no longer the entry's. */
   async function recheckOne(id: string, entryId: string, entries: readonly AllowlistEntry[]) {
-    let outcome: RematchOutcome | null = null;
-    await updateWithRetry(store, id, (current) => {
-      outcome = current.allowlistEntryId === entryId && isLive(current) ? rematch(current, entries) : null;
+    let outcome: LiveOutcome | null = null;
+    await updateWithRetry(store, id, async (current) => {
+      outcome = current.allowlistEntryId === entryId && isLive(current) ? await judge(current, entries) : null;
       return outcome ? applyOutcome(current, outcome, clock.now()) : current;
     });
-    return outcome as RematchOutcome | null;
+    return outcome as LiveOutcome | null;
   }
 
   /** One run of the re-check of `entryId`'s live requests; `next` is where the following run resumes (null: done). */
@@ -91,8 +113,8 @@ export function makeAllowlistRecheck({ store, allowlist, clock, settings }: Rech
   }
 
   /** What putting `change` (or, when null, deleting the entry) would do; admins only; changes nothing. */
-  async function preview(caller: string, entryId: string, change: AllowlistEntryInput | null): Promise<ImpactReport> {
-    requireAdmin(settings, caller, 'preview allowlist changes');
+  async function preview(caller: Identity, entryId: string, change: AllowlistEntryInput | null): Promise<ImpactReport> {
+    const admin = await requireAdmin(caller, 'preview allowlist changes');
     const current = await allowlist.list();
     const others = current.filter((e) => e.id !== entryId);
     let entries: AllowlistEntry[];
@@ -101,14 +123,14 @@ export function makeAllowlistRecheck({ store, allowlist, clock, settings }: Rech
       entries = others;
     } else {
       checkEntryInput(change, settings);
-      entries = [...others, { id: entryId, ...change, updatedAt: clock.now().toISOString(), updatedBy: caller }];
+      entries = [...others, { id: entryId, ...change, updatedAt: clock.now().toISOString(), updatedBy: admin.arn }];
     }
     const report = emptyReport();
     let after: string | null = null;
     do {
       const page = await store.liveByEntry(entryId, RECHECK_PAGE, after);
       for (const request of page.items.filter(isLive)) {
-        tally(report, request.id, rematch(request, entries));
+        tally(report, request.id, await judge(request, entries));
       }
       after = page.next;
     } while (after !== null);

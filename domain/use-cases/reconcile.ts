@@ -24,7 +24,7 @@ import { AccountUnreachableError, ValidationError } from '../errors';
 import type { GrantRequest } from '../model/request';
 import type { AllowlistStore, CallDeadlines, RequestStore } from '../ports';
 import { functionAccountOf, functionArnOf } from '../rules/function-ref';
-import { matchesAny } from '../rules/pattern';
+import { coveredByAny } from '../rulebook/entry-fit';
 import { describeError, makeFunctionCheck, type FunctionCheckDeps } from './reconcile-function';
 
 export type DriftPart = 'statement' | 'rolePolicy' | 'mapping';
@@ -120,12 +120,12 @@ export function makeReconcile(deps: ReconcileDeps) {
     const checkFunction = makeFunctionCheck(deps, { report, deadline });
 
     const grants = await allActive(store);
-    const patterns = (await allowlist.list()).flatMap((e) => e.functions);
+    const entries = await allowlist.list();
     const matched = new Set<string>();
     for (const account of [...settings.targetAccounts].sort()) {
       try {
         for (const arn of await deadlines.within(deadline, () => functions.listArns(account))) {
-          if (matchesAny(patterns, arn)) matched.add(arn);
+          if (coveredByAny(entries, arn)) matched.add(arn);
         }
       } catch (error) {
         if (error instanceof AccountUnreachableError) report.accountsUnreachable.push(account);

@@ -7,33 +7,31 @@
  */
 import { WrongStatusError } from '../errors';
 import type { GrantRequest } from '../model/request';
-import type { AllowlistStore, Clock, RequestStore } from '../ports';
-import { checkMaySee } from '../rules/access';
-import type { BrokerSettings } from '../settings';
+import type { Clock, RequestStore } from '../ports';
+import { isRequesterOf } from '../rulebook/access';
+import type { Identity } from '../rulebook/identity';
 import { note } from '../state-machine';
+import type { StandingOf } from './standing';
 import { updateWithRetry } from './update-with-retry';
 
 export interface RevokeDeps {
   store: RequestStore;
-  allowlist: AllowlistStore;
   clock: Clock;
-  settings: BrokerSettings;
+  standing: StandingOf;
 }
 
-export function makeRevokeRequest({ store, allowlist, clock, settings }: RevokeDeps) {
-  return function revokeRequest(caller: string, id: string, reason: string | null): Promise<GrantRequest> {
+export function makeRevokeRequest({ store, clock, standing }: RevokeDeps) {
+  return function revokeRequest(caller: Identity, id: string, reason: string | null): Promise<GrantRequest> {
     return updateWithRetry(store, id, async (current) => {
-      if (current.requester !== caller) {
-        checkMaySee(current, await allowlist.get(current.allowlistEntryId), caller, settings);
-      }
+      if (!isRequesterOf(current, caller)) await standing.seeing(current, caller);
       if (current.status !== 'ACTIVE') throw new WrongStatusError(id, current.status, 'ACTIVE', 'revoked');
       if (current.ending) return current;
       const at = clock.now();
       return note(current, 'REVOKE_REQUESTED', {
         at,
-        actor: caller,
+        actor: caller.arn,
         detail: reason ? { reason } : {},
-        patch: { ending: { as: 'REVOKED', requestedAt: at.toISOString(), actor: caller, reason } },
+        patch: { ending: { as: 'REVOKED', requestedAt: at.toISOString(), actor: caller.arn, reason } },
       });
     });
   };

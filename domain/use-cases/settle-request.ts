@@ -12,8 +12,10 @@
  */
 import { AccountUnreachableError, GrantRejectedError, StaleRequestError, UnavailableError } from '../errors';
 import type { ApplyResult, GrantOperator } from '../grants/grant-operator';
+import { approvedAt } from '../model/approved-at';
 import type { GrantRequest, RequestStatus } from '../model/request';
 import type { CallDeadlines, Clock, RequestStore, Sleep, WorkLeases } from '../ports';
+import { extensionBlocker } from '../rulebook/extension';
 import { adoptedStatementId } from '../rules/adoption';
 import { dueAt, dueWork } from '../rules/due-work';
 import { isTerminal, move, note } from '../state-machine';
@@ -78,11 +80,6 @@ function retryDelayOf(error: unknown): number {
   return error instanceof AccountUnreachableError ? UNREACHABLE_RETRY_MS : TRANSIENT_RETRY_MS;
 }
 
-function approvedAt(r: GrantRequest): number {
-  const at = [...r.history].reverse().find((e) => e.event === 'APPROVED')?.at ?? r.updatedAt;
-  return Date.parse(at);
-}
-
 /** The `EXTENDED` event's detail (API §11.4). */
 interface ExtendedDetail {
   extensionId: string;
@@ -94,16 +91,6 @@ interface ExtendedDetail {
 function extendedBy(grant: GrantRequest, extensionId: string): ExtendedDetail | undefined {
   const event = grant.history.find((e) => e.event === 'EXTENDED' && e.detail.extensionId === extensionId);
   return event?.detail as ExtendedDetail | undefined;
-}
-
-/** Why a grant cannot take more time now, or null when it can. */
-function cannotExtend(grant: GrantRequest, at: Date): string | null {
-  if (grant.status !== 'ACTIVE') return `the grant it extends is ${grant.status}`;
-  if (grant.ending) return 'the grant it extends is being revoked';
-  if (grant.expiresAt === null || Date.parse(grant.expiresAt) <= at.getTime()) {
-    return `the grant it extends reached its end at ${grant.expiresAt ?? '?'}`;
-  }
-  return null;
 }
 
 export function makeSettleRequest(deps: SettleDeps) {
@@ -269,8 +256,8 @@ export function makeSettleRequest(deps: SettleDeps) {
           if (!grant) return failExtension(extension, at, 'the grant it extends no longer exists');
           taken = extendedBy(grant, extension.id);
           if (taken) break;
-          const why = cannotExtend(grant, at);
-          if (why) return failExtension(extension, at, why);
+          const blocker = extensionBlocker(grant, at);
+          if (blocker) return failExtension(extension, at, `the grant it extends ${blocker.reason}`);
           const previousExpiresAt = grant.expiresAt as string;
           const expiresAt = new Date(Date.parse(previousExpiresAt) + extension.durationSeconds * 1000).toISOString();
           const detail: ExtendedDetail = { extensionId: extension.id, previousExpiresAt, expiresAt };

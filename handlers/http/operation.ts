@@ -1,10 +1,10 @@
 /** What an HTTP operation receives and returns; the api handler does transport, operations do one use case. */
-import type { Caller } from '../../domain/rules/caller-identity';
+import type { Identity } from '../../domain/rulebook/identity';
 import type { App } from '../app';
 
 export interface OperationInput {
   /** The authenticated caller; throws UnauthenticatedError when there is none. */
-  caller(): Caller;
+  caller(): Identity;
   /** Parsed JSON body, or undefined when there was none. */
   body: unknown;
   /** The body exactly as received (Slack signs these bytes), or null. */

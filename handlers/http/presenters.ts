@@ -7,6 +7,7 @@ export function presentRequest(r: GrantRequest, options: { dryRun?: boolean } = 
     kind: r.kind,
     status: r.status,
     requester: r.requester,
+    requesterPerson: r.requesterPerson,
     functionArn: r.functionArn,
     qualifier: r.qualifier,
     principal: r.principal,

@@ -34,7 +34,10 @@ export const requestResource = z.object({
   id: z.string().nullable().describe('null only in a dry run'),
   kind: z.enum(['invoke', 'eventSourceMapping']),
   status: z.enum(REQUEST_STATUSES),
-  requester: z.string(),
+  requester: z.string().describe("the acting identity: a person's session ARN, a role or user ARN"),
+  requesterPerson: z
+    .string()
+    .describe('who asked: the person key (Identity Center username, lower case), or the role or user ARN'),
   functionArn: z.string(),
   qualifier: z.string().nullable(),
   principal: z.string().nullable(),
@@ -53,8 +56,18 @@ export const requestResource = z.object({
     .object({ Sid: z.string(), Effect: z.literal('Allow') })
     .describe('the statement exactly as AWS stores it'),
   statementHash: z.string().describe('sha256 of the canonical statement'),
-  requiredApprovals: z.number(),
-  approvals: z.array(z.object({ approver: z.string(), at: time, comment: z.string().nullable() })),
+  requiredApprovals: z.number().describe("the quorum: the entry's requiredApprovals at the last decision"),
+  approvals: z.array(
+    z.object({
+      approver: z.string().describe('the acting identity: a session ARN, a role or user ARN, or slack:<user id>'),
+      person: z.string().describe('who approved: the person key, or the role or user ARN'),
+      at: time,
+      comment: z.string().nullable(),
+      counted: z
+        .boolean()
+        .describe('counts towards the quorum as of the last decision: an eligible approver then, one per person'),
+    }),
+  ),
   createdAt: time,
   updatedAt: time,
   activatedAt: nullableTime,

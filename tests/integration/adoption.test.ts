@@ -17,7 +17,7 @@ import {
   type testClients,
 } from '../support/aws';
 import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
-import { ADMIN, OTHER_ACCOUNT, fnArn, openEntry } from '../support/fixtures';
+import { ADMIN, OTHER_ACCOUNT, fnArn, openEntry, who } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 import { eventually } from '../support/runner';
 import { apiEvent, lambdaContext } from '../support/in-memory-app';
@@ -65,7 +65,7 @@ beforeEach(async () => {
       }),
     );
   }
-  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
   proxy.clear();
 });
 
@@ -85,7 +85,7 @@ const byStatementId = async () =>
   Object.fromEntries((await policyStatements(clients, 'order-processor')).map((s) => [s.Sid, s]));
 const withoutSid = ({ Sid: _sid, ...rest }: Record<string, unknown>) => rest;
 const listed = async () =>
-  (await app.listRequests({ caller: ADMIN, status: null, functionName: null, limit: 100, nextToken: null })).items;
+  (await app.listRequests({ caller: who(ADMIN), status: null, functionName: null, limit: 100, nextToken: null })).items;
 
 it('discovers the statements it does not manage, judged by the floor and the allowlist', async () => {
   const res = await call('GET', '/v1/admin/discover', {});

@@ -4,7 +4,7 @@
  */
 import type { App } from '../../handlers/app';
 import { approveNow, createFunction, motoApp, policyStatements, testClients } from '../support/aws';
-import { ADMIN, APPROVER, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { ADMIN, APPROVER, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 
 let app: App;
@@ -15,13 +15,13 @@ beforeEach(async () => {
   clock = new FixedClock(new Date());
   ({ app, clients } = await motoApp('concurrency-broker', { BROKER_LAMBDA_RPS: '15' }, { clock }));
   await createFunction(clients, 'order-processor');
-  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
 });
 
 const create = async (i: number) =>
   (
     await app.createRequest({
-      caller: { principal: REQUESTER, session: null },
+      caller: who(REQUESTER),
       ask: {
         ...baseAsk,
         principal: 'sns.amazonaws.com',
@@ -49,7 +49,7 @@ it('applies 50 requests on one function approved at once: 50 statements, none lo
   expect(report.activated).toBe(leftover);
   expect(await brokerSids()).toEqual(requests.map((r) => r.statementId).sort());
   for (const r of requests) {
-    const done = await app.getRequest(ADMIN, r.id);
+    const done = await app.getRequest(who(ADMIN), r.id);
     expect(done.status).toBe('ACTIVE');
     expect(done.history.filter((e) => e.event === 'ACTIVATED')).toHaveLength(1);
   }
@@ -59,19 +59,19 @@ it('applies 50 requests on one function approved at once: 50 statements, none lo
 // one click after the other here; DynamoDB's version condition is what makes the second one lose on AWS.
 it('records a double-clicked approval once', async () => {
   await app.allowlist.put(
-    ADMIN,
+    who(ADMIN),
     'orders',
     openEntry({ requiredApprovals: 2, approvers: [APPROVER, 'slack:U0123ABCD'] }),
   );
   const r = await create(1);
-  const clicks = await Promise.allSettled([app.decide.approve({ approver: APPROVER, id: r.id, comment: null })]).then(
-    async (first) => [
-      ...first,
-      ...(await Promise.allSettled([app.decide.approve({ approver: APPROVER, id: r.id, comment: null })])),
-    ],
-  );
+  const clicks = await Promise.allSettled([
+    app.decide.approve({ approver: who(APPROVER), id: r.id, comment: null }),
+  ]).then(async (first) => [
+    ...first,
+    ...(await Promise.allSettled([app.decide.approve({ approver: who(APPROVER), id: r.id, comment: null })])),
+  ]);
   expect(clicks.filter((c) => c.status === 'rejected')).toHaveLength(1);
-  const after = await app.getRequest(ADMIN, r.id);
+  const after = await app.getRequest(who(ADMIN), r.id);
   expect(after.status).toBe('PENDING');
   expect(after.approvals.map((a) => a.approver)).toEqual([APPROVER]);
 });
@@ -86,6 +86,6 @@ it('lets overlapping sweeps end each grant exactly once', async () => {
   expect(a.retryLater + b.retryLater).toBe(0);
   expect(await brokerSids()).toEqual([]);
   for (const r of requests) {
-    expect((await app.getRequest(ADMIN, r.id)).history.filter((e) => e.event === 'EXPIRED')).toHaveLength(1);
+    expect((await app.getRequest(who(ADMIN), r.id)).history.filter((e) => e.event === 'EXPIRED')).toHaveLength(1);
   }
 }, 60_000);

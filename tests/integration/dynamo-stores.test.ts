@@ -5,7 +5,7 @@ import { DynamoRequestStore, toItem } from '../../adapters/dynamodb/request-stor
 import { StaleRequestError } from '../../domain/errors';
 import type { GrantRequest } from '../../domain/model/request';
 import { move } from '../../domain/state-machine';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
 import { freshMoto } from '../support/aws';
 import { inMemoryApp } from '../support/in-memory-app';
 
@@ -14,13 +14,13 @@ const TABLE = 'lambda-permission-broker';
 /** Real requests built by the real use case (in memory), then written through the DynamoDB adapter. */
 async function sampleRequests(count: number, requesters: string[]): Promise<GrantRequest[]> {
   const { app, clock } = inMemoryApp();
-  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
   const out: GrantRequest[] = [];
   for (let i = 0; i < count; i++) {
     clock.advance(1);
     const requester = requesters[i % requesters.length] as string;
     const { request } = await app.createRequest({
-      caller: { principal: requester, session: null },
+      caller: who(requester),
       ask: { ...baseAsk, ...PRINCIPAL_CASES[2].ask },
       dryRun: false,
       idempotencyKey: null,

@@ -20,7 +20,7 @@ import type { GrantRequest } from '../../domain/model/request';
 import type { App } from '../../handlers/app';
 import { approveNow, createFunction, createQueue, motoApp, motoEndpoint, settleNow, testClients } from '../support/aws';
 import { calls, faultProxyForSuite } from '../support/fault-proxy';
-import { ACCOUNT, ADMIN, APPROVER, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { ACCOUNT, ADMIN, APPROVER, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 
 jest.setTimeout(30_000);
@@ -41,13 +41,17 @@ beforeEach(async () => {
     { clock, sleep: () => Promise.resolve() },
   ));
   await createFunction(clients, 'order-processor');
-  await app.allowlist.put(ADMIN, 'orders', openEntry({ eventSourceArns: [...openEntry().eventSourceArns, STREAMS] }));
+  await app.allowlist.put(
+    who(ADMIN),
+    'orders',
+    openEntry({ eventSourceArns: [...openEntry().eventSourceArns, STREAMS] }),
+  );
 });
 
 const create = async (eventSourceArn: string) =>
   (
     await app.createRequest({
-      caller: { principal: REQUESTER, session: null },
+      caller: who(REQUESTER),
       ask: { ...baseAsk, eventSourceArn },
       dryRun: false,
       idempotencyKey: null,
@@ -79,7 +83,7 @@ describe('finding 9 — mapping takeover (moto)', () => {
   it('does not adopt a mapping made outside the broker in the same second as the approval, nor ever delete it', async () => {
     const queue = await createQueue(clients, 'order-queue');
     const request = await create(queue);
-    await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
     const { UUID } = await clients.lambda.send(
       new CreateEventSourceMappingCommand({ FunctionName: 'order-processor', EventSourceArn: queue }),
     );
@@ -103,7 +107,7 @@ describe('finding 9 — mapping takeover (moto)', () => {
       status: 'FAILED',
       failure: { reason: expect.stringContaining(`belongs to grant ${first.id}`) as unknown },
     });
-    await app.revokeRequest(REQUESTER, first.id, null);
+    await app.revokeRequest(who(REQUESTER), first.id, null);
     expect((await settleNow(app, first.id)).status).toBe('REVOKED');
     expect(await mappingsOf(queue)).toEqual([]);
   });
@@ -211,7 +215,7 @@ describe('a function busy with an update (AWS-shaped 409)', () => {
   it('waits it out: one AddPermission, the request stays APPROVED, and is ACTIVE once the update is done', async () => {
     const request = (
       await app.createRequest({
-        caller: { principal: REQUESTER, session: null },
+        caller: who(REQUESTER),
         ask: { ...baseAsk, principal: 'sns.amazonaws.com', sourceArn: `arn:aws:sns:us-east-1:${ACCOUNT}:orders-topic` },
         dryRun: false,
         idempotencyKey: null,
@@ -228,7 +232,7 @@ describe('a function busy with an update (AWS-shaped 409)', () => {
         message: `The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:us-east-1:${ACCOUNT}:function:order-processor`,
       },
     });
-    const decided = await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    const decided = await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
     const outcome = await app.settle.settle(decided.id, { deadline: new Date(clock.now().getTime() + 20_000) });
     expect(outcome).toMatchObject({ kind: 'retry', reason: expect.stringContaining('in progress') as unknown });
     expect(proxy.seen.filter(calls.addPermission)).toHaveLength(1);

@@ -15,7 +15,7 @@ import {
   testClients,
 } from '../support/aws';
 import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 import { UnavailableError } from '../../domain/errors';
 
@@ -47,13 +47,13 @@ beforeEach(async () => {
   });
   clock = new FixedClock(new Date());
   app = await buildApp(config, createAwsClients(config), { clock, sleep: () => Promise.resolve() });
-  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
 });
 
 const create = async (ask = PRINCIPAL_CASES[2].ask) =>
   (
     await app.createRequest({
-      caller: { principal: REQUESTER, session: null },
+      caller: who(REQUESTER),
       ask: { ...baseAsk, ...ask },
       dryRun: false,
       idempotencyKey: null,
@@ -72,7 +72,7 @@ async function brokerSids(): Promise<string[]> {
 
 async function activeSids(): Promise<string[]> {
   const page = await app.listRequests({
-    caller: ADMIN,
+    caller: who(ADMIN),
     status: 'ACTIVE',
     functionName: null,
     limit: 100,
@@ -130,9 +130,9 @@ it('finishes an activation when the database write after AddPermission failed', 
   expect(lost.hits).toBeGreaterThan(0);
   lost.times = lost.hits ?? 0;
   expect(await brokerSids()).toEqual([request.statementId]);
-  expect((await app.getRequest(ADMIN, request.id)).status).toBe('APPROVED');
+  expect((await app.getRequest(who(ADMIN), request.id)).status).toBe('APPROVED');
   await expectConvergedWithin(1);
-  expect((await app.getRequest(ADMIN, request.id)).status).toBe('ACTIVE');
+  expect((await app.getRequest(who(ADMIN), request.id)).status).toBe('ACTIVE');
   expect(proxy.seen.filter(calls.addPermission)).toHaveLength(1);
 }, 60_000);
 
@@ -140,12 +140,12 @@ it('finishes a revoke when RemovePermission failed after the revoke was recorded
   const request = await create();
   await approve(request.id);
   proxy.add({ match: calls.removePermission, times: 6, mode: 'error', ...awsErrors.lambdaServiceError() });
-  await app.revokeRequest(REQUESTER, request.id, 'leaked key');
+  await app.revokeRequest(who(REQUESTER), request.id, 'leaked key');
   const outcome = await app.settle.settleWithin(request.id, 20_000);
   expect(outcome).toMatchObject({ kind: 'retry', request: { status: 'ACTIVE', ending: { as: 'REVOKED' } } });
   expect(await brokerSids()).toEqual([request.statementId]);
   await expectConvergedWithin(1);
-  expect((await app.getRequest(ADMIN, request.id)).status).toBe('REVOKED');
+  expect((await app.getRequest(who(ADMIN), request.id)).status).toBe('REVOKED');
   expect(await brokerSids()).toEqual([]);
 }, 60_000);
 
@@ -158,7 +158,7 @@ it('records the end once when RemovePermission succeeded but its answer was lost
   const first = await app.sweep();
   expect(first).toMatchObject({ expired: 0, retryLater: 1 });
   await expectConvergedWithin(1);
-  expect((await app.getRequest(ADMIN, request.id)).status).toBe('EXPIRED');
+  expect((await app.getRequest(who(ADMIN), request.id)).status).toBe('EXPIRED');
 }, 60_000);
 
 it('fails a grant that would push the policy past 20 KB and leaves the policy unchanged', async () => {
@@ -184,7 +184,7 @@ it('fails a grant that would push the policy past 20 KB and leaves the policy un
 
 it('gives one activation and one statement when two approvals race', async () => {
   await app.allowlist.put(
-    ADMIN,
+    who(ADMIN),
     'orders',
     openEntry({ approvers: [APPROVER, 'arn:aws:iam::123456789012:role/platform-approver-2'] }),
   );
@@ -194,7 +194,7 @@ it('gives one activation and one statement when two approvals race', async () =>
     approveNow(app, request.id, 'arn:aws:iam::123456789012:role/platform-approver-2'),
   ]);
   await settleNow(app, request.id);
-  const done = await app.getRequest(ADMIN, request.id);
+  const done = await app.getRequest(who(ADMIN), request.id);
   expect(done.status).toBe('ACTIVE');
   expect(done.history.filter((e) => e.event === 'ACTIVATED')).toHaveLength(1);
   expect(await brokerSids()).toEqual([request.statementId]);
@@ -204,14 +204,16 @@ describe('extension (API §11.4)', () => {
   const transaction = calls.dynamo('TransactWriteItems');
   const extend = (id: string, durationSeconds = 1800) =>
     app.extendRequest({
-      caller: { principal: REQUESTER, session: null },
+      caller: who(REQUESTER),
       id,
       durationSeconds,
       reason: 'the release runs late tonight',
       ticket: null,
     });
   const extensionsOf = async () =>
-    (await app.listRequests({ caller: ADMIN, status: null, functionName: null, limit: 100, nextToken: null })).items
+    (
+      await app.listRequests({ caller: who(ADMIN), status: null, functionName: null, limit: 100, nextToken: null })
+    ).items
       .filter((r) => r.extends !== null)
       .map((r) => r.id);
 
@@ -222,7 +224,7 @@ describe('extension (API §11.4)', () => {
     await expect(extend(grant.id)).rejects.toThrow(UnavailableError);
     expect(down.hits).toBeGreaterThan(0);
     down.times = down.hits ?? 0;
-    expect((await app.getRequest(ADMIN, grant.id)).extensions).toEqual([]);
+    expect((await app.getRequest(who(ADMIN), grant.id)).extensions).toEqual([]);
     expect(await extensionsOf()).toEqual([]);
 
     // Cancelled because the grant changed under it (as DynamoDB reports it): read again and decide again.
@@ -245,7 +247,7 @@ describe('extension (API §11.4)', () => {
     const extension = await extend(grant.id);
     expect(cancelled.hits).toBe(1);
     expect(await extensionsOf()).toEqual([extension.id]);
-    expect((await app.getRequest(ADMIN, grant.id)).extensions).toEqual([extension.id]);
+    expect((await app.getRequest(who(ADMIN), grant.id)).extensions).toEqual([extension.id]);
   }, 60_000);
 
   it('moves the end with no Lambda call at all', async () => {
@@ -255,7 +257,7 @@ describe('extension (API §11.4)', () => {
     const extension = await extend(grant.id, 900);
     expect((await approveNow(app, extension.id)).status).toBe('EXTENDED');
     expect(proxy.seen.slice(mark).filter((c) => c.path.startsWith('/2015-03-31/'))).toEqual([]);
-    const moved = await app.getRequest(ADMIN, grant.id);
+    const moved = await app.getRequest(who(ADMIN), grant.id);
     expect(Date.parse(moved.expiresAt as string) - Date.parse(active.expiresAt as string)).toBe(900_000);
     expect(await brokerSids()).toEqual([grant.statementId]);
   });

@@ -35,6 +35,7 @@ import {
   baseAsk,
   fnArnIn as fnIn,
   openEntry,
+  who,
 } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 import { apiEvent, lambdaContext, newRequest } from '../support/in-memory-app';
@@ -94,7 +95,7 @@ beforeEach(async () => {
   app = await broker();
   // Any account's order functions; sources (no sourceAccounts) only of the account that owns the function.
   await app.allowlist.put(
-    ADMIN,
+    who(ADMIN),
     'orders',
     openEntry({
       functions: ['arn:aws:lambda:us-east-1:*:function:order-*'],
@@ -116,7 +117,7 @@ async function postRequest(ask: Record<string, unknown>) {
   return { status: answer.statusCode, body: JSON.parse(answer.body) as { error: Record<string, unknown> } };
 }
 const storedRequests = async () =>
-  (await app.listRequests({ caller: ADMIN, status: null, functionName: null, limit: 10, nextToken: null })).items;
+  (await app.listRequests({ caller: who(ADMIN), status: null, functionName: null, limit: 10, nextToken: null })).items;
 const snsAsk = (account: string) => ({
   functionName: fnIn(account),
   principal: 'sns.amazonaws.com',
@@ -177,7 +178,7 @@ it('grants an event source in a spoke account end to end: its execution role, it
   expect(await mappings(spoke)).toEqual([active.eventSourceMappingUuid]);
   expect(await mappings(accounts[BROKER_ACCOUNT]!)).toEqual([]);
 
-  await app.revokeRequest(REQUESTER, active.id, 'done');
+  await app.revokeRequest(who(REQUESTER), active.id, 'done');
   expect((await settleNow(app, active.id)).status).toBe('REVOKED');
   expect(await rolePolicies()).toEqual([]);
   expect(await mappings(spoke)).toEqual([]);
@@ -197,7 +198,7 @@ describe('a spoke whose role cannot be assumed', () => {
   it('holds up only its own applies, which end FAILED with the reason after the give-up time', async () => {
     const stuck = await request(snsAsk(REFUSING));
     const fine = await request(snsAsk(SPOKE));
-    for (const r of [stuck, fine]) await app.decide.approve({ approver: APPROVER, id: r.id, comment: null });
+    for (const r of [stuck, fine]) await app.decide.approve({ approver: who(APPROVER), id: r.id, comment: null });
 
     // Another broker process, with nothing cached, while the spoke's role is refused.
     refuseSpokeRole(REFUSING);
@@ -207,8 +208,8 @@ describe('a spoke whose role cannot be assumed', () => {
     expect(first.errors).toEqual([
       { requestId: stuck.id, error: expect.stringContaining(`account ${REFUSING} is unreachable`) as unknown },
     ]);
-    expect((await app.getRequest(ADMIN, stuck.id)).status).toBe('APPROVED');
-    expect((await app.getRequest(ADMIN, fine.id)).status).toBe('ACTIVE');
+    expect((await app.getRequest(who(ADMIN), stuck.id)).status).toBe('APPROVED');
+    expect((await app.getRequest(who(ADMIN), fine.id)).status).toBe('ACTIVE');
 
     clock.advance(APPLY_GIVE_UP_MS / 1000 + 1);
     const failed = await settleNow(refused, stuck.id);
@@ -230,8 +231,8 @@ describe('a spoke whose role cannot be assumed', () => {
     expect(sweep).toMatchObject({ expired: 1, retryLater: 1 });
     clock.advance(24 * 3600);
     expect((await refused.settle.settleWithin(stuck.id, 20_000)).kind).toBe('retry');
-    expect((await refused.getRequest(ADMIN, stuck.id)).status).toBe('ACTIVE');
-    expect((await refused.getRequest(ADMIN, fine.id)).status).toBe('EXPIRED');
+    expect((await refused.getRequest(who(ADMIN), stuck.id)).status).toBe('ACTIVE');
+    expect((await refused.getRequest(who(ADMIN), fine.id)).status).toBe('EXPIRED');
     expect(await sidsIn(REFUSING)).toEqual([stuck.statementId]);
 
     proxy.rules.length = 0;

@@ -44,7 +44,7 @@ import { FakeSlack, signedClick } from '../support/fake-slack';
 import { DynamoRequestStore } from '../../adapters/dynamodb/request-store';
 import { move } from '../../domain/state-machine';
 import { FaultProxy, calls } from '../support/fault-proxy';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 import { withoutSpokeAccess } from '../support/deployed-roles';
 
@@ -62,6 +62,12 @@ const deployed = withoutSpokeAccess(
 );
 
 const TABLE = 'lp-broker';
+/**
+ * Patterns that name a role path: every caller of the account then has its role read with iam:GetRole. The app keeps
+ * no role path between calls (each deployed function reads in its own process), so each function's reads are seen.
+ */
+const PATH_ADMINS = 'arn:aws:iam::123456789012:role/platform/admins/*';
+const PATH_REQUESTERS = 'arn:aws:iam::123456789012:role/teams/orders/*';
 const SECRET = 'lp-signing-secret';
 const AUTO_REQUESTER = 'arn:aws:iam::123456789012:role/auto-ci';
 /** Event sources the entries allow: the orders queues and streams. */
@@ -134,7 +140,7 @@ async function http(fn: keyof typeof OPERATIONS_BY_FUNCTION, event: Parameters<R
     let body = response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined;
     for (let i = 0; i < 300 && (body?.status === 'APPROVED' || (body?.status === 'ACTIVE' && body.ending)); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      body = await app.getRequest(ADMIN, body.id as string);
+      body = await app.getRequest(who(ADMIN), body.id as string);
     }
     return { status: response.statusCode, body };
   });
@@ -146,7 +152,7 @@ const principal = (arn: string) => ({ 'X-Broker-Principal': arn });
 async function request(ask: Record<string, unknown>, requester = REQUESTER) {
   return (
     await app.createRequest({
-      caller: { principal: requester, session: null },
+      caller: who(requester),
       ask: { ...baseAsk, ...ask },
       dryRun: false,
       idempotencyKey: null,
@@ -154,6 +160,12 @@ async function request(ask: Record<string, unknown>, requester = REQUESTER) {
   ).request;
 }
 const invokeAsk = () => PRINCIPAL_CASES[2].ask;
+const ORDERS = openEntry({
+  slackChannel: 'C0123ABCD',
+  requesters: [...openEntry().requesters, PATH_REQUESTERS],
+  approvers: [APPROVER, 'slack:U0123ABCD'],
+  eventSourceArns: SOURCES,
+});
 /** A queue under a customer-managed KMS key: the apply resolves the key (SQS, then KMS). */
 const mappingAsk = () => ({ eventSourceArn: queues.shift() as string });
 let streams = 0;
@@ -247,7 +259,7 @@ beforeAll(async () => {
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: proxy.url,
     BROKER_TABLE_NAME: TABLE,
-    BROKER_ADMINS: ADMIN,
+    BROKER_ADMINS: `${ADMIN},${PATH_ADMINS}`,
     SLACK_API_URL: slack.apiUrl,
     SLACK_BOT_TOKEN_PARAMETER: '/lpb/slack-bot-token',
     SLACK_SIGNING_SECRET_PARAMETER: '/lpb/slack-signing-secret',
@@ -277,14 +289,10 @@ beforeAll(async () => {
   }
   expect([resolved.SLACK_BOT_TOKEN, resolved.SLACK_SIGNING_SECRET]).toEqual(['xoxb-lp', SECRET]);
   clock = new FixedClock(new Date());
-  app = await buildApp(resolved, awsClients, { clock, sleep: () => Promise.resolve() });
+  app = await buildApp(resolved, awsClients, { clock, sleep: () => Promise.resolve(), rolePathTtlMs: 0 });
+  await app.allowlist.put(who(ADMIN), 'orders', ORDERS);
   await app.allowlist.put(
-    ADMIN,
-    'orders',
-    openEntry({ slackChannel: 'C0123ABCD', approvers: [APPROVER, 'slack:U0123ABCD'], eventSourceArns: SOURCES }),
-  );
-  await app.allowlist.put(
-    ADMIN,
+    who(ADMIN),
     'auto',
     openEntry({
       requesters: [AUTO_REQUESTER],
@@ -458,6 +466,8 @@ it('exercises the decisions function', async () => {
 });
 
 it('exercises the slack function, then the stream, work and notify functions behind it', async () => {
+  // An allowlist change the work function re-checks live requests against (their requesters' roles read again).
+  await app.allowlist.put(who(ADMIN), 'orders', ORDERS);
   await runStream();
   await runQueue('work');
   await runQueue('notify');
@@ -475,7 +485,7 @@ it('exercises the slack function, then the stream, work and notify functions beh
       apiEvent('POST', '/v1/slack/interactions', { body: signed.body, headers: signed.headers }),
     );
     expect(res.status).toBe(200);
-    return app.getRequest(ADMIN, r.id);
+    return app.getRequest(who(ADMIN), r.id);
   };
   /** A click, then what follows it: the stream dispatches, the work queue applies (an arm first, if any). */
   const approvedBySlack = async (ask: Record<string, unknown>, arm?: () => void) => {
@@ -484,7 +494,7 @@ it('exercises the slack function, then the stream, work and notify functions beh
     await runStream();
     arm?.();
     expect(await runQueue('work')).toBeGreaterThan(0);
-    return app.getRequest(ADMIN, r.id);
+    return app.getRequest(who(ADMIN), r.id);
   };
   const invoke = await approvedBySlack(invokeAsk());
   expect(invoke.status).toBe('ACTIVE');
@@ -505,12 +515,12 @@ it('exercises the slack function, then the stream, work and notify functions beh
   );
   expect(await runQueue('work')).toBe(1);
   // Revokes recorded elsewhere are finished by the work queue.
-  await app.revokeRequest(REQUESTER, invoke.id, null);
-  await app.revokeRequest(REQUESTER, mapping.id, null);
+  await app.revokeRequest(who(REQUESTER), invoke.id, null);
+  await app.revokeRequest(who(REQUESTER), mapping.id, null);
   await runStream();
   await runQueue('work');
-  expect((await app.getRequest(ADMIN, invoke.id)).status).toBe('REVOKED');
-  expect((await app.getRequest(ADMIN, mapping.id)).status).toBe('REVOKED');
+  expect((await app.getRequest(who(ADMIN), invoke.id)).status).toBe('REVOKED');
+  expect((await app.getRequest(who(ADMIN), mapping.id)).status).toBe('REVOKED');
 
   expect(await runQueue('notify')).toBeGreaterThan(0);
   expect(slack.posted().length).toBeGreaterThan(0);

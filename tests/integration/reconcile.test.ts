@@ -26,7 +26,7 @@ import {
   testClients,
 } from '../support/aws';
 import { FaultProxy, calls } from '../support/fault-proxy';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
 
 let app: App;
 let clients: ReturnType<typeof testClients>;
@@ -34,12 +34,12 @@ let clients: ReturnType<typeof testClients>;
 beforeEach(async () => {
   ({ app, clients } = await motoApp('reconcile-broker', {}, { sleep: () => Promise.resolve() }));
   for (const name of ['order-processor', 'order-auditor', 'billing-engine']) await createFunction(clients, name);
-  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
 });
 
 async function activeGrant(ask: Record<string, unknown>) {
   const { request } = await app.createRequest({
-    caller: { principal: REQUESTER, session: null },
+    caller: who(REQUESTER),
     ask: { ...baseAsk, ...ask },
     dryRun: false,
     idempotencyKey: null,
@@ -123,14 +123,14 @@ it('removes orphans, re-applies what is missing, flags what changed meaning, and
   expect(await sids('order-auditor')).toEqual(['team-owned']);
   // Outside every allowlist entry: not the broker's to reconcile.
   expect(await sids('billing-engine')).toEqual(['lpb-not-ours-to-judge']);
-  const flagged = await app.getRequest(ADMIN, changed.id);
+  const flagged = await app.getRequest(who(ADMIN), changed.id);
   expect(flagged.history.at(-1)).toMatchObject({ event: 'DRIFT', detail: { action: 'FLAGGED' } });
   expect(flagged.status).toBe('ACTIVE');
 });
 
 it('leaves statements of requests still being applied alone', async () => {
   const { request } = await app.createRequest({
-    caller: { principal: REQUESTER, session: null },
+    caller: who(REQUESTER),
     ask: { ...baseAsk, ...PRINCIPAL_CASES[5].ask },
     dryRun: false,
     idempotencyKey: null,
@@ -193,7 +193,7 @@ describe('event source grants', () => {
       [grant.id, 'rolePolicy', 'REAPPLIED'],
       [grant.id, 'mapping', 'REAPPLIED'],
     ]);
-    const repaired = await app.getRequest(ADMIN, grant.id);
+    const repaired = await app.getRequest(who(ADMIN), grant.id);
     expect(repaired.eventSourceMappingUuid).not.toBe(grant.eventSourceMappingUuid);
     const { EventSourceMappings } = await clients.lambda.send(
       new ListEventSourceMappingsCommand({
@@ -232,7 +232,7 @@ describe('event source grants', () => {
         }),
       ]);
     }
-    const flagged = await app.getRequest(ADMIN, grant.id);
+    const flagged = await app.getRequest(who(ADMIN), grant.id);
     expect(flagged.history.filter((e) => e.event === 'DRIFT')).toHaveLength(1);
     expect(flagged.status).toBe('ACTIVE');
   });

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   AddPermissionCommand,
   CreateEventSourceMappingCommand,
@@ -37,7 +37,7 @@ import {
   testClients,
 } from '../support/aws';
 import { functionsWithSpokeAccess } from '../support/deployed-roles';
-import { FakeSlack } from '../support/fake-slack';
+import { FakeSlack, signedClick } from '../support/fake-slack';
 import {
   ADMIN,
   APPROVER,
@@ -47,6 +47,7 @@ import {
   baseAsk,
   fnArnIn,
   openEntry,
+  who,
 } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 import { apiEvent, lambdaContext, newRequest } from '../support/in-memory-app';
@@ -60,6 +61,15 @@ const TABLE = 'spoke-privilege';
 const SPOKE = SPOKE_ACCOUNT;
 const SPOKE_FUNCTION = fnArnIn(SPOKE);
 const AUTO_REQUESTER = `arn:aws:iam::${BROKER_ACCOUNT}:role/auto-ci`;
+/**
+ * Callers of the spoke named with a role path: matching them reads their role with iam:GetRole in the spoke (through
+ * its spoke role), whichever function asks.
+ */
+const SPOKE_ADMINS = `arn:aws:iam::${SPOKE}:role/platform/*`;
+const SPOKE_REQUESTERS = `arn:aws:iam::${SPOKE}:role/teams/*`;
+const SPOKE_ADMIN = `arn:aws:sts::${SPOKE}:assumed-role/spoke-admin/erin`;
+const SPOKE_REQUESTER = `arn:aws:sts::${SPOKE}:assumed-role/spoke-ci/build-1`;
+const SIGNING_SECRET = 'spoke-secret';
 const SERVICE: Record<string, string> = {
   LambdaClient: 'lambda',
   IAMClient: 'iam',
@@ -129,7 +139,7 @@ const mappingAsk = () => ({ functionName: SPOKE_FUNCTION, eventSourceArn: queues
 const pending = (ask: Record<string, unknown>) => newRequest(setup, ask);
 async function approved(ask: Record<string, unknown>) {
   const r = await pending(ask);
-  return setup.decide.approve({ approver: APPROVER, id: r.id, comment: null });
+  return setup.decide.approve({ approver: who(APPROVER), id: r.id, comment: null });
 }
 async function active(ask: Record<string, unknown>) {
   const r = await approveNow(setup, (await pending(ask)).id);
@@ -161,6 +171,12 @@ beforeAll(async () => {
   const hub = await freshMoto(TABLE);
   spoke = await clientsInAccount(SPOKE);
   await createFunction(spoke, 'order-processor');
+  await spoke.iam.send(
+    new CreateRoleCommand({ RoleName: 'spoke-admin', Path: '/platform/', AssumeRolePolicyDocument: '{}' }),
+  );
+  await spoke.iam.send(
+    new CreateRoleCommand({ RoleName: 'spoke-ci', Path: '/teams/', AssumeRolePolicyDocument: '{}' }),
+  );
   const { Configuration } = await spoke.lambda.send(new GetFunctionCommand({ FunctionName: 'order-processor' }));
   const role = Configuration?.Role?.split('/').pop();
   // Another inline policy on the execution role, so the size check reads it.
@@ -188,12 +204,12 @@ beforeAll(async () => {
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: motoEndpoint(),
     BROKER_TABLE_NAME: TABLE,
-    BROKER_ADMINS: ADMIN,
+    BROKER_ADMINS: `${ADMIN},${SPOKE_ADMINS}`,
     BROKER_IDENTITY: 'header',
     BROKER_TARGET_ACCOUNTS: `${BROKER_ACCOUNT},${SPOKE}`,
     SLACK_API_URL: slack.apiUrl,
     SLACK_BOT_TOKEN: 'xoxb-spoke',
-    SLACK_SIGNING_SECRET: 'spoke-secret',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
     BROKER_WORK_QUEUE_URL: brokerQueues.workQueueUrl,
     BROKER_NOTIFY_QUEUE_URL: brokerQueues.notifyQueueUrl,
   });
@@ -203,9 +219,17 @@ beforeAll(async () => {
     functions: [`arn:aws:lambda:us-east-1:${SPOKE}:function:order-*`],
     eventSourceArns: [`arn:aws:sqs:us-east-1:${SPOKE}:order-*`, `arn:aws:kinesis:us-east-1:${SPOKE}:stream/order-*`],
   };
-  await setup.allowlist.put(ADMIN, 'orders', openEntry({ ...spokeFunctions, slackChannel: 'C0123ABCD' }));
   await setup.allowlist.put(
-    ADMIN,
+    who(ADMIN),
+    'orders',
+    openEntry({
+      ...spokeFunctions,
+      requesters: [...openEntry().requesters, SPOKE_REQUESTERS],
+      slackChannel: 'C0123ABCD',
+    }),
+  );
+  await setup.allowlist.put(
+    who(ADMIN),
     'auto',
     openEntry({
       ...spokeFunctions,
@@ -226,6 +250,8 @@ it('requests: resolves the function in its account, and applies auto-approved gr
   const create = (ask: Record<string, unknown>, who: string) =>
     http(app, 'requests', apiEvent('POST', '/v1/requests', { body: { ...baseAsk, ...ask }, headers: as(who) }));
   expect(await create(invokeAsk(), REQUESTER)).toMatchObject({ status: 201, body: { status: 'PENDING' } });
+  // A team of the spoke, named by its role path: its role is read in the spoke.
+  expect(await create(invokeAsk(), SPOKE_REQUESTER)).toMatchObject({ status: 201, body: { status: 'PENDING' } });
   expect(await create(invokeAsk(), AUTO_REQUESTER)).toMatchObject({ status: 201, body: { status: 'ACTIVE' } });
   expect(await create(mappingAsk(), AUTO_REQUESTER)).toMatchObject({ status: 201, body: { status: 'ACTIVE' } });
   // A spoke stream that a mapping made outside the broker already reads: refused, found by its (missing) owner tag.
@@ -241,6 +267,36 @@ it('requests: resolves the function in its account, and applies auto-approved gr
   );
   const foreign = await create({ functionName: SPOKE_FUNCTION, eventSourceArn: stream }, AUTO_REQUESTER);
   expect(foreign).toMatchObject({ status: 201, body: { status: 'FAILED' } });
+});
+
+it("allowlist: an admin of a spoke, named by its role's path", async () => {
+  const app = await coldStart('allowlist');
+  const list = (caller: string) => http(app, 'allowlist', apiEvent('GET', '/v1/allowlist', { headers: as(caller) }));
+  expect((await list(SPOKE_ADMIN)).status).toBe(200);
+  expect((await list(SPOKE_REQUESTER)).status).toBe(403);
+});
+
+it("slack: a click on a spoke team's request, its requester still allowed", async () => {
+  const r = await newRequest(setup, invokeAsk(), SPOKE_REQUESTER);
+  const app = await coldStart('slack');
+  const signed = signedClick({
+    secret: SIGNING_SECRET,
+    userId: 'U0123ABCD',
+    actionId: 'approve',
+    value: JSON.stringify({ id: r.id, hash: r.statementHash }),
+    timestamp: Math.floor(clock.now().getTime() / 1000),
+  });
+  const click = await http(
+    app,
+    'slack',
+    apiEvent('POST', '/v1/slack/interactions', { body: signed.body, headers: signed.headers }),
+  );
+  expect(click.status).toBe(200);
+  expect((await setup.getRequest(who(ADMIN), r.id)).status).toBe('APPROVED');
+  // Done with it, so later due-work counts stay as they were.
+  expect((await setup.settle.settleWithin(r.id, 20_000)).request?.status).toBe('ACTIVE');
+  await setup.revokeRequest(who(ADMIN), r.id, null);
+  expect((await setup.settle.settleWithin(r.id, 20_000)).request?.status).toBe('REVOKED');
 });
 
 it('decisions: approves and revokes both kinds', async () => {
@@ -300,8 +356,8 @@ it('work: queued applies, and expiry timers', async () => {
   ]);
   expect(failed).toEqual([]);
   for (const r of starting)
-    expect(await app.getRequest(ADMIN, r.id)).toMatchObject({ status: 'ACTIVE', failure: null });
-  for (const r of ending) expect((await app.getRequest(ADMIN, r.id)).status).toBe('EXPIRED');
+    expect(await app.getRequest(who(ADMIN), r.id)).toMatchObject({ status: 'ACTIVE', failure: null });
+  for (const r of ending) expect((await app.getRequest(who(ADMIN), r.id)).status).toBe('EXPIRED');
 });
 
 it('notify: the Slack message shows the bytes left in the spoke function’s policy', async () => {

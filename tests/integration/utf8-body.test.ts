@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
 import { apiHandler } from '../../handlers/http/api-handler';
 import { createLocalServer } from '../../local/http-server';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
 import { inMemoryApp } from '../support/in-memory-app';
 
 const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) as Parameters<typeof apiHandler>[0];
@@ -16,7 +16,7 @@ const server = createLocalServer(apiHandler(operations, () => Promise.resolve(ct
 let port = 0;
 
 beforeAll(async () => {
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });

@@ -14,7 +14,7 @@ import {
   testClients,
 } from '../support/aws';
 import { FaultProxy, awsErrors, calls } from '../support/fault-proxy';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
 
 const TABLE = 'engine-broker';
 let proxy: FaultProxy;
@@ -49,7 +49,7 @@ async function brokerProcess(): Promise<App> {
 
 async function create(app: App, ask: Record<string, unknown>) {
   const { request } = await app.createRequest({
-    caller: { principal: REQUESTER, session: null },
+    caller: who(REQUESTER),
     ask: { ...baseAsk, ...ask },
     dryRun: false,
     idempotencyKey: null,
@@ -59,7 +59,7 @@ async function create(app: App, ask: Record<string, unknown>) {
 
 it('removes a due invoke grant within 5 s of its end while three event-source grants wait for IAM', async () => {
   const app = await brokerProcess();
-  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
   // IAM never becomes ready for the three mappings in this test.
   const notReady = proxy.add({
     match: calls.createMapping,
@@ -70,7 +70,7 @@ it('removes a due invoke grant within 5 s of its end while three event-source gr
   const stuck = [];
   for (let i = 0; i < 3; i++) {
     const r = await create(app, { eventSourceArn: await createQueue(clients, `order-queue-${i}`) });
-    await app.decide.approve({ approver: APPROVER, id: r.id, comment: null });
+    await app.decide.approve({ approver: who(APPROVER), id: r.id, comment: null });
     stuck.push(r);
   }
   const invoke = await approveNow(app, (await create(app, { ...PRINCIPAL_CASES[2].ask, durationSeconds: 2 })).id);
@@ -86,15 +86,15 @@ it('removes a due invoke grant within 5 s of its end while three event-source gr
   // The waits were rescheduled, not slept through: the whole sweep, and so the removal, took moments.
   expect(removedAt - Date.parse(invoke.expiresAt ?? '')).toBeLessThan(5_000);
   expect(removedAt - started).toBeLessThan(5_000);
-  for (const r of stuck) expect((await app.getRequest(ADMIN, r.id)).status).toBe('APPROVED');
+  for (const r of stuck) expect((await app.getRequest(who(ADMIN), r.id)).status).toBe('APPROVED');
 }, 60_000);
 
 it('slows the whole account down for every broker process when Lambda answers 429', async () => {
   const [one, other] = [await brokerProcess(), await brokerProcess()];
-  await one.allowlist.put(ADMIN, 'orders', openEntry());
+  await one.allowlist.put(who(ADMIN), 'orders', openEntry());
   const first = await create(one, PRINCIPAL_CASES[2].ask);
   const second = await create(other, { ...PRINCIPAL_CASES[2].ask, sourceArn: `${PRINCIPAL_CASES[2].ask.sourceArn}-2` });
-  for (const r of [first, second]) await one.decide.approve({ approver: APPROVER, id: r.id, comment: null });
+  for (const r of [first, second]) await one.decide.approve({ approver: who(APPROVER), id: r.id, comment: null });
   // Process one meets a 429 asking for 3 s of quiet; with only 300 ms to spend it gives its work up for now.
   const throttle = proxy.add({
     match: calls.getPolicy,

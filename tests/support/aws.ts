@@ -18,7 +18,7 @@ import { ensureTable } from '../../adapters/dynamodb/ensure-table';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
 import type { GrantRequest } from '../../domain/model/request';
-import { ADMIN, APPROVER } from './fixtures';
+import { ADMIN, APPROVER, who } from './fixtures';
 import { resetMoto } from '../../local/moto';
 import { zipOneFile } from '../../local/demo-zip';
 
@@ -183,12 +183,12 @@ export async function motoApp(
 /** The work behind an answer, done now: settles the request (applies or removes its grant); the request as stored. */
 export async function settleNow(app: App, id: string): Promise<GrantRequest> {
   const outcome = await app.settle.settleWithin(id, 20_000);
-  const stored = outcome.request ?? (await app.getRequest(ADMIN, id));
+  const stored = outcome.request ?? (await app.getRequest(who(ADMIN), id));
   return stored;
 }
 
 /** An approval followed by its work, as the REST answer and the queue would do it. */
 export async function approveNow(app: App, id: string, approver = APPROVER): Promise<GrantRequest> {
-  const decided = await app.decide.approve({ approver, id, comment: null });
+  const decided = await app.decide.approve({ approver: who(approver), id, comment: null });
   return decided.status === 'APPROVED' ? settleNow(app, id) : decided;
 }

@@ -1,5 +1,6 @@
 /** Shared test data: the broker's account, principals and an allowlist entry that permits every principal kind. */
 import type { AllowlistEntryInput } from '../../domain/model/allowlist-entry';
+import { DEFAULT_PERSON_ROLES, identityOf, type Identity } from '../../domain/rulebook/identity';
 import type { BrokerSettings } from '../../domain/settings';
 
 export const ACCOUNT = '123456789012';
@@ -20,8 +21,13 @@ export const settings: BrokerSettings = {
   minDurationSeconds: 300,
   pendingTimeoutSeconds: 86400,
   admins: [ADMIN],
+  personRoles: DEFAULT_PERSON_ROLES,
   identityLinks: {},
 };
+
+/** The caller an ARN (or `slack:<id>`) stands for, as the HTTP edge would build it (its role path not yet read). */
+export const who = (arn: string, rules: Pick<BrokerSettings, 'personRoles' | 'identityLinks'> = settings): Identity =>
+  identityOf(arn, rules);
 
 export const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
 /** A function's ARN in any account of the Region. */

@@ -6,7 +6,7 @@ import type { WorkScheduler } from '../../domain/ports';
 import type { BrokerSettings } from '../../domain/settings';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, SPOKE_ACCOUNT, SPOKE_FUNCTION, baseAsk, settings } from './fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, SPOKE_ACCOUNT, SPOKE_FUNCTION, baseAsk, settings, who } from './fixtures';
 import {
   InMemoryEventSourceKeys,
   InMemoryMappings,
@@ -18,6 +18,7 @@ import {
   InMemoryAllowlist,
   InMemoryLeases,
   InMemoryRequestStore,
+  InMemoryRoleDirectory,
   SequentialIds,
   StaticFunctionDirectory,
   noDeadlines,
@@ -61,6 +62,7 @@ export function inMemoryApp(
     ),
     policies: new InMemoryResourcePolicies(),
     roles: new InMemoryRoles(),
+    roleDirectory: new InMemoryRoleDirectory(),
     mappings: new InMemoryMappings(() => clock.now()),
     keys: new InMemoryEventSourceKeys(),
     leases: new InMemoryLeases(() => clock.now()),
@@ -93,6 +95,7 @@ export function inMemoryApp(
     {
       ...settings,
       admins: config.BROKER_ADMINS,
+      personRoles: config.BROKER_PERSON_ROLES,
       identityLinks: config.BROKER_SLACK_USERS,
       targetAccounts,
       ...overrides,
@@ -182,7 +185,7 @@ export async function newRequest(
   requester = REQUESTER,
 ) {
   const { request } = await app.createRequest({
-    caller: { principal: requester, session: null },
+    caller: who(requester),
     ask: { ...baseAsk, ...ask },
     dryRun: false,
     idempotencyKey: null,

@@ -17,6 +17,7 @@ import type {
   ListPage,
   ListQuery,
   RequestStore,
+  RoleDirectory,
   ResolvedFunction,
   WorkLeases,
 } from '../../domain/ports';
@@ -142,7 +143,7 @@ export class InMemoryRequestStore implements RequestStore {
     const visible = [...this.requests.values()].filter((r) =>
       query.sources.some(
         (s) =>
-          (s.kind === 'requester' && r.requester === s.value) ||
+          (s.kind === 'requester' && r.requesterPerson === s.value) ||
           (s.kind === 'entry' && r.allowlistEntryId === s.value) ||
           (s.kind === 'status' && r.status === s.value),
       ),
@@ -235,3 +236,23 @@ export class InMemoryLeases implements WorkLeases {
 
 /** No budget in memory: deadlines change nothing. */
 export const noDeadlines: CallDeadlines = { within: (_deadline, work) => work() };
+
+/** IAM role paths in memory: the roles a test created, each with its path; any other role cannot be read. */
+export class InMemoryRoleDirectory implements RoleDirectory {
+  readonly paths = new Map<string, string>();
+  /** Every role read, in order (a test can count the IAM reads a rule costs). */
+  readonly reads: string[] = [];
+
+  /** Creates (or moves) the role `arn:P:iam::A:role/<path><name>`. */
+  put(roleArn: string): void {
+    const [, head, path, name] = /^(arn:[^:]+:iam::\d{12}:role)(\/(?:.*\/)?)([^/]+)$/.exec(roleArn) ?? [];
+    if (!head || !path || !name) throw new Error(`not a role ARN: ${roleArn}`);
+    this.paths.set(`${head}/${name}`, path);
+  }
+
+  pathOf(role: { partition: string; account: string; name: string }): Promise<string | null> {
+    const key = `arn:${role.partition}:iam::${role.account}:role/${role.name}`;
+    this.reads.push(key);
+    return Promise.resolve(this.paths.get(key) ?? null);
+  }
+}

@@ -1,11 +1,12 @@
 /**
- * Persons, not just roles (API §11.6), through the real HTTP pipeline in IAM identity mode: sessions of IAM Identity
- * Center permission sets are people, other sessions are their role; allowlist patterns and BROKER_ADMINS name a
- * person by its session or by its role (paths ignored); linked Slack users are whom they are linked to.
+ * Persons (docs/api.md, Who is calling), through the real HTTP pipeline in IAM identity mode: a session of an IAM
+ * Identity Center permission set is a person, keyed by its session name in any case, under any permission set and in
+ * any account; other sessions are their role. Patterns with the Identity Center path match only roles IAM holds under
+ * it; linked Slack users count as the person or role they are linked to.
  */
 import { apiHandler } from '../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
-import { ACCOUNT, PRINCIPAL_CASES, baseAsk, openEntry } from '../support/fixtures';
+import { ACCOUNT, PRINCIPAL_CASES, SPOKE_ACCOUNT, baseAsk, openEntry } from '../support/fixtures';
 import { signedClick } from '../support/fake-slack';
 import { apiEvent, inMemoryApp, lambdaContext } from '../support/in-memory-app';
 
@@ -13,9 +14,11 @@ const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) a
 const SSO_PATH = 'aws-reserved/sso.amazonaws.com/';
 const DEV_SET = 'AWSReservedSSO_OrdersDev_1111aaaa';
 const APPROVER_SET = 'AWSReservedSSO_Approvers_2222bbbb';
-const ADMIN_SET = 'AWSReservedSSO_BrokerAdmin_3333cccc';
-const session = (role: string, name: string) => `arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${name}`;
-const roleArn = (role: string, path = '') => `arn:aws:iam::${ACCOUNT}:role/${path}${role}`;
+const LEAD_SET = 'AWSReservedSSO_Approvers_3333cccc';
+const ADMIN_SET = 'AWSReservedSSO_BrokerAdmin_4444dddd';
+const session = (role: string, name: string, account = ACCOUNT) =>
+  `arn:aws:sts::${account}:assumed-role/${role}/${name}`;
+const roleArn = (role: string, path = '', account = ACCOUNT) => `arn:aws:iam::${account}:role/${path}${role}`;
 const ALICE = session(DEV_SET, 'alice@example.com');
 const BOB = session(APPROVER_SET, 'bob@example.com');
 const CAROL = session(APPROVER_SET, 'carol@example.com');
@@ -26,12 +29,18 @@ const SECRET = 'persons-signing-secret';
 async function setup(entry: Parameters<typeof openEntry>[0] = {}) {
   const ctx = inMemoryApp({
     BROKER_IDENTITY: 'iam',
+    BROKER_TARGET_ACCOUNTS: `${ACCOUNT},${SPOKE_ACCOUNT}`,
     // Admins by the permission set's role ARN, path and all, as IAM shows it.
     BROKER_ADMINS: roleArn(ADMIN_SET, SSO_PATH),
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: 'http://127.0.0.1:9/api',
-    BROKER_SLACK_USERS: `U0BOB=${BOB},U0APPRROLE=${roleArn(APPROVER_SET, SSO_PATH)}`,
+    BROKER_SLACK_USERS: 'U0BOB=person:Bob@Example.com,U0BOT=' + roleArn(RELEASE_BOT),
   });
+  // The permission sets' roles, as Identity Center makes them in each account.
+  for (const account of [ACCOUNT, SPOKE_ACCOUNT]) {
+    for (const set of [DEV_SET, APPROVER_SET, LEAD_SET, ADMIN_SET])
+      ctx.roleDirectory.put(roleArn(set, SSO_PATH, account));
+  }
   const handler = apiHandler(operations, () => Promise.resolve(ctx.app));
   const call = async (userArn: string, method: string, resource: string, options: Parameters<typeof apiEvent>[2]) => {
     const res = await handler(apiEvent(method, resource, { ...options, userArn }), lambdaContext);
@@ -41,12 +50,12 @@ async function setup(entry: Parameters<typeof openEntry>[0] = {}) {
   const put = await call(admin, 'PUT', '/v1/allowlist/{entryId}', {
     pathParameters: { entryId: 'orders' },
     body: openEntry({
-      requesters: [roleArn(DEV_SET, SSO_PATH), roleArn(APPROVER_SET, SSO_PATH), roleArn('orders-ci')],
+      requesters: [roleArn(DEV_SET, SSO_PATH), roleArn('AWSReservedSSO_Approvers_*', SSO_PATH), roleArn('orders-ci')],
       approvers: [
-        roleArn(`AWSReservedSSO_Approvers_*`, SSO_PATH),
+        `arn:aws:iam::*:role/${SSO_PATH}AWSReservedSSO_Approvers_*`,
         roleArn(RELEASE_BOT),
         'slack:U0BOB',
-        'slack:U0APPRROLE',
+        'slack:U0BOT',
       ],
       requiredApprovals: 2,
       ...entry,
@@ -56,7 +65,7 @@ async function setup(entry: Parameters<typeof openEntry>[0] = {}) {
   const create = async (requester: string) => {
     const res = await call(requester, 'POST', '/v1/requests', { body: { ...baseAsk, ...PRINCIPAL_CASES[2].ask } });
     expect(res.status).toBe(201);
-    return res.body as { id: string; requester: string; statementHash: string };
+    return res.body as { id: string; requester: string; requesterPerson: string; statementHash: string };
   };
   const approve = (approver: string, id: string) =>
     call(approver, 'POST', '/v1/requests/{id}/approve', { pathParameters: { id }, body: {} });
@@ -77,28 +86,43 @@ async function setup(entry: Parameters<typeof openEntry>[0] = {}) {
   return { ...ctx, call, create, approve, click };
 }
 
-describe('persons (API §11.6)', () => {
-  it('two Identity Center sessions of one approver permission set make a quorum of 2; the same session twice does not', async () => {
+describe('persons', () => {
+  it('makes a quorum of 2 from two people, and never from one person under two sessions', async () => {
     const { create, approve } = await setup();
     const request = await create(ALICE);
-    // The requester is the person, not the permission set.
-    expect(request.requester).toBe(ALICE);
+    // The requester is the session that asked, and the person behind it.
+    expect(request).toMatchObject({ requester: ALICE, requesterPerson: 'alice@example.com' });
     expect((await approve(BOB, request.id)).body?.status).toBe('PENDING');
-    const again = await approve(BOB, request.id);
-    expect(again.status).toBe(409);
-    expect(again.body?.error.message).toMatch(/already approved/);
+    // Bob again: under another permission set, in another account, in capitals.
+    for (const bobAgain of [
+      BOB,
+      session(LEAD_SET, 'bob@example.com'),
+      session(LEAD_SET, 'BOB@example.com', SPOKE_ACCOUNT),
+    ]) {
+      const again = await approve(bobAgain, request.id);
+      expect(again.status).toBe(409);
+      expect(again.body?.error.message).toMatch(/bob@example\.com has already approved/);
+    }
     const done = await approve(CAROL, request.id);
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ status: 'ACTIVE', approvals: [{ approver: BOB }, { approver: CAROL }] });
+    expect(done.body).toMatchObject({
+      status: 'ACTIVE',
+      approvals: [
+        { approver: BOB, person: 'bob@example.com', counted: true },
+        { approver: CAROL, person: 'carol@example.com', counted: true },
+      ],
+    });
     expect(done.body?.history.map((e: { actor: string }) => e.actor)).toEqual([ALICE, BOB, CAROL, CAROL, 'broker']);
   });
 
-  it("refuses the requester's own session, but a colleague in the same permission set may approve", async () => {
+  it('refuses the requester under any of its sessions, but a colleague in the same permission set may approve', async () => {
     const { create, approve } = await setup({ requiredApprovals: 1 });
     const request = await create(DAVE);
-    const own = await approve(DAVE, request.id);
-    expect(own.status).toBe(403);
-    expect(own.body?.error.message).toMatch(/own request/);
+    for (const own of [DAVE, session(LEAD_SET, 'Dave@Example.com', SPOKE_ACCOUNT)]) {
+      const refused = await approve(own, request.id);
+      expect(refused.status).toBe(403);
+      expect(refused.body?.error.message).toMatch(/own request/);
+    }
     expect((await approve(BOB, request.id)).body?.status).toBe('ACTIVE');
   });
 
@@ -110,25 +134,32 @@ describe('persons (API §11.6)', () => {
     expect(second.status).toBe(409);
     expect(second.body?.error.message).toContain(roleArn(RELEASE_BOT));
     const ci = await create(session('orders-ci', 'build-7'));
-    expect(ci.requester).toBe(roleArn('orders-ci'));
+    expect(ci).toMatchObject({ requester: roleArn('orders-ci'), requesterPerson: roleArn('orders-ci') });
   });
 
-  it('matches BROKER_ADMINS by the role ARN of a person, path and all', async () => {
-    const { call } = await setup();
+  it('matches BROKER_ADMINS by the role ARN of a person, path and all, read from IAM', async () => {
+    const { call, roleDirectory } = await setup();
     const erin = session(ADMIN_SET, 'erin@example.com');
     expect((await call(erin, 'GET', '/v1/allowlist', {})).status).toBe(200);
     expect((await call(BOB, 'GET', '/v1/allowlist', {})).status).toBe(403);
+    // A role of that name that someone else made, outside Identity Center's path, is no admin.
+    roleDirectory.put(roleArn(ADMIN_SET, 'imposters/', SPOKE_ACCOUNT));
+    expect((await call(session(ADMIN_SET, 'erin@example.com', SPOKE_ACCOUNT), 'GET', '/v1/allowlist', {})).status).toBe(
+      403,
+    );
   });
 
-  it('maps linked Slack users to the person, or the role, they are linked to', async () => {
+  it('counts a linked Slack user as the person or role it is linked to', async () => {
     const { create, approve, click, store } = await setup();
     const request = await create(ALICE);
     expect((await approve(BOB, request.id)).body?.status).toBe('PENDING');
     // Bob again, from Slack: one person, one approval.
     expect((await click('U0BOB', request))?.text).toMatch(/already approved/);
-    // A link to the permission set's role cannot tell which person clicks: it counts as each of them.
-    expect((await click('U0APPRROLE', request))?.text).toMatch(/already approved/);
-    expect((await store.get(request.id))?.approvals.map((a) => a.approver)).toEqual([BOB]);
+    expect((await click('U0BOT', request))?.text).toBeUndefined();
+    expect((await store.get(request.id))?.approvals.map((a) => [a.approver, a.person, a.counted])).toEqual([
+      [BOB, 'bob@example.com', true],
+      ['slack:U0BOT', roleArn(RELEASE_BOT), true],
+    ]);
     // Bob may not approve his own request from Slack either.
     const bobs = await create(BOB);
     expect((await click('U0BOB', bobs))?.text).toMatch(/own request/);

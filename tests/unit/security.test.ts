@@ -16,6 +16,7 @@ import {
   STRANGER,
   baseAsk,
   openEntry,
+  who,
 } from '../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../support/in-memory-app';
 
@@ -25,9 +26,9 @@ const BILLING_APPROVER = `arn:aws:iam::${ACCOUNT}:role/billing-approver`;
 
 async function setup(identity: 'header' | 'iam' = 'header') {
   const ctx = inMemoryApp({ BROKER_IDENTITY: identity });
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
   await ctx.app.allowlist.put(
-    ADMIN,
+    who(ADMIN),
     'billing',
     openEntry({
       functions: ['arn:aws:lambda:us-east-1:123456789012:function:billing-*'],
@@ -99,7 +100,7 @@ describe('identity spoofing', () => {
 describe('decisions', () => {
   it('refuses self-approval and approver impersonation', async () => {
     const { refused, request, app } = await setup();
-    await app.allowlist.put(ADMIN, 'orders', openEntry({ approvers: [APPROVER, REQUESTER] }));
+    await app.allowlist.put(who(ADMIN), 'orders', openEntry({ approvers: [APPROVER, REQUESTER] }));
     await refused(decide('approve', request.id, as(REQUESTER)), 403);
     // Who may not see the request is told it does not exist (issue #15, finding 6).
     await refused(decide('approve', request.id, as(BILLING_APPROVER)), 404);
@@ -211,7 +212,7 @@ describe('issue #15: attacks on v1', () => {
   it('finding 3 — pattern blow-up: a dry run whose sourceArn ends in 400 slashes is answered in milliseconds', async () => {
     const { app, refused } = await setup();
     const prefix = `arn:aws:execute-api:${REGION}:${ACCOUNT}:`;
-    await app.allowlist.put(ADMIN, 'orders', openEntry({ sourceArns: [`${prefix}*/*/*/*/orders`] }));
+    await app.allowlist.put(who(ADMIN), 'orders', openEntry({ sourceArns: [`${prefix}*/*/*/*/orders`] }));
     const started = performance.now();
     const res = await refused(
       apiEvent('POST', '/v1/requests', {

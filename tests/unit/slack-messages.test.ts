@@ -1,16 +1,25 @@
 import { requestMessage, threadReply } from '../../adapters/slack/messages';
 import type { GrantRequest } from '../../domain/model/request';
 import { move } from '../../domain/state-machine';
-import { ADMIN, APPROVER, OTHER_ACCOUNT, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../support/fixtures';
+import {
+  ADMIN,
+  APPROVER,
+  OTHER_ACCOUNT,
+  PRINCIPAL_CASES,
+  REQUESTER,
+  baseAsk,
+  openEntry,
+  who,
+} from '../support/fixtures';
 import { inMemoryApp } from '../support/in-memory-app';
 import { slackMarkupProblems, textProblems } from '../support/slack-markup';
 
 async function pending(reason = baseAsk.reason) {
   const { app } = inMemoryApp();
-  await app.allowlist.put(ADMIN, 'orders', openEntry());
+  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
   return (
     await app.createRequest({
-      caller: { principal: REQUESTER, session: null },
+      caller: who(REQUESTER),
       ask: { ...baseAsk, ...PRINCIPAL_CASES[1].ask, reason, ticket: 'OPS-1' },
       dryRun: false,
       idempotencyKey: null,

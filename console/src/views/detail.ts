@@ -1,5 +1,10 @@
 /** Request detail: every field, the statement, the history as a timeline (who, what, when), and drift findings. */
-import { functionLabel, type BrokerRequest, type HistoryEvent } from '../../../cli/api/broker-request';
+import {
+  approvalProgress,
+  functionLabel,
+  type BrokerRequest,
+  type HistoryEvent,
+} from '../../../cli/api/broker-request';
 import { durationText } from '../../../cli/output/time';
 import { api, ApiError, getRequest, settle } from '../api';
 import { h, replaceChildren } from '../dom';
@@ -27,7 +32,7 @@ function allFields(r: BrokerRequest): HTMLElement {
     ['Reason', r.reason],
     ['Ticket', r.ticket],
     ['Allowlist entry', mono(r.allowlistEntryId)],
-    ['Approvals', `${r.approvals.length} of ${r.requiredApprovals}`],
+    ['Approvals', approvalProgress(r)],
     ['Created', timeElement(r.createdAt)],
     ['Updated', timeElement(r.updatedAt)],
     ['Activated', r.activatedAt ? timeElement(r.activatedAt) : null],

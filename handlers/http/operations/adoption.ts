@@ -12,7 +12,7 @@ const DISCOVER_BUDGET_MS = 20_000;
 const DISCOVER_PAGE = 50;
 
 export const discoverStatements: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   const query = parseOrThrow(discoverQuery, input.query);
   const page = await app.discover({
     caller,

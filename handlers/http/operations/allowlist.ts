@@ -16,37 +16,37 @@ function entryId(input: OperationInput, forWrite: boolean): string {
 }
 
 export const putAllowlistEntry: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   const id = entryId(input, true);
   const body = parseOrThrow(allowlistEntryBody, input.body);
   return { statusCode: 200, body: await app.allowlist.put(caller, id, body) };
 };
 
 export const getAllowlistEntry: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   return { statusCode: 200, body: await app.allowlist.get(caller, entryId(input, false)) };
 };
 
 export const listAllowlist: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   return { statusCode: 200, body: { items: await app.allowlist.list(caller) } };
 };
 
 export const deleteAllowlistEntry: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   await app.allowlist.delete(caller, entryId(input, false));
   return { statusCode: 204 };
 };
 
 /** What deleting the entry would do to its live requests (API §11.5); changes nothing. */
 export const previewAllowlistDelete: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   return { statusCode: 200, body: await app.allowlistImpact(caller, entryId(input, false), null) };
 };
 
 /** What putting this body would do to the entry's live requests (API §11.5); changes nothing. */
 export const previewAllowlistPut: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   const id = entryId(input, true);
   const body = parseOrThrow(allowlistEntryBody, input.body);
   return { statusCode: 200, body: await app.allowlistImpact(caller, id, body) };

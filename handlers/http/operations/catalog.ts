@@ -2,6 +2,6 @@
 import type { Operation } from '../operation';
 
 export const getCatalog: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   return { statusCode: 200, body: { items: await app.catalog(caller) } };
 };

@@ -22,7 +22,7 @@ export const settledForAnswer = (app: Parameters<Operation>[1], decided: GrantRe
 
 export const approveRequest: Operation = async (input, app) => {
   const startedAt = performance.now();
-  const approver = input.caller().principal;
+  const approver = input.caller();
   const { comment, statementHash } = parseOrThrow(approveBody, input.body ?? {});
   const decided = await app.decide.approve({
     approver,
@@ -35,14 +35,14 @@ export const approveRequest: Operation = async (input, app) => {
 };
 
 export const rejectRequest: Operation = async (input, app) => {
-  const approver = input.caller().principal;
+  const approver = input.caller();
   const { comment } = parseOrThrow(decisionBody, input.body ?? {});
   const request = await app.decide.reject({ approver, id: requestIdOf(input), comment: comment ?? null });
   return { statusCode: 200, body: presentRequest(request) };
 };
 
 export const cancelRequest: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   parseOrThrow(emptyBody, input.body ?? {});
   return { statusCode: 200, body: presentRequest(await app.cancelRequest(caller, requestIdOf(input))) };
 };
@@ -50,7 +50,7 @@ export const cancelRequest: Operation = async (input, app) => {
 /** 200 with REVOKED once the permission is gone; 202 with the marked, still ACTIVE request while it is removed. */
 export const revokeRequest: Operation = async (input, app) => {
   const startedAt = performance.now();
-  const caller = input.caller().principal;
+  const caller = input.caller();
   const { reason } = parseOrThrow(revokeBody, input.body ?? {});
   const marked = await app.revokeRequest(caller, requestIdOf(input), reason ?? null);
   const request = await settledForAnswer(app, marked, startedAt);

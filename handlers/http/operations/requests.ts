@@ -31,12 +31,12 @@ export const createRequest: Operation = async (input, app) => {
 };
 
 export const getRequest: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   return { statusCode: 200, body: presentRequest(await app.getRequest(caller, requestIdOf(input))) };
 };
 
 export const listRequests: Operation = async (input, app) => {
-  const caller = input.caller().principal;
+  const caller = input.caller();
   const query = parseOrThrow(listRequestsQuery, input.query);
   const page = await app.listRequests({
     caller,

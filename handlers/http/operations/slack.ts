@@ -13,6 +13,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../../domain/errors';
+import { identityOfSlackUser } from '../../../domain/rulebook/identity';
 import { verifySlackSignature } from '../../../adapters/slack/signature';
 import type { Operation } from '../operation';
 import { parseOrThrow } from '../schemas';
@@ -76,7 +77,8 @@ export const slackInteraction: Operation = async (input, app) => {
     return refuse('the button does not name a request');
   }
 
-  const command = { approver: `slack:${click.user.id}`, id: value.id, comment: null, statementHash: value.hash };
+  const approver = identityOfSlackUser(click.user.id, app.settings);
+  const command = { approver, id: value.id, comment: null, statementHash: value.hash };
   try {
     if (action.action_id === 'approve') await app.decide.approve(command);
     else await app.decide.reject(command);

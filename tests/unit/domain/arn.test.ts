@@ -2,7 +2,7 @@ import {
   ACCOUNT_ID,
   ASSUMED_ROLE_ARN,
   IAM_IDENTITY_ARN,
-  IAM_OR_STS_ARN,
+  IAM_OR_STS_ARN_PATTERN,
   IAM_ROLE_OR_USER_ARN,
   PARTITION,
   REGION,
@@ -32,8 +32,10 @@ describe('AWS identifiers', () => {
     [IAM_ROLE_OR_USER_ARN, 'arn:aws:iam::123456789012:role/a=b', true],
     [ASSUMED_ROLE_ARN, 'arn:aws:sts::123456789012:assumed-role/orders-ci/pipeline', true],
     [ASSUMED_ROLE_ARN, 'arn:aws:sts::123456789012:assumed-role/orders-ci', false],
-    [IAM_OR_STS_ARN, 'arn:aws:sts::123456789012:assumed-role/admin/alice', true],
-    [IAM_OR_STS_ARN, 'arn:aws:s3:::bucket', false],
+    [IAM_OR_STS_ARN_PATTERN, 'arn:aws:sts::123456789012:assumed-role/admin/alice', true],
+    [IAM_OR_STS_ARN_PATTERN, 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_A_*', true],
+    [IAM_OR_STS_ARN_PATTERN, 'arn:aws:iam::*:role/admin', false],
+    [IAM_OR_STS_ARN_PATTERN, 'arn:aws:s3:::bucket', false],
   ])('%s accepts %s: %s', (pattern, value, expected) => {
     expect(pattern.test(value)).toBe(expected);
   });

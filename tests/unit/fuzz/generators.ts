@@ -92,3 +92,23 @@ export const longValue = fc
   )
   .map((runs) => runs.map(({ piece, times }) => piece.repeat(times)).join(''))
   .map((value) => Array.from(value).slice(0, 2048).join(''));
+
+/** An independent oracle: dynamic programming over code points, pattern × value steps. */
+export function oracle(pattern: string, value: string): boolean {
+  const p = Array.from(pattern);
+  // row[j]: the first j pattern characters match the value read so far. (No global lookups in the loops: jest's
+  // sandboxed globals are slow to reach.)
+  let row = new Uint8Array(p.length + 1);
+  let next = new Uint8Array(p.length + 1);
+  row[0] = 1;
+  for (let j = 1; j <= p.length; j += 1) row[j] = p[j - 1] === '*' ? row[j - 1]! : 0;
+  for (const c of value) {
+    next[0] = 0;
+    for (let j = 1; j <= p.length; j += 1) {
+      const pc = p[j - 1];
+      next[j] = pc === '*' ? next[j - 1]! | row[j]! : pc === '?' || pc === c ? row[j - 1]! : 0;
+    }
+    [row, next] = [next, row];
+  }
+  return row[p.length] === 1;
+}

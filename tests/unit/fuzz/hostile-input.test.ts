@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../../support/fixtures';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../../support/in-memory-app';
 import { FUZZ_RUNS as RUNS, invalidInsertions, slackText, withInvalidBytes } from './generators';
 
@@ -15,7 +15,7 @@ const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) a
 
 async function world() {
   const ctx = inMemoryApp({ SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: 'http://127.0.0.1:9/api' });
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
   const request = await newRequest(ctx.app);
   const handler = apiHandler(operations, () => Promise.resolve(ctx.app));
   const snapshot = () =>
@@ -220,7 +220,7 @@ describe('hostile input never yields a 5xx or changes state when refused', () =>
               headers: { 'X-Broker-Principal': ADMIN },
             }),
           );
-          await w.app.allowlist.delete(ADMIN, 'fuzz').catch(() => undefined);
+          await w.app.allowlist.delete(who(ADMIN), 'fuzz').catch(() => undefined);
         },
       ),
       { numRuns: RUNS },

@@ -6,9 +6,9 @@ import fc from 'fast-check';
 import { matchesPattern } from '../../../domain/rules/pattern';
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
-import { ACCOUNT, ADMIN, OTHER_ACCOUNT, REGION, REQUESTER, baseAsk, openEntry } from '../../support/fixtures';
+import { ACCOUNT, ADMIN, OTHER_ACCOUNT, REGION, REQUESTER, baseAsk, openEntry, who } from '../../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext } from '../../support/in-memory-app';
-import { FUZZ_RUNS, longValue, wildcardPattern } from './generators';
+import { FUZZ_RUNS, longValue, oracle, wildcardPattern } from './generators';
 
 /**
  * Generous next to the microseconds a match takes (room for a GC pause on a busy CI machine), tiny next to the
@@ -17,25 +17,6 @@ import { FUZZ_RUNS, longValue, wildcardPattern } from './generators';
 const MATCH_BOUND_MS = 100;
 const REQUEST_BOUND_MS = 250;
 
-/** An independent oracle: dynamic programming over code points, pattern × value steps. */
-function oracle(pattern: string, value: string): boolean {
-  const p = Array.from(pattern);
-  // row[j]: the first j pattern characters match the value read so far. (No global lookups in the loops: jest's
-  // sandboxed globals are slow to reach.)
-  let row = new Uint8Array(p.length + 1);
-  let next = new Uint8Array(p.length + 1);
-  row[0] = 1;
-  for (let j = 1; j <= p.length; j += 1) row[j] = p[j - 1] === '*' ? row[j - 1]! : 0;
-  for (const c of value) {
-    next[0] = 0;
-    for (let j = 1; j <= p.length; j += 1) {
-      const pc = p[j - 1];
-      next[j] = pc === '*' ? next[j - 1]! | row[j]! : pc === '?' || pc === c ? row[j - 1]! : 0;
-    }
-    [row, next] = [next, row];
-  }
-  return row[p.length] === 1;
-}
 
 /**
  * The fastest of up to three runs, stopping at the first within `bound`: a blow-up is slow every time, a busy
@@ -86,7 +67,7 @@ describe('allowlist patterns under fuzzing', () => {
     const asciiPattern = wildcardPattern.map((p) => p.replace(/[^\x21-\x7e]/gu, '*'));
     await fc.assert(
       fc.asyncProperty(fc.array(asciiPattern, { minLength: 1, maxLength: 3 }), asciiValue, async (patterns, value) => {
-        await ctx.app.allowlist.put(ADMIN, 'fuzz', openEntry({ sourceArns: patterns.map((p) => prefix + p) }));
+        await ctx.app.allowlist.put(who(ADMIN), 'fuzz', openEntry({ sourceArns: patterns.map((p) => prefix + p) }));
         const dryRun = async () => {
           const res = await handler(
             apiEvent('POST', '/v1/requests', {

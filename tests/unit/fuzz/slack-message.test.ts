@@ -23,6 +23,7 @@ import {
   REQUESTER,
   baseAsk,
   openEntry,
+  who,
 } from '../../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../../support/in-memory-app';
 import { slackMarkupProblems, textProblems } from '../../support/slack-markup';
@@ -31,7 +32,7 @@ import { FUZZ_RUNS, slackText } from './generators';
 async function world() {
   const ctx = inMemoryApp();
   await ctx.app.allowlist.put(
-    ADMIN,
+    who(ADMIN),
     'orders',
     openEntry({ sourceArns: [...openEntry().sourceArns, `arn:aws:execute-api:${REGION}:${ACCOUNT}:*`, '*'] }),
   );
@@ -102,7 +103,15 @@ describe('Slack messages under fuzzing', () => {
             ...w.base,
             ...f,
             ...kind,
-            approvals: [{ approver: f.approver, at: '2026-11-27T00:00:00.000Z', comment: f.comment }],
+            approvals: [
+              {
+                approver: f.approver,
+                person: f.approver,
+                at: '2026-11-27T00:00:00.000Z',
+                comment: f.comment,
+                counted: true,
+              },
+            ],
             history: [
               ...w.base.history,
               { at: '2026-11-27T00:00:00.000Z', event: 'APPROVED', actor: f.actor, detail: {} },

@@ -4,7 +4,7 @@
  */
 import { EventSourceKeyUnresolvedError, RoleNotReadyError, ValidationError } from '../../../domain/errors';
 import { canonicalHash } from '../../../domain/rules/canonical-hash';
-import { ACCOUNT, ADMIN, OTHER_ACCOUNT, REQUESTER, baseAsk, openEntry } from '../../support/fixtures';
+import { ACCOUNT, ADMIN, OTHER_ACCOUNT, REQUESTER, baseAsk, openEntry, who } from '../../support/fixtures';
 import { grantFlow } from '../../support/grant-flow';
 
 const QUEUE = `arn:aws:sqs:us-east-1:${ACCOUNT}:order-queue`;
@@ -34,7 +34,7 @@ describe('event sources under a customer-managed KMS key', () => {
     const { app, keys } = await grantFlow();
     keys.keys.set(QUEUE, KEY);
     const { request } = await app.createRequest({
-      caller: { principal: REQUESTER, session: null },
+      caller: who(REQUESTER),
       ask: { ...baseAsk, eventSourceArn: QUEUE },
       dryRun: true,
       idempotencyKey: null,
@@ -95,7 +95,7 @@ describe('a source in another account', () => {
     clock.advance(301);
     mappings.failures.create = [new RoleNotReadyError()];
     await app.sweep();
-    expect((await app.getRequest(ADMIN, request.id)).failure?.reason).toBe(
+    expect((await app.getRequest(who(ADMIN), request.id)).failure?.reason).toBe(
       `the execution role ${ROLE} could not read the event source within 5 minutes: it is in account ${OTHER_ACCOUNT}, so its own policy (queue or stream policy) must allow that role`,
     );
   });

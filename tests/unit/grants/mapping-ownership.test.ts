@@ -3,7 +3,7 @@
  * changed. Each case was a takeover before tags: a mapping the broker did not create, or another grant's, was adopted
  * and later deleted with the grant.
  */
-import { ADMIN, REQUESTER, fnArn } from '../../support/fixtures';
+import { ADMIN, REQUESTER, fnArn, who } from '../../support/fixtures';
 import { grantFlow } from '../../support/grant-flow';
 
 const QUEUE = 'arn:aws:sqs:us-east-1:123456789012:order-queue';
@@ -17,7 +17,7 @@ describe('finding 9 — mapping takeover', () => {
     clock.advance(60);
     const request = await create({ eventSourceArn: QUEUE });
     await app.decide.approve({
-      approver: 'arn:aws:iam::123456789012:role/platform-approver',
+      approver: who('arn:aws:iam::123456789012:role/platform-approver'),
       id: request.id,
       comment: null,
     });
@@ -57,7 +57,7 @@ describe('finding 9 — mapping takeover', () => {
     const { create, app, drain, mappings, roles, store, clock } = await grantFlow();
     const request = await create({ eventSourceArn: QUEUE });
     await app.decide.approve({
-      approver: 'arn:aws:iam::123456789012:role/platform-approver',
+      approver: who('arn:aws:iam::123456789012:role/platform-approver'),
       id: request.id,
       comment: null,
     });
@@ -68,14 +68,14 @@ describe('finding 9 — mapping takeover', () => {
     await app.sweep();
     expect(mappings.mappings.has(foreign)).toBe(true);
     expect(roles.policies(ROLE).size).toBe(0);
-    expect((await app.getRequest(ADMIN, request.id)).status).toBe('FAILED');
+    expect((await app.getRequest(who(ADMIN), request.id)).status).toBe('FAILED');
   });
 
   it('adopts its own tagged mapping after a crash between creating it and recording it', async () => {
     const { create, app, drain, mappings, store } = await grantFlow();
     const request = await create({ eventSourceArn: QUEUE });
     await app.decide.approve({
-      approver: 'arn:aws:iam::123456789012:role/platform-approver',
+      approver: who('arn:aws:iam::123456789012:role/platform-approver'),
       id: request.id,
       comment: null,
     });

@@ -9,14 +9,14 @@ import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
 import { ERROR_TABLE } from '../../../handlers/http/error-response';
 import { OPERATION_DOCS, errorResponses, openApiDocument } from '../../../handlers/http/openapi';
 import { ROUTES } from '../../../handlers/http/routes';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, openEntry } from '../../support/fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, openEntry, who } from '../../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../../support/in-memory-app';
 
 const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) as Parameters<typeof apiHandler>[0];
 
 async function setup() {
   const ctx = inMemoryApp();
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
   const request = await newRequest(ctx.app);
   const handler = apiHandler(operations, () => Promise.resolve(ctx.app));
   return { ...ctx, request, handler };

@@ -1,7 +1,7 @@
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
 import { openApiDocument } from '../../../handlers/http/openapi';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry } from '../../support/fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext } from '../../support/in-memory-app';
 
 const operations = Object.assign({}, ...Object.values(OPERATIONS_BY_FUNCTION)) as Parameters<typeof apiHandler>[0];
@@ -9,7 +9,7 @@ const snsAsk = { ...baseAsk, ...PRINCIPAL_CASES[2].ask };
 
 async function setup(env: Record<string, string> = {}) {
   const ctx = inMemoryApp(env);
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
   const handler = apiHandler(operations, () => Promise.resolve(ctx.app));
   const call = async (event: Parameters<typeof handler>[0]) => {
     const response = await handler(event, lambdaContext);

@@ -1,6 +1,6 @@
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
-import { ADMIN, APPROVER, REQUESTER, openEntry } from '../../support/fixtures';
+import { ADMIN, APPROVER, REQUESTER, openEntry, who } from '../../support/fixtures';
 import { signedClick } from '../../support/fake-slack';
 import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../../support/in-memory-app';
 
@@ -24,7 +24,7 @@ async function setup() {
     },
   );
   await ctx.app.allowlist.put(
-    ADMIN,
+    who(ADMIN),
     'orders',
     openEntry({ approvers: ['slack:U0123ABCD', `slack:${REQUESTER_SLACK}`] }),
   );
@@ -55,19 +55,19 @@ describe('Slack interactions', () => {
   it('approves as slack:<user id> through the same use case as REST, storing the decision only', async () => {
     const { click, app, request, policies, drain } = await setup();
     expect((await click()).status).toBe(200);
-    const decided = await app.getRequest(ADMIN, request.id);
+    const decided = await app.getRequest(who(ADMIN), request.id);
     expect(decided).toMatchObject({ status: 'APPROVED', approvals: [{ approver: 'slack:U0123ABCD' }] });
     // The answer does not wait for AWS: the grant is applied behind it.
     expect(policies.calls).toEqual([]);
     await drain();
-    expect((await app.getRequest(ADMIN, request.id)).status).toBe('ACTIVE');
+    expect((await app.getRequest(who(ADMIN), request.id)).status).toBe('ACTIVE');
     expect(policies.statements(decided.functionArn)).toHaveLength(1);
   });
 
   it('rejects on the reject button', async () => {
     const { click, app, request } = await setup();
     await click({ actionId: 'reject' });
-    expect((await app.getRequest(ADMIN, request.id)).status).toBe('REJECTED');
+    expect((await app.getRequest(who(ADMIN), request.id)).status).toBe('REJECTED');
   });
 
   it.each<[string, Partial<Parameters<typeof signedClick>[0]>]>([
@@ -134,7 +134,7 @@ describe('linked Slack users (issue #15, finding 1)', () => {
       SLACK_API_URL: 'http://127.0.0.1:9/api',
       BROKER_SLACK_USERS: links,
     });
-    await ctx.app.allowlist.put(ADMIN, 'orders', openEntry({ approvers, requiredApprovals }));
+    await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry({ approvers, requiredApprovals }));
     const request = await newRequest(ctx.app);
     const handler = apiHandler(OPERATIONS_BY_FUNCTION.slack, () => Promise.resolve(ctx.app));
     const click = async (userId: string) => {
@@ -160,7 +160,9 @@ describe('linked Slack users (issue #15, finding 1)', () => {
       [APPROVER, 'slack:U0APPR', 'slack:U0123ABCD'],
       2,
     );
-    expect((await app.decide.approve({ approver: APPROVER, id: request.id, comment: null })).status).toBe('PENDING');
+    expect((await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null })).status).toBe(
+      'PENDING',
+    );
     const refused = await click('U0APPR');
     expect(refused).toMatchObject({
       response_type: 'ephemeral',
@@ -170,10 +172,10 @@ describe('linked Slack users (issue #15, finding 1)', () => {
     expect(stored).toMatchObject({ status: 'PENDING', approvals: [{ approver: APPROVER }] });
     // The other way round too: the Slack click first, then the same person over REST.
     const second = await newRequest(app);
-    expect((await app.decide.approve({ approver: 'slack:U0APPR', id: second.id, comment: null })).status).toBe(
+    expect((await app.decide.approve({ approver: who('slack:U0APPR'), id: second.id, comment: null })).status).toBe(
       'PENDING',
     );
-    await expect(app.decide.approve({ approver: APPROVER, id: second.id, comment: null })).rejects.toThrow(
+    await expect(app.decide.approve({ approver: who(APPROVER), id: second.id, comment: null })).rejects.toThrow(
       /already approved/,
     );
     // A second person completes the quorum.

@@ -10,7 +10,7 @@ import {
 import { makeGrantOperator } from '../../../domain/grants/grant-operator';
 import type { InvokeGrantRequest } from '../../../domain/model/request';
 import { RESOURCE_POLICY_LIMIT_BYTES, resourcePolicyBytes } from '../../../domain/rules/policy-limits';
-import { ADMIN, APPROVER, OTHER_ACCOUNT, REQUESTER, fnArn, openEntry, settings } from '../../support/fixtures';
+import { ADMIN, APPROVER, OTHER_ACCOUNT, REQUESTER, fnArn, openEntry, settings, who } from '../../support/fixtures';
 import {
   InMemoryEventSourceKeys,
   InMemoryMappings,
@@ -38,11 +38,11 @@ const ACCOUNT_GRANT = foreign('team-account', { Principal: OTHER_ACCOUNT, Condit
 
 async function setup() {
   const ctx = inMemoryApp();
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
   ctx.policies.seed(FN, [foreign('team-sns'), NO_SOURCE]);
   const adopt = (statementId: string, overrides: Record<string, unknown> = {}) =>
     ctx.app.adoptStatement({
-      caller: { principal: ADMIN, session: null },
+      caller: who(ADMIN),
       functionArn: FN,
       qualifier: null,
       statementId,
@@ -51,7 +51,7 @@ async function setup() {
       ...overrides,
     });
   const discover = (overrides: Record<string, unknown> = {}) =>
-    ctx.app.discover({ caller: ADMIN, limit: 50, nextToken: null, budgetMs: 20_000, ...overrides });
+    ctx.app.discover({ caller: who(ADMIN), limit: 50, nextToken: null, budgetMs: 20_000, ...overrides });
   const sids = (fn = FN) => ctx.policies.statements(fn).map((s) => s.Sid);
   return { ...ctx, adopt, discover, sids };
 }
@@ -98,7 +98,7 @@ describe('discover', () => {
 
   it('reads only the functions an entry matches or that have grants, and changes nothing', async () => {
     const { app, discover, policies } = await setup();
-    await app.allowlist.put(ADMIN, 'orders', openEntry({ functions: [fnArn('order-auditor')] }));
+    await app.allowlist.put(who(ADMIN), 'orders', openEntry({ functions: [fnArn('order-auditor')] }));
     policies.seed(AUDITOR, [{ ...ACCOUNT_GRANT, Resource: AUDITOR }]);
     expect((await discover()).items.map((i) => i.functionArn)).toEqual([AUDITOR]);
     expect(policies.calls).toEqual(['read']);
@@ -107,7 +107,7 @@ describe('discover', () => {
   it('also reads the policy of every qualifier with an ACTIVE grant', async () => {
     const { app, discover, policies, drain } = await setup();
     const { request } = await app.createRequest({
-      caller: { principal: REQUESTER, session: null },
+      caller: who(REQUESTER),
       ask: {
         functionName: 'order-processor',
         qualifier: 'live',
@@ -118,7 +118,7 @@ describe('discover', () => {
       dryRun: false,
       idempotencyKey: null,
     });
-    await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
     await drain();
     const live = policies.policies.get(`${FN}:live`)!;
     live.statements.push({ ...ACCOUNT_GRANT, Resource: `${FN}:live` });
@@ -171,7 +171,7 @@ describe('discover', () => {
 
   it('is for admins only', async () => {
     const { discover } = await setup();
-    await expect(discover({ caller: APPROVER })).rejects.toThrow(NotAdminError);
+    await expect(discover({ caller: who(APPROVER) })).rejects.toThrow(NotAdminError);
   });
 });
 
@@ -208,15 +208,15 @@ describe('adopt', () => {
 
   it('records a grant no entry permits with a null entry, seen by admins and its requester only', async () => {
     const { adopt, drain, app, store } = await setup();
-    await app.allowlist.put(ADMIN, 'orders', openEntry({ principals: ['events.amazonaws.com'] }));
+    await app.allowlist.put(who(ADMIN), 'orders', openEntry({ principals: ['events.amazonaws.com'] }));
     const adopted = await adopt('team-sns');
     expect(adopted.allowlistEntryId).toBeNull();
     await drain();
     expect((await store.get(adopted.id))?.status).toBe('ACTIVE');
-    await expect(app.getRequest(APPROVER, adopted.id)).rejects.toThrow(NotFoundError);
+    await expect(app.getRequest(who(APPROVER), adopted.id)).rejects.toThrow(NotFoundError);
     const list = { status: null, functionName: null, limit: 25, nextToken: null };
-    expect((await app.listRequests({ caller: APPROVER, ...list })).items).toEqual([]);
-    expect((await app.listRequests({ caller: ADMIN, ...list })).items.map((r) => r.id)).toEqual([adopted.id]);
+    expect((await app.listRequests({ caller: who(APPROVER), ...list })).items).toEqual([]);
+    expect((await app.listRequests({ caller: who(ADMIN), ...list })).items.map((r) => r.id)).toEqual([adopted.id]);
   });
 
   it('refuses a statement below the safety floor, naming it and each violation, and leaves it in place', async () => {
@@ -270,7 +270,7 @@ describe('adopt', () => {
     await expect(adopt('team-sns', { qualifier: 'live' })).rejects.toThrow(NotFoundError);
     await expect(
       app.adoptStatement({
-        caller: { principal: REQUESTER, session: null },
+        caller: who(REQUESTER),
         functionArn: FN,
         qualifier: null,
         statementId: 'team-sns',

@@ -12,7 +12,16 @@ import {
 import type { RecheckWork } from '../../../domain/events/follow-ups';
 import type { GrantRequest } from '../../../domain/model/request';
 import { RECHECK_PAGE } from '../../../domain/use-cases/recheck-allowlist';
-import { ADMIN, APPROVER, OTHER_ACCOUNT, PRINCIPAL_CASES, REQUESTER, fnArn, openEntry } from '../../support/fixtures';
+import {
+  ADMIN,
+  APPROVER,
+  OTHER_ACCOUNT,
+  PRINCIPAL_CASES,
+  REQUESTER,
+  fnArn,
+  openEntry,
+  who,
+} from '../../support/fixtures';
 import { inMemoryApp, newRequest } from '../../support/in-memory-app';
 
 const FN = fnArn('order-processor');
@@ -26,12 +35,16 @@ const NARROWED = openEntry({ principals: [OTHER_ACCOUNT], eventSourceArns: [] })
 
 async function setup() {
   const ctx = inMemoryApp();
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
   // A second entry that permits EventBridge rules only.
-  await ctx.app.allowlist.put(ADMIN, 'rules', openEntry({ principals: ['events.amazonaws.com'], eventSourceArns: [] }));
+  await ctx.app.allowlist.put(
+    who(ADMIN),
+    'rules',
+    openEntry({ principals: ['events.amazonaws.com'], eventSourceArns: [] }),
+  );
   await ctx.drain();
   const approve = async (id: string) => {
-    await ctx.app.decide.approve({ approver: APPROVER, id, comment: null });
+    await ctx.app.decide.approve({ approver: who(APPROVER), id, comment: null });
     await ctx.drain();
     return (await ctx.store.get(id)) as GrantRequest;
   };
@@ -64,9 +77,9 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
     expect(ctx.approvedMapping.status).toBe('APPROVED');
     expect([...roles.policies(EXEC_ROLE).keys()]).toContain(ctx.approvedMapping.statementId);
 
-    const preview = await app.allowlistImpact(ADMIN, 'orders', NARROWED);
+    const preview = await app.allowlistImpact(who(ADMIN), 'orders', NARROWED);
     // The answer to the PUT does not wait: nothing has changed yet.
-    const put = await app.allowlist.put(ADMIN, 'orders', NARROWED);
+    const put = await app.allowlist.put(who(ADMIN), 'orders', NARROWED);
     expect(put.id).toBe('orders');
     expect((await store.get(ctx.sns.id))?.status).toBe('ACTIVE');
     await ctx.drain();
@@ -87,7 +100,7 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
       actor: 'allowlist',
       detail: {
         reason:
-          'allowlist entry orders was changed and no entry permits this request: principal sns.amazonaws.com is not allowed (principal)',
+          'allowlist entry orders was changed and no entry permits this request: principal sns.amazonaws.com is not allowed by entry orders (principal)',
       },
     });
     for (const r of [ctx.sns, ctx.mapping, ctx.approvedInvoke, ctx.approvedMapping]) {
@@ -125,8 +138,8 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
 
   it('a delete is a change to nothing: everything another entry does not permit ends', async () => {
     const ctx = await setup();
-    const preview = await ctx.app.allowlistImpact(ADMIN, 'orders', null);
-    await ctx.app.allowlist.delete(ADMIN, 'orders');
+    const preview = await ctx.app.allowlistImpact(who(ADMIN), 'orders', null);
+    await ctx.app.allowlist.delete(who(ADMIN), 'orders');
     await ctx.drain();
     expect(preview.rematched).toEqual([{ id: ctx.events.id, entryId: 'rules' }]);
     expect(preview.kept).toEqual([]);
@@ -144,24 +157,28 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
       JSON.stringify([[...ctx.store.requests], [...ctx.allowlist.entries], ctx.scheduler.scheduled]);
     const before = snapshot();
     const changesBefore = ctx.store.changes.length;
-    await ctx.app.allowlistImpact(ADMIN, 'orders', NARROWED);
-    await ctx.app.allowlistImpact(ADMIN, 'orders', null);
+    await ctx.app.allowlistImpact(who(ADMIN), 'orders', NARROWED);
+    await ctx.app.allowlistImpact(who(ADMIN), 'orders', null);
     expect(snapshot()).toBe(before);
     expect(ctx.store.changes).toHaveLength(changesBefore);
-    await expect(ctx.app.allowlistImpact(APPROVER, 'orders', null)).rejects.toThrow(NotAdminError);
-    await expect(ctx.app.allowlistImpact(ADMIN, 'missing', null)).rejects.toThrow(NotFoundError);
-    await expect(ctx.app.allowlistImpact(ADMIN, 'orders', { ...NARROWED, approvers: [] })).rejects.toThrow(
+    await expect(ctx.app.allowlistImpact(who(APPROVER), 'orders', null)).rejects.toThrow(NotAdminError);
+    await expect(ctx.app.allowlistImpact(who(ADMIN), 'missing', null)).rejects.toThrow(NotFoundError);
+    await expect(ctx.app.allowlistImpact(who(ADMIN), 'orders', { ...NARROWED, approvers: [] })).rejects.toThrow(
       ValidationError,
     );
     // A new entry has no requests yet.
-    expect(await ctx.app.allowlistImpact(ADMIN, 'new-entry', NARROWED)).toEqual({ kept: [], rematched: [], ended: [] });
+    expect(await ctx.app.allowlistImpact(who(ADMIN), 'new-entry', NARROWED)).toEqual({
+      kept: [],
+      rematched: [],
+      ended: [],
+    });
   });
 
   it('ends extensions without touching the grant they extend', async () => {
     const ctx = await setup();
     const extend = (id: string, durationSeconds: number) =>
       ctx.app.extendRequest({
-        caller: { principal: REQUESTER, session: null },
+        caller: who(REQUESTER),
         id,
         durationSeconds,
         reason: 'the release runs late',
@@ -170,7 +187,7 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
     const pendingExtension = await extend(ctx.account.id, 600);
     // Longer than `orders` allows: only this entry permits it, and it auto-approves.
     await ctx.app.allowlist.put(
-      ADMIN,
+      who(ADMIN),
       'auto-long',
       openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [], maxDurationSeconds: 30 * 86400 }),
     );
@@ -183,15 +200,24 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
     await ctx.leases.release(ctx.sns.id, 'someone');
 
     const calls = ctx.policies.calls.length;
-    await ctx.app.allowlist.delete(ADMIN, 'auto-long');
-    await ctx.app.allowlist.put(ADMIN, 'orders', openEntry({ principals: ['sns.amazonaws.com'], eventSourceArns: [] }));
+    await ctx.app.allowlist.delete(who(ADMIN), 'auto-long');
+    await ctx.app.allowlist.put(
+      who(ADMIN),
+      'orders',
+      openEntry({ principals: ['sns.amazonaws.com'], eventSourceArns: [] }),
+    );
     await ctx.drain();
     const ended = (await ctx.store.get(approvedExtension.id)) as GrantRequest;
     expect(ended.status).toBe('REVOKED');
     expect(ended.history.at(-1)).toMatchObject({
       event: 'REVOKED',
       actor: 'allowlist',
-      detail: { reason: expect.stringContaining('duration 172800s is longer than the allowlist permits') as unknown },
+      // Judged as the grant's remaining day plus the two days it would add, against orders' one day.
+      detail: {
+        reason: expect.stringMatching(
+          /the grant would stand \d+s from now, longer than entry orders permits \(at most 86400s\) \(durationSeconds\)$/,
+        ) as unknown,
+      },
     });
     expect((await ctx.store.get(pendingExtension.id))?.status).toBe('REJECTED');
     // The sns grant is still permitted, untouched and unextended; the account grant ended on its own merits.
@@ -209,7 +235,7 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
 
   it('works through an entry with many requests in pages, resuming where each run stopped', async () => {
     const ctx = inMemoryApp();
-    await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+    await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
     await ctx.drain();
     const count = RECHECK_PAGE * 2 + 50;
     for (let i = 0; i < count; i++) {
@@ -217,7 +243,7 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
       await newRequest(ctx.app, SNS);
     }
     await ctx.drain();
-    await ctx.app.allowlist.put(ADMIN, 'orders', NARROWED);
+    await ctx.app.allowlist.put(who(ADMIN), 'orders', NARROWED);
     // Run the pipeline by hand: the entry's stream record, then one work item at a time.
     await ctx.app.dispatchEntryChange('orders');
     ctx.allowlist.changes.length = 0;
@@ -244,7 +270,7 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
     };
     await asAdmin(ctx.account, 'ADOPTED');
     await asAdmin(ctx.events, 'CREATED');
-    const impact = await ctx.app.allowlistImpact(ADMIN, 'orders', openEntry());
+    const impact = await ctx.app.allowlistImpact(who(ADMIN), 'orders', openEntry());
     expect(impact.kept).toContain(ctx.account.id);
     expect(impact.ended.map((e) => e.id)).toContain(ctx.events.id);
     expect(impact.ended.map((e) => e.id)).not.toContain(ctx.account.id);
@@ -252,7 +278,7 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
 
   it('changes nothing when the same change is checked again', async () => {
     const ctx = await setup();
-    await ctx.app.allowlist.put(ADMIN, 'orders', NARROWED);
+    await ctx.app.allowlist.put(who(ADMIN), 'orders', NARROWED);
     await ctx.drain();
     const settledChanges = ctx.store.changes.length;
     await ctx.app.dispatchEntryChange('orders');

@@ -1,3 +1,4 @@
+import { NOT_COVERED } from '../../../domain/rulebook/choose-entry';
 import { AllowlistDeniedError } from '../../../domain/errors';
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
@@ -10,6 +11,7 @@ import {
   baseAsk,
   fnArn,
   openEntry,
+  who,
 } from '../../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext } from '../../support/in-memory-app';
 
@@ -17,14 +19,14 @@ const BILLING_CI = 'arn:aws:iam::123456789012:role/billing-ci';
 
 async function withEntries() {
   const ctx = inMemoryApp();
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry({ slackChannel: 'C0123ABCD' }));
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry({ slackChannel: 'C0123ABCD' }));
   await ctx.app.allowlist.put(
-    ADMIN,
+    who(ADMIN),
     'billing',
     openEntry({ functions: [fnArn('billing-*')], requesters: [BILLING_CI], description: 'billing team' }),
   );
   await ctx.app.allowlist.put(
-    ADMIN,
+    who(ADMIN),
     'audit',
     openEntry({ functions: [fnArn('order-auditor')], requesters: [REQUESTER, BILLING_CI], maxDurationSeconds: 600 }),
   );
@@ -34,7 +36,7 @@ async function withEntries() {
 describe('the catalog', () => {
   it('shows a caller the entries that list it, in the order they are tried, with what each allows', async () => {
     const { app } = await withEntries();
-    const items = await app.catalog(REQUESTER);
+    const items = await app.catalog(who(REQUESTER));
     expect(items.map((i) => i.entryId)).toEqual(['audit', 'orders']);
     const entry = openEntry({ slackChannel: 'C0123ABCD' });
     expect(items[1]).toEqual({
@@ -55,7 +57,7 @@ describe('the catalog', () => {
 
   it('never shows who else may ask, the Slack channel or who edited the entry', async () => {
     const { app } = await withEntries();
-    for (const item of await app.catalog(REQUESTER)) {
+    for (const item of await app.catalog(who(REQUESTER))) {
       expect(item).not.toHaveProperty('requesters');
       expect(item).not.toHaveProperty('slackChannel');
       expect(item).not.toHaveProperty('updatedBy');
@@ -64,16 +66,16 @@ describe('the catalog', () => {
 
   it('leaves out entries that do not list the caller, not even counting them', async () => {
     const { app } = await withEntries();
-    expect((await app.catalog(BILLING_CI)).map((i) => i.entryId)).toEqual(['audit', 'billing']);
-    expect(await app.catalog(STRANGER)).toEqual([]);
+    expect((await app.catalog(who(BILLING_CI))).map((i) => i.entryId)).toEqual(['audit', 'billing']);
+    expect(await app.catalog(who(STRANGER))).toEqual([]);
     // Admins manage the allowlist; the catalog is about what the caller itself may ask for.
-    expect(await app.catalog(ADMIN)).toEqual([]);
+    expect(await app.catalog(who(ADMIN))).toEqual([]);
   });
 
   it('is pointed to by every denial', async () => {
     const { app } = await withEntries();
     const denied = app.createRequest({
-      caller: { principal: STRANGER, session: null },
+      caller: who(STRANGER),
       ask: { ...baseAsk, ...PRINCIPAL_CASES[2].ask },
       dryRun: false,
       idempotencyKey: null,
@@ -126,7 +128,7 @@ describe('GET /v1/catalog', () => {
     expect(JSON.parse(res.body).error).toMatchObject({
       code: 'Forbidden',
       message: expect.stringContaining('see GET /v1/catalog (lpb catalog) for what you may ask for'),
-      details: [{ path: 'requester' }],
+      details: [{ path: 'functionName', message: NOT_COVERED }],
     });
   });
 });

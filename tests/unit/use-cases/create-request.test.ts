@@ -1,16 +1,26 @@
-import type { Caller } from '../../../domain/rules/caller-identity';
+import type { Identity } from '../../../domain/rulebook/identity';
 import { AllowlistDeniedError, IdempotencyKeyReusedError, ValidationError } from '../../../domain/errors';
 import type { GrantAsk } from '../../../domain/model/grant-ask';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, STRANGER, baseAsk, openEntry, orgWideEntry } from '../../support/fixtures';
+import { NOT_COVERED } from '../../../domain/rulebook/choose-entry';
+import {
+  ADMIN,
+  PRINCIPAL_CASES,
+  REQUESTER,
+  STRANGER,
+  baseAsk,
+  openEntry,
+  orgWideEntry,
+  who,
+} from '../../support/fixtures';
 import { inMemoryApp } from '../../support/in-memory-app';
 
-const requester: Caller = { principal: REQUESTER, session: 'build-7' };
+const requester: Identity = { ...who(REQUESTER), session: 'build-7' };
 
 async function setup() {
   const ctx = inMemoryApp();
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
-  await ctx.app.allowlist.put(ADMIN, 'org-wide', orgWideEntry());
-  const create = (ask: Partial<GrantAsk>, options: { dryRun?: boolean; key?: string | null; caller?: Caller } = {}) =>
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'org-wide', orgWideEntry());
+  const create = (ask: Partial<GrantAsk>, options: { dryRun?: boolean; key?: string | null; caller?: Identity } = {}) =>
     ctx.app.createRequest({
       caller: options.caller ?? requester,
       ask: { ...baseAsk, ...ask },
@@ -66,7 +76,7 @@ describe('create request', () => {
 
   it('scopes an Idempotency-Key to its caller and lets it lapse after 24 hours', async () => {
     const { create, store, clock } = await setup();
-    const other = { principal: 'arn:aws:iam::123456789012:role/orders-other', session: null };
+    const other = who('arn:aws:iam::123456789012:role/orders-other');
     const a = await create(PRINCIPAL_CASES[2].ask, { key: 'k' });
     const b = await create(PRINCIPAL_CASES[2].ask, { key: 'k', caller: other });
     expect(b.request.id).not.toBe(a.request.id);
@@ -78,10 +88,9 @@ describe('create request', () => {
 
   it('denies what no entry allows, naming the condition, and stores nothing', async () => {
     const { create, store } = await setup();
-    const stranger = { principal: STRANGER, session: null };
-    await expect(create(PRINCIPAL_CASES[2].ask, { caller: stranger })).rejects.toMatchObject({
+    await expect(create(PRINCIPAL_CASES[2].ask, { caller: who(STRANGER) })).rejects.toMatchObject({
       constructor: AllowlistDeniedError,
-      details: [{ path: 'requester' }],
+      details: [{ path: 'functionName', message: NOT_COVERED }],
     });
     expect(store.requests.size).toBe(0);
   });

@@ -15,7 +15,7 @@ import {
 } from '../../../domain/errors';
 import type { GrantRequest } from '../../../domain/model/request';
 import { note } from '../../../domain/state-machine';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, STRANGER, fnArn, openEntry } from '../../support/fixtures';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, STRANGER, fnArn, openEntry, who } from '../../support/fixtures';
 import { apiEvent, inMemoryApp, lambdaContext, newRequest } from '../../support/in-memory-app';
 import { apiHandler } from '../../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../../handlers/http/all-operations';
@@ -24,9 +24,9 @@ const FN = fnArn('order-processor');
 
 async function setup(entry = openEntry()) {
   const ctx = inMemoryApp();
-  await ctx.app.allowlist.put(ADMIN, 'orders', entry);
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', entry);
   const approve = async (id: string, approver = APPROVER) => {
-    await ctx.app.decide.approve({ approver, id, comment: null });
+    await ctx.app.decide.approve({ approver: who(approver), id, comment: null });
     await ctx.drain();
     return (await ctx.store.get(id)) as GrantRequest;
   };
@@ -38,7 +38,7 @@ async function setup(entry = openEntry()) {
   };
   const extend = (id: string, durationSeconds = 1800, caller = REQUESTER) =>
     ctx.app.extendRequest({
-      caller: { principal: caller, session: null },
+      caller: who(caller),
       id,
       durationSeconds,
       reason: 'the release runs late tonight',
@@ -102,7 +102,7 @@ describe('extending an ACTIVE grant', () => {
   it('answers 201 over HTTP, final at once when its entry auto-approves', async () => {
     const { activeGrant, app, store } = await setup();
     const grant = await activeGrant();
-    await app.allowlist.put(ADMIN, 'auto', openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] }));
+    await app.allowlist.put(who(ADMIN), 'auto', openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] }));
     const handler = apiHandler(OPERATIONS_BY_FUNCTION.decisions, () => Promise.resolve(app));
     const post = async (body: unknown) => {
       const event = apiEvent('POST', '/v1/requests/{id}/extend', {
@@ -133,11 +133,15 @@ describe('extending an ACTIVE grant', () => {
   it('takes the allowlist as it is now: the entry that permits it, its limits and its approvals', async () => {
     const { activeGrant, extend, app, drain, store } = await setup();
     const grant = await activeGrant();
-    await app.allowlist.put(ADMIN, 'orders', openEntry({ maxDurationSeconds: 900 }));
+    await app.allowlist.put(who(ADMIN), 'orders', openEntry({ maxDurationSeconds: 900 }));
     await expect(extend(grant.id, 1800)).rejects.toThrow(AllowlistDeniedError);
-    await app.allowlist.put(ADMIN, 'orders', openEntry({ requesters: ['arn:aws:iam::123456789012:role/nobody'] }));
+    await app.allowlist.put(who(ADMIN), 'orders', openEntry({ requesters: ['arn:aws:iam::123456789012:role/nobody'] }));
     await expect(extend(grant.id, 600)).rejects.toThrow(AllowlistDeniedError);
-    await app.allowlist.put(ADMIN, 'orders', openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] }));
+    await app.allowlist.put(
+      who(ADMIN),
+      'orders',
+      openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] }),
+    );
     const extension = await extend(grant.id, 600);
     expect(extension.status).toBe('APPROVED');
     await drain();
@@ -161,12 +165,12 @@ describe('extending an ACTIVE grant', () => {
     const first = await extend(grant.id);
     await expect(extend(grant.id)).rejects.toThrow(ExtensionPendingError);
     // The waiting extension is decided: another may be asked for.
-    await app.decide.reject({ approver: APPROVER, id: first.id, comment: null });
+    await app.decide.reject({ approver: who(APPROVER), id: first.id, comment: null });
     expect((await extend(grant.id)).status).toBe('PENDING');
 
     const revoking = await activeGrant();
     policies.failures.remove = [new UnavailableError('throttled')];
-    await app.revokeRequest(REQUESTER, revoking.id, null);
+    await app.revokeRequest(who(REQUESTER), revoking.id, null);
     await expect(extend(revoking.id)).rejects.toThrow(GrantEndingError);
   });
 
@@ -197,7 +201,7 @@ describe('extending an ACTIVE grant', () => {
     const grant = await activeGrant();
     const extension = await extend(grant.id);
     policies.failures.remove = [new UnavailableError('throttled')];
-    await app.revokeRequest(REQUESTER, grant.id, 'done early');
+    await app.revokeRequest(who(REQUESTER), grant.id, 'done early');
     const failed = await approve(extension.id);
     expect(failed.failure?.reason).toBe('not extended: the grant it extends is being revoked');
     expect((await store.get(grant.id))?.history.filter((e) => e.event === 'EXTENDED')).toEqual([]);
@@ -207,7 +211,7 @@ describe('extending an ACTIVE grant', () => {
     const { activeGrant, extend, app, store, clock } = await setup();
     const grant = await activeGrant();
     const extension = await extend(grant.id);
-    await app.decide.approve({ approver: APPROVER, id: extension.id, comment: null });
+    await app.decide.approve({ approver: who(APPROVER), id: extension.id, comment: null });
     // As if a worker moved the grant's end, then stopped before recording the extension.
     const current = (await store.get(grant.id)) as GrantRequest;
     const detail = {
@@ -239,7 +243,7 @@ describe('extending an ACTIVE grant', () => {
     const { activeGrant, extend, app, leases, store } = await setup();
     const grant = await activeGrant();
     const extension = await extend(grant.id);
-    await app.decide.approve({ approver: APPROVER, id: extension.id, comment: null });
+    await app.decide.approve({ approver: who(APPROVER), id: extension.id, comment: null });
     await leases.acquire(grant.id, 'another-worker', new Date('2026-11-26T12:01:00.000Z'));
     const outcome = await app.settle.settleWithin(extension.id, 1000);
     expect(outcome).toMatchObject({ kind: 'retry', busy: false, reason: 'the grant it extends is being settled' });

@@ -20,6 +20,7 @@ import {
   STRANGER,
   fnArn,
   openEntry,
+  who,
 } from '../../support/fixtures';
 import { grantFlow } from '../../support/grant-flow';
 
@@ -71,8 +72,8 @@ describe('approving', () => {
     const { create, app, drain, statementsOnFunction, policies } = await setup();
     const request = await create();
     const results = await Promise.allSettled([
-      app.decide.approve({ approver: APPROVER, id: request.id, comment: null }),
-      app.decide.approve({ approver: SECOND_APPROVER, id: request.id, comment: null }),
+      app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null }),
+      app.decide.approve({ approver: who(SECOND_APPROVER), id: request.id, comment: null }),
     ]);
     await drain();
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -87,14 +88,14 @@ describe('approving', () => {
     const { create, app } = await setup();
     const request = await create();
     await expect(
-      app.decide.approve({ approver: APPROVER, id: request.id, comment: null, statementHash: 'f'.repeat(64) }),
+      app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null, statementHash: 'f'.repeat(64) }),
     ).rejects.toThrow(StatementChangedError);
   });
 
   it('stores the decision and applies nothing until the work behind it runs', async () => {
     const { create, app, scheduler, drain, statementsOnFunction } = await setup();
     const request = await create();
-    const decided = await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    const decided = await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
     expect(decided.status).toBe('APPROVED');
     expect(statementsOnFunction()).toEqual([]);
     await drain();
@@ -116,7 +117,7 @@ describe('approving', () => {
   it('applies a grant once when two workers settle it at the same time', async () => {
     const { create, app, policies } = await setup();
     const request = await create();
-    await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
     const deadline = new Date(Date.parse('2026-11-26T12:00:20.000Z'));
     const outcomes = await Promise.all([
       app.settle.settle(request.id, { deadline }),
@@ -231,7 +232,7 @@ describe('applying', () => {
     clock.advance(30 * 60 + 1);
     policies.failures.read = [new UnavailableError('still down')];
     await app.sweep();
-    expect(await app.getRequest(ADMIN, request.id)).toMatchObject({
+    expect(await app.getRequest(who(ADMIN), request.id)).toMatchObject({
       status: 'FAILED',
       failure: { reason: expect.stringContaining('not applied within 30 minutes: still down') as unknown },
     });
@@ -257,7 +258,7 @@ describe('ending', () => {
     expect(statementsOnFunction()).toHaveLength(1);
     await advance(1);
     expect(statementsOnFunction()).toEqual([]);
-    const ended = await app.getRequest(REQUESTER, request.id);
+    const ended = await app.getRequest(who(REQUESTER), request.id);
     expect(ended).toMatchObject({ status: 'EXPIRED', endedAt: '2026-11-26T13:00:00.000Z' });
     expect(ended.history.at(-1)?.detail).toEqual({ lagSeconds: 0 });
   });
@@ -286,7 +287,7 @@ describe('ending', () => {
     expect(a.retryLater + b.retryLater).toBe(0);
     expect(policies.statements(FN)).toEqual([]);
     for (const r of requests) {
-      const ended = await app.getRequest(ADMIN, r.id);
+      const ended = await app.getRequest(who(ADMIN), r.id);
       expect(ended.history.filter((e) => e.event === 'EXPIRED')).toHaveLength(1);
     }
   });
@@ -295,8 +296,8 @@ describe('ending', () => {
     const { create, approve, app, revoke, statementsOnFunction } = await setup();
     const request = await create();
     await approve(request.id);
-    await expect(app.revokeRequest(STRANGER, request.id, null)).rejects.toThrow(NotFoundError);
-    const marked = await app.revokeRequest(ADMIN, request.id, 'incident 42');
+    await expect(app.revokeRequest(who(STRANGER), request.id, null)).rejects.toThrow(NotFoundError);
+    const marked = await app.revokeRequest(who(ADMIN), request.id, 'incident 42');
     expect(marked).toMatchObject({ status: 'ACTIVE', ending: { as: 'REVOKED', actor: ADMIN } });
     const revoked = await revoke(ADMIN, request.id);
     expect(revoked.status).toBe('REVOKED');
@@ -305,7 +306,7 @@ describe('ending', () => {
       ['REVOKED', ADMIN],
     ]);
     expect(statementsOnFunction()).toEqual([]);
-    await expect(app.revokeRequest(ADMIN, request.id, null)).rejects.toThrow(WrongStatusError);
+    await expect(app.revokeRequest(who(ADMIN), request.id, null)).rejects.toThrow(WrongStatusError);
   });
 
   it('finishes a revoke whose removal failed, later (retried work or the sweep)', async () => {
@@ -322,7 +323,7 @@ describe('ending', () => {
     const { create, approve, app, statementsOnFunction } = await setup();
     const request = await create();
     await approve(request.id);
-    await app.revokeRequest(REQUESTER, request.id, null);
+    await app.revokeRequest(who(REQUESTER), request.id, null);
     expect((await app.sweep()).revoked).toBe(1);
     expect(statementsOnFunction()).toEqual([]);
   });
@@ -331,21 +332,21 @@ describe('ending', () => {
     const { create, app, clock } = await setup();
     const stale = await create();
     const fresh = await create();
-    await expect(app.cancelRequest(APPROVER, fresh.id)).rejects.toThrow(NotRequesterError);
-    expect((await app.cancelRequest(REQUESTER, fresh.id)).status).toBe('CANCELLED');
-    await expect(app.cancelRequest(REQUESTER, fresh.id)).rejects.toThrow(WrongStatusError);
+    await expect(app.cancelRequest(who(APPROVER), fresh.id)).rejects.toThrow(NotRequesterError);
+    expect((await app.cancelRequest(who(REQUESTER), fresh.id)).status).toBe('CANCELLED');
+    await expect(app.cancelRequest(who(REQUESTER), fresh.id)).rejects.toThrow(WrongStatusError);
     clock.advance(86400);
     expect((await app.sweep()).timedOut).toBe(1);
-    expect((await app.getRequest(REQUESTER, stale.id)).status).toBe('TIMED_OUT');
+    expect((await app.getRequest(who(REQUESTER), stale.id)).status).toBe('TIMED_OUT');
   });
 
   it('rejects a PENDING request and applies nothing', async () => {
     const { create, app, policies } = await setup();
     const request = await create();
-    await expect(app.decide.reject({ approver: REQUESTER, id: request.id, comment: null })).rejects.toThrow(
+    await expect(app.decide.reject({ approver: who(REQUESTER), id: request.id, comment: null })).rejects.toThrow(
       SelfDecisionError,
     );
-    const rejected = await app.decide.reject({ approver: APPROVER, id: request.id, comment: 'use the queue' });
+    const rejected = await app.decide.reject({ approver: who(APPROVER), id: request.id, comment: 'use the queue' });
     expect(rejected).toMatchObject({
       status: 'REJECTED',
       history: expect.arrayContaining([
@@ -411,7 +412,7 @@ describe('event source grants', () => {
     clock.advance(301);
     mappings.failures.create = [new RoleNotReadyError()];
     expect((await app.sweep()).failed).toBe(1);
-    expect(await app.getRequest(ADMIN, request.id)).toMatchObject({
+    expect(await app.getRequest(who(ADMIN), request.id)).toMatchObject({
       status: 'FAILED',
       failure: { reason: expect.stringContaining('within 5 minutes') as unknown },
     });

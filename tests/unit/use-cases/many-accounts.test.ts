@@ -14,6 +14,7 @@ import {
   SPOKE_ACCOUNT,
   SPOKE_FUNCTION,
   openEntry,
+  who,
 } from '../../support/fixtures';
 import { inMemoryApp, newRequest } from '../../support/in-memory-app';
 
@@ -23,11 +24,11 @@ const spokeAsk = { functionName: SPOKE_FUNCTION, principal: OTHER_ACCOUNT };
 
 async function withSpoke(targets = `${ACCOUNT},${SPOKE_ACCOUNT}`) {
   const ctx = inMemoryApp({ BROKER_TARGET_ACCOUNTS: targets });
-  await ctx.app.allowlist.put(ADMIN, 'any', openEntry({ functions: ['arn:aws:lambda:us-east-1:*:function:*'] }));
+  await ctx.app.allowlist.put(who(ADMIN), 'any', openEntry({ functions: ['arn:aws:lambda:us-east-1:*:function:*'] }));
   const approve = async (id: string) => {
-    await ctx.app.decide.approve({ approver: APPROVER, id, comment: null });
+    await ctx.app.decide.approve({ approver: who(APPROVER), id, comment: null });
     await ctx.drain();
-    return ctx.app.getRequest(ADMIN, id);
+    return ctx.app.getRequest(who(ADMIN), id);
   };
   return { ...ctx, approve };
 }
@@ -81,7 +82,7 @@ describe('a spoke whose role cannot be assumed', () => {
     expect(scheduler.scheduled).toEqual([{ requestId: r.id, kind: 'now', at: '2026-11-26T12:00:30.000Z' }]);
 
     await advance(APPLY_GIVE_UP_MS / 1000 + 1);
-    const failed = await app.getRequest(ADMIN, r.id);
+    const failed = await app.getRequest(who(ADMIN), r.id);
     expect(failed.status).toBe('FAILED');
     expect(failed.failure?.reason).toMatch(
       new RegExp(`^not applied within 30 minutes: account ${SPOKE_ACCOUNT} is unreachable`),
@@ -97,12 +98,12 @@ describe('a spoke whose role cannot be assumed', () => {
     await advance(3600);
     expect(scheduler.scheduled).toEqual([{ requestId: r.id, kind: 'timer', at: '2026-11-26T13:00:30.000Z' }]);
     for (let hour = 0; hour < 48; hour++) await advance(3600);
-    expect((await app.getRequest(ADMIN, r.id)).status).toBe('ACTIVE');
+    expect((await app.getRequest(who(ADMIN), r.id)).status).toBe('ACTIVE');
     expect(policies.statements(SPOKE_FUNCTION)).toHaveLength(1);
 
     policies.failures.remove = [];
     await advance(30);
-    expect((await app.getRequest(ADMIN, r.id)).status).toBe('EXPIRED');
+    expect((await app.getRequest(who(ADMIN), r.id)).status).toBe('EXPIRED');
     expect(policies.statements(SPOKE_FUNCTION)).toEqual([]);
   });
 

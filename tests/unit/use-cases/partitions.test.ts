@@ -4,7 +4,7 @@
  * and take it away. The in-memory Lambda stores statements the way AWS does (tests/support/in-memory-gateways.ts).
  */
 import type { GrantRequest } from '../../../domain/model/request';
-import { ACCOUNT, OTHER_ACCOUNT, baseAsk, openEntry } from '../../support/fixtures';
+import { ACCOUNT, OTHER_ACCOUNT, baseAsk, openEntry, who } from '../../support/fixtures';
 import { inMemoryApp } from '../../support/in-memory-app';
 
 const PLACES = [
@@ -23,7 +23,7 @@ describe.each(PLACES)('a grant in the $partition partition', ({ partition, regio
   async function setup() {
     const ctx = inMemoryApp({ AWS_REGION: region, BROKER_ADMINS: admin }, {}, { partition, region, admins: [admin] });
     await ctx.app.allowlist.put(
-      admin,
+      who(admin),
       'orders',
       openEntry({
         functions: [fn('order-*')],
@@ -38,17 +38,17 @@ describe.each(PLACES)('a grant in the $partition partition', ({ partition, regio
     /** Created, approved and settled: the request as stored after the pipeline ran. */
     async function granted(ask: Record<string, unknown>): Promise<GrantRequest> {
       const { request } = await ctx.app.createRequest({
-        caller: { principal: requester, session: null },
+        caller: who(requester),
         ask: { ...baseAsk, ...ask },
         dryRun: false,
         idempotencyKey: null,
       });
-      await ctx.app.decide.approve({ approver, id: request.id, comment: null });
+      await ctx.app.decide.approve({ approver: who(approver), id: request.id, comment: null });
       await ctx.drain();
       return (await ctx.store.get(request.id)) as GrantRequest;
     }
     async function revoked(id: string): Promise<GrantRequest['status']> {
-      await ctx.app.revokeRequest(requester, id, null);
+      await ctx.app.revokeRequest(who(requester), id, null);
       await ctx.drain();
       return status(id);
     }

@@ -1,32 +1,38 @@
 import { NotAdminError, NotFoundError, ValidationError } from '../../../domain/errors';
-import { ADMIN, APPROVER, REQUESTER, STRANGER, openEntry } from '../../support/fixtures';
+import { ADMIN, APPROVER, REQUESTER, STRANGER, openEntry, who } from '../../support/fixtures';
 import { inMemoryApp, newRequest } from '../../support/in-memory-app';
 
 async function withRequest() {
   const ctx = inMemoryApp();
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
   const request = await newRequest(ctx.app);
   return { ...ctx, request };
 }
 
-const list = (caller: string) => ({ caller, status: null, functionName: null, limit: 25, nextToken: null });
+const list = (caller: string) => ({
+  caller: who(caller),
+  status: null,
+  functionName: null,
+  limit: 25,
+  nextToken: null,
+});
 
 describe('reading requests', () => {
   it.each([REQUESTER, APPROVER, ADMIN])('shows a request to %s', async (caller) => {
     const { app, request } = await withRequest();
-    await expect(app.getRequest(caller, request.id)).resolves.toMatchObject({ id: request.id });
+    await expect(app.getRequest(who(caller), request.id)).resolves.toMatchObject({ id: request.id });
   });
 
   it('hides a request from anyone else as if it did not exist', async () => {
     const { app, request } = await withRequest();
-    await expect(app.getRequest(STRANGER, request.id)).rejects.toThrow(NotFoundError);
-    await expect(app.getRequest(REQUESTER, 'no-such-id')).rejects.toThrow(NotFoundError);
+    await expect(app.getRequest(who(STRANGER), request.id)).rejects.toThrow(NotFoundError);
+    await expect(app.getRequest(who(REQUESTER), 'no-such-id')).rejects.toThrow(NotFoundError);
   });
 
   it('stops showing a request to an approver removed from the entry', async () => {
     const { app, request } = await withRequest();
-    await app.allowlist.put(ADMIN, 'orders', openEntry({ approvers: ['slack:U0123ABCD'] }));
-    await expect(app.getRequest(APPROVER, request.id)).rejects.toThrow(NotFoundError);
+    await app.allowlist.put(who(ADMIN), 'orders', openEntry({ approvers: ['slack:U0123ABCD'] }));
+    await expect(app.getRequest(who(APPROVER), request.id)).rejects.toThrow(NotFoundError);
   });
 
   it('lists what a caller requested or may approve; admins see all; others nothing', async () => {
@@ -41,21 +47,21 @@ describe('reading requests', () => {
 describe('managing the allowlist', () => {
   it('is for admins only', async () => {
     const { app } = inMemoryApp();
-    await expect(app.allowlist.put(REQUESTER, 'x', openEntry())).rejects.toThrow(NotAdminError);
-    await expect(app.allowlist.list(REQUESTER)).rejects.toThrow(NotAdminError);
-    await expect(app.allowlist.get(REQUESTER, 'x')).rejects.toThrow(NotAdminError);
-    await expect(app.allowlist.delete(REQUESTER, 'x')).rejects.toThrow(NotAdminError);
+    await expect(app.allowlist.put(who(REQUESTER), 'x', openEntry())).rejects.toThrow(NotAdminError);
+    await expect(app.allowlist.list(who(REQUESTER))).rejects.toThrow(NotAdminError);
+    await expect(app.allowlist.get(who(REQUESTER), 'x')).rejects.toThrow(NotAdminError);
+    await expect(app.allowlist.delete(who(REQUESTER), 'x')).rejects.toThrow(NotAdminError);
   });
 
   it('creates, replaces, reads and deletes an entry', async () => {
     const { app } = inMemoryApp();
-    const created = await app.allowlist.put(ADMIN, 'orders', openEntry());
+    const created = await app.allowlist.put(who(ADMIN), 'orders', openEntry());
     expect(created).toMatchObject({ id: 'orders', updatedBy: ADMIN, updatedAt: '2026-11-26T12:00:00.000Z' });
-    await app.allowlist.put(ADMIN, 'orders', openEntry({ maxDurationSeconds: 600 }));
-    await expect(app.allowlist.get(ADMIN, 'orders')).resolves.toMatchObject({ maxDurationSeconds: 600 });
-    await app.allowlist.delete(ADMIN, 'orders');
-    await expect(app.allowlist.get(ADMIN, 'orders')).rejects.toThrow(NotFoundError);
-    await expect(app.allowlist.delete(ADMIN, 'orders')).rejects.toThrow(NotFoundError);
+    await app.allowlist.put(who(ADMIN), 'orders', openEntry({ maxDurationSeconds: 600 }));
+    await expect(app.allowlist.get(who(ADMIN), 'orders')).resolves.toMatchObject({ maxDurationSeconds: 600 });
+    await app.allowlist.delete(who(ADMIN), 'orders');
+    await expect(app.allowlist.get(who(ADMIN), 'orders')).rejects.toThrow(NotFoundError);
+    await expect(app.allowlist.delete(who(ADMIN), 'orders')).rejects.toThrow(NotFoundError);
   });
 
   it.each([
@@ -65,7 +71,7 @@ describe('managing the allowlist', () => {
     [{ maxDurationSeconds: 32 * 86400 }, 'maxDurationSeconds'],
   ])('refuses %p', async (overrides, field) => {
     const { app, allowlist } = inMemoryApp();
-    await expect(app.allowlist.put(ADMIN, 'orders', openEntry(overrides))).rejects.toMatchObject({
+    await expect(app.allowlist.put(who(ADMIN), 'orders', openEntry(overrides))).rejects.toMatchObject({
       constructor: ValidationError,
       details: [{ path: field }],
     });
@@ -77,7 +83,7 @@ describe('managing the allowlist', () => {
     [{ approvers: [APPROVER], requiredApprovals: 2 }, 'requiredApprovals'],
   ])('refuses what can never match, %p, and stores nothing', async (overrides, field) => {
     const { app, allowlist } = inMemoryApp();
-    await expect(app.allowlist.put(ADMIN, 'orders', openEntry(overrides))).rejects.toMatchObject({
+    await expect(app.allowlist.put(who(ADMIN), 'orders', openEntry(overrides))).rejects.toMatchObject({
       constructor: ValidationError,
       details: [{ path: field }],
     });
@@ -86,19 +92,19 @@ describe('managing the allowlist', () => {
 
   it('stores what is legal but risky, and answers with warnings', async () => {
     const { app, allowlist } = inMemoryApp();
-    const stored = await app.allowlist.put(ADMIN, 'open', openEntry({ principals: ['*'], requesters: ['*'] }));
+    const stored = await app.allowlist.put(who(ADMIN), 'open', openEntry({ principals: ['*'], requesters: ['*'] }));
     expect(stored.warnings).toEqual([
       'principals.0: "*" matches principals in every account, and the public principal *',
       'requesters.0: "*" matches callers in every account',
     ]);
     expect(allowlist.entries.get('open')).not.toHaveProperty('warnings');
-    expect((await app.allowlist.put(ADMIN, 'orders', openEntry())).warnings).toEqual([]);
+    expect((await app.allowlist.put(who(ADMIN), 'orders', openEntry())).warnings).toEqual([]);
   });
 
   it('lets an auto-approving entry name no approvers', async () => {
     const { app } = inMemoryApp();
     await expect(
-      app.allowlist.put(ADMIN, 'auto', openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] })),
+      app.allowlist.put(who(ADMIN), 'auto', openEntry({ autoApprove: true, requiredApprovals: 0, approvers: [] })),
     ).resolves.toMatchObject({ autoApprove: true });
   });
 });

@@ -5,7 +5,7 @@
 import { AccountUnreachableError, UnavailableError, ValidationError } from '../../../domain/errors';
 import type { GrantRequest } from '../../../domain/model/request';
 import type { PolicyTarget } from '../../../domain/ports';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, fnArn, openEntry } from '../../support/fixtures';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, fnArn, openEntry, who } from '../../support/fixtures';
 import { inMemoryApp, newRequest } from '../../support/in-memory-app';
 
 const FN = fnArn('order-processor');
@@ -14,11 +14,11 @@ const SPOKE = '222233334444';
 
 async function setup(settingsOverrides: Parameters<typeof inMemoryApp>[2] = {}) {
   const ctx = inMemoryApp({}, {}, settingsOverrides);
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry());
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
   await ctx.drain();
   const activeGrant = async (ask: Record<string, unknown> = PRINCIPAL_CASES[5].ask) => {
     const request = await newRequest(ctx.app, ask);
-    await ctx.app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    await ctx.app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
     await ctx.drain();
     const active = (await ctx.store.get(request.id)) as GrantRequest;
     expect(active.status).toBe('ACTIVE');
@@ -49,7 +49,7 @@ describe('finding 8 — reconcile races', () => {
     dropStatement(grant.statementId);
     // The run sees the statement missing; before it acts, the requester revokes and the revoke is finished.
     during('after', async () => {
-      await app.revokeRequest(REQUESTER, grant.id, 'incident');
+      await app.revokeRequest(who(REQUESTER), grant.id, 'incident');
       await drain();
     });
     const report = await app.reconcile();
@@ -68,7 +68,7 @@ describe('finding 8 — reconcile races', () => {
     // The revoke is recorded and its removal was throttled: the grant is still ACTIVE, with the revoke marker.
     during('after', async () => {
       policies.failures.remove = [new UnavailableError('throttled')];
-      await app.revokeRequest(REQUESTER, revoking.id, 'incident');
+      await app.revokeRequest(who(REQUESTER), revoking.id, 'incident');
       await app.settle.settleWithin(revoking.id, 1000);
     });
     const report = await app.reconcile();
@@ -96,7 +96,7 @@ describe('finding 8 — reconcile races', () => {
     const request = await newRequest(app, PRINCIPAL_CASES[5].ask);
     // The run listed the ACTIVE grants before this one was approved and applied, then reads the policy.
     during('before', async () => {
-      await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+      await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
       await drain();
     });
     const report = await app.reconcile();
@@ -109,7 +109,7 @@ describe('finding 8 — reconcile races', () => {
     const { app, store, leases, sidsOn, during, policies } = await setup();
     const request = await newRequest(app, PRINCIPAL_CASES[5].ask);
     during('before', async () => {
-      await app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+      await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
       // A worker added the statement and has not recorded ACTIVE yet (it still holds the lease).
       await policies.add({ functionName: FN, qualifier: null }, request.statement as never, null);
       await leases.acquire(request.id, 'applying-worker', new Date('2026-11-26T12:01:00.000Z'));
@@ -176,7 +176,7 @@ describe('reconcile', () => {
     const { app, functions, policies } = await setup({ targetAccounts: ['123456789012', SPOKE, '333344445555'] });
     const spokeFn = `arn:aws:lambda:us-east-1:${SPOKE}:function:order-spoke`;
     await app.allowlist.put(
-      ADMIN,
+      who(ADMIN),
       'spokes',
       openEntry({ functions: [`arn:aws:lambda:us-east-1:${SPOKE}:function:*`] }),
     );

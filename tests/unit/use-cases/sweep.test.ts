@@ -1,5 +1,5 @@
 import { RoleNotReadyError, UnavailableError } from '../../../domain/errors';
-import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, openEntry } from '../../support/fixtures';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, openEntry, who } from '../../support/fixtures';
 import { inMemoryApp } from '../../support/in-memory-app';
 
 const QUEUE = 'arn:aws:sqs:us-east-1:123456789012:order-queue';
@@ -7,11 +7,11 @@ const DELETED_ROLE = 'arn:aws:iam::123456789012:role/deleted-exec';
 
 async function setup() {
   const ctx = inMemoryApp();
-  await ctx.app.allowlist.put(ADMIN, 'orders', openEntry({ functions: [fnArn('*')] }));
+  await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry({ functions: [fnArn('*')] }));
   const create = async (ask: Record<string, unknown> = PRINCIPAL_CASES[2].ask) =>
     (
       await ctx.app.createRequest({
-        caller: { principal: REQUESTER, session: null },
+        caller: who(REQUESTER),
         ask: { ...baseAsk, ...ask },
         dryRun: false,
         idempotencyKey: null,
@@ -20,7 +20,7 @@ async function setup() {
   /** Approved, with its queued work lost (a crash, a broken queue): only the sweep will find it. */
   const approvedOnly = async (ask?: Record<string, unknown>) => {
     const request = await create(ask);
-    await ctx.app.decide.approve({ approver: APPROVER, id: request.id, comment: null });
+    await ctx.app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
     return request;
   };
   return { ...ctx, create, approvedOnly };
@@ -42,7 +42,7 @@ describe('the sweep', () => {
     const report = await app.sweep();
     expect(report).toMatchObject({ expired: 1, activated: 1 });
     expect(order).toEqual(['remove', 'add']);
-    expect((await app.getRequest(ADMIN, old.id)).status).toBe('EXPIRED');
+    expect((await app.getRequest(who(ADMIN), old.id)).status).toBe('EXPIRED');
   });
 
   it('finding 2: ends every poison item FAILED with its reason and still applies the legitimate request', async () => {
@@ -58,10 +58,10 @@ describe('the sweep', () => {
     const legit = await approvedOnly();
     const report = await app.sweep();
     expect(report).toMatchObject({ failed: 150, activated: 1, retryLater: 0 });
-    expect((await app.getRequest(ADMIN, legit.id)).status).toBe('ACTIVE');
+    expect((await app.getRequest(who(ADMIN), legit.id)).status).toBe('ACTIVE');
     expect(policies.statements(fnArn('order-processor'))).toHaveLength(1);
     for (const r of poison) {
-      expect(await app.getRequest(ADMIN, r.id)).toMatchObject({
+      expect(await app.getRequest(who(ADMIN), r.id)).toMatchObject({
         status: 'FAILED',
         failure: { reason: expect.stringContaining('does not exist') as unknown },
       });
@@ -81,7 +81,7 @@ describe('the sweep', () => {
     const report = await app.sweep();
     expect(report).toMatchObject({ activated: 1, retryLater: 150 });
     expect(report.itemsRead).toBe(151);
-    expect((await app.getRequest(ADMIN, legit.id)).status).toBe('ACTIVE');
+    expect((await app.getRequest(who(ADMIN), legit.id)).status).toBe('ACTIVE');
   });
 
   it('does not sleep through IAM propagation: the item is left for later and the sweep goes on', async () => {
@@ -93,7 +93,7 @@ describe('the sweep', () => {
     const report = await app.sweep();
     expect(report).toMatchObject({ activated: 1, retryLater: 3 });
     expect(sleeps).toEqual([]);
-    expect((await app.getRequest(ADMIN, invoke.id)).status).toBe('ACTIVE');
+    expect((await app.getRequest(who(ADMIN), invoke.id)).status).toBe('ACTIVE');
   });
 
   it('starts nothing after its time budget', async () => {

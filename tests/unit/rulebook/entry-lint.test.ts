@@ -1,4 +1,4 @@
-import { lintAllowlistEntry } from '../../../domain/rules/allowlist-lint';
+import { lintAllowlistEntry } from '../../../domain/rulebook/entry-lint';
 import { APPROVER, fnArn, openEntry } from '../../support/fixtures';
 
 const lint = (overrides: Parameters<typeof openEntry>[0]) => lintAllowlistEntry(openEntry(overrides));
@@ -55,8 +55,8 @@ describe('allowlist lint', () => {
     ['requesters', { requesters: ['*'] }, 'requesters.0: "*" matches callers in every account'],
     [
       'requesters',
-      { requesters: ['arn:aws:sts::*:assumed-role/AWSReservedSSO_*'] },
-      'requesters.0: "arn:aws:sts::*:assumed-role/AWSReservedSSO_*" matches callers in every account',
+      { requesters: ['arn:aws:sts::*:assumed-role/orders-*'] },
+      'requesters.0: "arn:aws:sts::*:assumed-role/orders-*" matches callers in every account',
     ],
     ['functions', { functions: ['*'] }, 'functions.0: "*" matches functions in every account'],
   ])('warns about %s reaching every account: %p', (_field, overrides, warning) => {
@@ -82,5 +82,32 @@ describe('allowlist lint', () => {
       'requesters.1: autoApprove is on, so every caller matching "arn:aws:iam::123456789012:role/x-*" gets grants without an approval',
     ]);
     expect(lint({ autoApprove: false, requesters: ['arn:aws:iam::123456789012:role/x-*'] }).warnings).toEqual([]);
+  });
+});
+
+describe('allowlist lint of who is named', () => {
+  const SSO = '/aws-reserved/sso.amazonaws.com/';
+
+  it.each([
+    ['requesters', 'arn:aws:iam::123456789012:role/AWSReservedSSO_Dev_*'],
+    ['approvers', 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Lead_1a2b/*'],
+    ['approvers', 'arn:aws:iam::123456789012:role/elsewhere/AWSReservedSSO_Lead_1a2b'],
+  ] as const)('warns when %s name an Identity Center role without its path: %s', (field, pattern) => {
+    const { warnings } = lint({ [field]: [pattern] });
+    expect(warnings).toContainEqual(expect.stringMatching(new RegExp(`^${field}\\.0: .* without its path ${SSO}`)));
+  });
+
+  it('warns that a pattern naming a role path costs an IAM read per new caller, and nothing else for it', () => {
+    const pattern = `arn:aws:iam::123456789012:role${SSO}AWSReservedSSO_Lead_*`;
+    expect(lint({ approvers: [pattern] }).warnings).toEqual([
+      `approvers.0: "${pattern}" names a role path: the broker reads each new caller's role with IAM GetRole (cached for 5 minutes) to match it`,
+    ]);
+    expect(lint({ requesters: ['arn:aws:iam::123456789012:role/payments/*'] }).warnings).toHaveLength(1);
+  });
+
+  it('has nothing to say about plain role patterns or Slack users', () => {
+    expect(
+      lint({ requesters: ['arn:aws:iam::123456789012:role/orders-*'], approvers: [APPROVER, 'slack:U0123ABCD'] }),
+    ).toEqual({ errors: [], warnings: [] });
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { AllowlistEntry } from '../../../domain/model/allowlist-entry';
-import { matchAllowlist, type MatchSubject } from '../../../domain/rules/allowlist-matcher';
+import type { Ask } from '../../../domain/rulebook/ask';
+import { NOT_COVERED, chooseEntry } from '../../../domain/rulebook/choose-entry';
 import {
   ACCOUNT,
   ORG_ID,
@@ -10,6 +11,7 @@ import {
   fnArn,
   openEntry,
   orgWideEntry,
+  who,
 } from '../../support/fixtures';
 
 const SPOKE = '222222222222';
@@ -22,28 +24,35 @@ const entry = (id: string, overrides: Partial<AllowlistEntry> = {}): AllowlistEn
   ...overrides,
 });
 
-const subject = (overrides: Partial<MatchSubject> = {}): MatchSubject => ({
-  functionArn: fnArn('order-processor'),
-  requester: REQUESTER,
-  kind: 'invoke',
-  principal: 'sns.amazonaws.com',
-  sourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders-topic`,
-  eventSourceArn: null,
-  principalOrgId: null,
-  sourceOwner: ACCOUNT,
-  durationSeconds: 3600,
-  ...overrides,
-});
+type Subject = Partial<Ask> & { requester?: string };
 
-describe('allowlist matcher', () => {
+const subject = (overrides: Subject = {}): Subject => overrides;
+
+/** The rulebook's choice for an ask by `requester` (default: the orders CI role). */
+function matchAllowlist(entries: AllowlistEntry[], { requester = REQUESTER, ...overrides }: Subject) {
+  const ask: Ask = {
+    functionArn: fnArn('order-processor'),
+    kind: 'invoke',
+    principal: 'sns.amazonaws.com',
+    sourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:orders-topic`,
+    eventSourceArn: null,
+    principalOrgId: null,
+    sourceOwner: ACCOUNT,
+    lifetimeSeconds: 3600,
+    extensions: 0,
+    ...overrides,
+  };
+  return chooseEntry(entries, ask, who(requester));
+}
+
+describe('choosing the entry that permits an ask', () => {
   it('permits a request every condition of an entry allows', () => {
     const decision = matchAllowlist([entry('orders')], subject());
     expect(decision).toMatchObject({ permitted: true, entry: { id: 'orders' } });
   });
 
-  it.each<[string, Partial<MatchSubject>, string]>([
+  it.each<[string, Subject, string]>([
     ['function', { functionArn: fnArn('billing') }, 'functionName'],
-    ['requester', { requester: `arn:aws:iam::${ACCOUNT}:role/billing-ci` }, 'requester'],
     ['principal', { principal: 'iot.amazonaws.com' }, 'principal'],
     ['source ARN', { sourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:billing-topic` }, 'sourceArn'],
     ['source account', { sourceOwner: OTHER_ACCOUNT }, 'sourceAccount'],
@@ -52,7 +61,8 @@ describe('allowlist matcher', () => {
       { principal: OTHER_ACCOUNT, sourceArn: null, sourceOwner: null, principalOrgId: 'o-zzzzzzzzzz' },
       'principalOrgId',
     ],
-    ['duration', { durationSeconds: 86401 }, 'durationSeconds'],
+    ['duration', { lifetimeSeconds: 86401 }, 'durationSeconds'],
+    ['extensions', { extensions: 4 }, 'extensions'],
     [
       'event source',
       {
@@ -108,12 +118,32 @@ describe('allowlist matcher', () => {
   it('reports the entry that came closest', () => {
     const far = entry('a-far', { functions: [fnArn('billing-*')] });
     const near = entry('b-near', { maxDurationSeconds: 600 });
+    // Both list the requester; the one that got further explains the refusal.
     const decision = matchAllowlist([far, near], subject());
     expect(decision).toMatchObject({ permitted: false, field: 'durationSeconds' });
   });
 
   it('denies on an empty allowlist', () => {
     expect(matchAllowlist([], subject())).toMatchObject({ permitted: false, field: 'functionName' });
+  });
+
+  it('refuses a requester no entry lists in the same words, whether or not another entry covers the function', () => {
+    const billing = `arn:aws:iam::${ACCOUNT}:role/billing-ci`;
+    const covered = matchAllowlist([entry('orders')], subject({ requester: billing }));
+    const uncovered = matchAllowlist([entry('orders')], subject({ requester: billing, functionArn: fnArn('nothing') }));
+    expect(covered).toEqual({ permitted: false, field: 'functionName', reason: NOT_COVERED });
+    expect(uncovered).toEqual(covered);
+  });
+
+  it("names the failed condition of the requester's own entry, and only of its own", () => {
+    const theirs = entry('a-theirs', { requesters: ['arn:aws:iam::*:role/billing-*'], maxDurationSeconds: 600 });
+    const mine = entry('b-mine', { principals: ['events.amazonaws.com'] });
+    expect(matchAllowlist([theirs, mine], subject())).toMatchObject({ permitted: false, field: 'principal' });
+    expect(matchAllowlist([theirs], subject())).toEqual({
+      permitted: false,
+      field: 'functionName',
+      reason: NOT_COVERED,
+    });
   });
 
   it('chooses the same entry whatever order the entries come in', () => {

@@ -6,13 +6,16 @@
  * `arn:<partition>:lambda:<region>:<account>:function:<name>`, so `order-*` or `…:function:f:live` never do);
  * `requiredApprovals` above the number of distinct approvers when none of them is a pattern (the quorum could never be
  * reached). Warned: a `*` in `principals`, `requesters` or `functions` that reaches every account; `autoApprove` with a
- * requester pattern (whoever matches it gets grants without anyone looking).
+ * requester pattern (whoever matches it gets grants without anyone looking); a `requesters` or `approvers` pattern that
+ * names a role path (each new caller's role is read with IAM GetRole); an Identity Center role name without Identity
+ * Center's path (anyone who may create roles can make a role with that name; the path proves Identity Center made it).
  */
 import type { FieldIssue } from '../errors';
 import type { AllowlistEntryInput } from '../model/allowlist-entry';
-import { IAM_NAME } from './arn';
-import { hasWildcard, matchesPattern } from './pattern';
-import { anyNumber, canMatchSome, exactly, oneOrMore, repeat, type Shape } from './pattern-reach';
+import { IAM_NAME } from '../rules/arn';
+import { hasWildcard, matchesPattern } from '../rules/pattern';
+import { anyNumber, canMatchSome, exactly, oneOrMore, repeat, type Shape } from '../rules/pattern-reach';
+import { IDENTITY_CENTER_PATH, isUnprovenIdentityCenterPattern, namesRolePath } from './principal-patterns';
 
 export interface AllowlistLint {
   errors: FieldIssue[];
@@ -100,6 +103,9 @@ export function lintAllowlistEntry(entry: AllowlistEntryInput): AllowlistLint {
       }
     });
   }
+  for (const field of ['requesters', 'approvers'] as const) {
+    entry[field].forEach((pattern, i) => warnings.push(...identityPatternWarnings(`${field}.${i}`, pattern)));
+  }
   if (entry.autoApprove) {
     entry.requesters.forEach((pattern, i) => {
       if (hasWildcard(pattern)) {
@@ -110,4 +116,20 @@ export function lintAllowlistEntry(entry: AllowlistEntryInput): AllowlistLint {
     });
   }
   return { errors, warnings };
+}
+
+/** What a `requesters` or `approvers` pattern costs or risks. */
+function identityPatternWarnings(path: string, pattern: string): string[] {
+  const warnings: string[] = [];
+  if (isUnprovenIdentityCenterPattern(pattern)) {
+    warnings.push(
+      `${path}: "${pattern}" names an Identity Center role without its path ${IDENTITY_CENTER_PATH}: anyone who may create roles can make a role with that name; write the role ARN with the path (arn:<partition>:iam::<account>:role${IDENTITY_CENTER_PATH}AWSReservedSSO_…)`,
+    );
+  }
+  if (!pattern.startsWith('slack:') && namesRolePath(pattern) && !/:sts::/.test(pattern)) {
+    warnings.push(
+      `${path}: "${pattern}" names a role path: the broker reads each new caller's role with IAM GetRole (cached for 5 minutes) to match it`,
+    );
+  }
+  return warnings;
 }

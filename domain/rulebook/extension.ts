@@ -1,0 +1,32 @@
+/**
+ * The rules of extending a grant (docs/api.md, Extension without interruption), in one place: how often it was
+ * extended, how long it still stands, and whether its state lets it take more time. Creating an extension and
+ * settling an approved one both ask here.
+ */
+import type { GrantRequest } from '../model/request';
+
+/** How often a grant has been extended: each extension that took effect left an EXTENDED event on it. */
+export function timesExtended(grant: GrantRequest): number {
+  return grant.history.filter((e) => e.event === 'EXTENDED').length;
+}
+
+/** Whole seconds until the grant's end (never negative); its duration while it has not started. */
+export function remainingSeconds(grant: GrantRequest, now: Date): number {
+  if (grant.expiresAt === null) return grant.durationSeconds;
+  return Math.max(0, Math.ceil((Date.parse(grant.expiresAt) - now.getTime()) / 1000));
+}
+
+/** Why a grant's state does not let it take more time now; `reason` completes "the grant …". */
+export type ExtensionBlocker = { kind: 'status' | 'ending'; reason: string };
+
+/** Null when the grant can take more time now: ACTIVE, not being revoked, not past its end. */
+export function extensionBlocker(grant: GrantRequest, now: Date): ExtensionBlocker | null {
+  if (grant.status !== 'ACTIVE') {
+    return { kind: 'status', reason: `is ${grant.status}` };
+  }
+  if (grant.ending) return { kind: 'ending', reason: 'is being revoked' };
+  if (grant.expiresAt === null || Date.parse(grant.expiresAt) <= now.getTime()) {
+    return { kind: 'ending', reason: `reached its end at ${grant.expiresAt ?? '?'}` };
+  }
+  return null;
+}
