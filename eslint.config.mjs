@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { rulebookGuard } from './eslint.rulebook.mjs';
 
 export default tseslint.config(
   {
@@ -14,6 +15,7 @@ export default tseslint.config(
       'jest.config.js',
       'serverless.offline.js',
       'eslint.config.mjs',
+      'eslint.rulebook.mjs',
     ],
   },
   js.configs.recommended,
@@ -44,6 +46,7 @@ export default tseslint.config(
       ],
     },
   },
+  rulebookGuard,
   {
     // Tests read untyped JSON off the wire and assert its shape at run time.
     files: ['tests/**/*.ts'],

@@ -96,9 +96,12 @@ function decisionForm(r: BrokerRequest, onDecided: () => void): HTMLElement {
   );
 }
 
-function requestCard(r: BrokerRequest, session: ConsoleSession, refresh: () => void): HTMLElement {
+/**
+ * Every pending request gets the decision form: whether this caller may decide (not its own request, under any of its
+ * sessions; an eligible approver now) is the broker's rule, answered by the broker (a refusal shows as a toast).
+ */
+function requestCard(r: BrokerRequest, refresh: () => void): HTMLElement {
   const headingId = uid('request');
-  const own = session.identity !== null && session.identity === r.requester;
   const card = h(
     'article',
     { class: 'card request-card', 'aria-labelledby': headingId, 'data-request-id': r.id ?? '' },
@@ -119,7 +122,7 @@ function requestCard(r: BrokerRequest, session: ConsoleSession, refresh: () => v
       ),
     ),
     h('div', { class: 'card-body' }, h('div', {}, reviewFields(r)), statementBlock(r)),
-    own ? h('p', { class: 'own-note' }, 'Your own request: it waits for an approver.') : decisionForm(r, refresh),
+    decisionForm(r, refresh),
   );
   void extensionNote(r).then((note) => note && card.querySelector('.card-body')?.before(note));
   return card;
@@ -158,7 +161,7 @@ export async function renderQueue(main: HTMLElement, session: ConsoleSession): P
     h(
       'div',
       { class: 'cards' },
-      pending.map((r) => requestCard(r, session, refresh)),
+      pending.map((r) => requestCard(r, refresh)),
     ),
   );
 }
