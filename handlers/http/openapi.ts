@@ -20,6 +20,7 @@ import {
   NotFoundError,
   NotRequesterError,
   SelfDecisionError,
+  NoLongerPermittedError,
   StatementChangedError,
   UnauthenticatedError,
   UnavailableError,
@@ -138,16 +139,16 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   getRequest: { summary: 'Read a request', ok: [200, requestResource], errors: [NotFoundError, ...STORE] },
   getCatalog: {
     summary:
-      'What may I ask for? The allowlist entries whose requesters match the caller (others are not shown, not even by count)',
+      'What may I ask for? The allowlist entries that list the caller as a requester, by the rule a create applies (others are not shown, not even by count)',
     ok: [200, catalogList],
     errors: STORE,
   },
   approveRequest: {
     summary:
-      'Approve (eligible approvers, not the requester); optionally pinned to the statementHash shown (409 if it changed). Answers within 2 s: ACTIVE if the grant was applied by then, else APPROVED (it becomes ACTIVE or FAILED shortly after)',
+      "Approve (eligible approvers of the request's entry as it is now, never the requester's person); optionally pinned to the statementHash shown (409 if it changed). The quorum is the entry's requiredApprovals now, and only approvals of people who are eligible now count (approvals[].counted); 409 when the entry no longer allows the request. Answers within 2 s: ACTIVE if the grant was applied by then, else APPROVED (it becomes ACTIVE or FAILED shortly after)",
     body: approveBody,
     ok: [200, requestResource],
-    errors: [...APPROVER_RULES, StatementChangedError, ...DECIDING],
+    errors: [...APPROVER_RULES, StatementChangedError, NoLongerPermittedError, ...DECIDING],
   },
   rejectRequest: {
     summary: 'Reject (eligible approvers)',
@@ -174,7 +175,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
   },
   extendRequest: {
     summary:
-      "Ask for more time on your ACTIVE grant without interrupting it (its requester): 201 with a new request that extends it, PENDING, or final at once (EXTENDED or FAILED; APPROVED while it takes effect) when auto-approved. At its quorum the grant's expiresAt moves by durationSeconds; no Lambda or IAM call is made. 409 when the grant is not ACTIVE, is being revoked, already has an extension waiting, or has been extended maxExtensions times",
+      "Ask for more time on your ACTIVE grant without interrupting it (its requester): 201 with a new request that extends it, PENDING, or final at once (EXTENDED or FAILED; APPROVED while it takes effect) when auto-approved. Allowed as a fresh ask would be: the time the grant still has plus durationSeconds must fit the entry's maxDurationSeconds (403 otherwise). At its quorum the grant's expiresAt moves by durationSeconds; no Lambda or IAM call is made. 409 when the grant is not ACTIVE, is being revoked, already has an extension waiting, or has been extended maxExtensions times",
     body: extendBody,
     ok: [201, requestResource],
     errors: [
