@@ -17,7 +17,6 @@ import { FUZZ_RUNS, longValue, oracle, wildcardPattern } from './generators';
 const MATCH_BOUND_MS = 100;
 const REQUEST_BOUND_MS = 250;
 
-
 /**
  * The fastest of up to three runs, stopping at the first within `bound`: a blow-up is slow every time, a busy
  * machine's pause only once.
