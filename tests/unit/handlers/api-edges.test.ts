@@ -109,7 +109,7 @@ describe('documented error responses', () => {
     };
     expect(responses.responses['403']?.description).toBe('Error: SelfDecisionError, NotAnApproverError');
     expect(responses.responses['409']?.description).toBe(
-      'Error: AlreadyApprovedError, StatementChangedError, WrongStatusError, KeptChangingError',
+      'Error: AlreadyApprovedError, StatementChangedError, NoLongerPermittedError, WrongStatusError, KeptChangingError',
     );
   });
 });
