@@ -13,6 +13,13 @@ const common = {
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/tests/support/quiet-env.ts'],
 };
+/** Projects on the emulator: one moto_server per jest worker (tests/support/moto-global-setup.ts). */
+const onMoto = {
+  ...common,
+  setupFiles: [...common.setupFiles, '<rootDir>/tests/support/moto-worker.ts'],
+  globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
+  globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
+};
 
 module.exports = {
   // Coverage (npm test: coverage:unit, coverage:integration, then coverage:check merges both and holds each folder to
@@ -22,27 +29,9 @@ module.exports = {
   coverageReporters: ['json'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/tests/unit/**/*.test.ts'] },
-    {
-      ...common,
-      displayName: 'integration',
-      testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
-      globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
-      globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
-    },
-    {
-      ...common,
-      displayName: 'e2e',
-      testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
-      globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
-      globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
-    },
-    {
-      ...common,
-      displayName: 'browser',
-      testMatch: ['<rootDir>/tests/browser/**/*.test.ts'],
-      globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
-      globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
-    },
+    { ...onMoto, displayName: 'integration', testMatch: ['<rootDir>/tests/integration/**/*.test.ts'] },
+    { ...onMoto, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
+    { ...onMoto, displayName: 'browser', testMatch: ['<rootDir>/tests/browser/**/*.test.ts'] },
     { ...common, displayName: 'deploy', testMatch: ['<rootDir>/tests/deploy/**/*.test.ts'] },
   ],
 };

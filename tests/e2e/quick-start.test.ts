@@ -13,7 +13,11 @@ let runner: Runner;
 let motoPid = 0;
 
 beforeAll(async () => {
-  runner = await startRunner({ AWS_ENDPOINT_URL: undefined, BROKER_ADMINS: undefined, BROKER_IDENTITY: undefined });
+  runner = await startRunner(
+    { AWS_ENDPOINT_URL: undefined, BROKER_ADMINS: undefined, BROKER_IDENTITY: undefined },
+    60_000,
+    { asNpmStart: true },
+  );
   motoPid = Number(/started moto_server \(pid (\d+)\)/.exec(runner.output())?.[1]);
 }, 120_000);
 
@@ -69,7 +73,7 @@ it('stops with the install command when moto_server is missing', async () => {
   // A PATH holding only node: whatever else this machine has installed, moto_server is not on it.
   const onlyNode = mkdtempSync(path.join(os.tmpdir(), 'lpb-no-moto-'));
   symlinkSync(process.execPath, path.join(onlyNode, 'node'));
-  await expect(startRunner({ AWS_ENDPOINT_URL: undefined, PATH: onlyNode }, 30_000)).rejects.toThrow(
-    /moto_server was not found: install it with {2}pip install "moto\[server\]"/,
-  );
+  await expect(
+    startRunner({ AWS_ENDPOINT_URL: undefined, PATH: onlyNode }, 30_000, { asNpmStart: true }),
+  ).rejects.toThrow(/moto_server was not found: install it with {2}pip install "moto\[server\]"/);
 }, 60_000);

@@ -1,15 +1,30 @@
-/** One moto_server per test run on a free 127.0.0.1 port; every SDK client in the workers points at it. */
+/**
+ * One moto_server per jest worker, each on a free 127.0.0.1 port: moto serves one request at a time per process (a
+ * global lock), so workers sharing one would queue behind each other. Started side by side before the workers, named
+ * in LPB_MOTO_ENDPOINTS; each worker's test files point at theirs (moto-worker.ts). Stopped by PID in the teardown.
+ * The local runner is bundled once meanwhile, for the tests that start it (runner-bundle.ts).
+ */
+import type { Config } from 'jest';
 import { startMoto, type MotoServer } from '../../local/moto';
+import { bundleRunner } from './runner-bundle';
 
 declare global {
-  var __MOTO__: MotoServer | undefined;
+  var __MOTOS__: MotoServer[] | undefined;
+  var __RUNNER_BUNDLE__: { remove: () => void } | undefined;
 }
 
-export default async function setup(): Promise<void> {
-  const moto = await startMoto();
-  globalThis.__MOTO__ = moto;
+export default async function setup(globalConfig: { maxWorkers: number }, _project: Config): Promise<void> {
+  // Several projects of one run (integration and e2e, say) share the workers, and so their emulators.
+  if (globalThis.__MOTOS__) return;
+  const [bundle, ...motos] = await Promise.all([
+    bundleRunner(),
+    ...Array.from({ length: Math.max(1, globalConfig.maxWorkers) }, () => startMoto()),
+  ] as const);
+  globalThis.__MOTOS__ = motos;
+  globalThis.__RUNNER_BUNDLE__ = bundle;
+  process.env.LPB_RUNNER_BUNDLE = bundle.file;
   // Workers start after global setup and inherit this environment.
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
+  process.env.LPB_MOTO_ENDPOINTS = (motos).map((m) => m.endpoint).join(',');
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';

@@ -1,4 +1,8 @@
-/** Starts the local runner (`npm start`'s program) as a child process and waits for its ready line. */
+/**
+ * Starts the local runner (`npm start`'s program) as a child process and waits for its ready line. Tests that are not
+ * about `npm start` itself run the bundle the test run built once (runner-bundle.ts): the same code, without
+ * transpiling it again at each start.
+ */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -14,7 +18,12 @@ export interface Runner {
   crash(): Promise<void>;
 }
 
-export async function startRunner(env: Record<string, string | undefined>, timeoutMs = 60_000): Promise<Runner> {
+export async function startRunner(
+  env: Record<string, string | undefined>,
+  timeoutMs = 60_000,
+  /** `npm start`'s own command line (node with tsx on local/main.ts), for the tests of `npm start` itself. */
+  options: { asNpmStart?: boolean } = {},
+): Promise<Runner> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', POWERTOOLS_LOG_LEVEL: 'ERROR' };
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete childEnv[key];
@@ -22,7 +31,9 @@ export async function startRunner(env: Record<string, string | undefined>, timeo
   }
   // As `npm start` runs it: node itself, not the tsx CLI, whose signal relay SIGKILLs a child that is slow to answer.
   // Its own process group, so a crash takes it (and anything it started) down at once.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
+  const bundle = process.env.LPB_RUNNER_BUNDLE;
+  const args = options.asNpmStart || !bundle ? ['--import', 'tsx', 'local/main.ts'] : [bundle];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: childEnv,
     detached: true,

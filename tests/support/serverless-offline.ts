@@ -58,13 +58,17 @@ export async function startOffline(
       () => reject(new Error(`serverless-offline not ready in ${timeoutMs} ms:\n${out}`)),
       timeoutMs,
     );
-    child.stdout.on('data', () => {
+    // serverless-offline writes its ready line to stderr or stdout; waiting on one only waited for the next line
+    // there, up to a minute later (the sweep's cron).
+    const check = () => {
       const ready = READY.exec(out);
       if (ready) {
         clearTimeout(timer);
         resolve(ready[1] as string);
       }
-    });
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
     void exited.then(() => {
       clearTimeout(timer);
       reject(new Error(`serverless-offline exited:\n${out}`));
