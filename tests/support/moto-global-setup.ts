@@ -24,7 +24,7 @@ export default async function setup(globalConfig: { maxWorkers: number }, _proje
   globalThis.__RUNNER_BUNDLE__ = bundle;
   process.env.LPB_RUNNER_BUNDLE = bundle.file;
   // Workers start after global setup and inherit this environment.
-  process.env.LPB_MOTO_ENDPOINTS = (motos).map((m) => m.endpoint).join(',');
+  process.env.LPB_MOTO_ENDPOINTS = motos.map((m) => m.endpoint).join(',');
   process.env.AWS_REGION = 'us-east-1';
   process.env.AWS_ACCESS_KEY_ID = 'test';
   process.env.AWS_SECRET_ACCESS_KEY = 'test';
