@@ -22,7 +22,7 @@ const onMoto = {
 };
 
 module.exports = {
-  // Coverage (npm test: coverage:unit, coverage:integration, then coverage:check merges both and holds each folder to
+  // Coverage (npm test: coverage:unit, coverage:emulated, then coverage:check merges both and holds each folder to
   // its floor). V8's own counters, not instrumented code: the suites keep their speed.
   coverageProvider: 'v8',
   collectCoverageFrom: ['<rootDir>/{domain,adapters,policies,handlers}/**/*.ts'],

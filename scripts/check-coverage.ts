@@ -1,6 +1,6 @@
 /**
- * `npm run coverage:check`, after coverage:unit and coverage:integration: prints line coverage per folder and fails
- * when a folder is below its floor (scripts/coverage-floors.ts).
+ * `npm run coverage:check`, after coverage:unit and coverage:emulated (integration, e2e and browser): prints line
+ * coverage per folder and fails when a folder is below its floor (scripts/coverage-floors.ts).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,7 @@ import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { belowFloor, linesByFolder } from './coverage-floors';
 
 const ROOT = path.resolve(__dirname, '..');
-const RUNS = ['unit', 'integration'];
+const RUNS = ['unit', 'emulated'];
 
 const runs = RUNS.map((run) => {
   const file = path.join(ROOT, 'coverage', run, 'coverage-final.json');
