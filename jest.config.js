@@ -13,9 +13,14 @@ const common = {
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/tests/support/quiet-env.ts'],
 };
-/** Projects on the emulator: one moto_server per jest worker (tests/support/moto-global-setup.ts). */
+/**
+ * Projects on the emulator: one moto_server per jest worker (tests/support/moto-global-setup.ts). Their set-ups talk to
+ * the emulator and start processes: on a busy machine that takes longer than jest's default 5 s, so hooks and tests get
+ * a minute unless they say otherwise.
+ */
 const onMoto = {
   ...common,
+  testTimeout: 60_000,
   setupFiles: [...common.setupFiles, '<rootDir>/tests/support/moto-worker.ts'],
   globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',

@@ -7,6 +7,7 @@
 import type { Config } from 'jest';
 import { startMoto, type MotoServer } from '../../local/moto';
 import { bundleRunner } from './runner-bundle';
+import { warmUp } from './moto-warm-up';
 
 declare global {
   var __MOTOS__: MotoServer[] | undefined;
@@ -22,6 +23,8 @@ export default async function setup(globalConfig: { maxWorkers: number }, _proje
   ] as const);
   globalThis.__MOTOS__ = motos;
   globalThis.__RUNNER_BUNDLE__ = bundle;
+  // moto loads each service's backend on its first call (seconds each): pay that here, side by side, not in a test.
+  await Promise.all(motos.map((moto) => warmUp(moto.endpoint)));
   process.env.LPB_RUNNER_BUNDLE = bundle.file;
   // Workers start after global setup and inherit this environment.
   process.env.LPB_MOTO_ENDPOINTS = motos.map((m) => m.endpoint).join(',');
