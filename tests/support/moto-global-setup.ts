@@ -16,13 +16,10 @@ declare global {
 }
 
 /**
- * How many workers jest will run. Its global config still holds a percentage as given (`--maxWorkers=150%` reads
- * 150): resolve it as jest does, a share of the available cores, at least one.
+ * One emulator for each worker jest will run; never more than the machine could use, so that a miscount (jest reads
+ * `--maxWorkers=150%` as 150 workers, not as a share of the cores) cannot fill it with moto servers.
  */
 function workerCount(globalConfig: { maxWorkers: number }): number {
-  const given = process.argv.find((arg) => arg.startsWith('--maxWorkers='))?.split('=')[1];
-  if (given?.endsWith('%')) return Math.max(1, Math.floor((os.availableParallelism() * parseInt(given, 10)) / 100));
-  // Never more emulators than a machine could use: a miscount here must not fill it with moto servers.
   return Math.max(1, Math.min(globalConfig.maxWorkers, os.availableParallelism() * 4));
 }
 
