@@ -28,6 +28,8 @@ export async function measureSweepAcrossAccounts(aws: BenchAws, perAccount: numb
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: aws.endpoint,
     BROKER_TABLE_NAME: `${aws.table}-accounts-${rps}rps`,
+    // The bench asks many times as one requester.
+    BROKER_MAX_PENDING_PER_REQUESTER: '1000',
     BROKER_ADMINS: ADMIN,
     BROKER_LAMBDA_RPS: String(rps),
     BROKER_TARGET_ACCOUNTS: accounts.join(','),

@@ -44,6 +44,8 @@ export async function measureSweep(aws: BenchAws, stored: number, dueCounts: num
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: aws.endpoint,
     BROKER_TABLE_NAME: `${aws.table}-sweep-${stored}`,
+    // The bench asks many times as one requester.
+    BROKER_MAX_PENDING_PER_REQUESTER: '1000',
     BROKER_ADMINS: ADMIN,
     BROKER_LAMBDA_RPS: String(rps),
   });

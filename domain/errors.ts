@@ -3,6 +3,8 @@
  * status code in one table (handlers/http/error-response.ts), and a test fails when one is missing there.
  * The two abstract families group refusals for code that treats them alike (a Slack click answers any refusal the
  * same way).
+ * Each error also says whether trying again can cure it (`retryable`, and when, `retryAfterMs`), as the AWS SDK's
+ * errors carry `$retryable`: work on grants decides from that attribute alone (failure.ts), not from class chains.
  */
 
 export interface FieldIssue {
@@ -12,6 +14,11 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
+  /** Trying again later may succeed: throttling, a busy resource, IAM propagation, a race. False: it cannot. */
+  readonly retryable: boolean = false;
+  /** When to try again, when the failure says (a throttle's Retry-After); null when it does not. */
+  readonly retryAfterMs: number | null = null;
+
   protected constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
@@ -108,6 +115,18 @@ export class NotRequesterError extends RefusedError {
   }
 }
 
+/**
+ * The requester already has as many requests waiting for approval as one person may (BROKER_MAX_PENDING_PER_REQUESTER):
+ * nothing is stored until some are decided, cancelled or timed out.
+ */
+export class TooManyPendingError extends RefusedError {
+  constructor(limit: number) {
+    super(
+      `you have ${limit} requests waiting for approval, the most one requester may have (BROKER_MAX_PENDING_PER_REQUESTER); cancel some or wait for decisions`,
+    );
+  }
+}
+
 // Conflicts: the request's state does not allow the action now.
 
 /** Any conflict with the stored state (the family; throw one of the named rules below). */
@@ -192,6 +211,7 @@ export class AdoptionInProgressError extends StateConflictError {
 
 /** The stored request changed since it was read (optimistic lock); re-read and decide again. */
 export class StaleRequestError extends StateConflictError {
+  override readonly retryable = true;
   constructor(requestId: string) {
     super(`request ${requestId} changed concurrently; retry`);
   }
@@ -199,6 +219,7 @@ export class StaleRequestError extends StateConflictError {
 
 /** The request kept changing under every retry: the caller may try again. */
 export class KeptChangingError extends StateConflictError {
+  override readonly retryable = true;
   constructor(requestId: string) {
     super(`request ${requestId} kept changing; retry`);
   }
@@ -209,6 +230,9 @@ export class KeptChangingError extends StateConflictError {
  * affected, and reconcile reports it. Never answered over HTTP.
  */
 export class AccountUnreachableError extends DomainError {
+  /** A spoke role being rolled out arrives within minutes: tried again, without hammering STS. */
+  override readonly retryable = true;
+  override readonly retryAfterMs = 30_000;
   constructor(
     readonly accountId: string,
     message: string,
@@ -220,7 +244,8 @@ export class AccountUnreachableError extends DomainError {
 
 /** A dependency is throttled or unavailable; the caller may retry (after `retryAfterMs` when known). */
 export class UnavailableError extends DomainError {
-  readonly retryAfterMs: number | null;
+  override readonly retryable = true;
+  override readonly retryAfterMs: number | null;
   constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(message, options);
     this.retryAfterMs = options?.retryAfterMs ?? null;
@@ -229,15 +254,22 @@ export class UnavailableError extends DomainError {
 
 // Outcomes the grant gateways report (adapters translate AWS errors into these); never answered over HTTP.
 
-/** A permanent refusal to apply a grant (policy limit, invalid parameter, missing function): do not retry. */
+/**
+ * AWS refused for good: a policy limit, an invalid parameter, a function or role that is gone, AccessDenied (an SCP,
+ * a permissions boundary, a narrowed spoke role). Trying again cannot cure it. `code` is AWS's error code, when AWS
+ * gave one.
+ */
 export class GrantRejectedError extends DomainError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly code: string | null;
+  constructor(message: string, options?: { cause?: unknown; code?: string | null }) {
     super(message, options);
+    this.code = options?.code ?? null;
   }
 }
 
 /** The resource policy changed under us (stale RevisionId): re-read, retry. */
 export class PolicyChangedError extends DomainError {
+  override readonly retryable = true;
   constructor(message = 'the resource policy changed concurrently', options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -248,6 +280,7 @@ export class PolicyChangedError extends DomainError {
  * operation on the function (a deploy, an update) is in progress. Re-read: if the Sid is not there, wait and retry.
  */
 export class FunctionBusyError extends DomainError {
+  override readonly retryable = true;
   constructor(message = 'another operation on the function is in progress', options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -275,6 +308,7 @@ export class MappingExistsError extends DomainError {
 
 /** The execution role cannot use the source yet (IAM still propagating): retry with backoff. */
 export class RoleNotReadyError extends DomainError {
+  override readonly retryable = true;
   constructor(message = 'the execution role cannot read the event source yet', options?: { cause?: unknown }) {
     super(message, options);
   }

@@ -61,6 +61,8 @@ export interface RequestStore {
    */
   createExtension(extension: GrantRequest, original: GrantRequest, next: GrantRequest): Promise<void>;
   list(query: ListQuery): Promise<ListPage>;
+  /** How many PENDING requests `person` created after `since` (ISO time), counting up to `max`. */
+  pendingBy(person: string, since: string, max: number): Promise<number>;
   /** PENDING requests created at or before `cutoff` (ISO time), oldest first. */
   pendingCreatedBy(cutoff: string, limit: number, after: string | null): Promise<DuePage>;
   /** APPROVED requests: decided, their grant not yet applied; oldest first. */

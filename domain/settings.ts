@@ -9,6 +9,8 @@ export interface BrokerSettings {
   sidPrefix: string;
   minDurationSeconds: number;
   pendingTimeoutSeconds: number;
+  /** How many PENDING requests (and extensions) one requester (person) may have at once. */
+  maxPendingPerRequester: number;
   /** Patterns of the identities with admin rights (BROKER_ADMINS). */
   admins: readonly string[];
   /** Role-name patterns whose sessions are people (BROKER_PERSON_ROLES). */

@@ -45,7 +45,15 @@ export interface MoveContext {
   patch?: Partial<
     Pick<
       GrantRequest,
-      'activatedAt' | 'expiresAt' | 'failure' | 'eventSourceMappingUuid' | 'executionRoleArn' | 'approvals' | 'ending'
+      | 'activatedAt'
+      | 'expiresAt'
+      | 'failure'
+      | 'eventSourceMappingUuid'
+      | 'executionRoleArn'
+      | 'approvals'
+      | 'ending'
+      | 'removalBlockedSince'
+      | 'removalRetryAt'
     >
   >;
 }
@@ -77,7 +85,14 @@ export function note(
     patch?: Partial<
       Pick<
         GrantRequest,
-        'approvals' | 'requiredApprovals' | 'ending' | 'expiresAt' | 'allowlistEntryId' | 'eventSourceMappingUuid'
+        | 'approvals'
+        | 'requiredApprovals'
+        | 'ending'
+        | 'expiresAt'
+        | 'allowlistEntryId'
+        | 'eventSourceMappingUuid'
+        | 'removalBlockedSince'
+        | 'removalRetryAt'
       >
     >;
   },

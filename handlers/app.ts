@@ -69,6 +69,7 @@ import { makeExtendRequest } from '../domain/use-cases/extend-request';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
 import { makeAllowlistRecheck } from '../domain/use-cases/recheck-allowlist';
+import { makePendingLimit } from '../domain/use-cases/pending-limit';
 import { makeReconcile } from '../domain/use-cases/reconcile';
 import { makeRequireAdmin } from '../domain/use-cases/require-admin';
 import { makeRevokeRequest } from '../domain/use-cases/revoke-request';
@@ -175,12 +176,23 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
   const standing = makeStanding({ allowlist, settings, resolveIdentity });
   const requireAdmin = makeRequireAdmin({ settings, resolveIdentity });
   const recheck = makeAllowlistRecheck({ store, allowlist, clock, settings, resolveIdentity, requireAdmin });
+  const checkPendingLimit = makePendingLimit({ store, clock, settings });
   return {
     config,
     settings,
     notifier: ports.notifier ?? null,
     requireAdmin,
-    createRequest: makeCreateRequest({ store, allowlist, functions, keys, clock, ids, settings, resolveIdentity }),
+    createRequest: makeCreateRequest({
+      store,
+      allowlist,
+      functions,
+      keys,
+      clock,
+      ids,
+      settings,
+      resolveIdentity,
+      checkPendingLimit,
+    }),
     getRequest: makeGetRequest({ store, standing }),
     listRequests: makeListRequests({ store, allowlist, settings, resolveIdentity }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings, requireAdmin }),
@@ -188,7 +200,16 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     decide: makeDecideRequest({ settings, store, clock, standing, resolveIdentity }),
     cancelRequest: makeCancelRequest({ store, clock, standing }),
     revokeRequest: makeRevokeRequest({ store, clock, standing }),
-    extendRequest: makeExtendRequest({ store, allowlist, clock, ids, settings, standing, resolveIdentity }),
+    extendRequest: makeExtendRequest({
+      store,
+      allowlist,
+      clock,
+      ids,
+      settings,
+      standing,
+      resolveIdentity,
+      checkPendingLimit,
+    }),
     settle,
     sweep: makeSweep({ store, clock, settings, settle }),
     reconcile: makeReconcile({ ...ports, operator, settle, settings }),
@@ -237,6 +258,7 @@ export async function buildApp(
     sidPrefix: config.BROKER_SID_PREFIX,
     minDurationSeconds: config.BROKER_MIN_DURATION_SECONDS,
     pendingTimeoutSeconds: config.BROKER_PENDING_TIMEOUT_SECONDS,
+    maxPendingPerRequester: config.BROKER_MAX_PENDING_PER_REQUESTER,
     admins: config.BROKER_ADMINS,
     personRoles: config.BROKER_PERSON_ROLES,
     identityLinks: config.BROKER_SLACK_USERS,

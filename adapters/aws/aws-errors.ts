@@ -1,5 +1,10 @@
-/** Translates AWS SDK failures that mean "try again later" into the domain's UnavailableError. */
-import { UnavailableError } from '../../domain/errors';
+/**
+ * Translates AWS SDK failures into the domain's errors, once, at the boundary: what passes on its own (throttling,
+ * 5xx, no answer, a busy resource) is UnavailableError (retryable); any other refusal AWS answered (a 4xx: AccessDenied
+ * from an SCP, a permissions boundary or a narrowed spoke role, a resource that is gone) is GrantRejectedError, which
+ * is permanent and carries AWS's error code. Retrying cannot cure those, so nothing retries them blindly.
+ */
+import { DomainError, GrantRejectedError, UnavailableError } from '../../domain/errors';
 
 /**
  * "Busy" answers: the resource is in the middle of another operation (Lambda: a function update in progress, a mapping
@@ -58,10 +63,13 @@ function isBusyAwsError(error: unknown): boolean {
   return BUSY_NAMES.has(awsErrorName(error) ?? '');
 }
 
-/** Rethrows `error` as UnavailableError when it is transient (saying what AWS answered); otherwise unchanged. */
+/**
+ * Rethrows `error` as UnavailableError when it is transient (saying what AWS answered), as GrantRejectedError when AWS
+ * refused it for good (a 4xx), and unchanged otherwise (not an AWS answer at all: a bug is not hidden).
+ */
 export function translateAwsError(error: unknown, what: string): never {
-  // Already ours (the control-plane budget said no before any call was made): it says why itself.
-  if (error instanceof UnavailableError) throw error;
+  // Already ours (the control-plane budget said no before any call was made, a spoke out of reach): it says why.
+  if (error instanceof DomainError) throw error;
   if (isRetryableAwsError(error)) {
     const status = httpStatusOf(error);
     const answer = [awsErrorName(error), status === undefined ? 'no answer' : `HTTP ${status}`].filter(Boolean);
@@ -72,6 +80,13 @@ export function translateAwsError(error: unknown, what: string): never {
       cause: error,
       retryAfterMs: BUSY_RETRY_MS,
     });
+  }
+  const status = httpStatusOf(error);
+  if (status !== undefined && status >= 400 && status < 500) {
+    const code = awsErrorName(error) ?? null;
+    const said = (error as { message?: unknown }).message;
+    const message = typeof said === 'string' ? said : String(error);
+    throw new GrantRejectedError(`${what} refused (${code ?? `HTTP ${status}`}): ${message}`, { cause: error, code });
   }
   throw error;
 }

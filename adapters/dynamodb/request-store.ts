@@ -46,6 +46,9 @@ const KEY_ATTRIBUTES = [
   'functionName',
 ];
 
+/** What one list call reads from the table at most, whatever its filters (docs/api.md: GET /v1/requests). */
+export const MAX_ITEMS_READ = 1_000;
+
 export function toItem(request: GrantRequest): Record<string, unknown> {
   const functionName = functionNameOf(request.functionArn);
   return { ...requestKey(request.id), ...requestIndexKeys(request), functionName, ...request };
@@ -56,7 +59,14 @@ type StoredApproval = Omit<Approval, 'person' | 'counted'> & Partial<Pick<Approv
 export function fromItem(item: Record<string, unknown>): GrantRequest {
   // Requests stored before extensions existed extend nothing and have none; before persons, each ARN was its own
   // person and every approval counted.
-  const copy: Record<string, unknown> = { extends: null, extensions: [], requesterPerson: item.requester, ...item };
+  const copy: Record<string, unknown> = {
+    extends: null,
+    extensions: [],
+    requesterPerson: item.requester,
+    removalBlockedSince: null,
+    removalRetryAt: null,
+    ...item,
+  };
   copy.approvals = ((item.approvals ?? []) as StoredApproval[]).map((a) => ({
     ...a,
     person: a.person ?? a.approver,
@@ -209,14 +219,57 @@ export class DynamoRequestStore implements RequestStore {
     }
   }
 
+  /**
+   * Newest first, merged over the query's sources (its own requests, the entries it approves, or statuses). One call
+   * reads at most MAX_ITEMS_READ items in all, however selective its filters: when a source stops early, only what is
+   * known to be complete is answered (possibly fewer than `limit`, even none) and `next` resumes where it stopped.
+   */
   async list(query: ListQuery): Promise<ListPage> {
-    const perSource = await Promise.all(query.sources.map((s) => this.queryNewest(s, query)));
+    const budget = Math.max(query.limit + 1, Math.floor(MAX_ITEMS_READ / Math.max(1, query.sources.length)));
+    const perSource = await Promise.all(query.sources.map((s) => this.queryNewest(s, query, budget)));
     const byId = new Map<string, GrantRequest>();
-    for (const item of perSource.flat()) byId.set(item.id, item);
-    const merged = [...byId.values()].sort((a, b) => (listPosition(a) < listPosition(b) ? 1 : -1));
-    const items = merged.slice(0, query.limit);
+    for (const { items } of perSource) for (const item of items) byId.set(item.id, item);
+    // An unfinished source may still hold anything older than where it stopped: answer only what is newer.
+    const stops = perSource.map((p) => p.stoppedAt).filter((at): at is string => at !== null);
+    const boundary = stops.length > 0 ? stops.reduce((a, b) => (a > b ? a : b)) : null;
+    const complete = [...byId.values()]
+      .filter((r) => boundary === null || listPosition(r) >= boundary)
+      .sort((a, b) => (listPosition(a) < listPosition(b) ? 1 : -1));
+    const items = complete.slice(0, query.limit);
     const last = items[items.length - 1];
-    return { items, next: merged.length > query.limit && last ? listPosition(last) : null };
+    if (complete.length > query.limit && last) return { items, next: listPosition(last) };
+    return { items, next: boundary };
+  }
+
+  /**
+   * How many PENDING requests (and extensions) a person asked for since `since`, counting up to `max`: its newest
+   * requests of that window only, so a long history costs nothing.
+   */
+  async pendingBy(person: string, since: string, max: number): Promise<number> {
+    const { index, partition } = listSourceKey({ kind: 'requester', value: person });
+    let counted = 0;
+    let startKey: Record<string, unknown> | undefined;
+    try {
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: index.name,
+            KeyConditionExpression: '#pk = :pk AND #sk > :since',
+            FilterExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#pk': index.pk, '#sk': index.sk, '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': partition, ':since': since, ':pending': 'PENDING' },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        counted += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && counted < max);
+    } catch (error) {
+      return translateAwsError(error, 'the request table');
+    }
+    return Math.min(counted, max);
   }
 
   pendingCreatedBy(cutoff: string, limit: number, after: string | null): Promise<DuePage> {
@@ -282,8 +335,15 @@ export class DynamoRequestStore implements RequestStore {
     }
   }
 
-  /** Up to limit+1 matching requests of one source, newest first, strictly older than the cursor. */
-  private async queryNewest(source: ListSource, query: ListQuery): Promise<GrantRequest[]> {
+  /**
+   * Up to limit+1 matching requests of one source, newest first, strictly older than the cursor, reading at most
+   * `budget` items; `stoppedAt` is where it stopped reading when more may follow (null: the source was read out).
+   */
+  private async queryNewest(
+    source: ListSource,
+    query: ListQuery,
+    budget: number,
+  ): Promise<{ items: GrantRequest[]; stoppedAt: string | null }> {
     const { after } = query;
     const { index, partition } = listSourceKey(source);
     const names: Record<string, string> = { '#pk': index.pk };
@@ -313,20 +373,27 @@ export class DynamoRequestStore implements RequestStore {
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
-      Limit: query.limit + 1,
       ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
     };
     const found: GrantRequest[] = [];
+    let read = 0;
+    let startKey: Record<string, unknown> | undefined;
     try {
-      let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+        // Without a filter limit+1 items say whether more follow; with one, read in pages up to the budget.
+        const pageSize = filters.length > 0 ? budget - read : Math.min(budget - read, query.limit + 1 - found.length);
+        const page = await this.db.send(new QueryCommand({ ...input, Limit: pageSize, ExclusiveStartKey: startKey }));
         found.push(...(page.Items ?? []).map(fromItem));
+        read += page.ScannedCount ?? page.Items?.length ?? 0;
         startKey = page.LastEvaluatedKey;
-      } while (startKey && found.length <= query.limit);
+      } while (startKey && found.length <= query.limit && read < budget);
     } catch (error) {
       return translateAwsError(error, 'the request table');
     }
-    return found.slice(0, query.limit + 1);
+    const items = found.slice(0, query.limit + 1);
+    // Read out, or enough found to know what comes next: nothing unread can matter to this page.
+    const stoppedAt =
+      startKey && found.length <= query.limit ? ((startKey[index.sk] as string | undefined) ?? null) : null;
+    return { items, stoppedAt };
   }
 }

@@ -158,6 +158,12 @@ export function threadReply(r: GrantRequest, event: HistoryEvent): string | null
         ? `Grant EXTENDED by ${escapeMrkdwn(event.actor)}: its end moved ${moved}.`
         : `Extension took effect: the grant's end moved ${moved}.`;
     }
+    case 'REMOVAL_BLOCKED': {
+      const reason = typeof event.detail.reason === 'string' ? escapeMrkdwn(event.detail.reason) : 'refused';
+      return `:warning: The permission could not be removed: AWS refused (${reason}). The broker tries again every 5 minutes; the grant stays listed as overdue until it is gone.`;
+    }
+    case 'REMOVAL_UNBLOCKED':
+      return `The blocked removal went through at ${event.at}.`;
     case 'DRIFT': {
       const reason = typeof event.detail.reason === 'string' ? escapeMrkdwn(event.detail.reason) : 'policy drift';
       return `DRIFT (${escapeMrkdwn(String(event.detail.action))}): ${reason}.`;

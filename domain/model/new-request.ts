@@ -46,6 +46,8 @@ export function nothingHappenedYet(at: string) {
     eventSourceMappingUuid: null,
     executionRoleArn: null,
     ending: null,
+    removalBlockedSince: null,
+    removalRetryAt: null,
     extensions: [],
   } satisfies Partial<GrantRequest>;
 }

@@ -35,6 +35,10 @@ export const HISTORY_EVENTS = [
   /** An allowlist change moved the request to another entry that permits it (API §11.5). */
   'REMATCHED',
   'ADOPTED',
+  /** AWS refused the removal for good (AccessDenied, say): it is tried again every 5 minutes, and shows as overdue. */
+  'REMOVAL_BLOCKED',
+  /** A blocked removal went through at last. */
+  'REMOVAL_UNBLOCKED',
 ] as const;
 export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
 
@@ -108,6 +112,10 @@ export interface GrantRequestFields {
   /** Event source grants: the role that received the read permissions (kept so removal needs no lookup). */
   executionRoleArn: string | null;
   ending: Ending | null;
+  /** When AWS first refused to remove this grant for good; null while nothing blocks its removal. */
+  removalBlockedSince: string | null;
+  /** When a blocked removal is tried next (every 5 minutes); null while nothing blocks it. */
+  removalRetryAt: string | null;
   history: HistoryEvent[];
   /** The ACTIVE grant this request extends (API §11.4); null for a grant of its own. */
   extends: string | null;

@@ -23,6 +23,16 @@ export function duePosition(r: GrantRequest): string | null {
 export function dueWork(r: GrantRequest, now: Date): DueWork | null {
   if (r.extends !== null) return r.status === 'APPROVED' ? 'extend' : null;
   if (r.status === 'APPROVED') return r.ending ? 'end' : 'apply';
-  const at = dueAt(r);
+  const at = nextAttemptAt(r);
   return at !== null && Date.parse(at) <= now.getTime() ? 'end' : null;
 }
+
+/** When an ACTIVE grant's removal is next tried: at its due time, or, once AWS refused it for good, every 5 minutes. */
+export function nextAttemptAt(r: GrantRequest): string | null {
+  const due = dueAt(r);
+  if (due === null || r.removalRetryAt === null) return due;
+  return r.removalRetryAt > due ? r.removalRetryAt : due;
+}
+
+/** An ACTIVE grant this long past its due time is overdue, whatever the cause. */
+export const OVERDUE_AFTER_MS = 60_000;

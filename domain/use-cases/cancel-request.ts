@@ -9,7 +9,7 @@ import { isRequesterOf } from '../rulebook/access';
 import type { Identity } from '../rulebook/identity';
 import { move } from '../state-machine';
 import type { StandingOf } from './standing';
-import { updateWithRetry } from './update-with-retry';
+import { updateWithRetry } from './retry-on-stale';
 
 export function makeCancelRequest(deps: { store: RequestStore; clock: Clock; standing: StandingOf }) {
   const { store, clock, standing } = deps;

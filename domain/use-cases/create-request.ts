@@ -8,8 +8,8 @@
  * The key is looked up here, not when the grant is applied, so that the statement the approvers see (and its hash)
  * is the whole of what the role will get: kms:Decrypt on that key included.
  * Failures: ValidationError (floor, duration, unknown function, an event source whose key cannot be resolved),
- * AccountNotTargetedError, AllowlistDeniedError, IdempotencyKeyReusedError, UnavailableError (AWS, or the function's
- * account unreachable).
+ * AccountNotTargetedError, AllowlistDeniedError, TooManyPendingError (the requester's waiting requests are at the
+ * limit), IdempotencyKeyReusedError, UnavailableError (AWS, or the function's account unreachable).
  */
 import {
   AccountUnreachableError,
@@ -36,6 +36,7 @@ import { newAsk } from '../rulebook/ask';
 import { chooseEntry } from '../rulebook/choose-entry';
 import type { Identity } from '../rulebook/identity';
 import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
+import type { CheckPendingLimit } from './pending-limit';
 import { canonicalHash } from '../rules/canonical-hash';
 import { parseFunctionRef } from '../rules/function-ref';
 import { checkSafetyFloor } from '../rules/safety-floor';
@@ -65,10 +66,11 @@ export interface CreateRequestDeps {
   ids: IdGenerator;
   settings: BrokerSettings;
   resolveIdentity: ResolveIdentity;
+  checkPendingLimit: CheckPendingLimit;
 }
 
 export function makeCreateRequest(deps: CreateRequestDeps) {
-  const { store, allowlist, functions, keys, clock, ids, settings, resolveIdentity } = deps;
+  const { store, allowlist, functions, keys, clock, ids, settings, resolveIdentity, checkPendingLimit } = deps;
 
   /** The customer-managed key the poller will need, or a 400 naming eventSourceArn when it cannot be known. */
   async function decryptKeyOf(eventSourceArn: string): Promise<string | null> {
@@ -125,6 +127,7 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
     if (!decision.permitted) {
       throw new AllowlistDeniedError(decision.reason, [{ path: decision.field, message: decision.reason }]);
     }
+    if (!command.dryRun && !decision.entry.autoApprove) await checkPendingLimit(caller);
     // By ARN: the directory asks the account that owns the function.
     const resolved = await functions.resolve(ref.functionArn, ref.qualifier).catch((error: unknown) => {
       // Its spoke role cannot be assumed now: nothing is stored, and the caller may try again later.

@@ -25,7 +25,7 @@ import type { ResolveIdentity } from '../rulebook/resolve-identity';
 import type { BrokerSettings } from '../settings';
 import { move, note } from '../state-machine';
 import type { StandingOf } from './standing';
-import { updateWithRetry } from './update-with-retry';
+import { updateWithRetry } from './retry-on-stale';
 
 export interface DecisionCommand {
   approver: Identity;

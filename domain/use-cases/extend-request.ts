@@ -35,6 +35,7 @@ import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-id
 import type { BrokerSettings } from '../settings';
 import { move } from '../state-machine';
 import { BROKER_ACTOR } from './settle-request';
+import type { CheckPendingLimit } from './pending-limit';
 import type { StandingOf } from './standing';
 
 export interface ExtendCommand {
@@ -53,11 +54,13 @@ export interface ExtendDeps {
   settings: BrokerSettings;
   standing: StandingOf;
   resolveIdentity: ResolveIdentity;
+  checkPendingLimit: CheckPendingLimit;
 }
 
 const ATTEMPTS = 8;
 
-export function makeExtendRequest({ store, allowlist, clock, ids, settings, standing, resolveIdentity }: ExtendDeps) {
+export function makeExtendRequest(deps: ExtendDeps) {
+  const { store, allowlist, clock, ids, settings, standing, resolveIdentity, checkPendingLimit } = deps;
   /** Refuses what the grant's state does not allow; `now` dates the grant's end. */
   async function checkGrant(grant: GrantRequest, caller: Identity, now: Date): Promise<void> {
     if (!isRequesterOf(grant, caller)) {
@@ -99,6 +102,7 @@ export function makeExtendRequest({ store, allowlist, clock, ids, settings, stan
         throw ValidationError.field('durationSeconds', `must be at least ${settings.minDurationSeconds}`);
       }
       const entry = await chooseFor(grant, caller, command, now);
+      if (!entry.autoApprove) await checkPendingLimit(caller);
 
       const at = now.toISOString();
       const id = ids.requestId();

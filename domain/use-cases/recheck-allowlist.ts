@@ -21,7 +21,7 @@ import type { BrokerSettings } from '../settings';
 import { move, note } from '../state-machine';
 import { checkEntryInput } from './manage-allowlist';
 import type { RequireAdmin } from './require-admin';
-import { updateWithRetry } from './update-with-retry';
+import { updateWithRetry } from './retry-on-stale';
 
 /** What a change does (or would do) to the entry's live requests. */
 export interface ImpactReport {

@@ -28,7 +28,7 @@ import type { BrokerSettings } from '../settings';
 import { isTerminal, note } from '../state-machine';
 import type { DriftFinding, ReconcileReport } from './reconcile';
 import { BROKER_ACTOR, type SettleRequest } from './settle-request';
-import { updateWithRetry } from './update-with-retry';
+import { updateWithRetry } from './retry-on-stale';
 
 export interface FunctionCheckDeps {
   store: RequestStore;

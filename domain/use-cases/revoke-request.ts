@@ -12,7 +12,7 @@ import { isRequesterOf } from '../rulebook/access';
 import type { Identity } from '../rulebook/identity';
 import { note } from '../state-machine';
 import type { StandingOf } from './standing';
-import { updateWithRetry } from './update-with-retry';
+import { updateWithRetry } from './retry-on-stale';
 
 export interface RevokeDeps {
   store: RequestStore;

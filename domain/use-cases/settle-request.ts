@@ -1,61 +1,42 @@
 /**
- * Settle a request: do the AWS work it needs now (apply an APPROVED grant, remove a due ACTIVE one), then record
- * the outcome; an approved extension moves the end of the grant it extends instead (no AWS call: the permission
- * never leaves the policy). This is the one way in for work on grants, whoever asks: a queued work item, an answer
- * that waits briefly after an approval or revoke, the sweep, a timer.
+ * Settle a request: do the AWS work it needs now (apply an APPROVED grant, remove a due ACTIVE one), then record the
+ * outcome; an approved extension moves the end of the grant it extends instead (settle-extension.ts). This is the one
+ * way in for work on grants, whoever asks: a queued work item, an answer that waits briefly after an approval or
+ * revoke, the sweep, a timer.
  *
  * Input: the request id and a deadline for AWS calls. Output: `settled` (nothing is due now; `nextDueAt` says when
- * something will be) or `retry` (a transient wait — IAM propagation, throttling, the account's budget, another
- * worker holding the lease; `retryAt` says when to come back). Permanent refusals end the request FAILED with the
- * reason. Nothing here sleeps through a wait, and a removal is never given up: no permission outlives its grant.
+ * something will be) or `retry` (a transient wait: IAM propagation, throttling, the account's budget, another worker
+ * holding the lease; `retryAt` says when to come back). Nothing here sleeps through a wait.
+ * What AWS refuses for good (failure.ts decides, from the error) is never retried blindly: an apply ends FAILED at
+ * once with the reason; a removal is never given up, and never hidden: the grant gets REMOVAL_BLOCKED once, is tried
+ * again every 5 minutes, and shows as overdue until a removal goes through (REMOVAL_UNBLOCKED, then EXPIRED or
+ * REVOKED as it would have ended). No permission outlives its grant unseen.
  * Crash safety: the outcome is written only after AWS did the work, and both directions are idempotent.
  */
-import { AccountUnreachableError, GrantRejectedError, StaleRequestError, UnavailableError } from '../errors';
+import { failureOf, type Failure } from '../failure';
 import type { ApplyResult, GrantOperator } from '../grants/grant-operator';
 import { approvedAt } from '../model/approved-at';
-import type { GrantRequest, RequestStatus } from '../model/request';
+import type { GrantRequest } from '../model/request';
 import type { CallDeadlines, Clock, RequestStore, Sleep, WorkLeases } from '../ports';
-import { extensionBlocker } from '../rulebook/extension';
 import { adoptedStatementId } from '../rules/adoption';
-import { dueAt, dueWork } from '../rules/due-work';
+import { dueWork } from '../rules/due-work';
 import { isTerminal, move, note } from '../state-machine';
+import { makeExclusive } from './leased';
+import { updateWithRetry } from './retry-on-stale';
+import { makeSettleExtension } from './settle-extension';
+import { BROKER_ACTOR, retryLater, settled, type SettleOutcome } from './settle-outcome';
 
-export const BROKER_ACTOR = 'broker';
+export { BROKER_ACTOR, type SettleOutcome } from './settle-outcome';
 
 /** An APPROVED grant that AWS keeps refusing transiently for this long ends FAILED instead of waiting forever. */
 export const APPLY_GIVE_UP_MS = 30 * 60 * 1000;
-/** The lease outlives the deadline by this much: the last AWS call started before the deadline may still finish. */
-const LEASE_MARGIN_MS = 5_000;
+/** A removal AWS refused for good is tried again this often (a fixed SCP or spoke role is seen within it). */
+export const BLOCKED_REMOVAL_RETRY_MS = 5 * 60 * 1000;
 const LEASE_BUSY_RETRY_MS = 2_000;
 const TRANSIENT_RETRY_MS = 5_000;
-/**
- * A target account whose spoke role cannot be assumed is tried again after this long: it may be a spoke role still
- * being rolled out, so applies wait (up to APPLY_GIVE_UP_MS) and removals never give up, without hammering STS.
- */
-const UNREACHABLE_RETRY_MS = 30_000;
 const WRITE_ATTEMPTS = 5;
 /** How often an answer looks again while another worker settles its request. */
 const WATCH_MS = 100;
-
-export type SettleOutcome =
-  | {
-      kind: 'settled';
-      request: GrantRequest | null;
-      /** The status this call moved the request to, if it moved it. */
-      transition: RequestStatus | null;
-      /** When the request will next need work (an ACTIVE grant's end), or null. */
-      nextDueAt: string | null;
-    }
-  | {
-      kind: 'retry';
-      request: GrantRequest;
-      retryAt: string;
-      reason: string;
-      /** Another worker holds the lease: the work is in hand. */
-      busy: boolean;
-      /** The error behind the wait, for the caller's log. */
-      error?: unknown;
-    };
 
 export interface SettleDeps {
   store: RequestStore;
@@ -68,134 +49,138 @@ export interface SettleDeps {
   holder: string;
 }
 
-const settled = (request: GrantRequest | null, transition: RequestStatus | null = null): SettleOutcome => ({
-  kind: 'settled',
-  request,
-  transition,
-  nextDueAt: request ? dueAt(request) : null,
-});
-
-function retryDelayOf(error: unknown): number {
-  if (error instanceof UnavailableError) return error.retryAfterMs ?? TRANSIENT_RETRY_MS;
-  return error instanceof AccountUnreachableError ? UNREACHABLE_RETRY_MS : TRANSIENT_RETRY_MS;
-}
-
-/** The `EXTENDED` event's detail (API §11.4). */
-interface ExtendedDetail {
-  extensionId: string;
-  previousExpiresAt: string;
-  expiresAt: string;
-}
-
-/** What the grant recorded when `extensionId` took effect on it, if it did. */
-function extendedBy(grant: GrantRequest, extensionId: string): ExtendedDetail | undefined {
-  const event = grant.history.find((e) => e.event === 'EXTENDED' && e.detail.extensionId === extensionId);
-  return event?.detail as ExtendedDetail | undefined;
-}
-
 export function makeSettleRequest(deps: SettleDeps) {
-  const { store, operator, leases, deadlines, clock } = deps;
-  let settles = 0;
+  const { store, operator, deadlines, clock } = deps;
+  const exclusive = makeExclusive(deps);
+  const settleExtension = makeSettleExtension({ store, clock, exclusive });
+  const retry = (request: GrantRequest, afterMs: number, reason: string, extra: { error?: unknown } = {}) =>
+    retryLater(clock, request, afterMs, reason, extra);
 
-  const retry = (
-    request: GrantRequest,
-    afterMs: number,
-    reason: string,
-    extra: { error?: unknown; busy?: boolean } = {},
-  ): SettleOutcome => ({
-    kind: 'retry',
-    request,
-    retryAt: new Date(clock.now().getTime() + afterMs).toISOString(),
-    reason,
-    busy: extra.busy ?? false,
-    ...(extra.error === undefined ? {} : { error: extra.error }),
-  });
-
-  /** Writes `build(current)`, re-reading on a concurrent change while `stillMine` says the outcome still applies. */
+  /** Writes `build(current)` while `stillMine(current)` says the outcome still applies; else leaves it as stored. */
   async function record(
     request: GrantRequest,
     build: (current: GrantRequest) => GrantRequest,
     stillMine: (current: GrantRequest) => boolean,
   ): Promise<{ request: GrantRequest; written: boolean }> {
-    let current = request;
-    for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-      try {
-        return { request: await store.update(current, build(current)), written: true };
-      } catch (error) {
-        if (!(error instanceof StaleRequestError)) throw error;
-        const fresh = await store.get(current.id);
-        if (!fresh || !stillMine(fresh)) return { request: fresh ?? current, written: false };
-        current = fresh;
-      }
-    }
-    throw new UnavailableError(`request ${request.id} kept changing; retry`);
+    let written = false;
+    const stored = await updateWithRetry(
+      store,
+      request.id,
+      (current) => {
+        written = stillMine(current);
+        return written ? build(current) : current;
+      },
+      { known: request, attempts: WRITE_ATTEMPTS },
+    );
+    return { request: stored, written };
   }
 
-  async function apply(request: GrantRequest): Promise<SettleOutcome> {
-    const now = clock.now();
-    let result: ApplyResult;
+  /** What the operator's answer, or its error, means for an APPROVED grant now. */
+  async function applied(request: GrantRequest, now: Date): Promise<ApplyResult> {
     try {
       // An adoption also removes the statement it replaces, once its own is in place.
-      result = await (request.kind === 'invoke' && adoptedStatementId(request) !== null
+      return await (request.kind === 'invoke' && adoptedStatementId(request) !== null
         ? operator.adopt(request)
         : operator.apply(request, now));
     } catch (error) {
-      if (error instanceof GrantRejectedError) {
-        result = { outcome: 'refused', reason: error.message };
-      } else if (now.getTime() - approvedAt(request) > APPLY_GIVE_UP_MS) {
-        const why = error instanceof Error ? error.message : String(error);
-        result = { outcome: 'refused', reason: `not applied within ${APPLY_GIVE_UP_MS / 60_000} minutes: ${why}` };
-      } else {
-        return retry(request, retryDelayOf(error), error instanceof Error ? error.message : 'AWS trouble', { error });
+      const failure = failureOf(error);
+      if (failure.permanent) return { outcome: 'refused', reason: failure.reason };
+      if (now.getTime() - approvedAt(request) > APPLY_GIVE_UP_MS) {
+        return {
+          outcome: 'refused',
+          reason: `not applied within ${APPLY_GIVE_UP_MS / 60_000} minutes: ${failure.reason}`,
+        };
       }
+      throw error;
     }
-    if (result.outcome === 'wait') return retry(request, result.retryAfterMs, result.reason);
+  }
 
+  async function apply(request: GrantRequest): Promise<SettleOutcome> {
+    const result = await applied(request, clock.now());
+    if (result.outcome === 'wait') return retry(request, result.retryAfterMs, result.reason);
     const at = clock.now();
-    const applied = result.outcome === 'applied' ? result : null;
     const build = (current: GrantRequest): GrantRequest =>
-      applied
+      result.outcome === 'applied'
         ? move(current, 'ACTIVE', {
             at,
             actor: BROKER_ACTOR,
             patch: {
               activatedAt: at.toISOString(),
               expiresAt: new Date(at.getTime() + current.durationSeconds * 1000).toISOString(),
-              eventSourceMappingUuid: applied.eventSourceMappingUuid,
-              executionRoleArn: applied.executionRoleArn,
+              eventSourceMappingUuid: result.eventSourceMappingUuid,
+              executionRoleArn: result.executionRoleArn,
             },
-            detail: applied.eventSourceMappingUuid ? { eventSourceMappingUuid: applied.eventSourceMappingUuid } : {},
+            detail: result.eventSourceMappingUuid ? { eventSourceMappingUuid: result.eventSourceMappingUuid } : {},
           })
         : move(current, 'FAILED', {
             at,
             actor: BROKER_ACTOR,
-            patch: { failure: { reason: (result as { reason: string }).reason, at: at.toISOString() } },
-            detail: { reason: (result as { reason: string }).reason },
+            patch: { failure: { reason: result.reason, at: at.toISOString() } },
+            detail: { reason: result.reason },
           });
     const recorded = await record(request, build, (current) => current.status === 'APPROVED');
-    if (recorded.written) return settled(recorded.request, applied ? 'ACTIVE' : 'FAILED');
-    if (applied && isTerminal(recorded.request.status)) {
+    if (recorded.written) return settled(recorded.request, result.outcome === 'applied' ? 'ACTIVE' : 'FAILED');
+    if (result.outcome === 'applied' && isTerminal(recorded.request.status)) {
       // Ended while we applied (an allowlist change, say): what we just added must not stay.
-      await operator.remove({ ...recorded.request, ...applied });
+      await operator.remove({ ...recorded.request, ...result });
     }
     return settled(recorded.request);
   }
 
-  async function end(request: GrantRequest): Promise<SettleOutcome> {
-    await operator.remove(request);
+  /**
+   * AWS refused the removal for good: say so once (REMOVAL_BLOCKED, with AWS's reason and code), and come back in
+   * 5 minutes; the grant stays ACTIVE and shows as overdue meanwhile.
+   */
+  async function blocked(request: GrantRequest, failure: Failure & { permanent: true }): Promise<SettleOutcome> {
     const at = clock.now();
-    const build = (current: GrantRequest): GrantRequest =>
-      current.ending
-        ? move(current, 'REVOKED', {
+    const retryAt = new Date(at.getTime() + BLOCKED_REMOVAL_RETRY_MS).toISOString();
+    const recorded = await record(
+      request,
+      (current) =>
+        current.removalBlockedSince === null
+          ? note(current, 'REMOVAL_BLOCKED', {
+              at,
+              actor: BROKER_ACTOR,
+              detail: { reason: failure.reason, code: failure.code },
+              patch: { removalBlockedSince: at.toISOString(), removalRetryAt: retryAt },
+            })
+          : { ...current, removalRetryAt: retryAt, updatedAt: at.toISOString() },
+      (current) => dueWork(current, at) === 'end',
+    );
+    return retry(recorded.request, BLOCKED_REMOVAL_RETRY_MS, `the removal was refused: ${failure.reason}`);
+  }
+
+  async function end(request: GrantRequest): Promise<SettleOutcome> {
+    try {
+      await operator.remove(request);
+    } catch (error) {
+      const failure = failureOf(error);
+      if (failure.permanent) return blocked(request, failure);
+      throw error;
+    }
+    const at = clock.now();
+    const build = (current: GrantRequest): GrantRequest => {
+      const unblocked =
+        current.removalBlockedSince === null
+          ? current
+          : note(current, 'REMOVAL_UNBLOCKED', {
+              at,
+              actor: BROKER_ACTOR,
+              detail: { blockedSince: current.removalBlockedSince },
+              patch: { removalBlockedSince: null, removalRetryAt: null },
+            });
+      return unblocked.ending
+        ? move(unblocked, 'REVOKED', {
             at,
-            actor: current.ending.actor,
-            detail: current.ending.reason ? { reason: current.ending.reason } : {},
+            actor: unblocked.ending.actor,
+            detail: unblocked.ending.reason ? { reason: unblocked.ending.reason } : {},
           })
-        : move(current, 'EXPIRED', {
+        : move(unblocked, 'EXPIRED', {
             at,
             actor: BROKER_ACTOR,
-            detail: { lagSeconds: Math.max(0, (at.getTime() - Date.parse(current.expiresAt ?? '')) / 1000) },
+            detail: { lagSeconds: Math.max(0, (at.getTime() - Date.parse(unblocked.expiresAt ?? '')) / 1000) },
           });
+    };
     const recorded = await record(request, build, (current) => dueWork(current, at) === 'end');
     if (recorded.written) return settled(recorded.request, recorded.request.status);
     if (recorded.request.status === 'ACTIVE') {
@@ -207,94 +192,22 @@ export function makeSettleRequest(deps: SettleDeps) {
     return settled(recorded.request);
   }
 
-  /** Runs `work` holding the request's lease, so no other worker settles it meanwhile; `busy()` when one does. */
-  async function exclusive<T>(id: string, deadline: Date, work: () => Promise<T>, busy: () => T): Promise<T> {
-    const holder = `${deps.holder}#${++settles}`;
-    if (!(await leases.acquire(id, holder, new Date(deadline.getTime() + LEASE_MARGIN_MS)))) return busy();
-    try {
-      return await work();
-    } finally {
-      await leases.release(id, holder).catch(() => undefined);
-    }
-  }
-
-  /** Ends an approved extension FAILED: the grant it extends could not take the time. */
-  async function failExtension(extension: GrantRequest, at: Date, why: string): Promise<SettleOutcome> {
-    const reason = `not extended: ${why}`;
-    const failed = await record(
-      extension,
-      (current) =>
-        move(current, 'FAILED', {
-          at,
-          actor: BROKER_ACTOR,
-          patch: { failure: { reason, at: at.toISOString() } },
-          detail: { reason },
-        }),
-      (current) => current.status === 'APPROVED',
-    );
-    return settled(failed.request, failed.written ? 'FAILED' : null);
-  }
-
-  /**
-   * An approved extension takes effect: the grant's end moves by the extension's duration (history EXTENDED on both).
-   * Two items change, in an order a later run can finish: the grant first (its EXTENDED event names the extension,
-   * so it is never extended twice), then the extension. Done under the grant's lease, so its expiry or revoke never
-   * runs while its end moves; a grant that has ended, is being revoked or is past its end fails the extension.
-   */
-  async function extend(extension: GrantRequest, deadline: Date): Promise<SettleOutcome> {
-    const grantId = extension.extends as string;
-    const busy = () => retry(extension, LEASE_BUSY_RETRY_MS, 'the grant it extends is being settled');
-    return exclusive(
-      grantId,
-      deadline,
-      async () => {
-        const at = clock.now();
-        const actor = [...extension.history].reverse().find((e) => e.event === 'APPROVED')?.actor ?? BROKER_ACTOR;
-        let taken: ExtendedDetail | undefined;
-        for (let attempt = 1; attempt <= WRITE_ATTEMPTS && !taken; attempt++) {
-          const grant = await store.get(grantId);
-          if (!grant) return failExtension(extension, at, 'the grant it extends no longer exists');
-          taken = extendedBy(grant, extension.id);
-          if (taken) break;
-          const blocker = extensionBlocker(grant, at);
-          if (blocker) return failExtension(extension, at, `the grant it extends ${blocker.reason}`);
-          const previousExpiresAt = grant.expiresAt as string;
-          const expiresAt = new Date(Date.parse(previousExpiresAt) + extension.durationSeconds * 1000).toISOString();
-          const detail: ExtendedDetail = { extensionId: extension.id, previousExpiresAt, expiresAt };
-          try {
-            await store.update(
-              grant,
-              note(grant, 'EXTENDED', { at, actor, detail: { ...detail }, patch: { expiresAt } }),
-            );
-            taken = detail;
-          } catch (error) {
-            if (!(error instanceof StaleRequestError)) throw error;
-          }
-        }
-        if (!taken) return retry(extension, TRANSIENT_RETRY_MS, 'the grant it extends kept changing');
-        const { previousExpiresAt, expiresAt } = taken;
-        const recorded = await record(
-          extension,
-          (current) =>
-            move(current, 'EXTENDED', { at, actor, detail: { extends: grantId, previousExpiresAt, expiresAt } }),
-          (current) => current.status === 'APPROVED',
-        );
-        return settled(recorded.request, recorded.written ? 'EXTENDED' : null);
-      },
-      busy,
-    );
-  }
-
   async function settleLeased(id: string, deadline: Date): Promise<SettleOutcome> {
     const current = await store.get(id);
     if (!current) return settled(null);
     const work = dueWork(current, clock.now());
     if (!work) return settled(current);
     try {
-      if (work === 'extend') return await extend(current, deadline);
+      if (work === 'extend') return await settleExtension(current, deadline);
       return await deadlines.within(deadline, () => (work === 'apply' ? apply(current) : end(current)));
     } catch (error) {
-      return retry(current, retryDelayOf(error), error instanceof Error ? error.message : 'AWS trouble', { error });
+      const failure = failureOf(error);
+      return retry(
+        current,
+        failure.permanent ? TRANSIENT_RETRY_MS : (failure.retryAfterMs ?? TRANSIENT_RETRY_MS),
+        failure.reason,
+        { error },
+      );
     }
   }
 
@@ -307,7 +220,7 @@ export function makeSettleRequest(deps: SettleDeps) {
       id,
       options.deadline,
       () => settleLeased(id, options.deadline),
-      () => retry(first, LEASE_BUSY_RETRY_MS, 'another worker is settling this request', { busy: true }),
+      () => retryLater(clock, first, LEASE_BUSY_RETRY_MS, 'another worker is settling this request', { busy: true }),
     );
   }
 

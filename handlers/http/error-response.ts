@@ -18,6 +18,7 @@ import {
   StaleRequestError,
   NoLongerPermittedError,
   StatementChangedError,
+  TooManyPendingError,
   UnauthenticatedError,
   UnavailableError,
   ValidationError,
@@ -52,6 +53,7 @@ export const ERROR_TABLE: ReadonlyArray<readonly [ErrorClass, number, string]> =
   [KeptChangingError, 409, 'Conflict'],
   [AdoptionInProgressError, 409, 'Conflict'],
   [PayloadTooLargeError, 413, 'PayloadTooLarge'],
+  [TooManyPendingError, 429, 'TooManyRequests'],
   [UnsupportedMediaTypeError, 415, 'UnsupportedMediaType'],
   [UnavailableError, 503, 'Unavailable'],
 ];

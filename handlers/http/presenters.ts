@@ -33,6 +33,7 @@ export function presentRequest(r: GrantRequest, options: { dryRun?: boolean } = 
     expiresAt: r.expiresAt,
     endedAt: r.endedAt,
     failure: r.failure,
+    removalBlockedSince: r.removalBlockedSince,
     history: r.history,
     extends: r.extends,
     extensions: r.extensions,

@@ -22,6 +22,7 @@ export const errorResponse = z.object({
       'Conflict',
       'PayloadTooLarge',
       'UnsupportedMediaType',
+      'TooManyRequests',
       'Internal',
       'Unavailable',
     ]),
@@ -74,6 +75,9 @@ export const requestResource = z.object({
   expiresAt: nullableTime,
   endedAt: nullableTime,
   failure: z.object({ reason: z.string(), at: time }).nullable(),
+  removalBlockedSince: nullableTime.describe(
+    'when AWS first refused to remove this ACTIVE grant for good (history REMOVAL_BLOCKED); retried every 5 minutes',
+  ),
   history: z.array(
     z.object({ at: time, event: z.enum(HISTORY_EVENTS), actor: z.string(), detail: z.record(z.string(), z.unknown()) }),
   ),

@@ -13,7 +13,11 @@ let clock: FixedClock;
 
 beforeEach(async () => {
   clock = new FixedClock(new Date());
-  ({ app, clients } = await motoApp('concurrency-broker', { BROKER_LAMBDA_RPS: '15' }, { clock }));
+  ({ app, clients } = await motoApp(
+    'concurrency-broker',
+    { BROKER_LAMBDA_RPS: '15', BROKER_MAX_PENDING_PER_REQUESTER: '1000' },
+    { clock },
+  ));
   await createFunction(clients, 'order-processor');
   await app.allowlist.put(who(ADMIN), 'orders', openEntry());
 });

@@ -276,7 +276,7 @@ describe('a target it may not read', () => {
         functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:order-auditor',
         qualifier: null,
         error: expect.stringMatching(
-          /^AccessDeniedException: .*not authorized to perform: lambda:GetPolicy/,
+          /^GrantRejectedError: AWS Lambda refused \(AccessDeniedException\): .*not authorized to perform: lambda:GetPolicy/,
         ) as unknown,
       },
     ]);

@@ -20,6 +20,7 @@ export const settings: BrokerSettings = {
   sidPrefix: 'lpb-',
   minDurationSeconds: 300,
   pendingTimeoutSeconds: 86400,
+  maxPendingPerRequester: 20,
   admins: [ADMIN],
   personRoles: DEFAULT_PERSON_ROLES,
   identityLinks: {},

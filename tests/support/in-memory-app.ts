@@ -96,6 +96,7 @@ export function inMemoryApp(
       ...settings,
       admins: config.BROKER_ADMINS,
       personRoles: config.BROKER_PERSON_ROLES,
+      maxPendingPerRequester: config.BROKER_MAX_PENDING_PER_REQUESTER,
       identityLinks: config.BROKER_SLACK_USERS,
       targetAccounts,
       ...overrides,

@@ -67,6 +67,13 @@ export class InMemoryRequestStore implements RequestStore {
     return Promise.resolve({ created: true });
   }
 
+  pendingBy(person: string, since: string, max: number): Promise<number> {
+    const pending = [...this.requests.values()].filter(
+      (r) => r.requesterPerson === person && r.status === 'PENDING' && r.createdAt > since,
+    );
+    return Promise.resolve(Math.min(pending.length, max));
+  }
+
   findClaim(caller: string, key: string, now: Date) {
     const claim = this.claims.get(`${caller}#${key}`);
     return Promise.resolve(

@@ -39,8 +39,24 @@ describe('translating AWS failures', () => {
     expect(() => translateAwsError(budget, 'AWS Lambda')).toThrow(budget);
   });
 
-  it('rethrows permanent failures as they are', () => {
-    const denied = { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } };
-    expect(() => translateAwsError(denied, 'AWS Lambda')).toThrow(expect.objectContaining(denied));
+  it('turns what AWS refused for good into a permanent GrantRejectedError with AWS’s code', () => {
+    const denied = {
+      name: 'AccessDeniedException',
+      message: 'not authorized by an SCP',
+      $metadata: { httpStatusCode: 403 },
+    };
+    expect(() => translateAwsError(denied, 'AWS Lambda')).toThrow(
+      expect.objectContaining({
+        name: 'GrantRejectedError',
+        retryable: false,
+        code: 'AccessDeniedException',
+        message: 'AWS Lambda refused (AccessDeniedException): not authorized by an SCP',
+      }),
+    );
+  });
+
+  it('rethrows what is not an AWS answer at all (a bug is not hidden)', () => {
+    const bug = new TypeError('undefined is not a function');
+    expect(() => translateAwsError(bug, 'AWS Lambda')).toThrow(bug);
   });
 });

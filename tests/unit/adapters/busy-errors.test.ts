@@ -25,9 +25,11 @@ describe('busy answers', () => {
     expect((translated as UnavailableError).retryAfterMs).toBe(2_000);
   });
 
-  it('leaves a permanent refusal as it is', () => {
+  it('makes a permanent refusal a GrantRejectedError, never retried', () => {
     const error = awsError('InvalidParameterValueException', 400);
-    expect(() => translateAwsError(error, 'AWS Lambda')).toThrow(error);
+    expect(() => translateAwsError(error, 'AWS Lambda')).toThrow(
+      expect.objectContaining({ name: 'GrantRejectedError', retryable: false, code: 'InvalidParameterValueException' }),
+    );
   });
 });
 

@@ -234,7 +234,7 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
   });
 
   it('works through an entry with many requests in pages, resuming where each run stopped', async () => {
-    const ctx = inMemoryApp();
+    const ctx = inMemoryApp({ BROKER_MAX_PENDING_PER_REQUESTER: '1000' });
     await ctx.app.allowlist.put(who(ADMIN), 'orders', openEntry());
     await ctx.drain();
     const count = RECHECK_PAGE * 2 + 50;
