@@ -52,7 +52,13 @@ const functionErrors = (fn) => ({
 /** The topic alarms go to: the stage's own (with an optional e-mail subscription), or an existing one. */
 function alarmTopic({ alarmTopicArn, alarmEmail }) {
   if (alarmTopicArn) return { topic: alarmTopicArn, resources: {} };
-  const resources = { AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: `${NAME}-alarms` } } };
+  // Encrypted with the AWS-managed SNS key: alarm texts name functions and grants.
+  const resources = {
+    AlarmTopic: {
+      Type: 'AWS::SNS::Topic',
+      Properties: { TopicName: `${NAME}-alarms`, KmsMasterKeyId: 'alias/aws/sns' },
+    },
+  };
   if (alarmEmail) {
     resources.AlarmEmailSubscription = {
       Type: 'AWS::SNS::Subscription',
@@ -106,6 +112,38 @@ const alarms = (topic) => ({
     'The hourly drift reconcile failed.',
     functionErrors('reconcile'),
   ),
+  OverdueRemovalsAlarm: alarm(
+    topic,
+    'overdue-removals',
+    'A grant has been ACTIVE past its end for more than 10 minutes: its removal is blocked (REMOVAL_BLOCKED) or failing.',
+    brokerMetric('OldestOverdueRemovalSeconds', 'Maximum'),
+    { threshold: 600, period: 60 },
+  ),
+  StreamIteratorAgeAlarm: alarm(
+    topic,
+    'stream-iterator-age',
+    'The stream function is more than 5 minutes behind the table: decisions and allowlist changes wait.',
+    {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('stream') } }],
+      Statistic: 'Maximum',
+    },
+    { threshold: 300_000, period: 60, evaluationPeriods: 5 },
+  ),
+  OldestWorkAlarm: alarm(
+    topic,
+    'oldest-work',
+    'Work due now has waited more than 5 minutes in the work queue: the work function is not keeping up.',
+    {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['WorkQueue', 'QueueName'] } }],
+      Statistic: 'Maximum',
+    },
+    // Timers ride the queue delayed (up to 15 minutes): only a message this much older than any delay is late.
+    { threshold: 1_200, period: 60, evaluationPeriods: 5 },
+  ),
   LambdaThrottlesAlarm: alarm(
     topic,
     'lambda-throttles',
@@ -144,10 +182,13 @@ function dashboardBody() {
       'Grant lifecycle (count per 5 minutes)',
       lifecycle.map((m) => broker(m, 'Sum')),
     ),
-    widget(12, 0, 'Expiry lag (seconds after expiresAt)', [broker('ExpiryLagSeconds', 'Maximum')], {
-      period: 60,
-      annotations: { horizontal: [{ label: 'alarm', value: 60 }] },
-    }),
+    widget(
+      12,
+      0,
+      'Expiry lag and overdue removals (seconds)',
+      [broker('ExpiryLagSeconds', 'Maximum'), broker('OldestOverdueRemovalSeconds', 'Maximum')],
+      { period: 60, annotations: { horizontal: [{ label: 'overdue alarm', value: 600 }] } },
+    ),
     widget(0, 6, 'Queues (messages)', [
       queue('ApproximateNumberOfMessagesVisible', 'WorkQueue', 'work: due now'),
       queue('ApproximateNumberOfMessagesDelayed', 'WorkQueue', 'work: timers waiting'),

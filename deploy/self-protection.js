@@ -29,10 +29,12 @@ const MAPPING_WRITES = [
   'lambda:DeleteEventSourceMapping',
 ];
 
-// Every role of the stack is named ${rolePrefix}-<function> (serverless.yml); every function ${service}-${stage}-<name>.
-const OWN_ROLES = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${self:custom.rolePrefix}-*' };
+// Every role of a broker stack is named lpb-<stage>-<region>-<function> (serverless.yml's rolePrefix); every function
+// ${service}-<stage>-<name>. The denies cover every stage's, not only this one's: a prod broker must not be able to
+// open a dev stage's admin function either.
+const OWN_ROLES = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/lpb-*' };
 const OWN_FUNCTIONS = {
-  'Fn::Sub': 'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${self:service}-${sls:stage}-*',
+  'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:${self:service}-*',
 };
 
 const DENIES = [

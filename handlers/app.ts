@@ -194,7 +194,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       checkPendingLimit,
     }),
     getRequest: makeGetRequest({ store, standing }),
-    listRequests: makeListRequests({ store, allowlist, settings, resolveIdentity }),
+    listRequests: makeListRequests({ store, allowlist, settings, resolveIdentity, requireAdmin, clock }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings, requireAdmin }),
     catalog: makeCatalog({ allowlist, resolveIdentity }),
     decide: makeDecideRequest({ settings, store, clock, standing, resolveIdentity }),

@@ -73,12 +73,13 @@ export const get: ApiCommand = {
 
 export const list: ApiCommand = {
   summary: 'List requests you made or may approve (admins: all)',
-  usage: 'lpb list [--status PENDING] [--function NAME] [--limit 25] [--next-token T]',
+  usage: 'lpb list [--status PENDING] [--function NAME] [--overdue] [--limit 25] [--next-token T]',
   args: [],
   view: requestTable,
   options: {
     status: { type: 'string', description: 'PENDING, ACTIVE, EXPIRED, …' },
     function: { type: 'string', description: 'function name or ARN' },
+    overdue: { type: 'boolean', description: 'only grants more than 60 s past their end, oldest first (admins)' },
     limit: { type: 'string', description: '1-100 (default 25)' },
     'next-token': { type: 'string', description: 'from the previous page' },
   },
@@ -88,6 +89,7 @@ export const list: ApiCommand = {
       withQuery('v1/requests', {
         ...optional(v, 'status'),
         ...optional(v, 'function', 'functionName'),
+        ...(v.overdue === true ? { overdue: 'true' } : {}),
         ...optional(v, 'limit'),
         ...optional(v, 'next-token', 'nextToken'),
       }),

@@ -4,12 +4,14 @@
  */
 import { NotFoundError } from '../errors';
 import { REQUEST_STATUSES, type GrantRequest, type RequestStatus } from '../model/request';
-import type { AllowlistStore, ListSource, RequestStore } from '../ports';
+import type { AllowlistStore, Clock, ListSource, RequestStore } from '../ports';
+import { OVERDUE_AFTER_MS } from '../rules/due-work';
 import { isAdmin, isEligibleApprover, isRequesterOf } from '../rulebook/access';
 import type { Identity } from '../rulebook/identity';
 import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import { decodeListToken, encodeListToken } from '../rules/list-cursor';
 import type { BrokerSettings } from '../settings';
+import type { RequireAdmin } from './require-admin';
 import type { StandingOf } from './standing';
 
 export interface ReadRequestsDeps {
@@ -17,6 +19,8 @@ export interface ReadRequestsDeps {
   allowlist: AllowlistStore;
   settings: BrokerSettings;
   resolveIdentity: ResolveIdentity;
+  requireAdmin: RequireAdmin;
+  clock: Clock;
 }
 
 export interface ListRequestsCommand {
@@ -25,6 +29,8 @@ export interface ListRequestsCommand {
   functionName: string | null;
   limit: number;
   nextToken: string | null;
+  /** Only ACTIVE grants more than 60 s past their end (or revoke), oldest first; admins only. */
+  overdue?: boolean;
 }
 
 export function makeGetRequest({ store, standing }: { store: RequestStore; standing: StandingOf }) {
@@ -37,10 +43,26 @@ export function makeGetRequest({ store, standing }: { store: RequestStore; stand
   };
 }
 
-export function makeListRequests({ store, allowlist, settings, resolveIdentity }: ReadRequestsDeps) {
+export function makeListRequests(deps: ReadRequestsDeps) {
+  const { store, allowlist, settings, resolveIdentity, requireAdmin, clock } = deps;
+
+  /** The overdue grants (docs/runbook.md: a removal AWS refuses), oldest due first. */
+  async function overdue(command: ListRequestsCommand) {
+    await requireAdmin(command.caller, 'list overdue removals');
+    const cutoff = new Date(clock.now().getTime() - OVERDUE_AFTER_MS).toISOString();
+    const page = await store.dueActive(
+      cutoff,
+      command.limit,
+      command.nextToken === null ? null : decodeListToken(command.nextToken),
+    );
+    const items = command.status === null ? page.items : page.items.filter((r) => r.status === command.status);
+    return { items, nextToken: page.next === null ? null : encodeListToken(page.next) };
+  }
+
   return async function listRequests(
     command: ListRequestsCommand,
   ): Promise<{ items: GrantRequest[]; nextToken: string | null }> {
+    if (command.overdue) return overdue(command);
     let sources: ListSource[];
     if (isAdmin(settings.admins, await resolveIdentity(command.caller, settings.admins))) {
       const statuses = command.status ? [command.status] : REQUEST_STATUSES;

@@ -10,6 +10,7 @@
 import { StaleRequestError } from '../errors';
 import type { GrantRequest } from '../model/request';
 import type { Clock, DuePage, RequestStore } from '../ports';
+import { dueAt, OVERDUE_AFTER_MS } from '../rules/due-work';
 import type { BrokerSettings } from '../settings';
 import { move } from '../state-machine';
 import { inLanes } from '../work-lanes';
@@ -30,7 +31,15 @@ export interface SweepReport {
   errors: { requestId: string; error: string }[];
   /** Items read from the store: a sweep reads only what is due. */
   itemsRead: number;
+  /**
+   * ACTIVE grants more than a minute past their end (or their revoke), whatever the cause (a blocked removal, an
+   * account out of reach), counted up to OVERDUE_COUNTED, and how long the oldest has been due.
+   */
+  overdue: { count: number; oldestSeconds: number };
 }
+
+/** Overdue grants a sweep counts at most (a page of the due list each, up to this many). */
+const OVERDUE_COUNTED = 1_000;
 
 const PAGE = 100;
 /** Items of one account in flight at once: enough to keep its budget busy, few enough to stay fair. */
@@ -48,6 +57,23 @@ export function makeSweep(deps: {
 }) {
   const { store, clock, settings, settle } = deps;
 
+  /** What is overdue now, read from the due list (oldest first): for the metrics and their alarm. */
+  async function overdueAt(now: Date): Promise<SweepReport['overdue']> {
+    const cutoff = new Date(now.getTime() - OVERDUE_AFTER_MS).toISOString();
+    let count = 0;
+    let oldest: string | null = null;
+    let after: string | null = null;
+    do {
+      const page: DuePage = await store.dueActive(cutoff, PAGE, after);
+      count += page.items.length;
+      const first = page.items[0];
+      if (oldest === null && first) oldest = dueAt(first);
+      after = page.next;
+    } while (after !== null && count < OVERDUE_COUNTED);
+    const oldestSeconds = oldest === null ? 0 : Math.max(0, (now.getTime() - Date.parse(oldest)) / 1000);
+    return { count, oldestSeconds: Math.round(oldestSeconds) };
+  }
+
   return async function sweep(options: { budgetMs?: number } = {}): Promise<SweepReport> {
     const report: SweepReport = {
       timedOut: 0,
@@ -60,6 +86,7 @@ export function makeSweep(deps: {
       retryLater: 0,
       errors: [],
       itemsRead: 0,
+      overdue: { count: 0, oldestSeconds: 0 },
     };
     const deadline = new Date(clock.now().getTime() + (options.budgetMs ?? DEFAULT_BUDGET_MS));
     const timeLeft = () => clock.now().getTime() < deadline.getTime();
@@ -116,6 +143,7 @@ export function makeSweep(deps: {
     };
 
     const now = clock.now();
+    report.overdue = await overdueAt(now);
     await drain((after) => store.dueActive(now.toISOString(), PAGE, after), settleOne);
 
     const cutoff = new Date(now.getTime() - settings.pendingTimeoutSeconds * 1000).toISOString();

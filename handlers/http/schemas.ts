@@ -80,6 +80,7 @@ export const listRequestsQuery = z.strictObject({
     .pipe(z.number().min(1, 'must be from 1 to 100').max(100, 'must be from 1 to 100'))
     .optional(),
   nextToken: token(2048).optional(),
+  overdue: z.enum(['true', 'false'], 'must be true or false').optional(),
 });
 
 /** GET /v1/admin/discover: `limit` counts resource policies read (API §11.11). */

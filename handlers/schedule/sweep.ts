@@ -21,6 +21,9 @@ export const handler = middy<unknown, unknown, Error, Context>()
       budgetMs: Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS),
     });
     metrics.addMetric('SweepDurationMs', MetricUnit.Milliseconds, Date.now() - started);
+    // Grants past their end by more than a minute, whatever the cause: the overdue-removals alarm watches the oldest.
+    metrics.addMetric('OverdueRemovals', MetricUnit.Count, report.overdue.count);
+    metrics.addMetric('OldestOverdueRemovalSeconds', MetricUnit.Seconds, report.overdue.oldestSeconds);
     const { errors, ...counts } = report;
     logger.info('sweep finished', { ...counts });
     // One line per item left for later, correlated by the grant request's id.

@@ -1,11 +1,11 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAllowlistStore } from '../../adapters/dynamodb/allowlist-store';
 import { INDEX } from '../../adapters/dynamodb/keys';
 import { DynamoRequestStore, toItem } from '../../adapters/dynamodb/request-store';
 import { StaleRequestError } from '../../domain/errors';
 import type { GrantRequest } from '../../domain/model/request';
 import { move } from '../../domain/state-machine';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
+import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, fnArn, openEntry, who } from '../support/fixtures';
 import { freshMoto } from '../support/aws';
 import { inMemoryApp } from '../support/in-memory-app';
 
@@ -13,7 +13,7 @@ const TABLE = 'lambda-permission-broker';
 
 /** Real requests built by the real use case (in memory), then written through the DynamoDB adapter. */
 async function sampleRequests(count: number, requesters: string[]): Promise<GrantRequest[]> {
-  const { app, clock } = inMemoryApp();
+  const { app, clock } = inMemoryApp({ BROKER_MAX_PENDING_PER_REQUESTER: '100000' });
   await app.allowlist.put(who(ADMIN), 'orders', openEntry());
   const out: GrantRequest[] = [];
   for (let i = 0; i < count; i++) {
@@ -203,6 +203,36 @@ describe('DynamoDB request store (moto)', () => {
     delete older.extensions;
     await clients.doc.send(new PutCommand({ TableName: TABLE, Item: older }));
     await expect(store.get(request!.id)).resolves.toMatchObject({ extends: null, extensions: [] });
+  });
+
+  it('reads at most 1,000 items a call whatever its filters, answering what is complete and where it stopped', async () => {
+    const requests = await sampleRequests(1_050, [REQUESTER]);
+    // The oldest of them, alone, is for another function: a filter only it matches, past the first 1,000 read.
+    const oldest = { ...requests[0]!, functionArn: fnArn('order-auditor') };
+    const items = [oldest, ...requests.slice(1)].map((r) => ({ PutRequest: { Item: toItem(r) } }));
+    for (let i = 0; i < items.length; i += 25) {
+      await clients.doc.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items.slice(i, i + 25) } }));
+    }
+    const sources = [{ kind: 'requester' as const, value: REQUESTER }];
+    const list = (after: string | null) =>
+      store.list({ sources, status: null, functionName: 'order-auditor', limit: 1, after });
+    const first = await list(null);
+    expect(first.items).toEqual([]);
+    expect(first.next).not.toBeNull();
+    const second = await list(first.next);
+    expect(second.items.map((r) => r.id)).toEqual([oldest.id]);
+    expect(second.next).toBeNull();
+  }, 60_000);
+
+  it('counts a person’s waiting requests of the pending window, up to a maximum', async () => {
+    const requests = await sampleRequests(5, [REQUESTER]);
+    for (const r of requests) await store.create(r, null, new Date());
+    const person = requests[0]!.requesterPerson;
+    await store.update(requests[0]!, move(requests[0]!, 'CANCELLED', { at: new Date(), actor: REQUESTER }));
+    await expect(store.pendingBy(person, '2000-01-01T00:00:00.000Z', 20)).resolves.toBe(4);
+    await expect(store.pendingBy(person, '2000-01-01T00:00:00.000Z', 3)).resolves.toBe(3);
+    await expect(store.pendingBy(person, '2999-01-01T00:00:00.000Z', 20)).resolves.toBe(0);
+    await expect(store.pendingBy('someone-else', '2000-01-01T00:00:00.000Z', 20)).resolves.toBe(0);
   });
 
   it('filters by status and function', async () => {

@@ -2,6 +2,7 @@
  * Failure half way: AWS-shaped errors injected between the SDK and moto. Whatever fails, after at most two sweeps the
  * broker's statements equal its ACTIVE grants: nothing orphaned, nothing lost.
  */
+import { NotAdminError } from '../../domain/errors';
 import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
@@ -261,5 +262,84 @@ describe('extension (API §11.4)', () => {
     const moved = await app.getRequest(who(ADMIN), grant.id);
     expect(Date.parse(moved.expiresAt as string) - Date.parse(active.expiresAt as string)).toBe(900_000);
     expect(await brokerSids()).toEqual([grant.statementId]);
+  });
+});
+
+describe('refusals that retrying cannot cure', () => {
+  it('fails an apply AWS refuses for good at once, with AWS’s reason', async () => {
+    const denied = proxy.add({
+      match: calls.addPermission,
+      times: 1_000,
+      mode: 'error',
+      ...awsErrors.lambdaAccessDenied('lambda:AddPermission'),
+    });
+    const request = await create();
+    const decided = await approve(request.id);
+    expect(decided).toMatchObject({
+      status: 'FAILED',
+      failure: { reason: expect.stringContaining('AccessDeniedException') as unknown },
+    });
+    // Not retried: one call, no 30 minutes of trying.
+    expect(denied.hits).toBe(1);
+    expect(await brokerSids()).toEqual([]);
+  });
+
+  it('blocks a removal AWS refuses for good: said once, listed as overdue, tried every 5 minutes, ended once it goes through', async () => {
+    const request = await create();
+    expect((await approve(request.id)).status).toBe('ACTIVE');
+    const denied = proxy.add({
+      match: calls.removePermission,
+      times: 1_000,
+      mode: 'error',
+      ...awsErrors.lambdaAccessDenied('lambda:RemovePermission'),
+    });
+    const events = async () => (await app.getRequest(who(ADMIN), request.id)).history.map((e) => e.event);
+    const overdue = async (caller = ADMIN) =>
+      (
+        await app.listRequests({
+          caller: who(caller),
+          status: null,
+          functionName: null,
+          limit: 25,
+          nextToken: null,
+          overdue: true,
+        })
+      ).items.map((r) => r.id);
+
+    clock.advance(3600 + 1);
+    await app.sweep();
+    expect(denied.hits).toBe(1);
+    const blocked = await app.getRequest(who(ADMIN), request.id);
+    expect(blocked).toMatchObject({ status: 'ACTIVE', removalBlockedSince: clock.now().toISOString() });
+    expect(blocked.history.at(-1)).toMatchObject({
+      event: 'REMOVAL_BLOCKED',
+      detail: { code: 'AccessDeniedException', reason: expect.stringContaining('RemovePermission') as unknown },
+    });
+
+    // Sweeps within the 5 minutes leave it alone; it is overdue, for admins to see.
+    clock.advance(90);
+    const report = await app.sweep();
+    expect(denied.hits).toBe(1);
+    expect(report.overdue).toEqual({ count: 1, oldestSeconds: 91 });
+    expect(await overdue()).toEqual([request.id]);
+    await expect(overdue(REQUESTER)).rejects.toThrow(NotAdminError);
+
+    // Five minutes on: one more try, still blocked, said once.
+    clock.advance(211);
+    await app.sweep();
+    expect(denied.hits).toBe(2);
+    expect((await events()).filter((e) => e === 'REMOVAL_BLOCKED')).toHaveLength(1);
+
+    // The fault lifts (the SCP is fixed): the next try removes it, and the grant ends as it would have.
+    proxy.clear();
+    clock.advance(301);
+    await app.sweep();
+    expect((await events()).slice(-3)).toEqual(['REMOVAL_BLOCKED', 'REMOVAL_UNBLOCKED', 'EXPIRED']);
+    expect(await app.getRequest(who(ADMIN), request.id)).toMatchObject({
+      status: 'EXPIRED',
+      removalBlockedSince: null,
+    });
+    expect(await brokerSids()).toEqual([]);
+    expect(await overdue()).toEqual([]);
   });
 });

@@ -40,6 +40,14 @@ export const awsErrors = {
     headers: { 'x-amzn-errortype': 'TooManyRequestsException', 'retry-after': '1' },
     body: { Reason: 'CallerRateLimitExceeded', Type: 'User', message: 'Rate exceeded' },
   }),
+  /** What Lambda answers when an SCP, a permissions boundary or the role's own policy denies the action. */
+  lambdaAccessDenied: (action: string): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
+    status: 403,
+    headers: { 'x-amzn-errortype': 'AccessDeniedException' },
+    body: {
+      Message: `User: arn:aws:sts::123456789012:assumed-role/broker/x is not authorized to perform: ${action} on resource: order-processor with an explicit deny in a service control policy`,
+    },
+  }),
   lambdaStaleRevision: (): Omit<FaultRule, 'match' | 'times' | 'mode'> => ({
     status: 412,
     headers: { 'x-amzn-errortype': 'PreconditionFailedException' },

@@ -1,8 +1,11 @@
 /**
- * The broker cannot widen itself: every role allowed an IAM role write, a Lambda permission change or an event source
- * mapping change also carries explicit denies for the stack's own roles and functions (deploy/self-protection.js).
+ * The broker cannot widen itself, nor another stage of itself: every role allowed an IAM role write, a Lambda
+ * permission change or an event source mapping change also carries explicit denies for every broker stage's roles
+ * (lpb-*) and functions (lambda-permission-broker-*) in the account (deploy/self-protection.js).
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 interface Statement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
@@ -17,9 +20,8 @@ interface DeployedFunction {
 const functions = require('../../deploy/functions.js') as Record<string, DeployedFunction>;
 const { GUARDED_ACTIONS } = require('../../deploy/self-protection.js') as { GUARDED_ACTIONS: Set<string> };
 
-const OWN_ROLES = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${self:custom.rolePrefix}-*';
-const OWN_FUNCTIONS =
-  'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${self:service}-${sls:stage}-*';
+const OWN_ROLES = 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/lpb-*';
+const OWN_FUNCTIONS = 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:${self:service}-*';
 
 const subs = (values: unknown[]) => values.map((v) => (v as { 'Fn::Sub'?: string })['Fn::Sub'] ?? v);
 const allowed = (fn: string) =>
@@ -56,7 +58,9 @@ describe.each(guardedHolders)('%s', (fn) => {
   });
 });
 
-it('names every role with the prefix the role deny covers', () => {
+it('names every role with the prefix the role deny covers, whatever the stage', () => {
+  const serverless = readFileSync(path.join(__dirname, '../../serverless.yml'), 'utf8');
+  expect(serverless).toMatch(/^ {2}rolePrefix: lpb-\$\{sls:stage\}-/m);
   for (const [fn, spec] of Object.entries(functions)) {
     expect(spec.iamRoleStatementsName).toBe(`\${self:custom.rolePrefix}-${fn}`);
   }

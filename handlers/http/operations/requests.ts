@@ -44,6 +44,7 @@ export const listRequests: Operation = async (input, app) => {
     functionName: query.functionName ?? null,
     limit: query.limit ?? 25,
     nextToken: query.nextToken ?? null,
+    overdue: query.overdue === 'true',
   });
   return { statusCode: 200, body: { items: page.items.map((r) => presentRequest(r)), nextToken: page.nextToken } };
 };

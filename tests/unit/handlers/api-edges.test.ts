@@ -62,6 +62,7 @@ describe('query parameters', () => {
         status: 'ACTIVE',
         functionName: 'order-processor',
         limit: '5',
+        overdue: 'false',
         cursor: encodeReconcileCursor(fnArn('order-processor')),
       };
       for (const name of documented.filter((n) => n !== 'nextToken')) {
