@@ -56,6 +56,8 @@ function resourcesFor(options) {
           PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
           TimeToLiveSpecification: { AttributeName: TimeToLiveAttribute, Enabled: true },
           SSESpecification: { SSEEnabled: true },
+          // A table deleted by hand would take every grant's record with it: the console and the API refuse that.
+          DeletionProtectionEnabled: true,
         },
       },
       WorkQueue: queue('work', 360, 'WorkDeadLetterQueue', 10),

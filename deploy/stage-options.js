@@ -26,7 +26,43 @@ async function stageOptions(resolveVariable) {
   if (alarmEmail && !/^[^@\s]+@[^@\s]+$/.test(alarmEmail)) fail('alarmEmail', alarmEmail, 'an e-mail address');
   if (alarmEmail && alarmTopicArn) fail('alarmEmail', alarmEmail, 'no e-mail when alarmTopicArn names a topic');
 
-  return { reservedConcurrency, tableName, alarmTopicArn, alarmEmail };
+  const orgId = (await param('orgId')) || null;
+  if (orgId && !/^o-[a-z0-9]{10,32}$/.test(orgId))
+    fail('orgId', orgId, 'an organization id (o- and 10 to 32 letters and digits)');
+  const list = async (name) =>
+    (await param(name))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const targetAccounts = await list('targetAccounts');
+  const callerAccounts = await list('callerAccounts');
+  for (const account of [...targetAccounts, ...callerAccounts]) {
+    if (!/^\d{12}$/.test(account))
+      fail(callerAccounts.includes(account) ? 'callerAccounts' : 'targetAccounts', account, '12-digit account ids');
+  }
+  if (orgId && callerAccounts.length > 0) fail('callerAccounts', callerAccounts.join(','), 'nothing when orgId is set');
+
+  // Lambda names a function <service>-<stage>-<function> in at most 64 characters; role names
+  // (lpb-<stage>-<region>-<function>) leave more room, so the function names decide how long a stage name may be.
+  const stage = String((await resolveVariable('sls:stage')) ?? '');
+  const longest = Math.max(...Object.keys(require('./functions')).map((fn) => fn.length));
+  const service = String((await resolveVariable('self:service')) ?? '');
+  const room = 64 - service.length - longest - 2;
+  if (stage.length > room) {
+    throw new Error(
+      `stage "${stage}" is ${stage.length} characters: at most ${room} fit Lambda's 64-character function names (${service}-<stage>-<function>)`,
+    );
+  }
+
+  return {
+    reservedConcurrency,
+    tableName,
+    alarmTopicArn,
+    alarmEmail,
+    orgId,
+    // Without an organization: the accounts named, else the target accounts (and the broker's own, always).
+    callerAccounts: orgId ? [] : callerAccounts.length > 0 ? callerAccounts : targetAccounts,
+  };
 }
 
 module.exports = { stageOptions };

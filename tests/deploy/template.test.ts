@@ -85,11 +85,18 @@ describe('self-protection', () => {
           .replace('${AWS::AccountId}', '123456789012'),
       );
 
-  it('gives every role that may change policies, permissions or mappings a deny on the stack’s own', () => {
-    const ownRoles = roles.map(([, r]) => `arn:aws:iam::123456789012:role/${r.Properties.RoleName as string}`);
-    const ownFunctions = ofType('AWS::Lambda::Function').map(
-      ([, f]) => `arn:aws:lambda:${region}:123456789012:function:${f.Properties.FunctionName as string}`,
-    );
+  it('gives every role that may change policies, permissions or mappings a deny on every broker stage’s own', () => {
+    const ownRoles = [
+      ...roles.map(([, r]) => `arn:aws:iam::123456789012:role/${r.Properties.RoleName as string}`),
+      // Another stage's, in another Region.
+      'arn:aws:iam::123456789012:role/lpb-dev-eu-west-1-admin',
+    ];
+    const ownFunctions = [
+      ...ofType('AWS::Lambda::Function').map(
+        ([, f]) => `arn:aws:lambda:${region}:123456789012:function:${f.Properties.FunctionName as string}`,
+      ),
+      'arn:aws:lambda:eu-west-1:123456789012:function:lambda-permission-broker-dev-admin',
+    ];
     const holders = roles.filter(([, r]) =>
       statementsOf(r).some((s) => s.Effect === 'Allow' && actions(s).some((a) => GUARDED.test(a))),
     );
@@ -142,9 +149,10 @@ it('reserves one concurrent run for the sweep and the reconcile by default, none
   expect(reserved).toEqual({ SweepLambdaFunction: 1, ReconcileLambdaFunction: 1 });
 });
 
-it('lets CloudFormation name the retained table, and tells every function its name', () => {
+it('lets CloudFormation name the retained, deletion-protected table, and tells every function its name', () => {
   const table = template.Resources.BrokerTable!;
   expect(table.DeletionPolicy).toBe('Retain');
+  expect(table.Properties.DeletionProtectionEnabled).toBe(true);
   expect(table.Properties.TableName).toBeUndefined();
   for (const [id, f] of ofType('AWS::Lambda::Function')) {
     expect({ id, table: f.Properties.Environment.Variables.BROKER_TABLE_NAME }).toEqual({
@@ -168,4 +176,28 @@ it('is deployable with deploy/deployer-policy.json: every service the template u
   );
   expect([...used].filter((s) => !granted.has(s))).toEqual([]);
   expect(granted.has('cloudformation')).toBe(true);
+});
+
+describe('the API’s resource policy', () => {
+  const [[, api]] = ofType('AWS::ApiGateway::RestApi') as [[string, Resource]];
+  const statements = api.Properties.Policy.Statement as Statement[];
+
+  it('lets callers of other accounts in (by default the broker’s own account only, orgId or callerAccounts for more)', () => {
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Resource: 'execute-api:/*',
+        Condition: { StringEquals: { 'aws:PrincipalAccount': [{ Ref: 'AWS::AccountId' }] } },
+      }),
+    );
+  });
+
+  it('keeps the routes without IAM authorization open to all, and only those', () => {
+    const open = statements.find((s) => s.Condition === undefined);
+    expect(open?.Resource).toEqual([
+      'execute-api:/*/GET/v1/health',
+      'execute-api:/*/GET/v1/openapi.json',
+      'execute-api:/*/POST/v1/slack/interactions',
+    ]);
+  });
 });
