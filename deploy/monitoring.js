@@ -112,6 +112,13 @@ const alarms = (topic) => ({
     'The hourly drift reconcile failed.',
     functionErrors('reconcile'),
   ),
+  ReconcileBehindAlarm: alarm(
+    topic,
+    'reconcile-behind',
+    'Some function has not been checked for drift for more than a day: the hourly reconcile cannot keep up or cannot reach an account.',
+    brokerMetric('ReconcileOldestCheckSeconds', 'Maximum'),
+    { threshold: 24 * 3600, period: 3600 },
+  ),
   OverdueRemovalsAlarm: alarm(
     topic,
     'overdue-removals',

@@ -201,6 +201,23 @@ export interface EventSourceKeys {
   decryptKeyOf(eventSourceArn: string): Promise<string | null>;
 }
 
+/** Where the hourly reconcile stands in one account (API §12.5), kept between runs. */
+export interface ReconcileProgress {
+  account: string;
+  /** The function the next run starts with (ARN order); null: the first. */
+  next: string | null;
+  /** When the pass under way began (a pass checks each function of the account once). */
+  passStartedAt: string;
+  /** When the pass before it began; null while the first pass is under way. */
+  previousPassStartedAt: string | null;
+}
+
+export interface ReconcileProgressStore {
+  /** Null when no run has stored any progress for `account`. */
+  get(account: string): Promise<ReconcileProgress | null>;
+  put(progress: ReconcileProgress): Promise<void>;
+}
+
 /** Waits, so retries can back off; tests pass one that returns at once. */
 export type Sleep = (ms: number) => Promise<void>;
 

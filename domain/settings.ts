@@ -11,6 +11,8 @@ export interface BrokerSettings {
   pendingTimeoutSeconds: number;
   /** How many PENDING requests (and extensions) one requester (person) may have at once. */
   maxPendingPerRequester: number;
+  /** Lambda control-plane calls per second per account the broker allows itself (BROKER_LAMBDA_RPS). */
+  lambdaRps: number;
   /** Patterns of the identities with admin rights (BROKER_ADMINS). */
   admins: readonly string[];
   /** Role-name patterns whose sessions are people (BROKER_PERSON_ROLES). */

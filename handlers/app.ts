@@ -24,6 +24,7 @@ import { DynamoAllowlistStore } from '../adapters/dynamodb/allowlist-store';
 import { DynamoSecondCounter } from '../adapters/dynamodb/budget-counter';
 import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
 import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
+import { DynamoReconcileProgressStore } from '../adapters/dynamodb/reconcile-progress-store';
 import { DynamoWorkLeases } from '../adapters/dynamodb/work-leases';
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
 import { IamRoleDirectory } from '../adapters/iam/role-directory';
@@ -50,6 +51,7 @@ import type {
   FunctionDirectory,
   GrantEventListener,
   IdGenerator,
+  ReconcileProgressStore,
   RequestStore,
   ResourcePolicyGateway,
   RoleDirectory,
@@ -148,6 +150,8 @@ export interface AppPorts {
   /** IAM roles' paths, for allowlist patterns that name one. */
   roleDirectory: RoleDirectory;
   mappings: EventSourceMappingGateway;
+  /** Where the hourly reconcile stopped in each account. */
+  reconcileProgress: ReconcileProgressStore;
   keys: EventSourceKeys;
   leases: WorkLeases;
   deadlines: CallDeadlines;
@@ -212,7 +216,21 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     }),
     settle,
     sweep: makeSweep({ store, clock, settings, settle }),
-    reconcile: makeReconcile({ ...ports, operator, settle, settings }),
+    reconcile: makeReconcile({
+      store,
+      allowlist,
+      functions,
+      policies: ports.policies,
+      roles: ports.roles,
+      mappings: ports.mappings,
+      operator,
+      settle,
+      deadlines: ports.deadlines,
+      progress: ports.reconcileProgress,
+      clock,
+      sleep: ports.sleep,
+      settings,
+    }),
     discover: makeDiscover({ ...ports, settings, requireAdmin }),
     adoptStatement: makeAdoptStatement({ ...ports, settings, requireAdmin }),
     dispatchChange: makeDispatchChange({ ...ports, listener: ports.listener ?? NO_LISTENER }),
@@ -259,6 +277,7 @@ export async function buildApp(
     minDurationSeconds: config.BROKER_MIN_DURATION_SECONDS,
     pendingTimeoutSeconds: config.BROKER_PENDING_TIMEOUT_SECONDS,
     maxPendingPerRequester: config.BROKER_MAX_PENDING_PER_REQUESTER,
+    lambdaRps: config.BROKER_LAMBDA_RPS,
     admins: config.BROKER_ADMINS,
     personRoles: config.BROKER_PERSON_ROLES,
     identityLinks: config.BROKER_SLACK_USERS,
@@ -317,6 +336,7 @@ export async function buildApp(
     roles: new IamExecutionRoleGateway(accounts.iam),
     roleDirectory: new IamRoleDirectory(accounts, { now: () => clock.now().getTime() }, rolePathTtlMs),
     mappings: new LambdaEventSourceMappingGateway(accounts.lambda),
+    reconcileProgress: new DynamoReconcileProgressStore(db, config.BROKER_TABLE_NAME),
     // In the source's account when the broker acts there (its spoke role), else from the broker's own account.
     keys: new AwsEventSourceKeys((account) =>
       settings.targetAccounts.includes(account) ? accounts.all(account) : clients,

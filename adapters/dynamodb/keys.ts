@@ -7,6 +7,7 @@
  * - work lease         PK REQ#<id>                SK #LEASE        (holder, until; ttl drops leftovers)
  * - budget second      PK BUDGET#<scope>#<second> SK #BUDGET       (callers counted in that second, a string set; ttl)
  * - stream reader      PK STREAM#<shard>          SK #READER       (local runner only: leader lease, checkpoint)
+ * - reconcile progress PK RECONCILE#<account>      SK #PROGRESS     (where the hourly reconcile goes on)
  * Indexes (projection ALL): byRequester (the requester's person key), byEntry, byStatus sort by `<createdAt>#<id>` (newest first when listing);
  * byExpiry is sparse, present only on ACTIVE requests, sorted by `<due time>#<id>` (expiresAt, or the revoke
  * marker's time): the sweep's due list.
@@ -30,6 +31,7 @@ export const claimKey = (caller: string, key: string) => ({ PK: `CLAIM#${caller}
 export const leaseKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#LEASE' });
 export const budgetSecondKey = (scope: string, second: number) => ({ PK: `BUDGET#${scope}#${second}`, SK: '#BUDGET' });
 export const streamReaderKey = (shardId: string) => ({ PK: `STREAM#${shardId}`, SK: '#READER' });
+export const reconcileProgressKey = (account: string) => ({ PK: `RECONCILE#${account}`, SK: '#PROGRESS' });
 /** The sort key of request items: stream consumers keep only these records. */
 export const REQUEST_SK = '#REQUEST';
 export const ALLOWLIST_PK = 'ALLOWLIST';

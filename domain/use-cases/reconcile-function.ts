@@ -28,6 +28,7 @@ import type { BrokerSettings } from '../settings';
 import { isTerminal, note } from '../state-machine';
 import type { DriftFinding, ReconcileReport } from './reconcile';
 import { BROKER_ACTOR, type SettleRequest } from './settle-request';
+import type { Pace } from './read-pacer';
 import { updateWithRetry } from './retry-on-stale';
 
 export interface FunctionCheckDeps {
@@ -42,10 +43,11 @@ export interface FunctionCheckDeps {
   settings: BrokerSettings;
 }
 
-/** The run a check belongs to: where findings go, and until when it may work. */
+/** The run a check belongs to: where findings go, until when it may work, and the pace of its policy reads. */
 export interface ReconcileRun {
   report: ReconcileReport;
   deadline: Date;
+  paceRead: Pace;
 }
 
 /** AWS refused a repair for good (or not yet, for IAM propagation): flagged, not a failure of the run. */
@@ -127,6 +129,8 @@ export function makeFunctionCheck(deps: FunctionCheckDeps, run: ReconcileRun) {
   /** One policy: orphans out, missing statements back, changed ones flagged. */
   async function checkPolicy(target: PolicyTarget, grants: readonly InvokeGrantRequest[]): Promise<void> {
     const resource = target.qualifier ? `${target.functionName}:${target.qualifier}` : target.functionName;
+    await run.paceRead();
+    if (!timeLeft()) throw new UnavailableError(`the reconcile run's time was up before ${resource} was read`);
     const statements = (await policies.read(target))?.statements ?? [];
     // By Resource too: each qualifier has a policy of its own at AWS (moto shares one, Resources still differ).
     const ours = statements.filter(

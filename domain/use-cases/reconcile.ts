@@ -1,11 +1,15 @@
 /**
- * Drift reconcile (API §4, §11.7): compares what AWS holds with the broker's ACTIVE grants and repairs what it can.
- * Input: where the previous page stopped (`cursor`, null: from the start) and a time budget. Output: what was checked,
- * removed, re-applied or flagged, what failed, the accounts that could not be reached, and `nextCursor` while
- * functions are left for the next page (the HTTP answer pages; the hourly run goes on until it is done).
- * Targets, in function ARN order, per target account: the functions any allowlist entry matches (their unqualified
- * policy and the policy of each version and alias) and those with ACTIVE grants (the grants' policies, and their
- * event source mappings and role policies).
+ * Drift reconcile (API §4, §11.7, §12.5): compares what AWS holds with the broker's ACTIVE grants and repairs what
+ * it can. Targets, per target account in function ARN order: the functions any allowlist entry matches (their
+ * unqualified policy and the policy of each version and alias) and those with ACTIVE grants (the grants' policies,
+ * and their event source mappings and role policies). Accounts are worked through side by side, each reading
+ * policies at half its Lambda budget at most (BROKER_LAMBDA_RPS / 2 per second), so grants being applied and removed
+ * meanwhile keep the other half.
+ * Two ways to run, both within a time budget:
+ * - pages (the admin API): from where the previous page stopped (`cursor`, none: from the start) to the end; the
+ *   answer's `nextCursor` says where the next page starts while functions are left;
+ * - `resume` (the hourly run): each account from where the last run stopped (its progress is stored after every
+ *   function), round to where it started at most; the report says how old the least recently checked function is.
  * Each finding is read again, holding the request's lease (so no settle runs meanwhile), before anything is done:
  * - a broker statement (its Sid has the prefix, its Resource is this target) with no ACTIVE grant here is an orphan,
  *   removed only when its request has ended or never existed: one that became ACTIVE (or is being applied) meanwhile
@@ -22,9 +26,11 @@
  */
 import { AccountUnreachableError, ValidationError } from '../errors';
 import type { GrantRequest } from '../model/request';
-import type { AllowlistStore, CallDeadlines, RequestStore } from '../ports';
+import type { AllowlistStore, CallDeadlines, ReconcileProgressStore, RequestStore, Sleep } from '../ports';
 import { functionAccountOf, functionArnOf } from '../rules/function-ref';
 import { coveredByAny } from '../rulebook/entry-fit';
+import { afterCheck, firstPass, oldestCheckSeconds, runOrder } from '../rules/reconcile-pass';
+import { makePacer } from './read-pacer';
 import { describeError, makeFunctionCheck, type FunctionCheckDeps } from './reconcile-function';
 
 export type DriftPart = 'statement' | 'rolePolicy' | 'mapping';
@@ -50,33 +56,44 @@ export interface ReconcileReport {
   accountsUnreachable: string[];
   /** Where the next page starts (pass it as `cursor`); null when every function was checked. */
   nextCursor: string | null;
+  /** A `resume` run: the age (seconds) of the least recently checked function, any account (at most that old). */
+  oldestCheckSeconds?: number;
 }
 
-/** What each function's check needs, and the allowlist and call deadlines to choose and bound the targets. */
+/** What each function's check needs, and the allowlist, call deadlines and stored progress of a run. */
 export interface ReconcileDeps extends FunctionCheckDeps {
   allowlist: AllowlistStore;
   deadlines: CallDeadlines;
+  progress: ReconcileProgressStore;
+  sleep: Sleep;
 }
 
 export interface ReconcileOptions {
   cursor?: string | null;
   budgetMs?: number;
+  /** Go on where the last resumed run stopped, and store where this one stops (the hourly run). */
+  resume?: boolean;
 }
 
 const PAGE = 100;
 /** A run without a budget still stops: long before anything could loop. */
 const DEFAULT_BUDGET_MS = 10 * 60 * 1000;
+const FUNCTION_ARN = /^arn:[\w-]+:lambda:[\w-]+:(\d{12}):function:[\w-]+$/;
 
-/** A page cursor: an opaque wrapper around the function ARN the next page starts with. */
-export function encodeReconcileCursor(functionArn: string): string {
-  return Buffer.from(JSON.stringify({ from: functionArn }), 'utf8').toString('base64url');
+/** A page cursor: an opaque wrapper around the function each account's next page starts with (done: absent). */
+export function encodeReconcileCursor(next: Readonly<Record<string, string>>): string {
+  return Buffer.from(JSON.stringify({ next }), 'utf8').toString('base64url');
 }
 
-export function decodeReconcileCursor(cursor: string): string {
+export function decodeReconcileCursor(cursor: string): Record<string, string> {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { from?: unknown };
-    if (typeof parsed.from === 'string' && /^arn:[\w-]+:lambda:[\w-]+:\d{12}:function:[\w-]+$/.test(parsed.from)) {
-      return parsed.from;
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { next?: unknown };
+    const next = parsed.next;
+    if (typeof next === 'object' && next !== null && !Array.isArray(next)) {
+      const pairs = Object.entries(next);
+      if (pairs.every(([account, arn]) => typeof arn === 'string' && FUNCTION_ARN.exec(arn)?.[1] === account)) {
+        return Object.fromEntries(pairs);
+      }
     }
   } catch {
     // fall through to the validation error
@@ -101,73 +118,120 @@ async function allActive(store: RequestStore): Promise<GrantRequest[]> {
   return all;
 }
 
+function emptyReport(): ReconcileReport {
+  return {
+    checkedFunctions: 0,
+    orphansRemoved: [],
+    missing: [],
+    failures: [],
+    accountsUnreachable: [],
+    nextCursor: null,
+  };
+}
+
+/** Where one account's work in this run starts, and what it does after each function it checked. */
+interface AccountPlan {
+  order: string[];
+  checked: (functionArn: string) => Promise<void>;
+}
+
 export function makeReconcile(deps: ReconcileDeps) {
-  const { store, allowlist, functions, deadlines, clock, settings } = deps;
+  const { store, allowlist, functions, deadlines, clock, settings, progress, sleep } = deps;
+  /** Half of each account's budget; the policy reads of one account never exceed it. */
+  const readsPerSecond = settings.lambdaRps / 2;
 
   return async function reconcile(options: ReconcileOptions = {}): Promise<ReconcileReport> {
-    const report: ReconcileReport = {
-      checkedFunctions: 0,
-      orphansRemoved: [],
-      missing: [],
-      failures: [],
-      accountsUnreachable: [],
-      nextCursor: null,
-    };
+    const report = emptyReport();
     const deadline = new Date(clock.now().getTime() + (options.budgetMs ?? DEFAULT_BUDGET_MS));
     const timeLeft = () => clock.now().getTime() < deadline.getTime();
-    const from = options.cursor ? decodeReconcileCursor(options.cursor) : null;
-
-    const checkFunction = makeFunctionCheck(deps, { report, deadline });
-
+    const pages = options.cursor ? decodeReconcileCursor(options.cursor) : null;
     const grants = await allActive(store);
     const entries = await allowlist.list();
-    const matched = new Set<string>();
-    for (const account of [...settings.targetAccounts].sort()) {
-      try {
-        for (const arn of await deadlines.within(deadline, () => functions.listArns(account))) {
-          if (coveredByAny(entries, arn)) matched.add(arn);
-        }
-      } catch (error) {
-        if (error instanceof AccountUnreachableError) report.accountsUnreachable.push(account);
-        else
-          report.failures.push({
-            functionArn: functionArnOf(settings, account, '*'),
-            qualifier: null,
-            error: describeError(error),
-          });
-      }
-    }
     const grantsOf = new Map<string, GrantRequest[]>();
     for (const g of grants) grantsOf.set(g.functionArn, [...(grantsOf.get(g.functionArn) ?? []), g]);
-    const unreachable = new Set(report.accountsUnreachable);
-    const targets = [...new Set([...matched, ...grantsOf.keys()])]
-      .filter((arn) => !unreachable.has(functionAccountOf(arn)) && (from === null || arn >= from))
-      .sort();
+    const unreachable = (account: string) => report.accountsUnreachable.push(account);
 
-    for (const functionArn of targets) {
-      const account = functionAccountOf(functionArn);
-      if (unreachable.has(account)) continue;
-      if (!timeLeft()) {
-        report.nextCursor = encodeReconcileCursor(functionArn);
-        break;
-      }
+    /** The account's targets in ARN order, and which of them an entry matches; null when it cannot be listed. */
+    async function targetsOf(account: string): Promise<{ sorted: string[]; matched: Set<string> } | null> {
       try {
-        await deadlines.within(deadline, () =>
-          checkFunction(functionArn, matched.has(functionArn), grantsOf.get(functionArn) ?? []),
-        );
+        const listed = await deadlines.within(deadline, () => functions.listArns(account));
+        const matched = new Set(listed.filter((arn) => coveredByAny(entries, arn)));
+        const granted = [...grantsOf.keys()].filter((arn) => functionAccountOf(arn) === account);
+        return { sorted: [...new Set([...matched, ...granted])].sort(), matched };
       } catch (error) {
-        if (!(error instanceof AccountUnreachableError)) {
-          // Out of time in the middle of this function: the next page starts with it again.
-          report.nextCursor = encodeReconcileCursor(functionArn);
-          break;
+        if (error instanceof AccountUnreachableError) unreachable(account);
+        else {
+          const functionArn = functionArnOf(settings, account, '*');
+          report.failures.push({ functionArn, qualifier: null, error: describeError(error) });
         }
-        unreachable.add(account);
-        report.accountsUnreachable.push(account);
+        return null;
       }
     }
+
+    /** A page: from the cursor's position (or the start) to the end; the position it stopped at goes in the cursor. */
+    const pagePlan = (account: string, sorted: string[]): AccountPlan | null => {
+      if (pages !== null && !(account in pages)) return null;
+      const from = pages?.[account] ?? null;
+      return { order: sorted.filter((arn) => from === null || arn >= from), checked: () => Promise.resolve() };
+    };
+
+    /** A resumed run: round from the stored position; the progress is stored after each function. */
+    async function resumePlan(account: string, sorted: string[]): Promise<AccountPlan> {
+      let stored = (await progress.get(account)) ?? firstPass(account, clock.now());
+      return {
+        order: runOrder(sorted, stored.next),
+        checked: async (functionArn) => {
+          stored = afterCheck(stored, sorted, functionArn, clock.now());
+          await progress.put(stored);
+        },
+      };
+    }
+
+    /** One account's functions in order until done or out of time; returns where it stopped (null: done). */
+    async function workThrough(account: string, targets: { sorted: string[]; matched: Set<string> }) {
+      const plan = options.resume ? await resumePlan(account, targets.sorted) : pagePlan(account, targets.sorted);
+      if (plan === null) return null;
+      const check = makeFunctionCheck(deps, { report, deadline, paceRead: makePacer(clock, sleep, readsPerSecond) });
+      for (const functionArn of plan.order) {
+        if (!timeLeft()) return functionArn;
+        try {
+          const own = grantsOf.get(functionArn) ?? [];
+          await deadlines.within(deadline, () => check(functionArn, targets.matched.has(functionArn), own));
+        } catch (error) {
+          if (!(error instanceof AccountUnreachableError)) return functionArn; // out of time within this function
+          unreachable(account);
+          return null;
+        }
+        await plan.checked(functionArn);
+      }
+      return null;
+    }
+
+    const stoppedAt: Record<string, string> = {};
+    await Promise.all(
+      [...settings.targetAccounts].map(async (account) => {
+        const targets = await targetsOf(account);
+        const stopped = targets === null ? null : await workThrough(account, targets);
+        if (stopped !== null) stoppedAt[account] = stopped;
+      }),
+    );
     report.accountsUnreachable.sort();
+    report.failures.sort((a, b) => a.functionArn.localeCompare(b.functionArn));
+    if (options.resume) report.oldestCheckSeconds = await oldestCheck(progress, settings.targetAccounts, clock.now());
+    else if (Object.keys(stoppedAt).length > 0) report.nextCursor = encodeReconcileCursor(stoppedAt);
     return report;
   };
+}
+
+/** The oldest check over the accounts: an account never reached counts as never checked (0 until first stored). */
+async function oldestCheck(store: ReconcileProgressStore, accounts: readonly string[], now: Date): Promise<number> {
+  const ages = await Promise.all(
+    accounts.map(async (account) => {
+      const stored = await store.get(account);
+      return stored ? oldestCheckSeconds(stored, now) : 0;
+    }),
+  );
+  return Math.max(0, ...ages);
 }
 
 export type Reconcile = ReturnType<typeof makeReconcile>;

@@ -1,8 +1,9 @@
 /**
- * Lambda entry point for the hourly drift reconcile (EventBridge rate(1 hour)): page after page until every function
- * was checked or the invocation's time is nearly up (the next hour starts again from the first function).
+ * Lambda entry point for the hourly drift reconcile (EventBridge rate(1 hour)): every account side by side, each from
+ * where the last run stopped (API §12.5), until each went round once or the invocation's time is nearly up.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
@@ -18,20 +19,17 @@ export const handler = middy<unknown, unknown, Error, Context>()
   .use(logMetrics(metrics))
   .handler(async (_event, context) => {
     const app = await lambdaApp('reconcile');
-    let cursor: string | null = null;
-    do {
-      const budgetMs = context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
-      if (budgetMs <= 0) break;
-      const report = await app.reconcile({ cursor, budgetMs });
-      logger.info('reconcile page finished', {
-        checkedFunctions: report.checkedFunctions,
-        orphansRemoved: report.orphansRemoved.length,
-        missing: report.missing.length,
-        failures: report.failures,
-        accountsUnreachable: report.accountsUnreachable,
-        more: report.nextCursor !== null,
-      });
-      cursor = report.nextCursor;
-    } while (cursor !== null);
-    return { done: cursor === null };
+    const budgetMs = Math.max(1_000, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
+    const report = await app.reconcile({ resume: true, budgetMs });
+    // How long ago the least recently checked function was checked: a run that cannot keep up shows here first.
+    metrics.addMetric('ReconcileOldestCheckSeconds', MetricUnit.Seconds, report.oldestCheckSeconds ?? 0);
+    logger.info('reconcile run finished', {
+      checkedFunctions: report.checkedFunctions,
+      orphansRemoved: report.orphansRemoved.length,
+      missing: report.missing.length,
+      failures: report.failures,
+      accountsUnreachable: report.accountsUnreachable,
+      oldestCheckSeconds: report.oldestCheckSeconds,
+    });
+    return { checkedFunctions: report.checkedFunctions, oldestCheckSeconds: report.oldestCheckSeconds };
   });

@@ -14,6 +14,7 @@ import {
   RemovePermissionCommand,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
 import {
@@ -283,5 +284,51 @@ describe('a target it may not read', () => {
     expect(report.orphansRemoved.map((o) => o.statementId)).toEqual(['lpb-orphan-p']);
     expect(await sids('order-auditor')).toEqual(['lpb-orphan-a']);
     expect(report.nextCursor).toBeNull();
+  });
+});
+
+describe('the hourly run (API §12.5)', () => {
+  const ACCOUNT_NOW = '123456789012';
+  const progressKey = { PK: `RECONCILE#${ACCOUNT_NOW}`, SK: '#PROGRESS' };
+  /** A broker process whose clock says `at`. */
+  const processAt = (at: Date) => {
+    const config = loadConfig({
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: motoEndpoint(),
+      BROKER_TABLE_NAME: 'reconcile-broker',
+      BROKER_ADMINS: ADMIN,
+    });
+    return buildApp(config, createAwsClients(config), { sleep: () => Promise.resolve(), clock: { now: () => at } });
+  };
+
+  it('stores where each account stands in the table, and the next process goes on from there', async () => {
+    const t0 = new Date('2026-12-01T10:00:00.000Z');
+    const first = await (await processAt(t0)).reconcile({ resume: true });
+    // order-auditor and order-processor (an entry matches them); billing-engine is nobody's.
+    expect(first.checkedFunctions).toBe(2);
+    const { Item } = await clients.doc.send(new GetCommand({ TableName: 'reconcile-broker', Key: progressKey }));
+    // The pass went round: the next one starts from the first function; everything was checked since t0.
+    expect(Item).toMatchObject({ next: null, previousPassStartedAt: t0.toISOString() });
+
+    const later = await processAt(new Date(t0.getTime() + 2 * 3600_000));
+    // Left off before order-processor (say, the last run ran out of time there): this one starts with it.
+    await clients.doc.send(
+      new PutCommand({
+        TableName: 'reconcile-broker',
+        Item: {
+          ...progressKey,
+          account: ACCOUNT_NOW,
+          next: `arn:aws:lambda:us-east-1:${ACCOUNT_NOW}:function:order-processor`,
+          passStartedAt: t0.toISOString(),
+          previousPassStartedAt: null,
+        },
+      }),
+    );
+    await add('order-auditor', 'lpb-orphan-a', '987654321098');
+    await add('order-processor', 'lpb-orphan-p', '987654321098');
+    const second = await later.reconcile({ resume: true });
+    expect(second.orphansRemoved.map((o) => o.statementId)).toEqual(['lpb-orphan-p', 'lpb-orphan-a']);
+    // The first pass started two hours ago and order-processor had not been checked in it.
+    expect(second.oldestCheckSeconds).toBe(2 * 3600);
   });
 });

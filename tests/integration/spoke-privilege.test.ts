@@ -338,7 +338,7 @@ it('sweep: applies and ends due grants', async () => {
 
 it('reconcile: the hourly drift reconcile', async () => {
   await drift('hourly');
-  const report = await (await coldStart('reconcile')).reconcile();
+  const report = await (await coldStart('reconcile')).reconcile({ resume: true });
   expect(report.orphansRemoved.map((o) => o.statementId)).toEqual(['lpb-orphan-hourly']);
   expect(report.missing.map((m) => m.action)).toEqual(['REAPPLIED']);
 });

@@ -21,6 +21,7 @@ export const settings: BrokerSettings = {
   minDurationSeconds: 300,
   pendingTimeoutSeconds: 86400,
   maxPendingPerRequester: 20,
+  lambdaRps: 10,
   admins: [ADMIN],
   personRoles: DEFAULT_PERSON_ROLES,
   identityLinks: {},

@@ -17,12 +17,14 @@ import {
   FixedClock,
   InMemoryAllowlist,
   InMemoryLeases,
+  InMemoryReconcileProgress,
   InMemoryRequestStore,
   InMemoryRoleDirectory,
   SequentialIds,
   StaticFunctionDirectory,
   noDeadlines,
 } from './in-memory';
+import { virtualSleep } from './virtual-time';
 
 /** WorkScheduler in memory: what was scheduled, for the pipeline to run when its time has come. */
 export class RecordingScheduler implements WorkScheduler {
@@ -35,7 +37,10 @@ export class RecordingScheduler implements WorkScheduler {
 
 export function inMemoryApp(
   env: Record<string, string> = {},
-  extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer'>> = {},
+  extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer'>> & {
+    /** Sleeping moves the clock, once everything else waits too (work side by side takes as long as it would). */
+    virtualTime?: boolean;
+  } = {},
   /** Settings to change: another place for the broker (e.g. the aws-us-gov partition, with admins there), or a rule. */
   overrides: Partial<BrokerSettings> = {},
 ) {
@@ -44,6 +49,8 @@ export function inMemoryApp(
     `arn:${placed.partition}:lambda:${placed.region}:${placed.accountId}:function:${name}`;
   const execRole = `arn:${placed.partition}:iam::${placed.accountId}:role/exec`;
   const clock = new FixedClock();
+  const { virtualTime, ...chosen } = extra;
+  const virtual = virtualTime ? virtualSleep(clock) : null;
   const sleeps: number[] = [];
   const announced: string[] = [];
   const responses: { url: string; body: Record<string, unknown> }[] = [];
@@ -64,6 +71,7 @@ export function inMemoryApp(
     roles: new InMemoryRoles(),
     roleDirectory: new InMemoryRoleDirectory(),
     mappings: new InMemoryMappings(() => clock.now()),
+    reconcileProgress: new InMemoryReconcileProgress(),
     keys: new InMemoryEventSourceKeys(),
     leases: new InMemoryLeases(() => clock.now()),
     deadlines: noDeadlines,
@@ -84,7 +92,7 @@ export function inMemoryApp(
     sleeps,
     sleep: (ms: number) => {
       sleeps.push(ms);
-      return Promise.resolve();
+      return virtual ? virtual(ms) : Promise.resolve();
     },
   };
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
@@ -97,11 +105,12 @@ export function inMemoryApp(
       admins: config.BROKER_ADMINS,
       personRoles: config.BROKER_PERSON_ROLES,
       maxPendingPerRequester: config.BROKER_MAX_PENDING_PER_REQUESTER,
+      lambdaRps: config.BROKER_LAMBDA_RPS,
       identityLinks: config.BROKER_SLACK_USERS,
       targetAccounts,
       ...overrides,
     },
-    { ...ports, ...extra },
+    { ...ports, ...chosen },
   );
 
   let changesSeen = 0;

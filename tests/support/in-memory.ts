@@ -16,6 +16,8 @@ import type {
   IdGenerator,
   ListPage,
   ListQuery,
+  ReconcileProgress,
+  ReconcileProgressStore,
   RequestStore,
   RoleDirectory,
   ResolvedFunction,
@@ -261,5 +263,17 @@ export class InMemoryRoleDirectory implements RoleDirectory {
     const key = `arn:${role.partition}:iam::${role.account}:role/${role.name}`;
     this.reads.push(key);
     return Promise.resolve(this.paths.get(key) ?? null);
+  }
+}
+
+/** The reconcile's progress in memory: what each account's last resumed run stored. */
+export class InMemoryReconcileProgress implements ReconcileProgressStore {
+  readonly stored = new Map<string, ReconcileProgress>();
+  get(account: string): Promise<ReconcileProgress | null> {
+    return Promise.resolve(structuredClone(this.stored.get(account) ?? null));
+  }
+  put(progress: ReconcileProgress): Promise<void> {
+    this.stored.set(progress.account, structuredClone(progress));
+    return Promise.resolve();
   }
 }

@@ -67,7 +67,12 @@ it('points each alarm at its runbook entry', () => {
 });
 
 /** Where the code emits broker metrics: lifecycle events, the sweep handler, the control-plane budget. */
-const EMITTERS = ['adapters/metrics/grant-metrics.ts', 'handlers/schedule/sweep.ts', 'handlers/app.ts'];
+const EMITTERS = [
+  'adapters/metrics/grant-metrics.ts',
+  'handlers/schedule/sweep.ts',
+  'handlers/schedule/reconcile.ts',
+  'handlers/app.ts',
+];
 const emitted = EMITTERS.map((f) => readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
 
 /** The dashboard's JSON with each CloudFormation value replaced by a placeholder. */

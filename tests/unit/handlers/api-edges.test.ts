@@ -63,7 +63,7 @@ describe('query parameters', () => {
         functionName: 'order-processor',
         limit: '5',
         overdue: 'false',
-        cursor: encodeReconcileCursor(fnArn('order-processor')),
+        cursor: encodeReconcileCursor({ '123456789012': fnArn('order-processor') }),
       };
       for (const name of documented.filter((n) => n !== 'nextToken')) {
         const event = apiEvent(route.method, route.path, {
