@@ -128,7 +128,9 @@ functions.stream = lambdaFunction('stream', 'handlers/events/stream.handler', {
       stream: {
         type: 'dynamodb',
         arn: { 'Fn::GetAtt': ['BrokerTable', 'StreamArn'] },
-        startingPosition: 'LATEST',
+        // From the oldest record the stream keeps: changes written before the mapping existed (a first deploy, a
+        // mapping re-created) are dispatched rather than skipped; dispatching twice schedules nothing twice.
+        startingPosition: 'TRIM_HORIZON',
         batchSize: 100,
         maximumRetryAttempts: 10,
         bisectBatchOnFunctionError: true,

@@ -76,13 +76,28 @@ export interface RequestStore {
   liveByEntry(entryId: string, limit: number, after: string | null): Promise<DuePage>;
 }
 
+/**
+ * The allowlist. Every put or delete of an entry also leaves a re-check marker, in the same write, until a re-check of
+ * the entry's live requests that began after the change finished: so a change whose stream record was lost (skipped
+ * after failing, say) is still re-checked, by the sweep.
+ */
 export interface AllowlistStore {
   put(entry: AllowlistEntry): Promise<void>;
   /** Null when no entry has this id, or when there is no id (a request no entry permits: API §11.11). */
   get(id: string | null): Promise<AllowlistEntry | null>;
   list(): Promise<AllowlistEntry[]>;
-  /** Returns false when there was nothing to delete. */
-  delete(id: string): Promise<boolean>;
+  /** Returns false when there was nothing to delete. `at`: when (the re-check marker's time). */
+  delete(id: string, at: Date): Promise<boolean>;
+  /** Entries changed at or before `changedBy` whose live requests no finished re-check has seen since. */
+  pendingRechecks(changedBy: Date): Promise<PendingRecheck[]>;
+  /** A re-check that began at `startedAt` went through all the entry's live requests: its marker goes, unless the
+   * entry changed again after `startedAt`. */
+  recheckDone(entryId: string, startedAt: Date): Promise<void>;
+}
+
+export interface PendingRecheck {
+  entryId: string;
+  changedAt: string;
 }
 
 export interface ResolvedFunction {
@@ -137,8 +152,11 @@ export interface ResourcePolicyGateway {
     statement: InvokeStatement,
     revisionId: string | null,
   ): Promise<Record<string, unknown> | null>;
-  /** 'absent' when the statement (or policy, or function) is already gone. */
-  remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'>;
+  /**
+   * 'absent' when the statement (or policy, or function) is already gone. With `revisionId`, only while the policy is
+   * still at that revision (PolicyChangedError otherwise); an adapter for an emulator that cannot honour it says so.
+   */
+  remove(target: PolicyTarget, sid: string, revisionId?: string | null): Promise<'removed' | 'absent'>;
 }
 
 /** The broker-owned inline policies on function execution roles (one policy per event source grant). */
@@ -199,6 +217,17 @@ export interface EventSourceKeys {
    * Errors: EventSourceKeyUnresolvedError (permanent), UnavailableError.
    */
   decryptKeyOf(eventSourceArn: string): Promise<string | null>;
+}
+
+/**
+ * Which stored changes have had their work scheduled: the stream delivers a record at least once (again after a
+ * failure later in its batch), and work scheduled twice would start two timer chains for one grant.
+ */
+export interface DispatchClaims {
+  /** True the first time `change` is claimed (kept until `until`); false when it already was. */
+  claim(change: string, until: Date): Promise<boolean>;
+  /** Gives a claim back: its work could not be scheduled, and the record will come again. */
+  release(change: string): Promise<void>;
 }
 
 /** Where the hourly reconcile stands in one account (API §12.5), kept between runs. */

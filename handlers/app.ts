@@ -24,6 +24,7 @@ import { DynamoAllowlistStore } from '../adapters/dynamodb/allowlist-store';
 import { DynamoSecondCounter } from '../adapters/dynamodb/budget-counter';
 import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
 import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
+import { DynamoDispatchClaims } from '../adapters/dynamodb/dispatch-claims';
 import { DynamoReconcileProgressStore } from '../adapters/dynamodb/reconcile-progress-store';
 import { DynamoWorkLeases } from '../adapters/dynamodb/work-leases';
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
@@ -44,6 +45,7 @@ import type {
   AllowlistStore,
   Announcer,
   CallDeadlines,
+  DispatchClaims,
   Clock,
   EventSourceKeys,
   EventSourceMappingGateway,
@@ -150,6 +152,8 @@ export interface AppPorts {
   /** IAM roles' paths, for allowlist patterns that name one. */
   roleDirectory: RoleDirectory;
   mappings: EventSourceMappingGateway;
+  /** Which stored changes had their work scheduled (a stream record may come twice). */
+  dispatchClaims: DispatchClaims;
   /** Where the hourly reconcile stopped in each account. */
   reconcileProgress: ReconcileProgressStore;
   keys: EventSourceKeys;
@@ -215,7 +219,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       checkPendingLimit,
     }),
     settle,
-    sweep: makeSweep({ store, clock, settings, settle }),
+    sweep: makeSweep({ store, allowlist, clock, settings, settle, recheck }),
     reconcile: makeReconcile({
       store,
       allowlist,
@@ -233,8 +237,14 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     }),
     discover: makeDiscover({ ...ports, settings, requireAdmin }),
     adoptStatement: makeAdoptStatement({ ...ports, settings, requireAdmin }),
-    dispatchChange: makeDispatchChange({ ...ports, listener: ports.listener ?? NO_LISTENER }),
-    dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, clock }),
+    dispatchChange: makeDispatchChange({
+      scheduler: ports.scheduler,
+      announcer: ports.announcer,
+      listener: ports.listener ?? NO_LISTENER,
+      claims: ports.dispatchClaims,
+      clock,
+    }),
+    dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, claims: ports.dispatchClaims, clock }),
     allowlistImpact: recheck.preview,
     runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, clock }),
     slack: {
@@ -306,7 +316,8 @@ export async function buildApp(
 
   const store = new DynamoRequestStore(db, config.BROKER_TABLE_NAME);
   const allowlist = new DynamoAllowlistStore(db, config.BROKER_TABLE_NAME);
-  const policies = new LambdaResourcePolicyGateway(accounts.lambda);
+  // moto answers 412 to any RevisionId on RemovePermission: against an emulator, no conditional removes.
+  const policies = new LambdaResourcePolicyGateway(accounts.lambda, { conditionalRemoves: !config.AWS_ENDPOINT_URL });
   const workQueue = config.BROKER_WORK_QUEUE_URL ? new SqsWorkQueue(clients.sqs, config.BROKER_WORK_QUEUE_URL) : null;
   const notifyQueue = config.BROKER_NOTIFY_QUEUE_URL
     ? new SqsNotifyQueue(clients.sqs, config.BROKER_NOTIFY_QUEUE_URL)
@@ -337,6 +348,7 @@ export async function buildApp(
     roleDirectory: new IamRoleDirectory(accounts, { now: () => clock.now().getTime() }, rolePathTtlMs),
     mappings: new LambdaEventSourceMappingGateway(accounts.lambda),
     reconcileProgress: new DynamoReconcileProgressStore(db, config.BROKER_TABLE_NAME),
+    dispatchClaims: new DynamoDispatchClaims(db, config.BROKER_TABLE_NAME),
     // In the source's account when the broker acts there (its spoke role), else from the broker's own account.
     keys: new AwsEventSourceKeys((account) =>
       settings.targetAccounts.includes(account) ? accounts.all(account) : clients,

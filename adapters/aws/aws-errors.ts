@@ -90,3 +90,10 @@ export function translateAwsError(error: unknown, what: string): never {
   }
   throw error;
 }
+
+/** Why DynamoDB cancelled a transaction, one code per item in order ('None' for the items that were fine). */
+export function cancellationCodes(error: unknown): string[] {
+  if (awsErrorName(error) !== 'TransactionCanceledException') return [];
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.map((r) => r.Code ?? 'None');
+}

@@ -4,10 +4,12 @@
  * - its Slack message  PK REQ#<id>                SK #SLACK        (channel, ts)
  * - idempotency claim  PK CLAIM#<caller>#<key>    SK #CLAIM        (ttl lets DynamoDB drop it; reads check expiry)
  * - allowlist entry    PK ALLOWLIST               SK ENTRY#<id>
+ * - re-check marker    PK RECHECK                 SK ENTRY#<id>    (the entry changed; no finished re-check saw it yet)
  * - work lease         PK REQ#<id>                SK #LEASE        (holder, until; ttl drops leftovers)
  * - budget second      PK BUDGET#<scope>#<second> SK #BUDGET       (callers counted in that second, a string set; ttl)
  * - stream reader      PK STREAM#<shard>          SK #READER       (local runner only: leader lease, checkpoint)
  * - reconcile progress PK RECONCILE#<account>      SK #PROGRESS     (where the hourly reconcile goes on)
+ * - dispatch claim     PK DISPATCH#<id>#<version>  SK #DISPATCH     (that change's work was scheduled; ttl)
  * Indexes (projection ALL): byRequester (the requester's person key), byEntry, byStatus sort by `<createdAt>#<id>` (newest first when listing);
  * byExpiry is sparse, present only on ACTIVE requests, sorted by `<due time>#<id>` (expiresAt, or the revoke
  * marker's time): the sweep's due list.
@@ -31,11 +33,14 @@ export const claimKey = (caller: string, key: string) => ({ PK: `CLAIM#${caller}
 export const leaseKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#LEASE' });
 export const budgetSecondKey = (scope: string, second: number) => ({ PK: `BUDGET#${scope}#${second}`, SK: '#BUDGET' });
 export const streamReaderKey = (shardId: string) => ({ PK: `STREAM#${shardId}`, SK: '#READER' });
+export const dispatchClaimKey = (change: string) => ({ PK: `DISPATCH#${change}`, SK: '#DISPATCH' });
 export const reconcileProgressKey = (account: string) => ({ PK: `RECONCILE#${account}`, SK: '#PROGRESS' });
 /** The sort key of request items: stream consumers keep only these records. */
 export const REQUEST_SK = '#REQUEST';
 export const ALLOWLIST_PK = 'ALLOWLIST';
 export const entryKey = (id: string) => ({ PK: ALLOWLIST_PK, SK: `ENTRY#${id}` });
+export const RECHECK_PK = 'RECHECK';
+export const recheckMarkerKey = (id: string) => ({ PK: RECHECK_PK, SK: `ENTRY#${id}` });
 
 export const statusPartition = (status: RequestStatus) => `STATUS#${status}`;
 export const ACTIVE_EXPIRY_PARTITION = 'ACTIVE';

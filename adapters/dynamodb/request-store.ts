@@ -20,7 +20,7 @@ import type {
   ListSource,
   RequestStore,
 } from '../../domain/ports';
-import { awsErrorName, translateAwsError } from '../aws/aws-errors';
+import { awsErrorName, cancellationCodes, translateAwsError } from '../aws/aws-errors';
 import {
   ACTIVE_EXPIRY_PARTITION,
   INDEX,
@@ -80,11 +80,6 @@ export function fromItem(item: Record<string, unknown>): GrantRequest {
 function startKeyAfter(index: IndexKeys, partition: string, position: string): Record<string, string> {
   const id = position.slice(position.lastIndexOf('#') + 1);
   return { ...requestKey(id), [index.pk]: partition, [index.sk]: position };
-}
-
-function cancellationCodes(error: unknown): string[] {
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.map((r) => r.Code ?? 'None');
 }
 
 export class DynamoRequestStore implements RequestStore {
@@ -211,7 +206,7 @@ export class DynamoRequestStore implements RequestStore {
       );
     } catch (error) {
       // A changed original (or a transaction that met another write on it): read again and decide again.
-      const codes = awsErrorName(error) === 'TransactionCanceledException' ? cancellationCodes(error) : [];
+      const codes = cancellationCodes(error);
       if (codes.some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) {
         throw new StaleRequestError(original.id);
       }

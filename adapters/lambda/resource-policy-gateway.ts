@@ -51,8 +51,19 @@ function storedStatement(json: string | undefined): Record<string, unknown> | nu
   }
 }
 
+export interface ResourcePolicyGatewayOptions {
+  /**
+   * Send RemovePermission's RevisionId when asked to remove conditionally. Off against an emulator: moto 5.2.1 answers
+   * 412 to any RevisionId on RemovePermission (facts/moto.md), so there the fresh read just before is the only guard.
+   */
+  conditionalRemoves: boolean;
+}
+
 export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
-  constructor(private readonly lambdaIn: ClientIn<LambdaClient>) {}
+  constructor(
+    private readonly lambdaIn: ClientIn<LambdaClient>,
+    private readonly options: ResourcePolicyGatewayOptions = { conditionalRemoves: true },
+  ) {}
 
   private lambda(target: PolicyTarget): LambdaClient {
     return this.lambdaIn(accountOf(target.functionName));
@@ -101,15 +112,25 @@ export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
     }
   }
 
-  async remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'> {
+  async remove(target: PolicyTarget, sid: string, revisionId: string | null = null): Promise<'removed' | 'absent'> {
+    // Without a RevisionId (the broker's own statements) removal is by Sid, and must not fail because an app team
+    // deployed meanwhile; with one (an adopted statement), only the policy as it was read.
+    const condition = revisionId !== null && this.options.conditionalRemoves ? { RevisionId: revisionId } : {};
     try {
-      // No RevisionId: removal is by Sid and must not fail because an app team deployed meanwhile.
       await this.lambda(target).send(
-        new RemovePermissionCommand({ FunctionName: target.functionName, ...qualifierOf(target), StatementId: sid }),
+        new RemovePermissionCommand({
+          FunctionName: target.functionName,
+          ...qualifierOf(target),
+          StatementId: sid,
+          ...condition,
+        }),
       );
       return 'removed';
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return 'absent';
+      if (awsErrorName(error) === 'PreconditionFailedException') {
+        throw new PolicyChangedError(undefined, { cause: error });
+      }
       return translateAwsError(error, 'AWS Lambda');
     }
   }

@@ -162,6 +162,10 @@ export function threadReply(r: GrantRequest, event: HistoryEvent): string | null
       const reason = typeof event.detail.reason === 'string' ? escapeMrkdwn(event.detail.reason) : 'refused';
       return `:warning: The permission could not be removed: AWS refused (${reason}). The broker tries again every 5 minutes; the grant stays listed as overdue until it is gone.`;
     }
+    case 'ADOPTION_CONFLICT': {
+      const sid = escapeMrkdwn(String(event.detail.statementId));
+      return `:warning: Statement ${sid} changed after it was adopted, so it was left in place beside the broker's own. Ask its owner whether it should stay.`;
+    }
     case 'REMOVAL_UNBLOCKED':
       return `The blocked removal went through at ${event.at}.`;
     case 'DRIFT': {

@@ -22,6 +22,8 @@ export interface RecheckWork {
   /** Where the previous run stopped (the entry's requests are read oldest first); null: from the start. */
   after: string | null;
   at: string;
+  /** When the re-check's first run was queued (after the change): its marker goes when the last run is done. */
+  startedAt?: string;
 }
 
 /** Everything the work queue carries. */
@@ -50,5 +52,5 @@ export function followUps(before: GrantRequest | null, after: GrantRequest): Fol
 
 /** A stored change of an allowlist entry (put or delete) sets a re-check of its live requests in motion. */
 export function entryFollowUp(entryId: string, at: Date): RecheckWork {
-  return { kind: 'recheck', entryId, after: null, at: at.toISOString() };
+  return { kind: 'recheck', entryId, after: null, at: at.toISOString(), startedAt: at.toISOString() };
 }

@@ -36,6 +36,7 @@ import {
 } from '../rules/policy-limits';
 import { parseArn } from '../rules/arn';
 import { adoptedStatementId } from '../rules/adoption';
+import { replaceAdopted } from './replace-adopted';
 import { sameStatement } from '../rules/statement-equivalence';
 import type { BrokerSettings } from '../settings';
 import { backoffMs } from './backoff';
@@ -43,7 +44,13 @@ import { oneAtATime } from './one-at-a-time';
 import { decryptKeyIn } from '../../policies/event-source-access';
 
 export type ApplyResult =
-  | { outcome: 'applied'; eventSourceMappingUuid: string | null; executionRoleArn: string | null }
+  | {
+      outcome: 'applied';
+      eventSourceMappingUuid: string | null;
+      executionRoleArn: string | null;
+      /** An adoption whose replaced statement changed meanwhile: it stays, and the history says so. */
+      adoptionConflict?: { statementId: string; reason: string; found: string };
+    }
   | { outcome: 'refused'; reason: string }
   | { outcome: 'wait'; retryAfterMs: number; reason: string };
 
@@ -234,11 +241,12 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
     },
 
     /**
-     * Finishes an adoption (API §11.11): applies the broker's own statement (added and read back, or found in place by
-     * a retry) and only then removes the statement it replaces. The one exception to "never touch a statement without
-     * our prefix", kept narrow: only the Sid the request's ADOPTED event names, only in the request's own policy, only
-     * once our statement with the same meaning is verified there. Should the removal fail, both stand (nothing is
-     * lost) and the request stays APPROVED: the next settle finds our statement and removes the old one.
+     * Finishes an adoption (API §11.11, §12.5): applies the broker's own statement (added and read back, or found in
+     * place by a retry) and only then removes the statement it replaces (replace-adopted.ts: only as recorded). The
+     * one exception to "never touch a statement without our prefix", kept narrow: only the Sid the request's ADOPTED
+     * event names, only in the request's own policy, only once our statement with the same meaning is verified there.
+     * Should the removal fail, both stand (nothing is lost) and the request stays APPROVED: the next settle finds our
+     * statement and removes the old one.
      */
     adopt(r: InvokeGrantRequest): Promise<ApplyResult> {
       const foreign = adoptedStatementId(r);
@@ -247,7 +255,14 @@ export function makeGrantOperator(deps: GrantOperatorDeps) {
       }
       return perPolicy(policyKey(r), async () => {
         const result = await applyInvoke(r);
-        if (result.outcome === 'applied') await policies.remove(target(r), foreign);
+        if (result.outcome !== 'applied') return result;
+        const replaced = await replaceAdopted(policies, r);
+        if (replaced.outcome === 'busy')
+          return wait(1_000, 'the policy kept changing while the old statement was removed');
+        if (replaced.outcome === 'conflict') {
+          const { statementId, reason, found } = replaced;
+          return { ...result, adoptionConflict: { statementId, reason, found } };
+        }
         return result;
       });
     },

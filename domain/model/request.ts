@@ -35,6 +35,8 @@ export const HISTORY_EVENTS = [
   /** An allowlist change moved the request to another entry that permits it (API §11.5). */
   'REMATCHED',
   'ADOPTED',
+  /** The statement an adoption replaces changed after it was recorded: left in place, the broker's own kept too. */
+  'ADOPTION_CONFLICT',
   /** AWS refused the removal for good (AccessDenied, say): it is tried again every 5 minutes, and shows as overdue. */
   'REMOVAL_BLOCKED',
   /** A blocked removal went through at last. */

@@ -6,3 +6,9 @@ export function adoptedStatementId(r: GrantRequest): string | null {
   const sid = r.history.find((e) => e.event === 'ADOPTED')?.detail.statementId;
   return typeof sid === 'string' ? sid : null;
 }
+
+/** The statement the adoption replaces, exactly as the policy held it when it was adopted; null when none. */
+export function adoptedStatement(r: GrantRequest): Record<string, unknown> | null {
+  const statement = r.history.find((e) => e.event === 'ADOPTED')?.detail.statement;
+  return typeof statement === 'object' && statement !== null ? (statement as Record<string, unknown>) : null;
+}

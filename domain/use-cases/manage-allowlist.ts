@@ -69,7 +69,7 @@ export function makeManageAllowlist(deps: ManageAllowlistDeps) {
 
     async delete(caller: Identity, id: string): Promise<void> {
       await requireAdmin(caller);
-      if (!(await allowlist.delete(id))) throw new NotFoundError(`allowlist entry ${id} not found`);
+      if (!(await allowlist.delete(id, clock.now()))) throw new NotFoundError(`allowlist entry ${id} not found`);
     },
   };
 }

@@ -97,10 +97,14 @@ export function makeAllowlistRecheck({
     return outcome as LiveOutcome | null;
   }
 
-  /** One run of the re-check of `entryId`'s live requests; `next` is where the following run resumes (null: done). */
+  /**
+   * One run of the re-check of `entryId`'s live requests; `next` is where the following run resumes (null: done, and
+   * the entry's re-check marker goes unless it changed after `startedAt`, when the re-check's first run began).
+   */
   async function recheck(
     entryId: string,
     after: string | null,
+    startedAt: Date,
   ): Promise<{ report: ImpactReport; next: string | null }> {
     const entries = await allowlist.list();
     const page = await store.liveByEntry(entryId, RECHECK_PAGE, after);
@@ -109,6 +113,7 @@ export function makeAllowlistRecheck({
       const outcome = await recheckOne(request.id, entryId, entries);
       if (outcome) tally(report, request.id, outcome);
     }
+    if (page.next === null) await allowlist.recheckDone(entryId, startedAt);
     return { report, next: page.next };
   }
 

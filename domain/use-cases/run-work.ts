@@ -31,8 +31,12 @@ export function makeRunWork(deps: {
   }
 
   async function recheckPage(work: RecheckWork, now: Date): Promise<null> {
-    const { next } = await recheck.recheck(work.entryId, work.after);
-    if (next !== null) await scheduler.schedule({ ...work, after: next, at: now.toISOString() });
+    // Work queued before re-checks had a start: its own time is when it began.
+    const startedAt = new Date(work.startedAt ?? work.at);
+    const { next } = await recheck.recheck(work.entryId, work.after, startedAt);
+    if (next !== null) {
+      await scheduler.schedule({ ...work, after: next, at: now.toISOString(), startedAt: startedAt.toISOString() });
+    }
     return null;
   }
 

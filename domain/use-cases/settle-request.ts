@@ -99,19 +99,25 @@ export function makeSettleRequest(deps: SettleDeps) {
     const result = await applied(request, clock.now());
     if (result.outcome === 'wait') return retry(request, result.retryAfterMs, result.reason);
     const at = clock.now();
+    // An adoption that left the replaced statement alone (it changed since it was recorded) says so in the history.
+    const conflict = result.outcome === 'applied' ? result.adoptionConflict : undefined;
+    const withConflict = (active: GrantRequest) =>
+      conflict ? note(active, 'ADOPTION_CONFLICT', { at, actor: BROKER_ACTOR, detail: conflict }) : active;
     const build = (current: GrantRequest): GrantRequest =>
       result.outcome === 'applied'
-        ? move(current, 'ACTIVE', {
-            at,
-            actor: BROKER_ACTOR,
-            patch: {
-              activatedAt: at.toISOString(),
-              expiresAt: new Date(at.getTime() + current.durationSeconds * 1000).toISOString(),
-              eventSourceMappingUuid: result.eventSourceMappingUuid,
-              executionRoleArn: result.executionRoleArn,
-            },
-            detail: result.eventSourceMappingUuid ? { eventSourceMappingUuid: result.eventSourceMappingUuid } : {},
-          })
+        ? withConflict(
+            move(current, 'ACTIVE', {
+              at,
+              actor: BROKER_ACTOR,
+              patch: {
+                activatedAt: at.toISOString(),
+                expiresAt: new Date(at.getTime() + current.durationSeconds * 1000).toISOString(),
+                eventSourceMappingUuid: result.eventSourceMappingUuid,
+                executionRoleArn: result.executionRoleArn,
+              },
+              detail: result.eventSourceMappingUuid ? { eventSourceMappingUuid: result.eventSourceMappingUuid } : {},
+            }),
+          )
         : move(current, 'FAILED', {
             at,
             actor: BROKER_ACTOR,

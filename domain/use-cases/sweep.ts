@@ -1,6 +1,8 @@
 /**
  * One sweep, the safety net behind the queued work and the expiry timers: ends ACTIVE grants that are due (expired
- * or marked for revoke) first, then times out stale PENDING requests, then applies APPROVED ones. Reads only due
+ * or marked for revoke) first, then times out stale PENDING requests, then applies APPROVED ones, then re-checks the
+ * live requests of allowlist entries whose change no re-check has gone through after RECHECK_GRACE_MS (its stream
+ * record failed and was skipped, its queued work dead-lettered). Reads only due
  * items, page after page (an item that stays due does not hold the next page back), and settles them through the
  * same use case as every other worker, per target account side by side.
  * Nothing waits: an item that needs to (IAM propagation, throttling, another worker's lease) is counted and left for
@@ -9,11 +11,12 @@
  */
 import { StaleRequestError } from '../errors';
 import type { GrantRequest } from '../model/request';
-import type { Clock, DuePage, RequestStore } from '../ports';
+import type { AllowlistStore, Clock, DuePage, RequestStore } from '../ports';
 import { dueAt, OVERDUE_AFTER_MS } from '../rules/due-work';
 import type { BrokerSettings } from '../settings';
 import { move } from '../state-machine';
 import { inLanes } from '../work-lanes';
+import type { AllowlistRecheck } from './recheck-allowlist';
 import { BROKER_ACTOR, type SettleOutcome, type SettleRequest } from './settle-request';
 
 export interface SweepReport {
@@ -31,12 +34,17 @@ export interface SweepReport {
   errors: { requestId: string; error: string }[];
   /** Items read from the store: a sweep reads only what is due. */
   itemsRead: number;
+  /** Allowlist entries whose missed re-check this sweep went through (see above). */
+  rechecked: number;
   /**
    * ACTIVE grants more than a minute past their end (or their revoke), whatever the cause (a blocked removal, an
    * account out of reach), counted up to OVERDUE_COUNTED, and how long the oldest has been due.
    */
   overdue: { count: number; oldestSeconds: number };
 }
+
+/** How long an entry's change may wait for its queued re-check before the sweep does it. */
+export const RECHECK_GRACE_MS = 2 * 60 * 1000;
 
 /** Overdue grants a sweep counts at most (a page of the due list each, up to this many). */
 const OVERDUE_COUNTED = 1_000;
@@ -51,11 +59,27 @@ const accountOf = (r: GrantRequest) => r.functionArn.split(':')[4] ?? '';
 
 export function makeSweep(deps: {
   store: RequestStore;
+  allowlist: AllowlistStore;
   clock: Clock;
   settings: BrokerSettings;
   settle: SettleRequest;
+  recheck: AllowlistRecheck;
 }) {
-  const { store, clock, settings, settle } = deps;
+  const { store, allowlist, clock, settings, settle, recheck } = deps;
+
+  /** Each missed re-check, all its pages, within the time left; one left unfinished is taken up by the next sweep. */
+  async function recheckMissed(now: Date, timeLeft: () => boolean): Promise<number> {
+    let done = 0;
+    for (const missed of await allowlist.pendingRechecks(new Date(now.getTime() - RECHECK_GRACE_MS))) {
+      let after: string | null = null;
+      do {
+        if (!timeLeft()) return done;
+        after = (await recheck.recheck(missed.entryId, after, now)).next;
+      } while (after !== null);
+      done++;
+    }
+    return done;
+  }
 
   /** What is overdue now, read from the due list (oldest first): for the metrics and their alarm. */
   async function overdueAt(now: Date): Promise<SweepReport['overdue']> {
@@ -86,6 +110,7 @@ export function makeSweep(deps: {
       retryLater: 0,
       errors: [],
       itemsRead: 0,
+      rechecked: 0,
       overdue: { count: 0, oldestSeconds: 0 },
     };
     const deadline = new Date(clock.now().getTime() + (options.budgetMs ?? DEFAULT_BUDGET_MS));
@@ -171,6 +196,7 @@ export function makeSweep(deps: {
     );
 
     await drain((after) => store.approved(PAGE, after), settleOne);
+    report.rechecked = await recheckMissed(now, timeLeft);
     return report;
   };
 }

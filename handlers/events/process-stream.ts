@@ -26,7 +26,7 @@ export async function processStreamRecords(
     if (!change && !entry) continue;
     try {
       if (change) await app.dispatchChange(change.before, change.after);
-      else if (entry) await app.dispatchEntryChange(entry.entryId);
+      else if (entry) await app.dispatchEntryChange(entry.entryId, entry.sequenceNumber);
       dispatched++;
     } catch (error) {
       return { failedAt: (change ?? entry)?.sequenceNumber ?? '', dispatched, error };

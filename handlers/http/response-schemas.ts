@@ -145,6 +145,9 @@ export const sweepReport = z.object({
   retryLater: z.number(),
   errors: z.array(z.object({ requestId: z.string(), error: z.string() })),
   itemsRead: z.number(),
+  rechecked: z
+    .number()
+    .describe('allowlist entries whose change had not been re-checked after 2 minutes, re-checked by this sweep'),
   overdue: z
     .object({ count: z.number(), oldestSeconds: z.number() })
     .describe('ACTIVE grants more than 60 s past their end, whatever the cause, and the oldest one’s age'),

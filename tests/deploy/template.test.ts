@@ -149,6 +149,20 @@ it('reserves one concurrent run for the sweep and the reconcile by default, none
   expect(reserved).toEqual({ SweepLambdaFunction: 1, ReconcileLambdaFunction: 1 });
 });
 
+it('reads the table’s stream from its oldest record, with failures kept and each record retried a bounded time', () => {
+  const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+    JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
+  );
+  expect(mappings).toHaveLength(1);
+  expect(mappings[0]![1].Properties).toMatchObject({
+    StartingPosition: 'TRIM_HORIZON',
+    MaximumRetryAttempts: 10,
+    BisectBatchOnFunctionError: true,
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['StreamFailureQueue', 'Arn'] } } },
+  });
+});
+
 it('lets CloudFormation name the retained, deletion-protected table, and tells every function its name', () => {
   const table = template.Resources.BrokerTable!;
   expect(table.DeletionPolicy).toBe('Retain');

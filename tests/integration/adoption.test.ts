@@ -3,7 +3,7 @@
  * the SDK and moto: a statement the broker did not write becomes a managed grant with the same meaning; one below the
  * safety floor is refused and left alone; a failure between adding ours and removing theirs loses nothing.
  */
-import { AddPermissionCommand } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import type { App } from '../../handlers/app';
 import { apiHandler } from '../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
@@ -169,6 +169,44 @@ it('loses nothing when removing the old statement fails: both stand until the wo
   expect(after['team-sns']).toBeUndefined();
   expect(withoutSid(asAwsStores(after[res.body.statementId]))).toEqual(withoutSid(asAwsStores(before['team-sns'])));
   expect(proxy.seen.filter(calls.addPermission)).toHaveLength(1);
+});
+
+it('never removes a statement its owner replaced while the adoption was in flight (ADOPTION_CONFLICT)', async () => {
+  // The broker's removal of team-sns finds the function busy (409: not retried by the SDK, so the settle behind the
+  // answer lets go at once), so the adoption is still in flight when the owner acts.
+  const removeOld = (c: Parameters<typeof calls.removePermission>[0]) =>
+    calls.removePermission(c) && c.path.endsWith('/policy/team-sns');
+  const busy = {
+    status: 409,
+    headers: { 'x-amzn-errortype': 'ResourceConflictException' },
+    body: { Type: 'User', message: 'An update is in progress for resource: order-processor' },
+  };
+  const failing = proxy.add({ match: removeOld, times: 1, mode: 'error', ...busy });
+  const res = await adopt('team-sns');
+  expect(res.body.status).toBe('APPROVED');
+  expect(failing.hits).toBe(1);
+  // The owner replaces team-sns with a grant for another topic, same Sid, straight to Lambda.
+  await clients.lambda.send(new RemovePermissionCommand({ FunctionName: 'order-processor', StatementId: 'team-sns' }));
+  await clients.lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'order-processor',
+      StatementId: 'team-sns',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: `${TOPIC}-v2`,
+    }),
+  );
+  const replaced = (await byStatementId())['team-sns'];
+
+  // The work queue (or the sweep) comes back.
+  const settled = await settleNow(app, res.body.id);
+  expect(settled.status).toBe('ACTIVE');
+  expect(settled.history.map((e) => e.event)).toEqual(['ADOPTED', 'ACTIVATED', 'ADOPTION_CONFLICT']);
+  const after = await byStatementId();
+  expect(after['team-sns']).toEqual(replaced);
+  expect(after[settled.statementId]).toBeDefined();
+  // The one removal of team-sns the broker tried was the one that found the function busy, before the owner acted.
+  expect(proxy.seen.filter(removeOld)).toHaveLength(1);
 });
 
 it('answers a retry of an adoption still in flight with the same request', async () => {

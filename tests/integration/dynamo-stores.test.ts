@@ -268,9 +268,37 @@ describe('DynamoDB allowlist store (moto)', () => {
     await store.put({ ...entry, id: 'billing' });
     await expect(store.get('orders')).resolves.toEqual(entry);
     expect((await store.list()).map((e) => e.id).sort()).toEqual(['billing', 'orders']);
-    await expect(store.delete('orders')).resolves.toBe(true);
-    await expect(store.delete('orders')).resolves.toBe(false);
+    const deletedAt = new Date('2026-11-26T12:05:00.000Z');
+    await expect(store.delete('orders', deletedAt)).resolves.toBe(true);
+    await expect(store.delete('orders', deletedAt)).resolves.toBe(false);
     await expect(store.get('orders')).resolves.toBeNull();
     await expect(store.get(null)).resolves.toBeNull();
+  });
+
+  it('leaves a re-check marker with every change, gone once a re-check that began after it is done', async () => {
+    const clients = await freshMoto(TABLE);
+    const store = new DynamoAllowlistStore(clients.doc, TABLE);
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 26, 12, minute));
+    const entry = (id: string, minute: number) => ({
+      id,
+      ...openEntry(),
+      updatedAt: at(minute).toISOString(),
+      updatedBy: ADMIN,
+    });
+    await store.put(entry('orders', 0));
+    await store.put(entry('billing', 1));
+    await store.delete('billing', at(2));
+    // Markers are not entries.
+    expect((await store.list()).map((e) => e.id)).toEqual(['orders']);
+    expect(await store.pendingRechecks(at(1))).toEqual([{ entryId: 'orders', changedAt: at(0).toISOString() }]);
+    expect((await store.pendingRechecks(at(2))).map((p) => p.entryId).sort()).toEqual(['billing', 'orders']);
+    // A re-check that began before the latest change leaves its marker; one that began after it takes it.
+    await store.recheckDone('billing', at(1));
+    await store.recheckDone('orders', at(3));
+    expect(await store.pendingRechecks(at(9))).toEqual([{ entryId: 'billing', changedAt: at(2).toISOString() }]);
+    // A delete of nothing leaves no marker.
+    await store.recheckDone('billing', at(3));
+    await expect(store.delete('nothing', at(4))).resolves.toBe(false);
+    expect(await store.pendingRechecks(at(9))).toEqual([]);
   });
 });

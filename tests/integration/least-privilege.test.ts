@@ -100,6 +100,13 @@ let queues: string[];
 let brokerQueues: BrokerQueues;
 let streamIterator: string | undefined;
 
+/** The item writes of a TransactWriteItems call, as the actions IAM checks for each. */
+function transactionWrites(input: Record<string, unknown>): string[] {
+  const items = (input.TransactItems ?? []) as Record<string, unknown>[];
+  const action = { Put: 'PutItem', Delete: 'DeleteItem', Update: 'UpdateItem', ConditionCheck: 'ConditionCheckItem' };
+  return items.flatMap((item) => Object.keys(item).map((k) => action[k as keyof typeof action] ?? k));
+}
+
 type Recordable = { middlewareStack: { add: (mw: unknown, options: unknown) => void } };
 function record(client: Recordable): void {
   client.middlewareStack.add(
@@ -107,10 +114,13 @@ function record(client: Recordable): void {
       async (args: unknown) => {
         if (phase) {
           const op = context.commandName.replace(/Command$/, '');
-          // DynamoDB authorises each item write inside a transaction as that write (ours are all puts).
-          const action = `${PREFIX[context.clientName]}:${op === 'TransactWriteItems' ? 'PutItem' : op}`;
-          if (!FREE.has(action)) observed.get(phase)?.add(action);
-          const implied = IMPLIED[action]?.((args as { input: Record<string, unknown> }).input);
+          const input = (args as { input: Record<string, unknown> }).input;
+          // DynamoDB authorises each item write inside a transaction as that write.
+          const ops = op === 'TransactWriteItems' ? transactionWrites(input) : [op];
+          for (const action of ops.map((o) => `${PREFIX[context.clientName]}:${o}`)) {
+            if (!FREE.has(action)) observed.get(phase)?.add(action);
+          }
+          const implied = IMPLIED[`${PREFIX[context.clientName]}:${op}`]?.(input);
           if (implied) observed.get(phase)?.add(implied);
         }
         return next(args);
@@ -334,6 +344,33 @@ async function runStream(): Promise<void> {
   }
 }
 
+/**
+ * The stream's next records while the work queue refuses every message: the batch fails at the first record with work,
+ * whose claim is given back; delivered again once the queue is back, the work is queued.
+ */
+async function runStreamPastRefusal(): Promise<void> {
+  const streams = new DynamoDBStreamsClient({ region: 'us-east-1', endpoint: motoEndpoint() });
+  const { Records = [], NextShardIterator } = await streams.send(
+    new GetRecordsCommand({ ShardIterator: streamIterator, Limit: 1000 }),
+  );
+  streamIterator = NextShardIterator;
+  const refusal = proxy.add({
+    match: (c) => c.operation === 'AmazonSQS.SendMessage' && (c.body ?? '').includes(brokerQueues.workQueueUrl),
+    times: 100,
+    mode: 'error',
+    status: 500,
+    headers: { 'x-amzn-query-error': 'InternalError;Receiver' },
+    body: { __type: 'com.amazonaws.sqs#InternalError', message: 'We encountered an internal error.' },
+  });
+  const failed = await as('stream', () => processStreamRecords(app, Records));
+  expect(failed.failedAt).not.toBeNull();
+  expect(refusal.hits).toBeGreaterThan(0);
+  proxy.rules.splice(proxy.rules.indexOf(refusal), 1);
+  const index = Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed.failedAt);
+  const again = await as('stream', () => processStreamRecords(app, Records.slice(index)));
+  expect(again.failedAt).toBeNull();
+}
+
 /** Hands a queue's visible messages, one at a time, to its function's code (what the queue's mapping does). */
 async function runQueue(fn: 'work' | 'notify'): Promise<number> {
   const sqs = testClients().sqs;
@@ -517,7 +554,7 @@ it('exercises the slack function, then the stream, work and notify functions beh
   // Revokes recorded elsewhere are finished by the work queue.
   await app.revokeRequest(who(REQUESTER), invoke.id, null);
   await app.revokeRequest(who(REQUESTER), mapping.id, null);
-  await runStream();
+  await runStreamPastRefusal();
   await runQueue('work');
   expect((await app.getRequest(who(ADMIN), invoke.id)).status).toBe('REVOKED');
   expect((await app.getRequest(who(ADMIN), mapping.id)).status).toBe('REVOKED');

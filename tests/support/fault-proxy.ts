@@ -16,6 +16,8 @@ export interface CallInfo {
   parameters: URLSearchParams;
   /** When the call reached the proxy (epoch ms). */
   at?: number;
+  /** The request body as sent (a JSON protocol's parameters: SQS's QueueUrl, say). */
+  body?: string;
 }
 
 export interface FaultRule {
@@ -139,6 +141,7 @@ export class FaultProxy {
           operation: typeof target === 'string' ? target : (form.get('Action') ?? ''),
           parameters: form,
           at: Date.now(),
+          body: body.toString(),
         };
         this.seen.push(call);
         const rule = this.rules.find((r) => (r.hits ?? 0) < r.times && r.match(call));

@@ -16,6 +16,7 @@ import {
 import {
   FixedClock,
   InMemoryAllowlist,
+  InMemoryDispatchClaims,
   InMemoryLeases,
   InMemoryReconcileProgress,
   InMemoryRequestStore,
@@ -72,6 +73,7 @@ export function inMemoryApp(
     roleDirectory: new InMemoryRoleDirectory(),
     mappings: new InMemoryMappings(() => clock.now()),
     reconcileProgress: new InMemoryReconcileProgress(),
+    dispatchClaims: new InMemoryDispatchClaims(),
     keys: new InMemoryEventSourceKeys(),
     leases: new InMemoryLeases(() => clock.now()),
     deadlines: noDeadlines,
@@ -130,7 +132,7 @@ export function inMemoryApp(
       const entryId = ports.allowlist.changes[entryChangesSeen];
       if (entryId !== undefined) {
         entryChangesSeen++;
-        await app.dispatchEntryChange(entryId);
+        await app.dispatchEntryChange(entryId, String(entryChangesSeen));
         continue;
       }
       const now = clock.now().toISOString();

@@ -91,10 +91,13 @@ export class InMemoryResourcePolicies implements ResourcePolicyGateway {
     return Promise.resolve(this.silentAdds ? null : structuredClone(stored));
   }
 
-  remove(target: PolicyTarget, sid: string): Promise<'removed' | 'absent'> {
+  remove(target: PolicyTarget, sid: string, revisionId: string | null = null): Promise<'removed' | 'absent'> {
     this.calls.push('remove');
     takeFailure(this.failures, 'remove');
     const policy = this.policies.get(keyOf(target));
+    if (revisionId !== null && revisionId !== String(policy?.revision ?? 0)) {
+      return Promise.reject(new PolicyChangedError('412'));
+    }
     if (!policy?.statements.some((s) => s.Sid === sid)) return Promise.resolve('absent');
     policy.statements = policy.statements.filter((s) => s.Sid !== sid);
     policy.revision++;

@@ -10,12 +10,14 @@ import type {
   CallDeadlines,
   Clock,
   CreateOutcome,
+  DispatchClaims,
   DuePage,
   FunctionDirectory,
   IdempotencyClaim,
   IdGenerator,
   ListPage,
   ListQuery,
+  PendingRecheck,
   ReconcileProgress,
   ReconcileProgressStore,
   RequestStore,
@@ -179,6 +181,7 @@ export class InMemoryAllowlist implements AllowlistStore {
   put(entry: AllowlistEntry): Promise<void> {
     this.entries.set(entry.id, structuredClone(entry));
     this.changes.push(entry.id);
+    this.markers.set(entry.id, entry.updatedAt);
     return Promise.resolve();
   }
   get(id: string | null): Promise<AllowlistEntry | null> {
@@ -187,10 +190,24 @@ export class InMemoryAllowlist implements AllowlistStore {
   list(): Promise<AllowlistEntry[]> {
     return Promise.resolve([...this.entries.values()]);
   }
-  delete(id: string): Promise<boolean> {
+  delete(id: string, at: Date): Promise<boolean> {
     const deleted = this.entries.delete(id);
-    if (deleted) this.changes.push(id);
+    if (deleted) {
+      this.changes.push(id);
+      this.markers.set(id, at.toISOString());
+    }
     return Promise.resolve(deleted);
+  }
+  /** Re-check markers: entry id → when it changed. */
+  readonly markers = new Map<string, string>();
+  pendingRechecks(changedBy: Date): Promise<PendingRecheck[]> {
+    const pending = [...this.markers].filter(([, changedAt]) => changedAt <= changedBy.toISOString());
+    return Promise.resolve(pending.map(([entryId, changedAt]) => ({ entryId, changedAt })));
+  }
+  recheckDone(entryId: string, startedAt: Date): Promise<void> {
+    const changedAt = this.markers.get(entryId);
+    if (changedAt !== undefined && changedAt <= startedAt.toISOString()) this.markers.delete(entryId);
+    return Promise.resolve();
   }
 }
 
@@ -274,6 +291,20 @@ export class InMemoryReconcileProgress implements ReconcileProgressStore {
   }
   put(progress: ReconcileProgress): Promise<void> {
     this.stored.set(progress.account, structuredClone(progress));
+    return Promise.resolve();
+  }
+}
+
+/** Dispatch claims in memory: the changes whose work was scheduled. */
+export class InMemoryDispatchClaims implements DispatchClaims {
+  readonly claimed = new Set<string>();
+  claim(change: string): Promise<boolean> {
+    if (this.claimed.has(change)) return Promise.resolve(false);
+    this.claimed.add(change);
+    return Promise.resolve(true);
+  }
+  release(change: string): Promise<void> {
+    this.claimed.delete(change);
     return Promise.resolve();
   }
 }

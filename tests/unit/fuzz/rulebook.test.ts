@@ -331,7 +331,7 @@ describe('the one rulebook', () => {
           const done: ImpactReport = { kept: [], rematched: [], ended: [] };
           let after: string | null = null;
           do {
-            const run = await recheck.recheck('a', after);
+            const run = await recheck.recheck('a', after, ctx.clock.now());
             done.kept.push(...run.report.kept);
             done.rematched.push(...run.report.rematched);
             done.ended.push(...run.report.ended);

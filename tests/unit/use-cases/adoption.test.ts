@@ -202,8 +202,9 @@ describe('adopt', () => {
     const { Sid: _new, ...meaning } = policies.statements(FN)[1]!;
     const { Sid: _old, ...before } = foreign('team-sns');
     expect(meaning).toEqual(before);
-    // adopt reads the statement; the operator reads, adds (its answer is the read-back), and only then removes.
-    expect(policies.calls).toEqual(['read', 'read', 'add', 'remove']);
+    // adopt reads the statement; the operator reads, adds (its answer is the read-back), reads the old statement
+    // again (still as recorded) and only then removes it.
+    expect(policies.calls).toEqual(['read', 'read', 'add', 'read', 'remove']);
   });
 
   it('records a grant no entry permits with a null entry, seen by admins and its requester only', async () => {
@@ -301,9 +302,56 @@ describe('adopt', () => {
     policies.calls.length = 0;
     const outcome = await app.settle.settleWithin(adopted.id, 5_000);
     expect(outcome.request?.status).toBe('ACTIVE');
-    expect(policies.calls).toEqual(['read', 'remove']);
+    expect(policies.calls).toEqual(['read', 'read', 'remove']);
     expect(sids()).toEqual(['team-open', adopted.statementId]);
     expect((await store.get(adopted.id))?.history.map((e) => e.event)).toEqual(['ADOPTED', 'ACTIVATED']);
+  });
+
+  it('leaves the old statement in place when its owner changed it after it was adopted (ADOPTION_CONFLICT)', async () => {
+    const { adopt, drain, store, sids, policies } = await setup();
+    const adopted = await adopt('team-sns');
+    // The owner replaces team-sns (same Sid, another topic) before the broker gets to remove it.
+    const changed = foreign('team-sns', { Condition: { ArnLike: { 'AWS:SourceArn': `${TOPIC}-v2` } } });
+    const policy = policies.policies.get(`${FN}:`)!;
+    policy.statements = policy.statements.map((s) => (s.Sid === 'team-sns' ? changed : s));
+    policy.revision++;
+    await drain();
+    const active = await store.get(adopted.id);
+    expect(active?.status).toBe('ACTIVE');
+    expect(sids()).toEqual(['team-sns', 'team-open', adopted.statementId]);
+    expect(policies.statements(FN).find((s) => s.Sid === 'team-sns')).toEqual(changed);
+    expect(active?.history.map((e) => e.event)).toEqual(['ADOPTED', 'ACTIVATED', 'ADOPTION_CONFLICT']);
+    expect(active?.history.at(-1)?.detail).toEqual({
+      statementId: 'team-sns',
+      reason: 'statement team-sns changed after it was adopted; it was left in place',
+      found: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+    });
+  });
+
+  it('removes the old statement only at the revision it read: a change in between is found on the next read', async () => {
+    const { adopt, drain, store, sids, policies } = await setup();
+    const adopted = await adopt('team-sns');
+    const changed = foreign('team-sns', { Principal: { Service: 'events.amazonaws.com' } });
+    // Right after the read that precedes the removal (the one after AddPermission), the owner changes team-sns.
+    policies.interleave = (_target, moment) => {
+      if (moment !== 'after' || !policies.calls.includes('add') || policies.interleave === null)
+        return Promise.resolve();
+      policies.interleave = null;
+      const policy = policies.policies.get(`${FN}:`)!;
+      policy.statements = policy.statements.map((s) => (s.Sid === 'team-sns' ? changed : s));
+      policy.revision++;
+      return Promise.resolve();
+    };
+    await drain();
+    // The removal carried the revision it read (refused: 412), the next read saw the change, and it was left alone.
+    expect(policies.calls).toEqual(['read', 'read', 'add', 'read', 'remove', 'read']);
+    expect(policies.statements(FN).find((s) => s.Sid === 'team-sns')).toEqual(changed);
+    expect(sids()).toContain(adopted.statementId);
+    expect((await store.get(adopted.id))?.history.map((e) => e.event)).toEqual([
+      'ADOPTED',
+      'ACTIVATED',
+      'ADOPTION_CONFLICT',
+    ]);
   });
 
   it('leaves the old statement alone when its own cannot be added', async () => {

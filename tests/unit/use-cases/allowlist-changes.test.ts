@@ -245,7 +245,7 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
     await ctx.drain();
     await ctx.app.allowlist.put(who(ADMIN), 'orders', NARROWED);
     // Run the pipeline by hand: the entry's stream record, then one work item at a time.
-    await ctx.app.dispatchEntryChange('orders');
+    await ctx.app.dispatchEntryChange('orders', 'by-hand');
     ctx.allowlist.changes.length = 0;
     const runs: (string | null)[] = [];
     for (let work = ctx.scheduler.scheduled.shift(); work; work = ctx.scheduler.scheduled.shift()) {
@@ -281,7 +281,8 @@ describe('allowlist changes reach live grants (API §11.5)', () => {
     await ctx.app.allowlist.put(who(ADMIN), 'orders', NARROWED);
     await ctx.drain();
     const settledChanges = ctx.store.changes.length;
-    await ctx.app.dispatchEntryChange('orders');
+    // The same entry, checked again by another change (say, a put of the same content).
+    await ctx.app.dispatchEntryChange('orders', 'again');
     await ctx.drain();
     expect(ctx.store.changes).toHaveLength(settledChanges);
   });
