@@ -8,14 +8,17 @@ import os from 'node:os';
 import { measureAnswerTimes } from './answer-times';
 import { measureApiLatency } from './api-latency';
 import { startBenchAws } from './bench-aws';
+import { measureBudgetThroughput } from './budget-throughput';
 import { measureBundles } from './bundles';
 import { measureExpiryLag } from './expiry-lag';
 import { measureLifecycleCalls } from './lifecycle-calls';
+import { measureFilteredLists } from './list-scale';
 import { measurePatternWorstCase } from './pattern-match';
 import { measureSharedBudget } from './shared-budget';
 import { round } from './stats';
 import { measureSweepAcrossAccounts } from './sweep-accounts';
 import { measureSweep } from './sweep-scale';
+import { EMULATOR_GUARD } from '../handlers/app';
 import { CONTRACT_MS } from '../tests/support/contract-bounds';
 
 async function main(): Promise<void> {
@@ -28,6 +31,11 @@ async function main(): Promise<void> {
   const atMost = (figure: number, limit: number, unit: string) => ({
     text: `≤ ${limit} ${unit}`,
     met: figure <= limit,
+  });
+  /** A contract bound on a figure: `figure ≥ limit`. */
+  const atLeast = (figure: number, limit: number, unit: string) => ({
+    text: `≥ ${limit} ${unit}`,
+    met: figure >= limit,
   });
   const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -143,6 +151,31 @@ async function main(): Promise<void> {
       `${paced.perAccount} due in 1 vs each of 3 accounts, ${slowRps} rps`,
       `${round(paced.oneSeconds, 2)} s vs ${round(paced.threeSeconds, 2)} s, ×${round(paced.ratio, 2)} (one budget for all: ≥ ${round(3 * paced.floorSeconds, 2)} s)`,
     );
+
+    progress('the budget from a cold process, Lambda answering in 100 ms (AWS settings, then the emulator band)');
+    const cold = await measureBudgetThroughput(aws, rps, 60, {}, '444444444444');
+    add(
+      'budget',
+      `cold process, 100 ms calls, ${rps} rps, AWS settings`,
+      `${cold.calls} calls in ${cold.seconds} s: ×${round(cold.ratio, 2)} of the budget`,
+      atLeast(round(cold.ratio, 2), 0.9, '× the budget'),
+    );
+    const banded = await measureBudgetThroughput(aws, rps, 60, EMULATOR_GUARD, '555555555555');
+    add(
+      'budget',
+      `the same with moto's band (400 ms floor, 1 s when cold)`,
+      `${banded.calls} calls in ${banded.seconds} s: ×${round(banded.ratio, 2)} of the budget`,
+    );
+
+    progress('filtered lists over 10,000 stored requests (limit=1; 30 each)');
+    for (const l of await measureFilteredLists(aws, 10_000, 30)) {
+      add(
+        'list',
+        l.query,
+        `p50 ${round(l.p50)} ms, p99 ${round(l.p99)} ms (${l.samples}); ${l.items} item(s)${l.more ? ', nextToken' : ''}`,
+        atMost(round(l.p99), 1000, 'ms p99'),
+      );
+    }
 
     progress('API latency over HTTP against the local runner');
     for (const l of await measureApiLatency(aws, 200)) {

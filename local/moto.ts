@@ -37,6 +37,15 @@ export function motoCommand(args: string[], pathVariable = process.env.PATH): [s
   return setpriv ? [setpriv, ['--pdeathsig', 'TERM', '--', moto, ...args]] : [moto, args];
 }
 
+/** Where local/moto-python/sitecustomize.py is: Python loads it at start, and it keeps moto's collector quiet. */
+const MOTO_PYTHON = path.join(__dirname, 'moto-python');
+
+/** The environment moto runs in: this one, with MOTO_PYTHON first on PYTHONPATH. */
+export function motoEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const rest = env.PYTHONPATH ? `${path.delimiter}${env.PYTHONPATH}` : '';
+  return { ...env, PYTHONPATH: `${MOTO_PYTHON}${rest}` };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -74,7 +83,7 @@ export async function startMoto(
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const [command, args] = motoCommand(['-H', '127.0.0.1', '-p', String(port)]);
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: motoEnvironment() });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);

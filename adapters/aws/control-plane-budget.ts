@@ -4,10 +4,14 @@
  * DynamoDB (a conditional write, so every process sees the same count) before it starts.
  * A token bucket would let a burst of its whole capacity through in one second; a per-second counter cannot.
  *
- * - Guard band: a call starting in the last `guardMs` of a second may be counted by Lambda in the next one (the
- *   network, a slow emulator's queue), so it holds a slot in every second it may land in. The band is twice the
- *   slowest call of the last 30 s (`observe`), at least `guardMs`, at most 2 s; a process that has seen no call lately
- *   assumes a second. When the account is idle a call still starts at once.
+ * - Guard band: a call starting near the end of a second may be counted by Lambda in the next one when calls are slow
+ *   (a congested network, a slow emulator's queue), so it holds a slot in every second it may land in. The band is
+ *   twice the slowest call of the last 30 s (`observe`), at most 2 s, and nothing while calls are answered within
+ *   FAST_CALL_MS: such a call reaches Lambda well inside its second, and the few that land in the next one fit the
+ *   share of the account the broker leaves to others (BROKER_LAMBDA_RPS ≤ 15). So against Lambda answering in 100 ms
+ *   the budget costs nothing. `guardMs` (a floor) and `coldGuardMs` (the band of a process that has seen no call
+ *   lately) default to 0; the local runner and tests set them for moto, whose queue can hold a call most of a second.
+ *   When the account is idle a call still starts at once.
  * - Look-ahead: when the second it needs is full, a caller reserves the first later second with room and sleeps
  *   until it begins, instead of every waiter retrying the same second; each process remembers seconds seen full.
  * - Adaptive: a 429 from Lambda fills the account's next `Retry-After` seconds and halves the following ones for
@@ -31,7 +35,10 @@ export interface SecondCounter {
 export interface BudgetOptions {
   perSecond: number;
   region: string;
+  /** The narrowest guard band (default 0). */
   guardMs?: number;
+  /** The guard band of a process that has seen no call in the last 30 s (default 0: assume calls are quick). */
+  coldGuardMs?: number;
   /** How far ahead a caller without a deadline may reserve. */
   horizonSeconds?: number;
   now?: () => number;
@@ -44,8 +51,8 @@ const MAX_GUARD_MS = 2000;
 const LATENCY_HEADROOM = 2;
 /** How long an observed call time shapes the band. */
 const LATENCY_WINDOW_MS = 30_000;
-/** The band of a process that has seen no call lately: the next second too. */
-const UNKNOWN_LATENCY_GUARD_MS = 1000;
+/** Calls answered within this reach Lambda inside the second they start in, but for a spill its headroom absorbs. */
+const FAST_CALL_MS = 250;
 
 /** Seconds blocked after a 429 without Retry-After, and seconds at half rate after that. */
 const THROTTLE_BLOCK_SECONDS = 1;
@@ -53,6 +60,7 @@ const THROTTLE_HALF_SECONDS = 5;
 
 export class ControlPlaneBudget {
   private readonly guardMs: number;
+  private readonly coldGuardMs: number;
   /** Recent calls' times (ms) and when each ended: how much later than its start Lambda may count a call. */
   private recentCalls: { at: number; ms: number }[] = [];
   private readonly horizonSeconds: number;
@@ -66,7 +74,8 @@ export class ControlPlaneBudget {
     private readonly counter: SecondCounter,
     private readonly options: BudgetOptions,
   ) {
-    this.guardMs = options.guardMs ?? 400;
+    this.guardMs = options.guardMs ?? 0;
+    this.coldGuardMs = options.coldGuardMs ?? 0;
     this.horizonSeconds = options.horizonSeconds ?? 120;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -138,9 +147,10 @@ export class ControlPlaneBudget {
 
   private guardBandMs(t: number): number {
     const recent = this.recentCalls.filter((c) => c.at > t - LATENCY_WINDOW_MS);
-    if (recent.length === 0) return Math.max(this.guardMs, UNKNOWN_LATENCY_GUARD_MS);
+    if (recent.length === 0) return Math.max(this.guardMs, this.coldGuardMs);
     const slowest = Math.max(...recent.map((c) => c.ms));
-    return Math.min(MAX_GUARD_MS, Math.max(this.guardMs, slowest * LATENCY_HEADROOM));
+    const band = slowest <= FAST_CALL_MS ? 0 : slowest * LATENCY_HEADROOM;
+    return Math.min(MAX_GUARD_MS, Math.max(this.guardMs, band));
   }
 
   /** The seconds a call starting at `t` must be counted in: its own, and each later one inside the guard band. */

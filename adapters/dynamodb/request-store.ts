@@ -82,6 +82,9 @@ function startKeyAfter(index: IndexKeys, partition: string, position: string): R
   return { ...requestKey(id), [index.pk]: partition, [index.sk]: position };
 }
 
+/** Items the first page of a filtered list reads. */
+const FIRST_FILTERED_PAGE = 100;
+
 export class DynamoRequestStore implements RequestStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -375,8 +378,14 @@ export class DynamoRequestStore implements RequestStore {
     let startKey: Record<string, unknown> | undefined;
     try {
       do {
-        // Without a filter limit+1 items say whether more follow; with one, read in pages up to the budget.
-        const pageSize = filters.length > 0 ? budget - read : Math.min(budget - read, query.limit + 1 - found.length);
+        // Without a filter limit+1 items say whether more follow. With one, a first page of a few times that (a filter
+        // that matches often answers from it, without carrying a thousand items), then the rest of the budget at once.
+        const pageSize =
+          filters.length > 0
+            ? read === 0
+              ? Math.min(budget, Math.max(FIRST_FILTERED_PAGE, 4 * (query.limit + 1)))
+              : budget - read
+            : Math.min(budget - read, query.limit + 1 - found.length);
         const page = await this.db.send(new QueryCommand({ ...input, Limit: pageSize, ExclusiveStartKey: startKey }));
         found.push(...(page.Items ?? []).map(fromItem));
         read += page.ScannedCount ?? page.Items?.length ?? 0;

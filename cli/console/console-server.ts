@@ -97,10 +97,11 @@ async function forward(req: IncomingMessage, res: ServerResponse, url: URL, clie
 }
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
-  const guard: GuardSettings = {
-    port: 0,
-    sessionToken: options.session.signing === 'sigv4' ? randomBytes(24).toString('base64url') : null,
-  };
+  const signing = options.session.signing === 'sigv4';
+  const guard: GuardSettings = { port: 0, sessionToken: signing ? randomBytes(24).toString('base64url') : null };
+  /** The key in the printed link: good once, and not the session's cookie (a link seen later opens nothing). */
+  let linkKey: string | null = signing ? randomBytes(24).toString('base64url') : null;
+  const printedKey = linkKey;
   const server: Server = createServer((req, res) => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -109,8 +110,17 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
     const key = url.searchParams.get('key');
     if (method === 'GET' && url.pathname === '/' && key !== null && guard.sessionToken !== null) {
-      // The one-time link: keep the key in an HttpOnly cookie and take it out of the address bar.
-      if (!sameSecret(key, guard.sessionToken)) return refuse(res, 401, 'ConsoleSessionRequired', 'wrong key');
+      // The one-time link: it sets the session cookie (HttpOnly), takes the key out of the address bar, and is spent.
+      if (linkKey === null) {
+        return refuse(
+          res,
+          401,
+          'ConsoleLinkUsed',
+          'this link was opened already; run `lpb console` again for a new one',
+        );
+      }
+      if (!sameSecret(key, linkKey)) return refuse(res, 401, 'ConsoleSessionRequired', 'wrong key');
+      linkKey = null;
       const cookie = `${SESSION_COOKIE}=${guard.sessionToken}; HttpOnly; SameSite=Strict; Path=/`;
       return answer(res, 303, { location: '/', 'set-cookie': cookie }, '');
     }
@@ -135,7 +145,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const origin = `http://127.0.0.1:${guard.port}`;
   return {
     origin,
-    openUrl: guard.sessionToken ? `${origin}/?key=${guard.sessionToken}` : `${origin}/`,
+    openUrl: printedKey ? `${origin}/?key=${printedKey}` : `${origin}/`,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

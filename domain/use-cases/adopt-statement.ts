@@ -12,7 +12,8 @@
  * A retry of the same adoption while it is APPROVED answers that request instead of making a second one.
  * Failures: NotAdminError; ValidationError (statementId already managed, below the safety floor — `details` lists the
  * violations —, duration, function); NotFoundError (no such statement); AdoptionInProgressError (being adopted with
- * other terms); UnavailableError (Lambda, or the function's account, out of reach).
+ * other terms); UnavailableError (Lambda, or the function's account, out of reach, or its budget used up for the
+ * next ADOPT_READ_DEADLINE_MS).
  */
 import {
   AccountNotTargetedError,
@@ -24,7 +25,15 @@ import {
 } from '../errors';
 import { newRequest } from '../model/new-request';
 import type { GrantRequest } from '../model/request';
-import type { AllowlistStore, Clock, IdGenerator, PolicyTarget, RequestStore, ResourcePolicyGateway } from '../ports';
+import type {
+  AllowlistStore,
+  CallDeadlines,
+  Clock,
+  IdGenerator,
+  PolicyTarget,
+  RequestStore,
+  ResourcePolicyGateway,
+} from '../ports';
 import { adoptedStatementId } from '../rules/adoption';
 import { isRequesterOf } from '../rulebook/access';
 import type { Identity } from '../rulebook/identity';
@@ -46,6 +55,7 @@ export interface AdoptDeps {
   store: RequestStore;
   allowlist: AllowlistStore;
   policies: ResourcePolicyGateway;
+  deadlines: CallDeadlines;
   clock: Clock;
   ids: IdGenerator;
   settings: BrokerSettings;
@@ -53,6 +63,11 @@ export interface AdoptDeps {
 }
 
 const PAGE = 100;
+/**
+ * The policy read waits for the account's Lambda budget at most this long: an answer comes well inside API Gateway's
+ * 29 s (503 with Retry-After when the budget is used up for longer), never a 504.
+ */
+export const ADOPT_READ_DEADLINE_MS = 10_000;
 
 /** The function named in the body, its errors reported at `functionArn` (the body's name for it). */
 function functionOf(command: AdoptCommand, settings: BrokerSettings): FunctionRef {
@@ -70,12 +85,13 @@ function functionOf(command: AdoptCommand, settings: BrokerSettings): FunctionRe
 }
 
 export function makeAdoptStatement(deps: AdoptDeps) {
-  const { store, allowlist, policies, clock, ids, settings, requireAdmin } = deps;
+  const { store, allowlist, policies, deadlines, clock, ids, settings, requireAdmin } = deps;
 
   /** The policy, or 503 when its account cannot be reached (the caller may retry once the spoke role works). */
   async function readPolicy(target: PolicyTarget) {
+    const deadline = new Date(clock.now().getTime() + ADOPT_READ_DEADLINE_MS);
     try {
-      return await policies.read(target);
+      return await deadlines.within(deadline, () => policies.read(target));
     } catch (error) {
       if (!(error instanceof AccountUnreachableError)) throw error;
       throw new UnavailableError(`account ${error.accountId} cannot be reached: ${error.message}`, { cause: error });

@@ -5,6 +5,7 @@
  */
 import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-lambda';
 import type { App } from '../../handlers/app';
+import { ADOPT_READ_DEADLINE_MS } from '../../domain/use-cases/adopt-statement';
 import { apiHandler } from '../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
 import {
@@ -207,6 +208,22 @@ it('never removes a statement its owner replaced while the adoption was in fligh
   expect(after[settled.statementId]).toBeDefined();
   // The one removal of team-sns the broker tried was the one that found the function busy, before the owner acted.
   expect(proxy.seen.filter(removeOld)).toHaveLength(1);
+});
+
+it('answers 503 within its deadline, never a 504, when the account’s Lambda budget is used up for long', async () => {
+  // Lambda throttles the policy read and asks for 100 s: the account's budget is closed that long for every process.
+  proxy.add({
+    match: calls.getPolicy,
+    times: 1,
+    mode: 'error',
+    ...awsErrors.lambdaThrottled(),
+    headers: { 'x-amzn-errortype': 'TooManyRequestsException', 'retry-after': '100' },
+  });
+  const started = Date.now();
+  const res = await adopt('team-sns');
+  expect(res.status).toBe(503);
+  expect(Date.now() - started).toBeLessThan(ADOPT_READ_DEADLINE_MS + 5_000);
+  expect(await listed()).toEqual([]);
 });
 
 it('answers a retry of an adoption still in flight with the same request', async () => {

@@ -192,4 +192,15 @@ describe('signing with AWS credentials', () => {
     );
     expect(broker.calls[0]?.headers['x-broker-principal']).toBeUndefined();
   });
+
+  it('spends the link: opened again (another browser, a copied address), it sets no cookie', async () => {
+    const key = new URL(signed.openUrl).searchParams.get('key') as string;
+    const again = await send(signed.origin, 'GET', `/?key=${key}`);
+    expect(again.status).toBe(401);
+    expect(JSON.parse(again.text)).toMatchObject({ error: { code: 'ConsoleLinkUsed' } });
+    expect(again.headers['set-cookie']).toBeUndefined();
+    // Nor is the key itself the session: as a cookie it opens nothing.
+    const asCookie = await send(signed.origin, 'GET', '/v1/requests', { cookie: `lpb_console=${key}` });
+    expect(asCookie.status).toBe(401);
+  });
 });

@@ -101,3 +101,16 @@ it('shows every function’s errors on the dashboard', () => {
     .filter((m) => m[0] === 'AWS/Lambda' && m[1] === 'Errors');
   expect(errors.map((m) => (m[4] as { label: string }).label).sort()).toEqual(Object.keys(functions).sort());
 });
+
+it('flushes its metrics from every function that composes the app (each may count throttles it met)', () => {
+  const entries = Object.values(functions as unknown as Record<string, { handler: string }>).map(
+    (f) => `${f.handler.replace(/\.handler$/, '')}.ts`,
+  );
+  expect(entries.length).toBeGreaterThan(5);
+  for (const entry of entries) {
+    const source = readFileSync(path.join(ROOT, entry), 'utf8');
+    // HTTP functions go through api-handler.ts, which flushes the metrics it is given.
+    const flushes = /logMetrics\(metrics\)|lambdaApiHandler\(/.test(source);
+    expect({ entry, flushes }).toEqual({ entry, flushes: true });
+  }
+});

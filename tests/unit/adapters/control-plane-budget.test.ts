@@ -1,4 +1,4 @@
-import { ControlPlaneBudget, type SecondCounter } from '../../../adapters/aws/control-plane-budget';
+import { ControlPlaneBudget, type BudgetOptions, type SecondCounter } from '../../../adapters/aws/control-plane-budget';
 import { UnavailableError } from '../../../domain/errors';
 
 /** The shared counter in memory, and a virtual clock that several callers share (like processes on one table). */
@@ -19,11 +19,12 @@ function world(start = 1_000_000) {
     },
   };
   const starts: number[] = [];
-  const budget = (perSecond = 4, guardMs = 300) =>
+  /** A process's budget, with moto's guard band floor by default (`bands: {}` for AWS's defaults). */
+  const budget = (perSecond = 4, guardMs = 300, bands: Partial<BudgetOptions> = { guardMs }) =>
     new ControlPlaneBudget(counter, {
       perSecond,
       region: 'us-east-1',
-      guardMs,
+      ...bands,
       now: () => now,
       sleep: (ms) => {
         now += ms;
@@ -104,9 +105,9 @@ describe('the Lambda control-plane budget', () => {
     expect(w.counts.get('111111111111#us-east-1#control@6003')).toBeUndefined();
   });
 
-  it('counts the next second too while it has seen no call lately (a fresh process knows no latency)', async () => {
+  it('against an emulator, counts the next second too while it has seen no call lately (coldGuardMs)', async () => {
     const w = world(6_500_100);
-    const b = w.budget(4, 300);
+    const b = w.budget(4, 300, { guardMs: 300, coldGuardMs: 1000 });
     await w.call(b);
     expect(w.counts.get('111111111111#us-east-1#control@6500')).toBe(1);
     expect(w.counts.get('111111111111#us-east-1#control@6501')).toBe(1);
@@ -121,6 +122,24 @@ describe('the Lambda control-plane budget', () => {
     w.set(7_002_600);
     await w.call(b);
     expect(w.counts.get('111111111111#us-east-1#control@7003')).toBeUndefined();
+  });
+
+  it('with AWS’s defaults, costs nothing while Lambda answers in 100 ms: a cold process runs at the full rate', async () => {
+    const w = world(30_000_000);
+    const b = w.budget(4, 0, {});
+    for (let i = 0; i < 40; i++) await w.call(b, '111111111111', null, 100);
+    // 40 calls at 4 per second: 10 seconds, each call counted in one second only.
+    expect(w.perSecond().size).toBe(10);
+    expect([...w.counts.values()].reduce((a, n) => a + n, 0)).toBe(40);
+  });
+
+  it('with AWS’s defaults, still guards when Lambda answers slowly', async () => {
+    const w = world(31_000_700);
+    const b = w.budget(4, 0, {});
+    b.observe(400);
+    await w.call(b);
+    // 700 ms into the second, inside an 800 ms band: counted in the next second too.
+    expect(w.counts.get('111111111111#us-east-1#control@31001')).toBe(1);
   });
 
   it('keeps budgets of different accounts apart', async () => {
