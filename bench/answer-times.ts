@@ -1,6 +1,7 @@
 /**
- * Answer times over HTTP with a Slack whose every Web API call takes 2.5 s (API §11.1): creates, signed Slack clicks
- * (one every 200 ms, all in flight together) and REST approves, each timed from the client's side.
+ * Answer times over HTTP with a Slack whose every Web API call takes 2.5 s (docs/api.md, Answers, and the work behind
+ * them): creates, signed Slack clicks (one every 200 ms, all in flight together) and REST approves, each timed from the
+ * client's side.
  */
 import { createdBody } from './created-body';
 import { createFunction, testClients } from '../tests/support/aws';

@@ -1,6 +1,7 @@
 /**
- * Expiry lag (API §11.3): how long after `expiresAt` each grant's statement is really gone, observed from outside by
- * polling GetPolicy, with the sweep at its default 60 s so that only the expiry timers can be on time.
+ * Expiry lag (docs/api.md, Answers, and the work behind them): how long after `expiresAt` each grant's statement is
+ * really gone, observed from outside by polling GetPolicy, with the sweep at its default 60 s so that only the expiry
+ * timers can be on time.
  */
 import { createdBody } from './created-body';
 import { GetPolicyCommand } from '@aws-sdk/client-lambda';

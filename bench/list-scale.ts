@@ -1,8 +1,8 @@
 /**
- * Filtered lists over 10,000 stored requests (API §12.5): one GET /v1/requests reads at most 1,000 items whatever its
- * filters, so even a filter that matches nothing answers quickly (with a nextToken where it stopped).
- * Timed through the use case against moto's DynamoDB: the requester's own list with a filter no request matches, and
- * an admin's list by status and function.
+ * Filtered lists over 10,000 stored requests (docs/api.md, Details worth knowing): one GET /v1/requests reads at most
+ * 1,000 items whatever its filters, so even a filter that matches nothing answers quickly (with a nextToken where it
+ * stopped). Timed through the use case against moto's DynamoDB: the requester's own list with a filter no request
+ * matches, and an admin's list by status and function.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

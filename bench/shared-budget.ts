@@ -1,7 +1,7 @@
 /**
- * The shared control-plane budget (API §11.2), seen in the emulator's own access log: three runners on one table
- * and one moto with BROKER_LAMBDA_RPS=4, 36 approvals at once over 8 functions; the per-second histogram of
- * counted calls and of GetPolicy, and how long until all 36 are ACTIVE.
+ * The shared control-plane budget (docs/runbook.md, Throttling and the Lambda budget), seen in the emulator's own
+ * access log: three runners on one table and one moto with BROKER_LAMBDA_RPS=4, 36 approvals at once over 8 functions;
+ * the per-second histogram of counted calls and of GetPolicy, and how long until all 36 are ACTIVE.
  */
 import { createdBody } from './created-body';
 import { startMoto } from '../local/moto';

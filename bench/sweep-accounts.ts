@@ -1,8 +1,9 @@
 /**
- * A sweep across target accounts (API §11.2, §11.7): the Lambda budget is per account, so N due grants in each of
- * three accounts should take about as long as N in one (a shared budget would need three times as long). Every expiry
- * costs one RemovePermission in its function's account — the broker's own, or a spoke's through its spoke role —
- * spaced to BROKER_LAMBDA_RPS in that account. Rounds alternate the two sweeps, so a busy machine weighs on both.
+ * A sweep across target accounts (docs/runbook.md, Throttling and the Lambda budget; docs/deploy.md, Many accounts (hub
+ * and spokes)): the Lambda budget is per account, so N due grants in each of three accounts should take about as long
+ * as N in one (a shared budget would need three times as long). Every expiry costs one RemovePermission in its
+ * function's account — the broker's own, or a spoke's through its spoke role — spaced to BROKER_LAMBDA_RPS in that
+ * account. Rounds alternate the two sweeps, so a busy machine weighs on both.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -154,7 +154,8 @@ functions.notify = lambdaFunction('notify', 'handlers/events/notify.handler', {
   events: [{ sqs: { arn: arnOf('NotifyQueue'), batchSize: 10, functionResponseType: 'ReportBatchItemFailures' } }],
 });
 
-// Functions that act on functions of other accounts assume the spoke role there (API §11.7); their Sid says so.
+// Functions that act on functions of other accounts assume the spoke role there (docs/deploy.md, Many accounts (hub and
+// spokes)); their Sid says so.
 const SPOKE_SID = 'SpokeAccounts';
 for (const [fn, sets] of Object.entries(roles.spokes)) {
   if (fn.startsWith('_')) continue;

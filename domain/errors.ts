@@ -74,7 +74,7 @@ export class NotAdminError extends RefusedError {
 
 /**
  * No allowlist entry permits the ask; `details` names the condition that failed. The message points the requester to
- * the catalog of what it may ask for (API §11.10).
+ * the catalog of what it may ask for (docs/adoption.md, What may I ask for?).
  */
 export class AllowlistDeniedError extends RefusedError {
   constructor(reason: string, details: FieldIssue[]) {
@@ -202,7 +202,7 @@ export class IdempotencyKeyReusedError extends StateConflictError {
   }
 }
 
-/** Another adoption of the same statement, with other terms, is still being applied (API §11.11). */
+/** Another adoption of the same statement, with other terms, is still being applied (docs/adoption.md, Adopt). */
 export class AdoptionInProgressError extends StateConflictError {
   constructor(statementId: string, requestId: string) {
     super(`statement ${statementId} is being adopted as request ${requestId}; wait for it to become ACTIVE`);

@@ -83,7 +83,7 @@ export interface RequestStore {
  */
 export interface AllowlistStore {
   put(entry: AllowlistEntry): Promise<void>;
-  /** Null when no entry has this id, or when there is no id (a request no entry permits: API §11.11). */
+  /** Null when no entry has this id, or when there is no id (a request no entry permits: docs/adoption.md, Adopt). */
   get(id: string | null): Promise<AllowlistEntry | null>;
   list(): Promise<AllowlistEntry[]>;
   /** Returns false when there was nothing to delete. `at`: when (the re-check marker's time). */
@@ -230,7 +230,7 @@ export interface DispatchClaims {
   release(change: string): Promise<void>;
 }
 
-/** Where the hourly reconcile stands in one account (API §12.5), kept between runs. */
+/** Where the hourly reconcile stands in one account (docs/runbook.md, Drift findings), kept between runs. */
 export interface ReconcileProgress {
   account: string;
   /** The function the next run starts with (ARN order); null: the first. */

@@ -4,7 +4,7 @@ import type { GrantRequest, HistoryEventName, RequestStatus } from './model/requ
 
 const MOVES: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   PENDING: ['APPROVED', 'REJECTED', 'CANCELLED', 'TIMED_OUT'],
-  // REVOKED: an allowlist change ended it before it was applied (API §11.5).
+  // REVOKED: an allowlist change ended it before it was applied (docs/api.md, One rulebook).
   APPROVED: ['ACTIVE', 'FAILED', 'EXTENDED', 'REVOKED'],
   ACTIVE: ['EXPIRED', 'REVOKED'],
   EXPIRED: [],
@@ -58,7 +58,10 @@ export interface MoveContext {
   >;
 }
 
-/** Returns the request in its new status with one history event appended; throws IllegalTransitionError on an illegal move. */
+/**
+ * Returns the request in its new status with one history event appended; throws IllegalTransitionError on an illegal
+ * move.
+ */
 export function move(request: GrantRequest, to: RequestStatus, context: MoveContext): GrantRequest {
   if (!canMove(request.status, to)) {
     throw new IllegalTransitionError(request.id, request.status, to);

@@ -130,7 +130,10 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
   };
 }
 
-/** The Lambda and IAM clients that act in another account, on its spoke role's credentials (API §11.7). */
+/**
+ * The Lambda and IAM clients that act in another account, on its spoke role's credentials (docs/deploy.md, Many
+ * accounts (hub and spokes)).
+ */
 export function createSpokeClients(config: BrokerConfig, credentials: SpokeCredentials): ClientsInAccount {
   return {
     lambda: lambdaClient(config, credentials),
@@ -176,9 +179,25 @@ const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
 
 /** Pure wiring: ports and settings in, use cases out (tests compose in-memory ports through here too). */
 export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports: AppPorts) {
-  const { store, allowlist, functions, keys, clock, ids } = ports;
-  const operator = makeGrantOperator({ ...ports, settings });
-  const settle = makeSettleRequest({ ...ports, operator });
+  const { store, allowlist, functions, policies, keys, deadlines, clock, ids, sleep } = ports;
+  const operator = makeGrantOperator({
+    policies,
+    roles: ports.roles,
+    mappings: ports.mappings,
+    functions,
+    keys,
+    sleep,
+    settings,
+  });
+  const settle = makeSettleRequest({
+    store,
+    operator,
+    leases: ports.leases,
+    deadlines,
+    clock,
+    sleep,
+    holder: ports.holder,
+  });
   // The rulebook's one identity resolver: a caller's role path is read only when a pattern names one.
   const resolveIdentity = makeResolveIdentity(ports.roleDirectory);
   const standing = makeStanding({ allowlist, settings, resolveIdentity });
@@ -224,23 +243,21 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       store,
       allowlist,
       functions,
-      policies: ports.policies,
-      roles: ports.roles,
-      mappings: ports.mappings,
+      policies,
       operator,
       settle,
-      deadlines: ports.deadlines,
+      deadlines,
       progress: ports.reconcileProgress,
       clock,
-      sleep: ports.sleep,
+      sleep,
       settings,
     }),
-    discover: makeDiscover({ ...ports, settings, requireAdmin }),
+    discover: makeDiscover({ store, allowlist, functions, policies, deadlines, clock, settings, requireAdmin }),
     adoptStatement: makeAdoptStatement({
       store,
       allowlist,
-      policies: ports.policies,
-      deadlines: ports.deadlines,
+      policies,
+      deadlines,
       clock,
       ids,
       settings,

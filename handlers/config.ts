@@ -1,6 +1,6 @@
 /**
- * Configuration: one validated schema per runtime, parsed once at start; a missing or bad value stops start-up
- * naming it (docs/api.md, Configuration). Every variable is defined once in VARIABLES; each runtime picks the ones it reads:
+ * Configuration: one validated schema per runtime, parsed once at start; a missing or bad value stops start-up naming
+ * it (docs/api.md, Configuration). Every variable is defined once in VARIABLES; each runtime picks the ones it reads:
  * - deployed Lambda functions, one schema per function kind (DEPLOYED_SCHEMAS): each requires exactly what its code
  *   uses, resources have no placeholder defaults, Slack secrets come from SSM, and the caller is always API Gateway's
  *   IAM identity (BROKER_IDENTITY=header stops start-up of the HTTP kinds, api and slack; the others do not read
@@ -69,7 +69,7 @@ const VARIABLES = {
   BROKER_PENDING_TIMEOUT_SECONDS: int(60, 31 * 24 * 3600, 86400),
   BROKER_LAMBDA_RPS: int(1, 15, 10),
   BROKER_MAX_PENDING_PER_REQUESTER: int(1, 1_000_000, 20),
-  /** Role-name patterns whose sessions are people (API §11.6). */
+  /** Role-name patterns whose sessions are people (docs/api.md, Who is calling). */
   BROKER_PERSON_ROLES: z
     .string()
     .default(DEFAULT_PERSON_ROLES.join(','))

@@ -1,8 +1,9 @@
 /**
- * The AWS clients that act in each target account (API §11.7): the broker's own clients in its own account; in any
- * other, Lambda and IAM clients on the credentials of that account's spoke role, built on first use and kept (their
- * Lambda client on that account's control-plane budget: the builder's job). An account outside
- * BROKER_TARGET_ACCOUNTS gets no client at all. Gateways pick the client by the account in the ARN they act on.
+ * The AWS clients that act in each target account (docs/deploy.md, Many accounts (hub and spokes)): the broker's own
+ * clients in its own account; in any other, Lambda and IAM clients on the credentials of that account's spoke role,
+ * built on first use and kept (their Lambda client on that account's control-plane budget: the builder's job). An
+ * account outside BROKER_TARGET_ACCOUNTS gets no client at all. Gateways pick the client by the account in the ARN they
+ * act on.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';

@@ -1,7 +1,8 @@
 /**
- * Puts every Lambda control-plane call of a client on its account's shared budget (API §11.2), as SDK middleware
- * inside the retry loop, so each attempt takes a slot. GetPolicy has a budget of its own; GetFunction (100 rps of its
- * own at AWS) is not counted. A 429 slows the whole account down for every broker process, and is reported.
+ * Puts every Lambda control-plane call of a client on its account's shared budget (docs/runbook.md, Throttling and the
+ * Lambda budget), as SDK middleware inside the retry loop, so each attempt takes a slot. GetPolicy has a budget of its
+ * own; GetFunction (100 rps of its own at AWS) is not counted. A 429 slows the whole account down for every broker
+ * process, and is reported.
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { BudgetBucket, ControlPlaneBudget } from './control-plane-budget';

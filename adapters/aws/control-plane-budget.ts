@@ -1,8 +1,8 @@
 /**
- * One Lambda control-plane budget per target account and Region, shared by every broker process (API §11.2): at
- * most `perSecond` calls may start in any calendar second. Each call counts itself in a per-second counter held in
- * DynamoDB (a conditional write, so every process sees the same count) before it starts.
- * A token bucket would let a burst of its whole capacity through in one second; a per-second counter cannot.
+ * One Lambda control-plane budget per target account and Region, shared by every broker process (docs/runbook.md,
+ * Throttling and the Lambda budget): at most `perSecond` calls may start in any calendar second. Each call counts
+ * itself in a per-second counter held in DynamoDB (a conditional write, so every process sees the same count) before it
+ * starts. A token bucket would let a burst of its whole capacity through in one second; a per-second counter cannot.
  *
  * - Guard band: a call starting near the end of a second may be counted by Lambda in the next one when calls are slow
  *   (a congested network, a slow emulator's queue), so it holds a slot in every second it may land in. The band is

@@ -1,17 +1,23 @@
 /**
- * Credentials of the spoke role in each target account (API §11.7): `arn:<partition>:iam::<account>:role/<name>`,
- * assumed with STS under a session name that says it is the broker, one AssumeRole per account, cached until shortly
- * before the credentials expire. A refusal (the role is missing, or does not trust this broker) becomes
- * AccountUnreachableError and is remembered for a while, so a sweep over many grants of that account asks STS once.
+ * Credentials of the spoke role in each target account (docs/deploy.md, Many accounts (hub and spokes)):
+ * `arn:<partition>:iam::<account>:role/<name>`, assumed with STS under a session name that says it is the broker, one
+ * AssumeRole per account, cached until shortly before the credentials expire. A refusal (the role is missing, or does
+ * not trust this broker) becomes AccountUnreachableError and is remembered for a while, so a sweep over many grants of
+ * that account asks STS once.
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { AccountUnreachableError } from '../../domain/errors';
 import { awsErrorName, httpStatusOf, translateAwsError } from './aws-errors';
 
-/** Shown in the spoke's CloudTrail as `assumed-role/<spoke role>/lambda-permission-broker`; the template's trust needs it. */
+/**
+ * Shown in the spoke's CloudTrail as `assumed-role/<spoke role>/lambda-permission-broker`; the template's trust needs
+ * it.
+ */
 export const SPOKE_SESSION_NAME = 'lambda-permission-broker';
 
-/** Fresh credentials are asked for this long before the cached ones expire (the SDK itself refreshes 5 minutes ahead). */
+/**
+ * Fresh credentials are asked for this long before the cached ones expire (the SDK itself refreshes 5 minutes ahead).
+ */
 const REFRESH_BEFORE_MS = 10 * 60 * 1000;
 /** How long a refusal stands before STS is asked again. */
 export const REFUSAL_MEMORY_MS = 30_000;

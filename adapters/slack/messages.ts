@@ -54,7 +54,10 @@ function lastDecision(r: GrantRequest): HistoryEvent | undefined {
   return [...r.history].reverse().find((e) => DECISIONS.has(e.event));
 }
 
-/** For an extension's message (API §11.4): the grant it extends and its end, now and once the extension is approved. */
+/**
+ * For an extension's message (docs/api.md, `POST /v1/requests/{id}/extend`): the grant it extends and its end, now and
+ * once the extension is approved.
+ */
 export interface ExtensionEnds {
   grantId: string;
   /** The grant's end now (before the extension), when known. */

@@ -1,7 +1,7 @@
 /** Builds the browser console (console/) into in-memory assets with esbuild: one script, one stylesheet, no CDN. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ConsoleAssets } from './console-assets';
+import type { ConsoleAssets } from './asset-types';
 
 const CONSOLE_DIR = path.resolve(__dirname, '../../console');
 

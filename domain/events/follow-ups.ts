@@ -15,7 +15,9 @@ export interface ScheduledWork {
   at: string;
 }
 
-/** Match the live requests of an allowlist entry again after it changed (API §11.5): one page per run. */
+/**
+ * Match the live requests of an allowlist entry again after it changed (docs/api.md, One rulebook): one page per run.
+ */
 export interface RecheckWork {
   kind: 'recheck';
   entryId: string;

@@ -1,8 +1,8 @@
 /**
- * The last step of an adoption (API §12.5), once the broker's own statement is in place: the statement it replaces
- * is removed only while the policy still holds exactly the statement recorded when it was adopted (compared after a
- * fresh read), and the removal is conditioned on that read's RevisionId, so an owner who changes the statement in
- * between never loses it. A changed statement is left in place and reported as a conflict.
+ * The last step of an adoption (docs/adoption.md, Adopt), once the broker's own statement is in place: the statement it
+ * replaces is removed only while the policy still holds exactly the statement recorded when it was adopted (compared
+ * after a fresh read), and the removal is conditioned on that read's RevisionId, so an owner who changes the statement
+ * in between never loses it. A changed statement is left in place and reported as a conflict.
  */
 import { PolicyChangedError } from '../errors';
 import type { InvokeGrantRequest } from '../model/request';

@@ -17,7 +17,10 @@ export interface AllowlistEntry {
   maxDurationSeconds: number;
   autoApprove: boolean;
   slackChannel: string | null;
-  /** How many times one grant may be extended (API §11.4); absent in entries stored before: the default. */
+  /**
+   * How many times one grant may be extended (docs/api.md, `POST /v1/requests/{id}/extend`); absent in entries stored
+   * before: the default.
+   */
   maxExtensions?: number;
   updatedAt: string;
   updatedBy: string;

@@ -11,7 +11,9 @@ export const REQUEST_STATUSES = [
   'CANCELLED',
   'TIMED_OUT',
   'FAILED',
-  /** An extension whose added time now belongs to the grant it extends (API §11.4). */
+  /**
+   * An extension whose added time now belongs to the grant it extends (docs/api.md, `POST /v1/requests/{id}/extend`).
+   */
   'EXTENDED',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
@@ -32,7 +34,7 @@ export const HISTORY_EVENTS = [
   'FAILED',
   'DRIFT',
   'EXTENDED',
-  /** An allowlist change moved the request to another entry that permits it (API §11.5). */
+  /** An allowlist change moved the request to another entry that permits it (docs/api.md, One rulebook). */
   'REMATCHED',
   'ADOPTED',
   /** The statement an adoption replaces changed after it was recorded: left in place, the broker's own kept too. */
@@ -58,7 +60,9 @@ export interface Approval {
   person: string;
   at: string;
   comment: string | null;
-  /** Whether it counts towards the quorum, as of the last decision: eligible then, not the requester, one per person. */
+  /**
+   * Whether it counts towards the quorum, as of the last decision: eligible then, not the requester, one per person.
+   */
   counted: boolean;
 }
 
@@ -98,7 +102,9 @@ export interface GrantRequestFields {
   durationSeconds: number;
   reason: string;
   ticket: string | null;
-  /** The entry that permitted the grant; null for an adopted statement that no entry permits (API §11.11). */
+  /**
+   * The entry that permitted the grant; null for an adopted statement that no entry permits (docs/adoption.md, Adopt).
+   */
   allowlistEntryId: string | null;
   statementId: string;
   statementHash: string;
@@ -119,7 +125,9 @@ export interface GrantRequestFields {
   /** When a blocked removal is tried next (every 5 minutes); null while nothing blocks it. */
   removalRetryAt: string | null;
   history: HistoryEvent[];
-  /** The ACTIVE grant this request extends (API §11.4); null for a grant of its own. */
+  /**
+   * The ACTIVE grant this request extends (docs/api.md, `POST /v1/requests/{id}/extend`); null for a grant of its own.
+   */
   extends: string | null;
   /** Ids of the requests that extend this one, in the order they were made. */
   extensions: string[];

@@ -1,6 +1,6 @@
 /**
- * Allowlist lint (API §11.12): what an entry says that can never match is refused, naming the field; what is legal
- * but risky is answered as a warning. Pure: the entry in, errors and warnings out.
+ * Allowlist lint (docs/adoption.md, Errors that help): what an entry says that can never match is refused, naming the
+ * field; what is legal but risky is answered as a warning. Pure: the entry in, errors and warnings out.
  *
  * Refused: a `functions` pattern that no Lambda function ARN can match (patterns match the unqualified ARN
  * `arn:<partition>:lambda:<region>:<account>:function:<name>`, so `order-*` or `…:function:f:live` never do);
@@ -49,7 +49,7 @@ const principalsIn = (id: string): Shape[] => [
   [...arnHead('iam', false, id), ...exactly('role/'), ...iamName],
   [...arnHead('iam', false, id), ...exactly('user/'), ...iamName],
 ];
-/** Callers: roles and users, and persons as their assumed-role session (API §11.6). */
+/** Callers: roles and users, and persons as their assumed-role session (docs/api.md, Who is calling). */
 const requestersIn = (id: string): Shape[] => [
   ...principalsIn(id).slice(2),
   [...arnHead('sts', false, id), ...exactly('assumed-role/'), ...oneOrMore(/[\w+=,.@-]/), ...exactly('/'), ...iamName],

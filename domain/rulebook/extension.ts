@@ -1,5 +1,5 @@
 /**
- * The rules of extending a grant (docs/api.md, Extension without interruption), in one place: how often it was
+ * The rules of extending a grant (docs/api.md, `POST /v1/requests/{id}/extend`), in one place: how often it was
  * extended, how long it still stands, and whether its state lets it take more time. Creating an extension and
  * settling an approved one both ask here.
  */

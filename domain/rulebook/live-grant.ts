@@ -1,5 +1,5 @@
 /**
- * What an allowlist change means for one live request (docs/api.md, Allowlist changes reach live requests): it is
+ * What an allowlist change means for one live request (docs/api.md, One rulebook): it is
  * judged as a fresh ask at `now` (ask.ts: a grant for the time it still stands, with its extensions; a pending
  * extension with the time it would add) against the allowlist as it is (or would be) after the change.
  * Still permitted by its entry → kept; by another → rematched to it; by none → ended, PENDING as REJECTED, APPROVED

@@ -1,4 +1,4 @@
-/** What a request's history says about an adoption (API §11.11): the foreign statement it takes over. */
+/** What a request's history says about an adoption (docs/adoption.md, Adopt): the foreign statement it takes over. */
 import type { GrantRequest } from '../model/request';
 
 /** The Sid of the statement the broker did not write that this request replaces; null when it adopts nothing. */

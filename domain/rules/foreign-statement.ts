@@ -1,8 +1,8 @@
 /**
- * Judges a statement the broker did not write (API §11.11), the same way for discover and for adopt: read it back
- * into an ask, run the safety floor on that ask, and find the allowlist entry that permits such a grant (on the grant
- * alone: a standing statement has no requester and no duration yet). A statement that cannot be read has its reading
- * issues as floor violations: it cannot be adopted either.
+ * Judges a statement the broker did not write (docs/adoption.md, Adopt), the same way for discover and for adopt: read
+ * it back into an ask, run the safety floor on that ask, and find the allowlist entry that permits such a grant (on the
+ * grant alone: a standing statement has no requester and no duration yet). A statement that cannot be read has its
+ * reading issues as floor violations: it cannot be adopted either.
  */
 import { ValidationError, type FieldIssue } from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';

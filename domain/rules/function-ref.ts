@@ -1,6 +1,7 @@
 /**
  * Parses the `functionName` forms Lambda accepts: a name (the broker's own account), a partial or full ARN in any
- * account of the broker's partition and Region. Only the accounts the broker acts in may be named (API §11.7).
+ * account of the broker's partition and Region. Only the accounts the broker acts in may be named (docs/deploy.md, Many
+ * accounts (hub and spokes)).
  */
 import { AccountNotTargetedError, ValidationError } from '../errors';
 import { ARN_SOURCES } from './arn';

@@ -1,6 +1,7 @@
 /**
- * The hourly reconcile's passes (API §12.5): each account's functions are checked one pass after another, in ARN
- * order, each run going on where the last one stopped. What is kept between runs is the account's progress.
+ * The hourly reconcile's passes (docs/runbook.md, Drift findings): each account's functions are checked one pass after
+ * another, in ARN order, each run going on where the last one stopped. What is kept between runs is the account's
+ * progress.
  */
 import type { ReconcileProgress } from '../ports';
 

@@ -1,6 +1,6 @@
 /**
- * Reads a statement found in a function's resource policy back into the ask that would have produced it (API §11.11),
- * so that the safety floor and the allowlist can judge statements the broker did not write.
+ * Reads a statement found in a function's resource policy back into the ask that would have produced it
+ * (docs/adoption.md, Adopt), so that the safety floor and the allowlist can judge statements the broker did not write.
  *
  * It understands what AddPermission stores (facts/lambda.md: `{"Service"}`, `{"AWS": "arn:…:root"}`, `{"AWS": arn}`,
  * `"*"`; SourceArn under ArnLike; SourceAccount and PrincipalOrgID under StringEquals) and what moto stores instead

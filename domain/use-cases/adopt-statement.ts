@@ -1,19 +1,18 @@
 /**
- * Adopt a statement the broker did not write (API §11.11), admins only: it becomes a managed, expiring grant.
- * Input: the admin, the function (ARN, optional qualifier) whose policy holds the statement, its Sid, the duration of
- * the managed grant and a reason.
- * Output: the stored request, APPROVED (requester: the admin; `allowlistEntryId`: the entry that permits the grant,
- * or null; history: ADOPTED with the old Sid and statement). Its AWS work is the settle path's, like any approved
- * grant: the operator adds the broker's own statement with the same meaning, reads it back, and only then removes the
- * old one (grant-operator `adopt`); the answer waits briefly for that, the work queue and the sweep finish it.
- * Crash safety: until the old statement is gone the request stays APPROVED, so a crash anywhere leaves it due: the
- * next settle finds its own statement in place (or adds it) and removes the old one (already gone counts as removed).
- * The old statement is never removed before the new one is verified, so nothing is lost on the way.
- * A retry of the same adoption while it is APPROVED answers that request instead of making a second one.
- * Failures: NotAdminError; ValidationError (statementId already managed, below the safety floor — `details` lists the
- * violations —, duration, function); NotFoundError (no such statement); AdoptionInProgressError (being adopted with
- * other terms); UnavailableError (Lambda, or the function's account, out of reach, or its budget used up for the
- * next ADOPT_READ_DEADLINE_MS).
+ * Adopt a statement the broker did not write (docs/adoption.md, Adopt), admins only: it becomes a managed, expiring
+ * grant. Input: the admin, the function (ARN, optional qualifier) whose policy holds the statement, its Sid, the
+ * duration of the managed grant and a reason. Output: the stored request, APPROVED (requester: the admin;
+ * `allowlistEntryId`: the entry that permits the grant, or null; history: ADOPTED with the old Sid and statement). Its
+ * AWS work is the settle path's, like any approved grant: the operator adds the broker's own statement with the same
+ * meaning, reads it back, and only then removes the old one (grant-operator `adopt`); the answer waits briefly for
+ * that, the work queue and the sweep finish it. Crash safety: until the old statement is gone the request stays
+ * APPROVED, so a crash anywhere leaves it due: the next settle finds its own statement in place (or adds it) and
+ * removes the old one (already gone counts as removed). The old statement is never removed before the new one is
+ * verified, so nothing is lost on the way. A retry of the same adoption while it is APPROVED answers that request
+ * instead of making a second one. Failures: NotAdminError; ValidationError (statementId already managed, below the
+ * safety floor — `details` lists the violations —, duration, function); NotFoundError (no such statement);
+ * AdoptionInProgressError (being adopted with other terms); UnavailableError (Lambda, or the function's account, out of
+ * reach, or its budget used up for the next ADOPT_READ_DEADLINE_MS).
  */
 import {
   AccountNotTargetedError,

@@ -1,5 +1,5 @@
 /**
- * What may I ask for? (docs/api.md, What may I ask for?)
+ * What may I ask for? (docs/adoption.md, What may I ask for?)
  * Input: the caller. Output: one item per allowlist entry that lists the caller as a requester, by the same rule a
  * create applies (rulebook/entry-fit.ts: listsRequester), in the order entries are tried (ascending id), with what the
  * entry allows, how long and who approves. Entries that do not list the caller are left out entirely, not even

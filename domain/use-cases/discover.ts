@@ -1,5 +1,5 @@
 /**
- * Discover statements the broker does not manage (API §11.11), admins only.
+ * Discover statements the broker does not manage (docs/adoption.md, Discover), admins only.
  * Input: a page size (in policies read), a token from the previous page, a time budget for AWS calls.
  * Output: the statements whose Sid lacks the broker's prefix in the policies the broker looks after (policy-targets),
  * each judged as adopt will judge it: its safety-floor violations and the entry that permits it. `nextToken` resumes

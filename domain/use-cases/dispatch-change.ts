@@ -1,9 +1,9 @@
 /**
- * React to one stored change of a request (a record of the table's stream): announce its new history (Slack, in
- * order, after the answer was given), tell the listeners (metrics), and schedule the AWS work it calls for.
- * Runs at least once per change. Its work is scheduled once (API §12.5): the change is claimed first, so a record
- * delivered again (after a failure later in its batch, or a retry) starts no second timer chain; a claim whose work
- * could not be scheduled is given back. Announcing again is harmless (Slack updates are deduplicated).
+ * React to one stored change of a request (a record of the table's stream): announce its new history (Slack, in order,
+ * after the answer was given), tell the listeners (metrics), and schedule the AWS work it calls for. Runs at least once
+ * per change. Its work is scheduled once (docs/api.md, Answers, and the work behind them): the change is claimed first,
+ * so a record delivered again (after a failure later in its batch, or a retry) starts no second timer chain; a claim
+ * whose work could not be scheduled is given back. Announcing again is harmless (Slack updates are deduplicated).
  */
 import { entryFollowUp, followUps, type QueuedWork } from '../events/follow-ups';
 import type { GrantRequest } from '../model/request';
@@ -52,7 +52,8 @@ export type DispatchChange = ReturnType<typeof makeDispatchChange>;
 
 /**
  * React to one stored change of an allowlist entry (put or delete, a record of the same stream, `change` its sequence
- * number): its live requests are matched again behind the answer (API §11.5), on the work queue, once per change.
+ * number): its live requests are matched again behind the answer (docs/api.md, One rulebook), on the work queue, once
+ * per change.
  */
 export function makeDispatchEntryChange(deps: { scheduler: WorkScheduler; claims: DispatchClaims; clock: Clock }) {
   const scheduleOnce = makeScheduleOnce(deps);

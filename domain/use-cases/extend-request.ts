@@ -1,5 +1,5 @@
 /**
- * Ask for more time on an ACTIVE grant without interrupting it (API §11.4).
+ * Ask for more time on an ACTIVE grant without interrupting it (docs/api.md, `POST /v1/requests/{id}/extend`).
  * Input: the caller (the grant's requester), the grant's id, the added duration, reason and ticket.
  * Output: the extension as stored: a new request with the grant's function, principal, sources, Sid and statement,
  * `extends` = the grant's id, PENDING (APPROVED when its entry auto-approves, for the queued work to take effect).

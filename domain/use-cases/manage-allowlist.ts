@@ -46,7 +46,10 @@ export function makeManageAllowlist(deps: ManageAllowlistDeps) {
   const requireAdmin = (caller: Identity) => deps.requireAdmin(caller, 'manage the allowlist');
 
   return {
-    /** Stores the entry; answers it with the lint's warnings (API §11.12): legal, but worth a second look. */
+    /**
+     * Stores the entry; answers it with the lint's warnings (docs/adoption.md, Errors that help): legal, but worth a
+     * second look.
+     */
     async put(caller: Identity, id: string, input: AllowlistEntryInput): Promise<LintedEntry> {
       await requireAdmin(caller);
       const lint = checkEntryInput(input, settings);

@@ -1,7 +1,7 @@
 /**
  * Spaces one kind of call evenly: at most `perSecond` of them start in any second, from this process. The reconcile
  * paces its policy reads per account with it, so it takes at most its share of the account's GetPolicy budget and
- * leaves the rest to grants being applied and removed meanwhile (API §12.5).
+ * leaves the rest to grants being applied and removed meanwhile (docs/runbook.md, Drift findings).
  */
 import type { Clock, Sleep } from '../ports';
 

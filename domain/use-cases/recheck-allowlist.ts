@@ -1,5 +1,5 @@
 /**
- * Allowlist changes reach live grants (docs/api.md, Allowlist changes reach live requests). After a put or delete of an
+ * Allowlist changes reach live grants (docs/api.md, One rulebook). After a put or delete of an
  * entry, each PENDING, APPROVED and ACTIVE request of that entry is judged again as a fresh ask for what it still has,
  * against the allowlist as it is now (rulebook/live-grant.ts decides):
  * - kept, or moved to the entry that permits it now (allowlistEntryId changes, history REMATCHED);

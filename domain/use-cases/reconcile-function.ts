@@ -1,42 +1,24 @@
 /**
  * The drift checks of one function, for one reconcile run (use-cases/reconcile.ts): its policies (unqualified, and
- * each version's and alias's), and its event source grants' role policies and mappings. Every finding is read again
- * under the request's lease before anything is done, and recorded once (see reconcile.ts for the rules).
+ * each version's and alias's) with their orphans, and each live grant through its kind's check (grant-kind.ts). Every
+ * finding is acted on under the request's lease, on the request as stored then, and recorded once.
  */
-import {
-  AccountUnreachableError,
-  GrantRejectedError,
-  MappingExistsError,
-  RoleNotReadyError,
-  UnavailableError,
-} from '../errors';
-import type { GrantOperator } from '../grants/grant-operator';
-import type { GrantRequest, InvokeGrantRequest, MappingGrantRequest } from '../model/request';
-import type {
-  Clock,
-  EventSourceMappingGateway,
-  ExecutionRoleGateway,
-  FunctionDirectory,
-  PolicyTarget,
-  RequestStore,
-  ResourcePolicyGateway,
-} from '../ports';
-import { canonicalHash, canonicalJson } from '../rules/canonical-hash';
-import { roleDocument } from '../rules/policy-limits';
-import { sameStatement } from '../rules/statement-equivalence';
+import { AccountUnreachableError, UnavailableError } from '../errors';
+import type { Drift, GrantOperator } from '../grants/grant-operator';
+import type { GrantRequest } from '../model/request';
+import type { Clock, FunctionDirectory, PolicyTarget, RequestStore, ResourcePolicyGateway } from '../ports';
+import { canonicalJson } from '../rules/canonical-hash';
 import type { BrokerSettings } from '../settings';
 import { isTerminal, note } from '../state-machine';
-import type { DriftFinding, ReconcileReport } from './reconcile';
-import { BROKER_ACTOR, type SettleRequest } from './settle-request';
 import type { Pace } from './read-pacer';
+import type { ReconcileReport } from './reconcile-report';
 import { updateWithRetry } from './retry-on-stale';
+import { BROKER_ACTOR, type SettleRequest } from './settle-request';
 
 export interface FunctionCheckDeps {
   store: RequestStore;
   functions: FunctionDirectory;
   policies: ResourcePolicyGateway;
-  roles: ExecutionRoleGateway;
-  mappings: EventSourceMappingGateway;
   operator: GrantOperator;
   settle: Pick<SettleRequest, 'exclusive'>;
   clock: Clock;
@@ -50,9 +32,6 @@ export interface ReconcileRun {
   paceRead: Pace;
 }
 
-/** AWS refused a repair for good (or not yet, for IAM propagation): flagged, not a failure of the run. */
-const isRefusal = (error: unknown): error is Error =>
-  error instanceof GrantRejectedError || error instanceof MappingExistsError || error instanceof RoleNotReadyError;
 export const describeError = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
@@ -62,30 +41,23 @@ function isWhole(r: GrantRequest, now: Date): boolean {
 }
 
 export function makeFunctionCheck(deps: FunctionCheckDeps, run: ReconcileRun) {
-  const { store, functions, policies, roles, mappings, operator, settle, clock, settings } = deps;
+  const { store, functions, policies, operator, settle, clock, settings } = deps;
   const { report, deadline } = run;
   const timeLeft = () => clock.now().getTime() < deadline.getTime();
   const live = (r: GrantRequest) => isWhole(r, clock.now());
 
   /** Records a finding in the answer, and in the request's history unless it is what was recorded last time. */
-  async function found(
-    request: GrantRequest,
-    finding: Omit<DriftFinding, 'requestId' | 'functionArn' | 'statementId'>,
-    extra: { detail?: Record<string, unknown>; mappingUuid?: string } = {},
-  ): Promise<void> {
-    report.missing.push({
-      requestId: request.id,
-      functionArn: request.functionArn,
-      statementId: request.statementId,
-      ...finding,
-    });
-    const detail = { action: finding.action, part: finding.part, reason: finding.reason, ...extra.detail };
+  async function found(request: GrantRequest, drift: Drift): Promise<void> {
+    const { action, part, reason } = drift;
+    const { id: requestId, functionArn, statementId } = request;
+    report.missing.push({ requestId, functionArn, statementId, action, part, reason });
+    const detail = { action, part, reason, ...drift.detail };
     await updateWithRetry(store, request.id, (current) => {
       if (current.status !== 'ACTIVE') return current;
-      const last = [...current.history].reverse().find((e) => e.event === 'DRIFT' && e.detail.part === finding.part);
-      const repeat = finding.action === 'FLAGGED' && last && canonicalJson(last.detail) === canonicalJson(detail);
+      const last = [...current.history].reverse().find((e) => e.event === 'DRIFT' && e.detail.part === part);
+      const repeat = action === 'FLAGGED' && last && canonicalJson(last.detail) === canonicalJson(detail);
       if (repeat) return current;
-      const patch = extra.mappingUuid ? { eventSourceMappingUuid: extra.mappingUuid } : {};
+      const patch = drift.mappingUuid ? { eventSourceMappingUuid: drift.mappingUuid } : {};
       return note(current, 'DRIFT', { at: clock.now(), actor: BROKER_ACTOR, detail, patch });
     });
   }
@@ -108,26 +80,15 @@ export function makeFunctionCheck(deps: FunctionCheckDeps, run: ReconcileRun) {
     });
   }
 
-  async function reapply(grant: InvokeGrantRequest): Promise<void> {
-    await reread(grant.id, async (current) => {
-      // Revoked, ended or past its end since the grants were listed: never put back.
-      if (!current || !live(current)) return;
-      const result = await operator.apply(current, clock.now());
-      await found(
-        current,
-        result.outcome === 'applied'
-          ? { action: 'REAPPLIED', part: 'statement', reason: 'the statement was missing from the policy' }
-          : {
-              action: 'FLAGGED',
-              part: 'statement',
-              reason: `the statement is missing and was not re-applied: ${result.outcome === 'refused' ? result.reason : 'the policy kept changing'}`,
-            },
-      );
+  /** One live grant through its kind's check, on the request as stored now (revoked or ended since: left alone). */
+  const checkGrant = (grant: GrantRequest, statements: readonly Record<string, unknown>[]) =>
+    reread(grant.id, async (current) => {
+      if (!current || current.kind !== grant.kind || !live(current)) return;
+      for (const drift of await operator.check(current, { statements })) await found(current, drift);
     });
-  }
 
-  /** One policy: orphans out, missing statements back, changed ones flagged. */
-  async function checkPolicy(target: PolicyTarget, grants: readonly InvokeGrantRequest[]): Promise<void> {
+  /** One policy: orphans out, then each of its live invoke grants checked against the statements read. */
+  async function checkPolicy(target: PolicyTarget, grants: readonly GrantRequest[]): Promise<void> {
     const resource = target.qualifier ? `${target.functionName}:${target.qualifier}` : target.functionName;
     await run.paceRead();
     if (!timeLeft()) throw new UnavailableError(`the reconcile run's time was up before ${resource} was read`);
@@ -139,90 +100,15 @@ export function makeFunctionCheck(deps: FunctionCheckDeps, run: ReconcileRun) {
     report.checkedFunctions++;
     const granted = new Set(grants.map((g) => g.statementId));
     for (const s of ours) if (!granted.has(s.Sid as string)) await removeOrphan(target, s.Sid as string);
-    for (const grant of grants.filter(live)) {
-      const stored = ours.find((s) => s.Sid === grant.statementId);
-      if (!stored) await reapply(grant);
-      else if (!sameStatement(stored, grant.statement)) {
-        await found(
-          grant,
-          {
-            action: 'FLAGGED',
-            part: 'statement',
-            reason: 'the statement in the policy no longer means what was approved (a deleted principal, a hand edit)',
-          },
-          { detail: { found: canonicalHash(stored) } },
-        );
-      }
-    }
-  }
-
-  /** An event source grant's role policy: put back when gone, flagged when changed. */
-  async function checkRolePolicy(grant: MappingGrantRequest): Promise<void> {
-    if (!grant.executionRoleArn) return;
-    const document = await roles.read(grant.executionRoleArn, grant.statementId);
-    if (document === null) {
-      try {
-        await roles.put(grant.executionRoleArn, grant.statementId, grant.statement);
-        await found(grant, {
-          action: 'REAPPLIED',
-          part: 'rolePolicy',
-          reason: 'the execution role policy was missing',
-        });
-      } catch (error) {
-        if (!isRefusal(error)) throw error;
-        const reason = `the execution role policy is missing and was not put back: ${error.message}`;
-        await found(grant, { action: 'FLAGGED', part: 'rolePolicy', reason });
-      }
-    } else if (canonicalJson(document) !== canonicalJson(roleDocument(grant.statement))) {
-      const reason = 'the execution role policy no longer grants what was approved';
-      await found(
-        grant,
-        { action: 'FLAGGED', part: 'rolePolicy', reason },
-        { detail: { found: canonicalHash(document) } },
-      );
-    }
-  }
-
-  /** An event source grant's mapping: created again (its new uuid recorded) when gone, flagged when disabled. */
-  async function checkMapping(grant: MappingGrantRequest): Promise<void> {
-    const mapping = grant.eventSourceMappingUuid
-      ? await mappings.get(grant.eventSourceMappingUuid, grant.functionArn)
-      : null;
-    if (mapping === null) {
-      try {
-        const uuid = await mappings.create(
-          {
-            functionName: grant.functionArn,
-            qualifier: grant.qualifier,
-            eventSourceArn: grant.eventSourceArn,
-            batchSize: grant.batchSize,
-          },
-          grant.id,
-        );
-        const reason = 'the event source mapping was missing; created again';
-        const extra = { detail: { eventSourceMappingUuid: uuid }, mappingUuid: uuid };
-        await found(grant, { action: 'REAPPLIED', part: 'mapping', reason }, extra);
-      } catch (error) {
-        if (!isRefusal(error)) throw error;
-        const reason = `the event source mapping is missing and was not created again: ${error.message}`;
-        await found(grant, { action: 'FLAGGED', part: 'mapping', reason });
-      }
-    } else if (['Disabled', 'Disabling', 'Deleting'].includes(mapping.state)) {
-      const reason = `the event source mapping is ${mapping.state.toLowerCase()}`;
-      await found(grant, { action: 'FLAGGED', part: 'mapping', reason });
-    }
-  }
-
-  async function checkMappingGrant(grant: MappingGrantRequest): Promise<void> {
-    await reread(grant.id, async (current) => {
-      if (!current || current.kind !== 'eventSourceMapping' || !live(current)) return;
-      await checkRolePolicy(current);
-      await checkMapping(current);
-    });
+    for (const grant of grants.filter(live)) await checkGrant(grant, ours);
   }
 
   /** Everything of one function; a failing target is reported and the next one checked. */
-  async function checkFunction(functionArn: string, matched: boolean, grants: readonly GrantRequest[]): Promise<void> {
+  return async function checkFunction(
+    functionArn: string,
+    matched: boolean,
+    grants: readonly GrantRequest[],
+  ): Promise<void> {
     const attempt = async (qualifier: string | null, work: () => Promise<void>) => {
       try {
         await work();
@@ -232,15 +118,14 @@ export function makeFunctionCheck(deps: FunctionCheckDeps, run: ReconcileRun) {
         report.failures.push({ functionArn, qualifier, error: describeError(error) });
       }
     };
-    const invoke = grants.filter((g): g is InvokeGrantRequest => g.kind === 'invoke');
+    const invoke = grants.filter((g) => g.kind === 'invoke');
     const qualifiers = new Set<string | null>([null, ...invoke.map((g) => g.qualifier)]);
     if (matched) {
       await attempt(null, async () => {
         for (const q of await functions.listQualifiers(functionArn)) qualifiers.add(q);
       });
     }
-    const ordered = [...qualifiers].sort((a, b) => (a ?? '').localeCompare(b ?? ''));
-    for (const qualifier of ordered) {
+    for (const qualifier of [...qualifiers].sort((a, b) => (a ?? '').localeCompare(b ?? ''))) {
       const target = { functionName: functionArn, qualifier };
       await attempt(qualifier, () =>
         checkPolicy(
@@ -249,11 +134,8 @@ export function makeFunctionCheck(deps: FunctionCheckDeps, run: ReconcileRun) {
         ),
       );
     }
-    for (const grant of grants) {
-      if (grant.kind === 'eventSourceMapping' && live(grant))
-        await attempt(grant.qualifier, () => checkMappingGrant(grant));
+    for (const grant of grants.filter((g) => g.kind !== 'invoke' && live(g))) {
+      await attempt(grant.qualifier, () => checkGrant(grant, []));
     }
-  }
-
-  return checkFunction;
+  };
 }

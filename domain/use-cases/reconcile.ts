@@ -1,11 +1,11 @@
 /**
- * Drift reconcile (API §4, §11.7, §12.5): compares what AWS holds with the broker's ACTIVE grants and repairs what
- * it can. Targets, per target account in function ARN order: the functions any allowlist entry matches (their
- * unqualified policy and the policy of each version and alias) and those with ACTIVE grants (the grants' policies,
- * and their event source mappings and role policies). Accounts are worked through side by side, each reading
- * policies at half its Lambda budget at most (BROKER_LAMBDA_RPS / 2 per second), so grants being applied and removed
- * meanwhile keep the other half.
- * Two ways to run, both within a time budget:
+ * Drift reconcile (docs/api.md, Endpoints; docs/deploy.md, Many accounts (hub and spokes); docs/runbook.md, Drift
+ * findings): compares what AWS holds with the broker's ACTIVE grants and repairs what it can. Targets, per target
+ * account in function ARN order: the functions any allowlist entry matches (their unqualified policy and the policy of
+ * each version and alias) and those with ACTIVE grants (the grants' policies, and their event source mappings and role
+ * policies). Accounts are worked through side by side, each reading policies at half its Lambda budget at most
+ * (BROKER_LAMBDA_RPS / 2 per second), so grants being applied and removed meanwhile keep the other half. Two ways to
+ * run, both within a time budget:
  * - pages (the admin API): from where the previous page stopped (`cursor`, none: from the start) to the end; the
  *   answer's `nextCursor` says where the next page starts while functions are left;
  * - `resume` (the hourly run): each account from where the last run stopped (its progress is stored after every
@@ -32,33 +32,9 @@ import { coveredByAny } from '../rulebook/entry-fit';
 import { afterCheck, firstPass, oldestCheckSeconds, runOrder } from '../rules/reconcile-pass';
 import { makePacer } from './read-pacer';
 import { describeError, makeFunctionCheck, type FunctionCheckDeps } from './reconcile-function';
+import { emptyReport, type ReconcileReport } from './reconcile-report';
 
-export type DriftPart = 'statement' | 'rolePolicy' | 'mapping';
-
-export interface DriftFinding {
-  requestId: string;
-  functionArn: string;
-  statementId: string;
-  action: 'REAPPLIED' | 'FLAGGED';
-  /** Which part of the grant drifted: its statement, or (event source grants) its role policy or mapping. */
-  part: DriftPart;
-  reason: string;
-}
-
-export interface ReconcileReport {
-  /** Policies checked (a function's, or one of its versions' or aliases'). */
-  checkedFunctions: number;
-  orphansRemoved: { functionArn: string; qualifier: string | null; statementId: string }[];
-  missing: DriftFinding[];
-  /** Targets that could not be checked (AccessDenied, throttling…): the others were checked all the same. */
-  failures: { functionArn: string; qualifier: string | null; error: string }[];
-  /** Target accounts whose functions could not be reached at all (API §11.7). */
-  accountsUnreachable: string[];
-  /** Where the next page starts (pass it as `cursor`); null when every function was checked. */
-  nextCursor: string | null;
-  /** A `resume` run: the age (seconds) of the least recently checked function, any account (at most that old). */
-  oldestCheckSeconds?: number;
-}
+export type { DriftFinding, DriftPart, ReconcileReport } from './reconcile-report';
 
 /** What each function's check needs, and the allowlist, call deadlines and stored progress of a run. */
 export interface ReconcileDeps extends FunctionCheckDeps {
@@ -116,17 +92,6 @@ async function allActive(store: RequestStore): Promise<GrantRequest[]> {
     after = page.next;
   } while (after !== null);
   return all;
-}
-
-function emptyReport(): ReconcileReport {
-  return {
-    checkedFunctions: 0,
-    orphansRemoved: [],
-    missing: [],
-    failures: [],
-    accountsUnreachable: [],
-    nextCursor: null,
-  };
 }
 
 /** Where one account's work in this run starts, and what it does after each function it checked. */

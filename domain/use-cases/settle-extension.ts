@@ -1,5 +1,5 @@
 /**
- * An approved extension takes effect (docs/api.md, Extension without interruption): the end of the grant it extends
+ * An approved extension takes effect (docs/api.md, `POST /v1/requests/{id}/extend`): the end of the grant it extends
  * moves by the extension's duration, with history EXTENDED on both; no AWS call. Two items change, in an order a later
  * run can finish: the grant first (its EXTENDED event names the extension, so it is never extended twice), then the
  * extension. Done under the grant's lease, so its expiry or revoke never runs while its end moves; a grant that has

@@ -25,7 +25,7 @@ export interface SweepReport {
   failed: number;
   expired: number;
   revoked: number;
-  /** Approved extensions that took effect (API §11.4). */
+  /** Approved extensions that took effect (docs/api.md, `POST /v1/requests/{id}/extend`). */
   extended: number;
   /** Settled by another writer meanwhile, or held by another worker's lease: nothing to do here. */
   skipped: number;

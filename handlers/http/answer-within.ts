@@ -1,7 +1,7 @@
 /**
- * An answer that waits for the work behind it only so long (API §11.1): whatever `work` has not finished by then goes
- * on behind the answer (the queued work item finishes it if this process does not), and the answer shows `fallback`,
- * the request as already stored.
+ * An answer that waits for the work behind it only so long (docs/api.md, Answers, and the work behind them): whatever
+ * `work` has not finished by then goes on behind the answer (the queued work item finishes it if this process does
+ * not), and the answer shows `fallback`, the request as already stored.
  */
 import type { GrantRequest } from '../../domain/model/request';
 import type { SettleRequest } from '../../domain/use-cases/settle-request';

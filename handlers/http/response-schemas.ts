@@ -93,7 +93,10 @@ export const allowlistEntryResource = allowlistEntryBody.extend({
   updatedBy: z.string(),
 });
 export const allowlistList = z.object({ items: z.array(allowlistEntryResource) });
-/** GET /v1/catalog (API §11.10): what an entry that lists the caller allows, without who else may ask. */
+/**
+ * GET /v1/catalog (docs/adoption.md, What may I ask for?): what an entry that lists the caller allows, without who else
+ * may ask.
+ */
 export const catalogList = z.object({
   items: z.array(
     allowlistEntryBody
@@ -119,7 +122,7 @@ export const catalogList = z.object({
       }),
   ),
 });
-/** The answer to a PUT: the entry as stored, and what is legal but risky in it (API §11.12). */
+/** The answer to a PUT: the entry as stored, and what is legal but risky in it (docs/adoption.md, Errors that help). */
 export const allowlistEntryWritten = allowlistEntryResource.extend({
   warnings: z.array(z.string()).describe('each starts with the path of the field it is about, e.g. principals.0'),
 });
@@ -184,7 +187,10 @@ export const reconcileReport = z.object({
 
 const fieldIssues = z.array(z.object({ path: z.string(), message: z.string() }));
 
-/** GET /v1/admin/discover (API §11.11): statements the broker does not manage, judged as adopt would judge them. */
+/**
+ * GET /v1/admin/discover (docs/adoption.md, Adopt): statements the broker does not manage, judged as adopt would judge
+ * them.
+ */
 export const discoverPage = z.object({
   items: z.array(
     z.object({

@@ -83,10 +83,10 @@ export const listRequestsQuery = z.strictObject({
   overdue: z.enum(['true', 'false'], 'must be true or false').optional(),
 });
 
-/** GET /v1/admin/discover: `limit` counts resource policies read (API §11.11). */
+/** GET /v1/admin/discover: `limit` counts resource policies read (docs/adoption.md, Adopt). */
 export const discoverQuery = listRequestsQuery.pick({ limit: true, nextToken: true });
 
-/** POST /v1/admin/adopt (API §11.11). */
+/** POST /v1/admin/adopt (docs/adoption.md, Adopt). */
 export const adoptBody = z.strictObject({
   functionArn: token(256),
   qualifier: createRequestBody.shape.qualifier,
@@ -107,7 +107,7 @@ export const noQuery = z.strictObject({});
 export const reconcileQuery = z.strictObject({ cursor: token(2048).optional() });
 
 export const decisionBody = z.strictObject({ comment: text(1, 1000).optional() });
-/** An approval may be pinned to the statement the approver saw (API §11.9). */
+/** An approval may be pinned to the statement the approver saw (docs/api.md, `POST /v1/requests/{id}/approve`). */
 export const approveBody = z.strictObject({
   comment: text(1, 1000).optional(),
   statementHash: z
@@ -116,7 +116,7 @@ export const approveBody = z.strictObject({
     .optional(),
 });
 export const revokeBody = z.strictObject({ reason: text(1, 1000).optional() });
-/** More time for an ACTIVE grant (API §11.4): a new request that extends it. */
+/** More time for an ACTIVE grant (docs/api.md, `POST /v1/requests/{id}/extend`): a new request that extends it. */
 export const extendBody = z.strictObject({
   durationSeconds: createRequestBody.shape.durationSeconds,
   reason: createRequestBody.shape.reason,
@@ -128,8 +128,8 @@ export const IDEMPOTENCY_KEY = token(255);
 
 /**
  * Parses `value` or throws a ValidationError whose details name each offending field. An unknown field (or query
- * parameter) names itself and the closest known one (API §11.12): "sourceARN is not a known field; did you mean
- * sourceArn?".
+ * parameter) names itself and the closest known one (docs/adoption.md, Errors that help): "sourceARN is not a known
+ * field; did you mean sourceArn?".
  */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix = ''): z.output<T> {
   const result = schema.safeParse(value);

@@ -1,6 +1,7 @@
 /**
  * Lambda entry point for the hourly drift reconcile (EventBridge rate(1 hour)): every account side by side, each from
- * where the last run stopped (API §12.5), until each went round once or the invocation's time is nearly up.
+ * where the last run stopped (docs/runbook.md, Drift findings), until each went round once or the invocation's time is
+ * nearly up.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';

@@ -1,6 +1,7 @@
 /**
- * Adoption's API parts end to end (API §11.10–§11.12): the local runner over HTTP against the run's moto. What may I ask
- * for, an allowlist PUT that warns, errors that name the closest field, and a team's statement discovered and adopted.
+ * Adoption's API parts end to end (docs/adoption.md): the local runner over HTTP against
+ * the run's moto. What may I ask for, an allowlist PUT that warns, errors that name the closest field, and a team's
+ * statement discovered and adopted.
  */
 import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import { createFunction, freshMoto, motoEndpoint, policyStatements, type testClients } from '../support/aws';

@@ -1,9 +1,9 @@
 /**
- * One broker for many accounts over HTTP (API §11.7): the local runner against the run's moto, acting in a spoke
- * account through its spoke role. An invoke grant on the spoke's function lands there and is removed by its timer
- * at expiresAt; an event source grant puts its read policy on the spoke's execution role and its mapping in the spoke,
- * and a revoke takes both away; the broker account's function of the same name is never touched; an account the
- * broker does not act in is a 403 naming functionName.
+ * One broker for many accounts over HTTP (docs/deploy.md, Many accounts (hub and spokes)): the local runner against the
+ * run's moto, acting in a spoke account through its spoke role. An invoke grant on the spoke's function lands there and
+ * is removed by its timer at expiresAt; an event source grant puts its read policy on the spoke's execution role and
+ * its mapping in the spoke, and a revoke takes both away; the broker account's function of the same name is never
+ * touched; an account the broker does not act in is a 403 naming functionName.
  */
 import { ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';

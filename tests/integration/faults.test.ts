@@ -202,7 +202,7 @@ it('gives one activation and one statement when two approvals race', async () =>
   expect(await brokerSids()).toEqual([request.statementId]);
 });
 
-describe('extension (API §11.4)', () => {
+describe('extension (docs/api.md, `POST /v1/requests/{id}/extend`)', () => {
   const transaction = calls.dynamo('TransactWriteItems');
   const extend = (id: string, durationSeconds = 1800) =>
     app.extendRequest({

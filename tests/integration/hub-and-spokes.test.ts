@@ -1,9 +1,9 @@
 /**
- * One broker for many accounts (API §11.7), on moto over real sockets: a function with the same name in the broker's
- * account and in two spoke accounts, the spokes reached through their spoke role. Grants land in the function's own
- * account and leave it at the end; event source grants use that account's execution role and mappings; another
- * account is refused whatever the allowlist says; and a spoke whose role assumption is refused (an STS AccessDenied
- * from the fault proxy) holds up only its own requests and is reported by reconcile.
+ * One broker for many accounts (docs/deploy.md, Many accounts (hub and spokes)), on moto over real sockets: a function
+ * with the same name in the broker's account and in two spoke accounts, the spokes reached through their spoke role.
+ * Grants land in the function's own account and leave it at the end; event source grants use that account's execution
+ * role and mappings; another account is refused whatever the allowlist says; and a spoke whose role assumption is
+ * refused (an STS AccessDenied from the fault proxy) holds up only its own requests and is reported by reconcile.
  */
 import { ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';

@@ -287,7 +287,7 @@ describe('a target it may not read', () => {
   });
 });
 
-describe('the hourly run (API §12.5)', () => {
+describe('the hourly run (docs/runbook.md, Drift findings)', () => {
   const ACCOUNT_NOW = '123456789012';
   const progressKey = { PK: `RECONCILE#${ACCOUNT_NOW}`, SK: '#PROGRESS' };
   /** A broker process whose clock says `at`. */

@@ -34,6 +34,7 @@ import {
   createQueue,
   freshMoto,
   motoEndpoint,
+  settleNow,
   testClients,
 } from '../support/aws';
 import { functionsWithSpokeAccess } from '../support/deployed-roles';
@@ -249,11 +250,21 @@ it('requests: resolves the function in its account, and applies auto-approved gr
   const app = await coldStart('requests');
   const create = (ask: Record<string, unknown>, who: string) =>
     http(app, 'requests', apiEvent('POST', '/v1/requests', { body: { ...baseAsk, ...ask }, headers: as(who) }));
+  /**
+   * Where an auto-approved grant ends: the answer waits about a second for its work; on a busy machine it may still
+   * say APPROVED, and the work the requests function would go on with settles it.
+   */
+  const ended = async (ask: Record<string, unknown>) => {
+    const res = await create(ask, AUTO_REQUESTER);
+    expect(res.status).toBe(201);
+    const body = res.body as { id: string; status: string };
+    return body.status === 'APPROVED' ? (await settleNow(app, body.id)).status : body.status;
+  };
   expect(await create(invokeAsk(), REQUESTER)).toMatchObject({ status: 201, body: { status: 'PENDING' } });
   // A team of the spoke, named by its role path: its role is read in the spoke.
   expect(await create(invokeAsk(), SPOKE_REQUESTER)).toMatchObject({ status: 201, body: { status: 'PENDING' } });
-  expect(await create(invokeAsk(), AUTO_REQUESTER)).toMatchObject({ status: 201, body: { status: 'ACTIVE' } });
-  expect(await create(mappingAsk(), AUTO_REQUESTER)).toMatchObject({ status: 201, body: { status: 'ACTIVE' } });
+  expect(await ended(invokeAsk())).toBe('ACTIVE');
+  expect(await ended(mappingAsk())).toBe('ACTIVE');
   // A spoke stream that a mapping made outside the broker already reads: refused, found by its (missing) owner tag.
   await spoke.kinesis.send(new CreateStreamCommand({ StreamName: 'order-stream', ShardCount: 1 }));
   const stream = `arn:aws:kinesis:us-east-1:${SPOKE}:stream/order-stream`;
@@ -265,8 +276,7 @@ it('requests: resolves the function in its account, and applies auto-approved gr
       StartingPosition: 'LATEST',
     }),
   );
-  const foreign = await create({ functionName: SPOKE_FUNCTION, eventSourceArn: stream }, AUTO_REQUESTER);
-  expect(foreign).toMatchObject({ status: 201, body: { status: 'FAILED' } });
+  expect(await ended({ functionName: SPOKE_FUNCTION, eventSourceArn: stream })).toBe('FAILED');
 });
 
 it("allowlist: an admin of a spoke, named by its role's path", async () => {

@@ -1,7 +1,8 @@
 /**
- * Each stored change schedules its work once (issue #20, point 4; API §12.5), however often the table's stream
- * delivers its record: against moto's DynamoDB stream and SQS work queue, the stream function's own code handed the
- * same records three times (what Lambda does after a failure later in a batch) queues one apply and one expiry timer.
+ * Each stored change schedules its work once (issue #20, point 4; docs/api.md, Answers, and the work behind them),
+ * however often the table's stream delivers its record: against moto's DynamoDB stream and SQS work queue, the stream
+ * function's own code handed the same records three times (what Lambda does after a failure later in a batch) queues
+ * one apply and one expiry timer.
  */
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {

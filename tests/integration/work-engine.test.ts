@@ -1,6 +1,7 @@
 /**
- * The engine behind the answers, against moto through the fault proxy: an item that has to wait never holds the
- * others (API §11.3), and a 429 slows the whole account down for every broker process (API §11.2).
+ * The engine behind the answers, against moto through the fault proxy: an item that has to wait never holds the others
+ * (docs/api.md, Answers, and the work behind them), and a 429 slows the whole account down for every broker process
+ * (docs/runbook.md, Throttling and the Lambda budget).
  */
 import { generousMs } from '../support/contract-bounds';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
@@ -84,7 +85,8 @@ it('removes a due invoke grant soon after its end while three event-source grant
   expect(report).toMatchObject({ expired: 1, retryLater: 3 });
   expect(notReady.hits).toBeGreaterThanOrEqual(3);
   expect((await policyStatements(clients, 'order-processor')).map((s) => s.Sid)).not.toContain(invoke.statementId);
-  // The waits were rescheduled, not slept through (IAM's grace is minutes): the sweep, and so the removal, took moments.
+  // The waits were rescheduled, not slept through (IAM's grace is minutes): the sweep, and so the removal, took
+  // moments.
   expect(removedAt - Date.parse(invoke.expiresAt ?? '')).toBeLessThan(generousMs('expiry'));
   expect(removedAt - started).toBeLessThan(generousMs('expiry'));
   for (const r of stuck) expect((await app.getRequest(who(ADMIN), r.id)).status).toBe('APPROVED');

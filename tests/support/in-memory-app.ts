@@ -63,7 +63,8 @@ export function inMemoryApp(
       {
         'order-processor': { functionArn: inPlace('order-processor'), roleArn: execRole },
         'order-auditor': { functionArn: inPlace('order-auditor'), roleArn: execRole },
-        // A function of another account (API §11.7), for apps told to act there with BROKER_TARGET_ACCOUNTS.
+        // A function of another account (docs/deploy.md, Many accounts (hub and spokes)), for apps told to act there
+        // with BROKER_TARGET_ACCOUNTS.
         'spoke-processor': { functionArn: SPOKE_FUNCTION, roleArn: `arn:aws:iam::${SPOKE_ACCOUNT}:role/exec` },
       },
       ['order-processor:live', 'order-processor:1'],

@@ -1,7 +1,7 @@
 /**
- * moto's access log (werkzeug, one line per request, written when the answer starts) read as Lambda control-plane
- * calls per calendar second: the measure of API §11.2, taken outside the broker.
- * A line: `127.0.0.1 - - [27/Nov/2026 16:01:02] "POST /2015-03-31/functions/fn/policy HTTP/1.1" 201 -`
+ * moto's access log (werkzeug, one line per request, written when the answer starts) read as Lambda control-plane calls
+ * per calendar second: the measure of docs/runbook.md, Throttling and the Lambda budget, taken outside the broker. A
+ * line: `127.0.0.1 - - [27/Nov/2026 16:01:02] "POST /2015-03-31/functions/fn/policy HTTP/1.1" 201 -`
  */
 
 export interface LoggedCall {

@@ -1,6 +1,6 @@
 /**
- * Bringing existing statements under management (API §11.11), admins only: GET /v1/admin/discover lists the statements
- * the broker does not manage, POST /v1/admin/adopt turns one into a managed grant.
+ * Bringing existing statements under management (docs/adoption.md, Adopt), admins only: GET /v1/admin/discover lists
+ * the statements the broker does not manage, POST /v1/admin/adopt turns one into a managed grant.
  */
 import type { Operation } from '../operation';
 import { presentRequest } from '../presenters';
@@ -23,7 +23,9 @@ export const discoverStatements: Operation = async (input, app) => {
   return { statusCode: 200, body: page };
 };
 
-/** 201 with the request: ACTIVE when the swap was done within the answer's time, else APPROVED (the work finishes it). */
+/**
+ * 201 with the request: ACTIVE when the swap was done within the answer's time, else APPROVED (the work finishes it).
+ */
 export const adoptStatement: Operation = async (input, app) => {
   const startedAt = performance.now();
   const caller = input.caller();

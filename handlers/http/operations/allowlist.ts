@@ -1,7 +1,7 @@
 /**
  * Allowlist endpoints (admin only): PUT/GET/DELETE /v1/allowlist/{entryId}, GET /v1/allowlist, and the impact preview
  * GET/POST /v1/allowlist/{entryId}/impact. A put or delete answers at once: its live requests are matched again
- * behind the answer (the entry's stream record schedules it, API §11.5).
+ * behind the answer (the entry's stream record schedules it, docs/api.md, One rulebook).
  */
 import { NotFoundError, ValidationError } from '../../../domain/errors';
 import type { Operation, OperationInput } from '../operation';
@@ -38,13 +38,13 @@ export const deleteAllowlistEntry: Operation = async (input, app) => {
   return { statusCode: 204 };
 };
 
-/** What deleting the entry would do to its live requests (API §11.5); changes nothing. */
+/** What deleting the entry would do to its live requests (docs/api.md, One rulebook); changes nothing. */
 export const previewAllowlistDelete: Operation = async (input, app) => {
   const caller = input.caller();
   return { statusCode: 200, body: await app.allowlistImpact(caller, entryId(input, false), null) };
 };
 
-/** What putting this body would do to the entry's live requests (API §11.5); changes nothing. */
+/** What putting this body would do to the entry's live requests (docs/api.md, One rulebook); changes nothing. */
 export const previewAllowlistPut: Operation = async (input, app) => {
   const caller = input.caller();
   const id = entryId(input, true);

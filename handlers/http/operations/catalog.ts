@@ -1,4 +1,6 @@
-/** GET /v1/catalog: the allowlist entries that list the caller as a requester (API §11.10). */
+/**
+ * GET /v1/catalog: the allowlist entries that list the caller as a requester (docs/adoption.md, What may I ask for?).
+ */
 import type { Operation } from '../operation';
 
 export const getCatalog: Operation = async (input, app) => {

@@ -1,7 +1,7 @@
 /**
- * Decisions on a request: POST /v1/requests/{id}/approve | reject | cancel | revoke | extend.
- * Approve and revoke store the decision first, then give the AWS work a short while to finish (docs/api.md, Answers, and the work behind them): the
- * answer shows ACTIVE/REVOKED when it did, else the stored decision, which the queued work completes.
+ * Decisions on a request: POST /v1/requests/{id}/approve | reject | cancel | revoke | extend. Approve and revoke store
+ * the decision first, then give the AWS work a short while to finish (docs/api.md, Answers, and the work behind them):
+ * the answer shows ACTIVE/REVOKED when it did, else the stored decision, which the queued work completes.
  */
 import type { GrantRequest } from '../../../domain/model/request';
 import { settledByDue } from '../answer-within';
@@ -58,8 +58,9 @@ export const revokeRequest: Operation = async (input, app) => {
 };
 
 /**
- * 201 with the extension (API §11.4): PENDING, or, when its entry auto-approves, final at once (EXTENDED or FAILED)
- * if it took effect within the answer's time, else APPROVED while the queued work finishes it.
+ * 201 with the extension (docs/api.md, `POST /v1/requests/{id}/extend`): PENDING, or, when its entry auto-approves,
+ * final at once (EXTENDED or FAILED) if it took effect within the answer's time, else APPROVED while the queued work
+ * finishes it.
  */
 export const extendRequest: Operation = async (input, app) => {
   const startedAt = performance.now();

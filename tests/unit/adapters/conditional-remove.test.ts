@@ -1,6 +1,7 @@
 /**
- * RemovePermission of an adopted statement carries the RevisionId the broker read (API §12.5), and a 412 means the
- * policy changed since; against an emulator (moto answers 412 to any RevisionId on RemovePermission) none is sent.
+ * RemovePermission of an adopted statement carries the RevisionId the broker read (docs/adoption.md, Adopt), and a 412
+ * means the policy changed since; against an emulator (moto answers 412 to any RevisionId on RemovePermission) none is
+ * sent.
  */
 import { RemovePermissionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { LambdaResourcePolicyGateway } from '../../../adapters/lambda/resource-policy-gateway';

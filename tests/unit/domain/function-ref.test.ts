@@ -47,7 +47,7 @@ describe('function reference', () => {
   });
 });
 
-describe('function reference in many accounts (API §11.7)', () => {
+describe('function reference in many accounts (docs/deploy.md, Many accounts (hub and spokes))', () => {
   it.each([
     [spokeArn, null],
     [`${spokeArn}:live`, 'live'],

@@ -87,7 +87,7 @@ describe('choosing the entry that permits an ask', () => {
     expect(matchAllowlist([listed], subject({ sourceOwner: OTHER_ACCOUNT })).permitted).toBe(true);
   });
 
-  it('takes the owner of a function in another account as its own source account (API §11.7)', () => {
+  it('takes the owner of a function in another account as its own source account (docs/deploy.md, Many accounts (hub and spokes))', () => {
     const spokeEntry = entry('spoke', {
       sourceAccounts: null,
       functions: [`arn:aws:lambda:${REGION}:${SPOKE}:function:*`],

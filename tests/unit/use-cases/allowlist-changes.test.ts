@@ -1,6 +1,7 @@
 /**
- * Allowlist changes reach live grants (API §11.5), through the in-memory pipeline: a put or delete re-matches the
- * entry's live requests behind the answer; the impact preview shows the same outcome and changes nothing.
+ * Allowlist changes reach live grants (docs/api.md, One rulebook), through the in-memory pipeline: a put or delete
+ * re-matches the entry's live requests behind the answer; the impact preview shows the same outcome and changes
+ * nothing.
  */
 import {
   NotAdminError,
@@ -68,7 +69,7 @@ async function setup() {
 
 const byId = (ids: string[]) => [...ids].sort();
 
-describe('allowlist changes reach live grants (API §11.5)', () => {
+describe('allowlist changes reach live grants (docs/api.md, One rulebook)', () => {
   it('narrowing an entry ends what it no longer permits, moves what another entry permits, rejects pending asks', async () => {
     const ctx = await setup();
     const { app, store, policies, mappings, roles } = ctx;

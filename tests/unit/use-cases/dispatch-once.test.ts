@@ -1,6 +1,7 @@
 /**
- * A stored change schedules its work once (API §12.5), in memory: delivered again it schedules nothing; when the work
- * could not be scheduled, the claim is given back so the next delivery schedules it; entry changes the same.
+ * A stored change schedules its work once (docs/api.md, Answers, and the work behind them), in memory: delivered again
+ * it schedules nothing; when the work could not be scheduled, the claim is given back so the next delivery schedules
+ * it; entry changes the same.
  */
 import type { QueuedWork } from '../../../domain/events/follow-ups';
 import type { GrantRequest } from '../../../domain/model/request';

@@ -1,6 +1,7 @@
 /**
- * Extension without interruption (API §11.4), through the in-memory pipeline: the grant's end moves at the
- * extension's quorum with no Lambda call, the expiry timer follows the new end, and every refusal of the contract.
+ * Extension without interruption (docs/api.md, `POST /v1/requests/{id}/extend`), through the in-memory pipeline: the
+ * grant's end moves at the extension's quorum with no Lambda call, the expiry timer follows the new end, and every
+ * refusal of the contract.
  */
 import {
   AllowlistDeniedError,

@@ -1,7 +1,8 @@
 /**
- * Many accounts in memory (API §11.7): which accounts the broker acts in, and what a spoke whose role cannot be
- * assumed (AccountUnreachableError from the gateways) does to the lifecycle — creation 503 with nothing stored, applies
- * retried every 30 s and FAILED with the reason after the give-up time, removals retried for ever.
+ * Many accounts in memory (docs/deploy.md, Many accounts (hub and spokes)): which accounts the broker acts in, and what
+ * a spoke whose role cannot be assumed (AccountUnreachableError from the gateways) does to the lifecycle — creation 503
+ * with nothing stored, applies retried every 30 s and FAILED with the reason after the give-up time, removals retried
+ * for ever.
  */
 import { AccountNotTargetedError, AccountUnreachableError, UnavailableError } from '../../../domain/errors';
 import { APPLY_GIVE_UP_MS } from '../../../domain/use-cases/settle-request';

@@ -1,7 +1,7 @@
 /**
- * Allowlist re-checks that the stream never delivered are recovered by the sweep (issue #20, point 4; API §12.5):
- * every entry change leaves a marker that only a finished re-check begun after it removes; the sweep re-checks the
- * entries whose marker is older than RECHECK_GRACE_MS.
+ * Allowlist re-checks that the stream never delivered are recovered by the sweep (issue #20, point 4; docs/api.md,
+ * Answers, and the work behind them): every entry change leaves a marker that only a finished re-check begun after it
+ * removes; the sweep re-checks the entries whose marker is older than RECHECK_GRACE_MS.
  */
 import type { GrantRequest } from '../../../domain/model/request';
 import { RECHECK_GRACE_MS } from '../../../domain/use-cases/sweep';

@@ -1,8 +1,8 @@
 /**
- * The hourly reconcile over many accounts (issue #20, point 3; API §12.5): each run goes on where the last one
- * stopped, works through the accounts side by side, reads each account's policies at half its Lambda budget at most,
- * and says how old its least recently checked function is. In memory on virtual time: a run of 8 s checks about 40
- * functions per account, so 200 per account take several runs.
+ * The hourly reconcile over many accounts (issue #20, point 3; docs/runbook.md, Drift findings): each run goes on where
+ * the last one stopped, works through the accounts side by side, reads each account's policies at half its Lambda
+ * budget at most, and says how old its least recently checked function is. In memory on virtual time: a run of 8 s
+ * checks about 40 functions per account, so 200 per account take several runs.
  */
 import { AccountUnreachableError } from '../../../domain/errors';
 import { ADMIN, openEntry, who } from '../../support/fixtures';
