@@ -1,4 +1,7 @@
-/** The request lifecycle (API.md §1): one table of legal moves and one function that performs them. */
+/**
+ * The request lifecycle (docs/api.md, The lifecycle of a request): one table of legal moves and one function that
+ * performs them.
+ */
 import { IllegalTransitionError } from './errors';
 import type { GrantRequest, HistoryEventName, RequestStatus } from './model/request';
 

@@ -1,10 +1,10 @@
 /**
- * Slack side of the lifecycle (API.md §8), run from the notification queue after the answer was given: brings a
- * request's Slack message up to date with its stored history. A new request that waits for approvers gets its
- * message (buttons while PENDING) in its entry's channel; each later change re-renders it, and events after the
- * decision add thread replies. How far the history has been told is stored, so a retry repeats nothing.
- * Slack unavailable (timeouts, 429, 5xx) throws: the queue retries, a bounded number of times. A permanent refusal
- * (channel gone, bad token) is logged and dropped: it will not get better by retrying.
+ * Slack side of the lifecycle (docs/api.md, Slack approvals), run from the notification queue after the answer was
+ * given: brings a request's Slack message up to date with its stored history. A new request that waits for approvers
+ * gets its message (buttons while PENDING) in its entry's channel; each later change re-renders it, and events after
+ * the decision add thread replies. How far the history has been told is stored, so a retry repeats nothing. Slack
+ * unavailable (timeouts, 429, 5xx) throws: the queue retries, a bounded number of times. A permanent refusal (channel
+ * gone, bad token) is logged and dropped: it will not get better by retrying.
  */
 import type { GrantRequest } from '../../domain/model/request';
 import type { AllowlistStore, CallDeadlines, RequestStore, ResourcePolicyGateway } from '../../domain/ports';

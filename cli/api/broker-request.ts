@@ -1,6 +1,6 @@
 /**
- * The Request resource as clients read it off the wire (API.md §6, §11.4). The API is the contract here, not the
- * domain model: the CLI and the browser console must read what any broker version answers.
+ * The Request resource as clients read it off the wire (docs/api.md, Schemas: Request). The API is the contract here,
+ * not the domain model: the CLI and the browser console must read what any broker version answers.
  */
 export const FINAL_STATUSES = ['EXPIRED', 'REVOKED', 'REJECTED', 'CANCELLED', 'TIMED_OUT', 'FAILED', 'EXTENDED'];
 
@@ -40,7 +40,7 @@ export interface BrokerRequest {
   endedAt: string | null;
   failure: { reason: string; at?: string } | null;
   history: HistoryEvent[];
-  /** v2 (§11.4): the original request an extension extends; absent on v1 brokers. */
+  /** v2 (extensions): the original request an extension extends; absent on v1 brokers. */
   extends?: string | null;
   extensions?: string[];
 }

@@ -1,6 +1,7 @@
 /**
- * Approve pinned to the statement the approver saw (API.md §11.9): the body carries its `statementHash` and the
- * broker answers 409 if the request's statement changed. Shared by `lpb approve` and the browser console.
+ * Approve pinned to the statement the approver saw (docs/api.md, `POST /v1/requests/{id}/approve`): the body carries
+ * its `statementHash` and the broker answers 409 if the request's statement changed. Shared by `lpb approve` and the
+ * browser console.
  */
 import { isApiError, type BrokerRequest } from './broker-request';
 
@@ -11,7 +12,7 @@ export interface ApiAnswer {
 
 export type CallApi = (method: string, path: string, body?: unknown) => Promise<ApiAnswer>;
 
-/** The answer a broker gives when it refuses a field it does not know (§11.12). */
+/** The answer a broker gives when it refuses a field it does not know (docs/adoption.md, Errors that help). */
 function refusesStatementHash(answer: ApiAnswer): boolean {
   return (
     answer.status === 400 &&
@@ -29,7 +30,8 @@ export async function approvePinned(
   const comment = shown.comment ? { comment: shown.comment } : {};
   const answer = await call('POST', path, { ...comment, statementHash: shown.statementHash });
   if (!refusesStatementHash(answer)) return answer;
-  // A broker from before §11.9 cannot pin: compare right before approving instead (a narrow window, not none),
+  // A broker from before approvals were pinned (v2) cannot pin: compare right before approving instead (a narrow
+  // window, not none),
   // answering 409 as the pinning broker would. Remove once every deployed broker accepts statementHash.
   const current = await call('GET', `v1/requests/${encodeURIComponent(id)}`);
   if (current.status !== 200) return current;

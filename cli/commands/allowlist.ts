@@ -5,7 +5,7 @@ import { allowlistTable, impactView } from '../output/entry-views';
 
 const file = {
   type: 'string',
-  description: 'the entry as JSON (API.md §7); - or nothing reads standard input',
+  description: 'the entry as JSON (docs/api.md, Allowlist entries); - or nothing reads standard input',
 } as const;
 
 export const allowlistList: ApiCommand = {

@@ -55,7 +55,7 @@ export const getRequest = (id: string) => expectOk<BrokerRequest>(api('GET', `v1
 
 /**
  * Follows a request until it settles (APPROVED becomes ACTIVE or FAILED; a revoke in progress becomes REVOKED),
- * as API.md §11.1 asks clients to.
+ * as docs/api.md, Answers, and the work behind them, asks clients to.
  */
 export async function settle(
   request: BrokerRequest,

@@ -1,7 +1,7 @@
 /**
- * Invoke grants: a statement in the function's (or version's, alias's) resource policy. Writes to one policy run one
- * at a time in this process; Lambda's RevisionId catches the rest. Adoption (API §11.11) is this kind's too: the
- * broker's statement first, then the one it replaces (replace-adopted.ts).
+ * Invoke grants: a statement in the function's (or version's, alias's) resource policy. Writes to one policy run one at
+ * a time in this process; Lambda's RevisionId catches the rest. Adoption (docs/adoption.md, Adopt) is this kind's too:
+ * the broker's statement first, then the one it replaces (replace-adopted.ts).
  */
 import { FunctionBusyError, GrantRejectedError, PolicyChangedError } from '../errors';
 import type { InvokeGrantRequest } from '../model/request';
@@ -105,8 +105,8 @@ export function makeInvokeGrant(deps: { policies: ResourcePolicyGateway; sleep: 
     },
 
     /**
-     * Finishes an adoption (API §11.11, §12.5): applies the broker's own statement (added and read back, or found in
-     * place by a retry) and only then removes the statement it replaces (replace-adopted.ts: only as recorded). The
+     * Finishes an adoption (docs/adoption.md, Adopt): applies the broker's own statement (added and read back, or found
+     * in place by a retry) and only then removes the statement it replaces (replace-adopted.ts: only as recorded). The
      * one exception to "never touch a statement without our prefix", kept narrow: only the Sid the request's ADOPTED
      * event names, only in the request's own policy, only once our statement with the same meaning is verified there.
      * Should the removal fail, both stand (nothing is lost) and the request stays APPROVED: the next settle finds our

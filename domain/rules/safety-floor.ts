@@ -1,8 +1,8 @@
 /**
- * The safety floor: rules every grant obeys whatever the allowlist says (API.md §5). Closes the confused-deputy
- * holes: a service principal always carries a concrete SourceArn of its own service; S3 also carries SourceArn's
- * missing account; a public principal is fenced by an organization. ARN fields hold only characters AWS names can,
- * so no markup reaches Slack.
+ * The safety floor: rules every grant obeys whatever the allowlist says (docs/api.md, What every grant obeys (the
+ * safety floor)). Closes the confused-deputy holes: a service principal always carries a concrete SourceArn of its own
+ * service; S3 also carries SourceArn's missing account; a public principal is fenced by an organization. ARN fields
+ * hold only characters AWS names can, so no markup reaches Slack.
  */
 import { ValidationError, type FieldIssue } from '../errors';
 import type { GrantAsk } from '../model/grant-ask';
@@ -111,7 +111,9 @@ function checkInvoke(ask: FloorAsk, issues: FieldIssue[]): CheckedGrant | null {
   return { kind: 'invoke', principal, sourceOwner: sourceOwnerOf(ask) };
 }
 
-/** The account that owns an invoke grant's source, when one can be named: sourceAccount, or the account in sourceArn. */
+/**
+ * The account that owns an invoke grant's source, when one can be named: sourceAccount, or the account in sourceArn.
+ */
 export function sourceOwnerOf(ask: Pick<FloorAsk, 'sourceAccount' | 'sourceArn'>): string | null {
   if (ask.sourceAccount !== undefined) return ask.sourceAccount;
   return (ask.sourceArn === undefined ? null : parseArn(ask.sourceArn)?.account) || null;

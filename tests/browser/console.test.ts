@@ -162,7 +162,8 @@ it('shows admins the allowlist and says plainly when the broker cannot preview i
   await editor.waitFor();
   expect(JSON.parse(await editor.inputValue())).toMatchObject({ functions: openEntry().functions });
   await page.getByRole('button', { name: 'Preview impact' }).click();
-  // main's route table has no impact endpoint yet (API.md §11.5): the console refuses to forward it, and says so.
+  // main's route table has no impact endpoint yet (docs/api.md, `POST /v1/allowlist/{entryId}/impact`): the console
+  // refuses to forward it, and says so.
   await page.getByText(/cannot preview impact yet|kept/).waitFor();
   await capture('allowlist-entry');
 

@@ -1,6 +1,6 @@
 /**
  * Every command's call against a fake broker over a real 127.0.0.1 socket: method, path and body as API.md says,
- * including the v2 endpoints (§11) that main does not serve yet; errors on stderr while stdout stays parseable.
+ * including the v2 endpoints that main does not serve yet; errors on stderr while stdout stays parseable.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -126,7 +126,7 @@ it('approves pinned to the statement it shows, and keeps the pin the user gives'
   expect(broker.calls.map((c) => [c.method, c.body])).toEqual([['POST', { statementHash: 'b'.repeat(64) }]]);
 });
 
-/** How a broker from before API.md §11.9 answers a body with statementHash. */
+/** How a broker from before approvals were pinned (v2) answers a body with statementHash. */
 const REFUSES_STATEMENT_HASH = {
   status: 400,
   body: {
@@ -139,7 +139,7 @@ const REFUSES_STATEMENT_HASH = {
 };
 
 it('answers 409 without approving when a broker that cannot pin shows a changed statement', async () => {
-  // A broker from before API.md §11.9 refuses the unknown field; the client compares the hash itself.
+  // A broker from before approvals were pinned (v2) refuses the unknown field; the client compares the hash itself.
   const request = apiRequest();
   broker.answer((call) => (call.method === 'POST' ? REFUSES_STATEMENT_HASH : { status: 200, body: request }));
   const { code, io } = await lpb(['approve', 'r-1', '--statement-hash', 'c'.repeat(64)]);

@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
-const SOURCES = execFileSync('git', ['ls-files', '--', '*.ts', '*.js', '*.mjs', '*.cjs', '*.yml', '*.py', '*.json'], {
-  cwd: ROOT,
-})
+const SOURCES = execFileSync(
+  'git',
+  ['ls-files', '--cached', '--others', '--exclude-standard', '--', '*.ts', '*.js', '*.mjs', '*.cjs', '*.yml', '*.py'],
+  { cwd: ROOT },
+)
   .toString()
   .split('\n')
   .filter((f) => f && !f.startsWith('docs/') && !f.startsWith('packages/') && !f.endsWith('package-lock.json'));
@@ -61,6 +63,8 @@ it('points each docs reference at a heading that exists', () => {
 });
 
 it('cites no contract section numbers', () => {
-  const cited = SOURCES.filter((file) => /API §\d/.test(readFileSync(path.join(ROOT, file), 'utf8')));
+  const cited = SOURCES.filter(
+    (file) => file !== 'tests/unit/doc-references.test.ts' && /§\d/.test(readFileSync(path.join(ROOT, file), 'utf8')),
+  );
   expect(cited).toEqual([]);
 });

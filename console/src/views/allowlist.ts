@@ -1,6 +1,7 @@
 /**
- * Allowlist (admins): the entries, and for a change the impact on live requests before it is saved
- * (POST /v1/allowlist/{id}/impact with the PUT body; GET …/impact previews a delete, API.md §11.5).
+ * Allowlist (admins): the entries, and for a change the impact on live requests before it is saved: POST
+ * /v1/allowlist/{id}/impact with the PUT body; GET …/impact previews a delete
+ * (docs/api.md, `POST /v1/allowlist/{entryId}/impact`).
  */
 import { durationText } from '../../../cli/output/time';
 import { api, ApiError, expectOk, type ApiAnswer } from '../api';
@@ -27,7 +28,9 @@ interface Impact {
   ended: { id: string; status: string; reason: string }[];
 }
 
-/** The fields a PUT takes (API.md §7); the id comes from the path and stored extras are left out. */
+/**
+ * The fields a PUT takes (docs/api.md, Allowlist entries); the id comes from the path and stored extras are left out.
+ */
 const PUT_FIELDS = [
   'description',
   'functions',
@@ -57,7 +60,7 @@ function impactView(answer: ApiAnswer): HTMLElement {
       h(
         'p',
         {},
-        'It has no impact endpoint (API.md §11.5). Saving still works; live requests are re-matched after a save.',
+        'It has no impact endpoint (it predates previews). Saving still works; live requests are re-matched after a save.',
       ),
       h('p', { class: 'mono small' }, new ApiError(answer).message),
     );

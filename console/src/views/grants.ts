@@ -1,6 +1,6 @@
 /**
  * Active grants on a timeline: one bar per grant from activation to expiry, a line for now, filters by function
- * and by account, and Revoke (which may finish after the answer: 202, API.md §11.1).
+ * and by account, and Revoke (which may finish after the answer: 202: docs/api.md, Answers, and the work behind them).
  */
 import { functionAccount, functionLabel, type BrokerRequest } from '../../../cli/api/broker-request';
 import { relative, shortTime } from '../../../cli/output/time';

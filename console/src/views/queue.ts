@@ -12,7 +12,7 @@ import type { ConsoleSession } from '../session';
 import { empty, failure, loading } from '../states';
 import { toast } from '../toast';
 
-/** For an extension (§11.4): the grant's end now and after approval. */
+/** For an extension (docs/api.md, `POST /v1/requests/{id}/extend`): the grant's end now and after approval. */
 async function extensionNote(r: BrokerRequest): Promise<HTMLElement | null> {
   if (!r.extends) return null;
   const note = h('p', { class: 'extension' }, `Extends ${r.extends}…`);
