@@ -191,3 +191,30 @@ it("posts an extension as one, with the grant's end now and with it, and updates
     ),
   ).toMatchObject({ text: expect.stringContaining(`to ${newEnd}`) as unknown });
 }, 90_000);
+
+it('answers the 21st waiting request of one requester 429, storing and posting nothing', async () => {
+  // A requester of its own (any orders-* role may ask), so the other tests' requests do not count.
+  const busy = 'arn:aws:iam::123456789012:role/orders-busy';
+  const ask = (reason: string) =>
+    call('POST', '/v1/requests', { principal: busy, body: { ...baseAsk, ...PRINCIPAL_CASES[2].ask, reason } });
+  const ids: string[] = [];
+  for (let i = 1; i <= 20; i++) {
+    const res = await ask(`waiting request ${i}`);
+    expect(res.status).toBe(201);
+    ids.push((res.body as { id: string }).id);
+  }
+  const refused = await ask('the twenty-first');
+  expect(refused.status).toBe(429);
+  expect(refused.body).toMatchObject({
+    error: { code: 'TooManyRequests', message: expect.stringContaining('BROKER_MAX_PENDING_PER_REQUESTER') as unknown },
+  });
+  // Every stored request is posted; once they all are (the queue is past the refusal), none is about the 21st.
+  await eventually(
+    () =>
+      ids.every((id) => slack.posted().some((m) => JSON.stringify(m.blocks ?? '').includes(id))) ? true : undefined,
+    30_000,
+  );
+  expect(slack.posted().filter((m) => JSON.stringify(m).includes('the twenty-first'))).toEqual([]);
+  const listed = await call('GET', '/v1/requests?status=PENDING&limit=100', { principal: busy });
+  expect((listed.body as { items: unknown[] }).items).toHaveLength(20);
+}, 90_000);

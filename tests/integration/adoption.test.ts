@@ -8,6 +8,7 @@ import type { App } from '../../handlers/app';
 import { ADOPT_READ_DEADLINE_MS } from '../../domain/use-cases/adopt-statement';
 import { apiHandler } from '../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
+import { presentRequest } from '../../handlers/http/presenters';
 import {
   asAwsStores,
   createFunction,
@@ -107,8 +108,13 @@ it.each(['team-sns', 'team-account'])(
   'adopts %s: the old Sid goes, an lpb- Sid with the same meaning stays',
   async (sid) => {
     const before = await byStatementId();
-    const res = await adopt(sid);
-    expect(res.status).toBe(201);
+    const answer = await adopt(sid);
+    expect(answer.status).toBe(201);
+    // ACTIVE when the swap finished within the answer's time (the bench measures that); on a loaded machine it may
+    // still be APPROVED, and the work finishes it.
+    expect(['ACTIVE', 'APPROVED']).toContain(answer.body.status);
+    const res =
+      answer.body.status === 'ACTIVE' ? answer : { body: presentRequest(await settleNow(app, answer.body.id)) as any };
     expect(res.body).toMatchObject({ status: 'ACTIVE', requester: ADMIN, allowlistEntryId: 'orders' });
     expect(res.body.history.map((e: any) => e.event)).toEqual(['ADOPTED', 'ACTIVATED']);
     expect(res.body.history[0].detail).toMatchObject({ statementId: sid });

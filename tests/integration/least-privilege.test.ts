@@ -47,6 +47,7 @@ import { FaultProxy, calls } from '../support/fault-proxy';
 import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
 import { FixedClock } from '../support/in-memory';
 import { withoutSpokeAccess } from '../support/deployed-roles';
+import { untilWorkDone } from '../support/follow-work';
 
 jest.setTimeout(30_000);
 import { apiEvent, lambdaContext } from '../support/in-memory-app';
@@ -147,11 +148,7 @@ async function http(fn: keyof typeof OPERATIONS_BY_FUNCTION, event: Parameters<R
   const handler = apiHandler(OPERATIONS_BY_FUNCTION[fn], () => Promise.resolve(app));
   return as(fn, async () => {
     const response = await handler(event, lambdaContext);
-    let body = response.body ? (JSON.parse(response.body) as Record<string, any>) : undefined;
-    for (let i = 0; i < 300 && (body?.status === 'APPROVED' || (body?.status === 'ACTIVE' && body.ending)); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      body = await app.getRequest(who(ADMIN), body.id as string);
-    }
+    const body = await untilWorkDone(app, response.body ? JSON.parse(response.body) : undefined);
     return { status: response.statusCode, body };
   });
 }

@@ -38,6 +38,7 @@ import {
   testClients,
 } from '../support/aws';
 import { functionsWithSpokeAccess } from '../support/deployed-roles';
+import { untilWorkDone } from '../support/follow-work';
 import { FakeSlack, signedClick } from '../support/fake-slack';
 import {
   ADMIN,
@@ -130,7 +131,8 @@ function coldStart(fn: string): Promise<App> {
 
 async function http(app: App, fn: keyof typeof OPERATIONS_BY_FUNCTION, event: ReturnType<typeof apiEvent>) {
   const answer = await apiHandler(OPERATIONS_BY_FUNCTION[fn], () => Promise.resolve(app))(event, lambdaContext);
-  return { status: answer.statusCode, body: JSON.parse(answer.body || 'null') as Record<string, any> };
+  const body = await untilWorkDone(app, JSON.parse(answer.body || 'null'));
+  return { status: answer.statusCode, body: body as Record<string, any> };
 }
 const as = (principal: string) => ({ 'X-Broker-Principal': principal });
 
