@@ -4,6 +4,8 @@ import { ADMIN, REQUESTER, openEntry } from '../tests/support/fixtures';
 import { startRunner } from '../tests/support/runner';
 import type { BenchAws } from './bench-aws';
 
+const QUIET = 'arn:aws:iam::123456789012:role/orders-quiet';
+
 export async function measureApiLatency(aws: BenchAws, samples: number) {
   const runner = await startRunner({
     AWS_ENDPOINT_URL: aws.endpoint,
@@ -29,6 +31,9 @@ export async function measureApiLatency(aws: BenchAws, samples: number) {
       return performance.now() - started;
     };
     await call('PUT', '/v1/allowlist/orders', ADMIN, openEntry());
+    // What source proof costs per create: the same ask by a requester whose entry reads no source (the policy preview's
+    // GetPolicy is read for both).
+    await call('PUT', '/v1/allowlist/a-quiet', ADMIN, openEntry({ requesters: [QUIET], sourceProof: 'off' }));
     const ask = {
       functionName: 'order-processor',
       principal: 'sns.amazonaws.com',
@@ -38,7 +43,8 @@ export async function measureApiLatency(aws: BenchAws, samples: number) {
     };
     const endpoints: [string, () => Promise<number>][] = [
       ['GET /v1/health', () => call('GET', '/v1/health')],
-      ['POST /v1/requests', () => call('POST', '/v1/requests', REQUESTER, ask)],
+      ['POST /v1/requests (preview, source proof)', () => call('POST', '/v1/requests', REQUESTER, ask)],
+      ['POST /v1/requests (preview, sourceProof off)', () => call('POST', '/v1/requests', QUIET, ask)],
       ['GET /v1/requests?limit=25', () => call('GET', '/v1/requests?limit=25', REQUESTER)],
     ];
     const rows = [];

@@ -17,6 +17,18 @@ const PLACEHOLDERS = {
   '{eventSourceQueues}': { 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:*:*' },
   '{eventSourceStreams}': { 'Fn::Sub': 'arn:${AWS::Partition}:kinesis:${AWS::Region}:*:stream/*' },
   '{eventSourceKeys}': { 'Fn::Sub': 'arn:${AWS::Partition}:kms:${AWS::Region}:*:key/*' },
+  // Source proof in the broker's own account (docs/policy-preview.md, Source proof); a spoke's through its role.
+  '{ownTopics}': { 'Fn::Sub': 'arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:*' },
+  '{ownQueues}': { 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:*' },
+  // A bucket's ARN names no account: HeadBucket's ExpectedBucketOwner keeps the read to the account asked about.
+  '{buckets}': { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' },
+  '{ownRules}': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*' },
+  '{ownStreams}': { 'Fn::Sub': 'arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/*' },
+  '{ownTableStreams}': {
+    'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*/stream/*',
+  },
+  // API Gateway resources carry no account either: the caller's own APIs are the only ones it can read.
+  '{apis}': { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/*apis/*' },
   '{slackParameters}': {
     'Fn::Sub':
       'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${self:service}/${sls:stage}/slack-*',

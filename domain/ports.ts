@@ -136,6 +136,8 @@ export interface ResourcePolicy {
   /** Statements as Lambda returned them (principal forms may differ from what was sent). */
   statements: Record<string, unknown>[];
   revisionId: string;
+  /** The policy document's size in bytes, as GetPolicy returned it (Lambda's 20 KB limit counts these). */
+  documentBytes: number;
 }
 
 /**
@@ -284,4 +286,32 @@ export interface Announcer {
  */
 export interface GrantEventListener {
   recorded(request: GrantRequest, events: readonly HistoryEvent[]): Promise<void>;
+}
+
+/** What a source lookup found (docs/policy-preview.md, Source proof). */
+export type SourceLookup = { state: 'exists' } | { state: 'missing' | 'unreadable'; reason: string };
+
+/**
+ * The sources that invoke or feed functions (SNS topics, SQS queues, S3 buckets, EventBridge rules, Kinesis and
+ * DynamoDB streams, API Gateway REST and HTTP APIs), read in the account that owns them: the broker's own, or a
+ * target account through its spoke role. Errors: UnavailableError (throttled, or the service down: may retry).
+ */
+export interface SourceDirectory {
+  /** `arn`: the source's ARN (an S3 bucket's names no account); `account`: the account that owns it (S3: SourceAccount). */
+  lookup(source: { arn: string; account: string }): Promise<SourceLookup>;
+}
+
+/** One IAM Access Analyzer finding on a would-be resource policy, as the broker reports it. */
+export interface PolicyFinding {
+  /** ValidatePolicy's findingType, or PUBLIC_ACCESS for a failed CheckNoPublicAccess. */
+  type: 'ERROR' | 'SECURITY_WARNING' | 'WARNING' | 'SUGGESTION' | 'PUBLIC_ACCESS';
+  /** ValidatePolicy's issueCode (PUBLIC_ACCESS for the public check). */
+  code: string;
+  message: string;
+}
+
+/** IAM Access Analyzer on a function's would-be resource policy. Errors: UnavailableError. */
+export interface PolicyAnalyzer {
+  /** ValidatePolicy (RESOURCE_POLICY) and CheckNoPublicAccess (AWS::Lambda::Function) on one policy document. */
+  findings(policyDocument: string): Promise<PolicyFinding[]>;
 }

@@ -3,7 +3,14 @@
  * (cold start of a Lambda function, or start of the local runner).
  */
 import { randomUUID } from 'node:crypto';
+import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -27,7 +34,9 @@ import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-stor
 import { DynamoDispatchClaims } from '../adapters/dynamodb/dispatch-claims';
 import { DynamoReconcileProgressStore } from '../adapters/dynamodb/reconcile-progress-store';
 import { DynamoWorkLeases } from '../adapters/dynamodb/work-leases';
+import { AccessAnalyzerPolicyAnalyzer } from '../adapters/access-analyzer/access-analyzer-policy-analyzer';
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
+import { AwsSourceDirectory } from '../adapters/sources/aws-source-directory';
 import { IamRoleDirectory } from '../adapters/iam/role-directory';
 import { AwsEventSourceKeys } from '../adapters/kms/event-source-keys';
 import { randomIds } from '../adapters/ids';
@@ -56,6 +65,8 @@ import type {
   ReconcileProgressStore,
   RequestStore,
   ResourcePolicyGateway,
+  SourceDirectory,
+  PolicyAnalyzer,
   RoleDirectory,
   Sleep,
   WorkLeases,
@@ -66,6 +77,7 @@ import { makeAdoptStatement } from '../domain/use-cases/adopt-statement';
 import { makeCancelRequest } from '../domain/use-cases/cancel-request';
 import { makeCatalog } from '../domain/use-cases/catalog';
 import { makeCreateRequest } from '../domain/use-cases/create-request';
+import { makeVetGrant } from '../domain/use-cases/vet-grant';
 import { makeDecideRequest } from '../domain/use-cases/decide-request';
 import { makeDiscover } from '../domain/use-cases/discover';
 import { makeDispatchChange, makeDispatchEntryChange } from '../domain/use-cases/dispatch-change';
@@ -88,16 +100,11 @@ import { logger } from './logger';
 /** SDK attempts per Lambda call (429/5xx are retried with our jittered backoff; each attempt takes a budget slot). */
 const LAMBDA_CALL_ATTEMPTS = 5;
 
-export interface AwsClients {
+export interface AwsClients extends ClientsInAccount {
   dynamo: DynamoDBClient;
-  /** Every Lambda call of the broker's own account; put on the account's budget by buildApp. */
-  lambda: LambdaClient;
-  iam: IAMClient;
   sts: STSClient;
-  sqs: SQSClient;
-  /** Event source grants read the encryption of the queue or stream (AwsEventSourceKeys). */
-  kinesis: KinesisClient;
-  kms: KMSClient;
+  /** Used only with BROKER_ACCESS_ANALYZER=on; no emulator has it (its endpoint: AWS_ENDPOINT_URL_ACCESSANALYZER). */
+  accessAnalyzer: AccessAnalyzerClient;
 }
 
 /** Where a spoke account's clients get their credentials (its spoke role's, through SpokeRoleCredentials). */
@@ -118,30 +125,41 @@ function lambdaClient(config: BrokerConfig, credentials?: SpokeCredentials): Lam
 export function createAwsClients(config: BrokerConfig): AwsClients {
   const common = commonOptions(config);
   return {
+    ...clientsInAccount(config),
     dynamo: new DynamoDBClient(common),
-    lambda: lambdaClient(config),
-    iam: new IAMClient(common),
     sts: new STSClient(common),
-    sqs: new SQSClient(common),
+    // Not pointed at AWS_ENDPOINT_URL: an emulator has no Access Analyzer.
+    accessAnalyzer: new AccessAnalyzerClient({ region: config.AWS_REGION }),
+  };
+}
+
+/** The clients that act in one account: the broker's own (no credentials given), or a spoke's on its role's. */
+function clientsInAccount(config: BrokerConfig, credentials?: SpokeCredentials): ClientsInAccount {
+  const options = { ...commonOptions(config), ...(credentials ? { credentials } : {}) };
+  return {
+    lambda: lambdaClient(config, credentials),
+    iam: new IAMClient(options),
+    sqs: new SQSClient(options),
     // Kinesis defaults to HTTP/2 (for SubscribeToShard, which the broker never calls); DescribeStreamSummary works
     // over HTTP/1.1 everywhere, emulators included.
-    kinesis: new KinesisClient({ ...common, requestHandler: new NodeHttpHandler() }),
-    kms: new KMSClient(common),
+    kinesis: new KinesisClient({ ...options, requestHandler: new NodeHttpHandler() }),
+    kms: new KMSClient(options),
+    sns: new SNSClient(options),
+    // Path-style against an emulator, which has no per-bucket host names; AWS answers both.
+    s3: new S3Client({ ...options, forcePathStyle: Boolean(config.AWS_ENDPOINT_URL) }),
+    eventBridge: new EventBridgeClient(options),
+    dynamoDbStreams: new DynamoDBStreamsClient(options),
+    apiGateway: new APIGatewayClient(options),
+    apiGatewayV2: new ApiGatewayV2Client(options),
   };
 }
 
 /**
- * The Lambda and IAM clients that act in another account, on its spoke role's credentials (docs/deploy.md, Many
- * accounts (hub and spokes)).
+ * The clients that act in another account, on its spoke role's credentials (docs/deploy.md, Many accounts (hub and
+ * spokes)).
  */
 export function createSpokeClients(config: BrokerConfig, credentials: SpokeCredentials): ClientsInAccount {
-  return {
-    lambda: lambdaClient(config, credentials),
-    iam: new IAMClient({ ...commonOptions(config), credentials }),
-    sqs: new SQSClient({ ...commonOptions(config), credentials }),
-    kinesis: new KinesisClient({ ...commonOptions(config), credentials, requestHandler: new NodeHttpHandler() }),
-    kms: new KMSClient({ ...commonOptions(config), credentials }),
-  };
+  return clientsInAccount(config, credentials);
 }
 
 export interface AppPorts {
@@ -154,6 +172,10 @@ export interface AppPorts {
   roles: ExecutionRoleGateway;
   /** IAM roles' paths, for allowlist patterns that name one. */
   roleDirectory: RoleDirectory;
+  /** Where source proof looks for the sources asks name. */
+  sources: SourceDirectory;
+  /** IAM Access Analyzer; null when BROKER_ACCESS_ANALYZER is off. */
+  analyzer: PolicyAnalyzer | null;
   mappings: EventSourceMappingGateway;
   /** Which stored changes had their work scheduled (a stream record may come twice). */
   dispatchClaims: DispatchClaims;
@@ -204,6 +226,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
   const requireAdmin = makeRequireAdmin({ settings, resolveIdentity });
   const recheck = makeAllowlistRecheck({ store, allowlist, clock, settings, resolveIdentity, requireAdmin });
   const checkPendingLimit = makePendingLimit({ store, clock, settings });
+  const vetting = makeVetGrant({ policies, sources: ports.sources, analyzer: ports.analyzer, clock });
   return {
     config,
     settings,
@@ -219,8 +242,9 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       settings,
       resolveIdentity,
       checkPendingLimit,
+      vetGrant: vetting.vetGrant,
     }),
-    getRequest: makeGetRequest({ store, standing }),
+    getRequest: makeGetRequest({ store, standing, preview: vetting.preview, clock }),
     listRequests: makeListRequests({ store, allowlist, settings, resolveIdentity, requireAdmin, clock }),
     allowlist: makeManageAllowlist({ allowlist, clock, settings, requireAdmin }),
     catalog: makeCatalog({ allowlist, resolveIdentity }),
@@ -362,8 +386,6 @@ export async function buildApp(
         messages: new DynamoSlackMessageStore(db, config.BROKER_TABLE_NAME),
         store,
         allowlist,
-        policies,
-        deadlines,
         log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
         now: () => clock.now(),
       })
@@ -377,6 +399,9 @@ export async function buildApp(
     policies,
     roles: new IamExecutionRoleGateway(accounts.iam),
     roleDirectory: new IamRoleDirectory(accounts, { now: () => clock.now().getTime() }, rolePathTtlMs),
+    // In the source's account: an account the broker does not act in has no clients, so its sources are unreadable.
+    sources: new AwsSourceDirectory(accounts.all, { now: () => clock.now().getTime() }),
+    analyzer: config.BROKER_ACCESS_ANALYZER === 'on' ? new AccessAnalyzerPolicyAnalyzer(clients.accessAnalyzer) : null,
     mappings: new LambdaEventSourceMappingGateway(accounts.lambda),
     reconcileProgress: new DynamoReconcileProgressStore(db, config.BROKER_TABLE_NAME),
     dispatchClaims: new DynamoDispatchClaims(db, config.BROKER_TABLE_NAME),

@@ -69,6 +69,8 @@ const VARIABLES = {
   BROKER_PENDING_TIMEOUT_SECONDS: int(60, 31 * 24 * 3600, 86400),
   BROKER_LAMBDA_RPS: int(1, 15, 10),
   BROKER_MAX_PENDING_PER_REQUESTER: int(1, 1_000_000, 20),
+  /** IAM Access Analyzer on the would-be policy before an ask is stored (deployed: on; no emulator has it). */
+  BROKER_ACCESS_ANALYZER: z.enum(['on', 'off'], 'must be on or off').default('off'),
   /** Role-name patterns whose sessions are people (docs/api.md, Who is calling). */
   BROKER_PERSON_ROLES: z
     .string()
@@ -137,6 +139,7 @@ const CORE = {
   BROKER_PENDING_TIMEOUT_SECONDS: V.BROKER_PENDING_TIMEOUT_SECONDS,
   BROKER_LAMBDA_RPS: V.BROKER_LAMBDA_RPS,
   BROKER_MAX_PENDING_PER_REQUESTER: V.BROKER_MAX_PENDING_PER_REQUESTER,
+  BROKER_ACCESS_ANALYZER: V.BROKER_ACCESS_ANALYZER,
   BROKER_PERSON_ROLES: V.BROKER_PERSON_ROLES,
   BROKER_SLACK_USERS: V.BROKER_SLACK_USERS,
   SLACK_API_URL: V.SLACK_API_URL,

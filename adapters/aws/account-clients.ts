@@ -11,9 +11,11 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { AccountUnreachableError } from '../../domain/errors';
+import type { SourceClients } from '../sources/aws-source-directory';
 import { parseArn } from '../../domain/rules/arn';
 
-export interface ClientsInAccount {
+/** Source proof reads the sources an ask names in their own account (AwsSourceDirectory). */
+export interface ClientsInAccount extends SourceClients {
   lambda: LambdaClient;
   iam: IAMClient;
   /** An event source's encryption is read in the source's account (AwsEventSourceKeys). */

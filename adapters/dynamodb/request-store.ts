@@ -65,6 +65,8 @@ export function fromItem(item: Record<string, unknown>): GrantRequest {
     requesterPerson: item.requester,
     removalBlockedSince: null,
     removalRetryAt: null,
+    policyPreview: null,
+    warnings: [],
     ...item,
   };
   copy.approvals = ((item.approvals ?? []) as StoredApproval[]).map((a) => ({

@@ -75,7 +75,11 @@ export class LambdaResourcePolicyGateway implements ResourcePolicyGateway {
         new GetPolicyCommand({ FunctionName: target.functionName, ...qualifierOf(target) }),
       );
       const document = JSON.parse(Policy ?? '{}') as { Statement?: Record<string, unknown>[] };
-      return { statements: document.Statement ?? [], revisionId: RevisionId ?? '' };
+      return {
+        statements: document.Statement ?? [],
+        revisionId: RevisionId ?? '',
+        documentBytes: new TextEncoder().encode(Policy ?? '').length,
+      };
     } catch (error) {
       if (awsErrorName(error) === 'ResourceNotFoundException') return null;
       return translateAwsError(error, 'AWS Lambda');

@@ -1,6 +1,5 @@
 /** Block Kit messages for a grant request: what approvers see, buttons while PENDING, the outcome after. */
 import type { GrantRequest, HistoryEvent } from '../../domain/model/request';
-import { RESOURCE_POLICY_LIMIT_BYTES } from '../../domain/rules/policy-limits';
 
 const SECTION_LIMIT = 3_000;
 
@@ -78,10 +77,32 @@ function extensionSection(r: GrantRequest, ends: ExtensionEnds): unknown {
   );
 }
 
+/** The policy as it will be and what the approvers should know (docs/policy-preview.md), when the request has them. */
+function vettingBlocks(r: GrantRequest): unknown[] {
+  const blocks: unknown[] = [];
+  const p = r.policyPreview;
+  if (p !== null) {
+    const left = p.limitBytes - p.policyBytesAfter;
+    blocks.push(
+      context(
+        `Policy: ${p.policyBytes} → ${p.policyBytesAfter} of ${p.limitBytes} bytes (${left} left after this grant), ` +
+          `${p.statements} statement(s) now, read ${p.readAt}`,
+      ),
+    );
+    if (p.overlaps.length > 0) {
+      const lines = p.overlaps.map((o) => `• \`${escapeMrkdwn(o.statementId)}\` ${escapeMrkdwn(o.reason)}`);
+      blocks.push(section(clip(`*Already in the policy*\n${lines.join('\n')}`)));
+    }
+  }
+  if (r.warnings.length > 0) {
+    blocks.push(section(clip(`*Warnings*\n${r.warnings.map((w) => `• ${escapeMrkdwn(w)}`).join('\n')}`)));
+  }
+  return blocks;
+}
+
 /** `extension`: the ends to show when `r` extends a grant (its message then says so). */
 export function requestMessage(
   r: GrantRequest,
-  bytesLeft: number | null,
   extension: ExtensionEnds | null = null,
 ): { text: string; blocks: unknown[] } {
   const fn = r.qualifier ? `${r.functionArn}:${r.qualifier}` : r.functionArn;
@@ -107,9 +128,7 @@ export function requestMessage(
       `*Statement* (${r.kind === 'invoke' ? 'resource policy' : 'execution role'})\n\`\`\`${clip(escapeMrkdwn(JSON.stringify(r.statement, null, 2)), SECTION_LIMIT - 60)}\`\`\``,
     ),
   ];
-  if (bytesLeft !== null) {
-    blocks.push(context(`Policy budget: ${bytesLeft} of ${RESOURCE_POLICY_LIMIT_BYTES} bytes left after this grant`));
-  }
+  blocks.push(...vettingBlocks(r));
   const approvals = r.approvals
     .map((a) => `${escapeMrkdwn(a.approver)} (${a.at})${a.counted ? '' : ', not counted'}`)
     .join(', ');

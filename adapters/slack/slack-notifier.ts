@@ -7,8 +7,7 @@
  * gone, bad token) is logged and dropped: it will not get better by retrying.
  */
 import type { GrantRequest } from '../../domain/model/request';
-import type { AllowlistStore, CallDeadlines, RequestStore, ResourcePolicyGateway } from '../../domain/ports';
-import { bytesLeftAfter } from '../../domain/rules/policy-limits';
+import type { AllowlistStore, RequestStore } from '../../domain/ports';
 import type { DynamoSlackMessageStore, SlackMessageRef } from '../dynamodb/slack-message-store';
 import { requestMessage, threadReply, type ExtensionEnds } from './messages';
 import type { SlackClient, SlackResult } from './slack-client';
@@ -29,9 +28,6 @@ export class SlackUnavailableError extends Error {
   }
 }
 
-/** How long the policy-size hint may wait for the account's GetPolicy budget before it is left out. */
-const BYTES_LEFT_WAIT_MS = 3_000;
-
 export class SlackNotifier {
   constructor(
     private readonly deps: {
@@ -39,8 +35,6 @@ export class SlackNotifier {
       messages: DynamoSlackMessageStore;
       store: RequestStore;
       allowlist: AllowlistStore;
-      policies: ResourcePolicyGateway;
-      deadlines: CallDeadlines;
       log: NotifierLog;
       now?: () => Date;
     },
@@ -59,7 +53,7 @@ export class SlackNotifier {
         await slack.update({
           channel: ref.channel,
           ts: ref.ts,
-          ...requestMessage(request, null, await this.extensionEnds(request)),
+          ...requestMessage(request, await this.extensionEnds(request)),
         }),
       )
     ) {
@@ -86,7 +80,7 @@ export class SlackNotifier {
     if (!channel) return null;
     const posted = await this.deps.slack.postMessage({
       channel,
-      ...requestMessage(request, await this.bytesLeft(request), await this.extensionEnds(request)),
+      ...requestMessage(request, await this.extensionEnds(request)),
     });
     if (!this.ok('chat.postMessage', request, posted) || !posted.ok || !posted.ts) return null;
     // The message shows the request as it is now; only the creation counts as told, later events follow.
@@ -106,23 +100,6 @@ export class SlackNotifier {
     const end = (await this.deps.store.get(request.extends))?.expiresAt ?? null;
     const newEnd = end === null ? null : new Date(Date.parse(end) + request.durationSeconds * 1000).toISOString();
     return { grantId: request.extends, currentEnd: end, newEnd };
-  }
-
-  /**
-   * Bytes left in the function's policy after this grant (invoke grants only; left out when Lambda is busy, and for
-   * an extension, which adds nothing to the policy).
-   */
-  private async bytesLeft(request: GrantRequest): Promise<number | null> {
-    if (request.kind !== 'invoke' || request.extends !== null) return null;
-    const now = this.deps.now?.() ?? new Date();
-    try {
-      const policy = await this.deps.deadlines.within(new Date(now.getTime() + BYTES_LEFT_WAIT_MS), () =>
-        this.deps.policies.read({ functionName: request.functionArn, qualifier: request.qualifier }),
-      );
-      return bytesLeftAfter(policy?.statements ?? [], request.statement);
-    } catch {
-      return null;
-    }
   }
 
   /** True on success; throws when Slack may recover; logs and returns false on a permanent refusal. */

@@ -2,6 +2,8 @@
  * The Request resource as clients read it off the wire (docs/api.md, Schemas: Request). The API is the contract here,
  * not the domain model: the CLI and the browser console must read what any broker version answers.
  */
+import type { PolicyPreview } from './policy-preview';
+
 export const FINAL_STATUSES = ['EXPIRED', 'REVOKED', 'REJECTED', 'CANCELLED', 'TIMED_OUT', 'FAILED', 'EXTENDED'];
 
 export interface HistoryEvent {
@@ -30,6 +32,9 @@ export interface BrokerRequest {
   statementId: string;
   statement: unknown;
   statementHash: string;
+  /** v3: the policy as it will be, and what approvers should know; absent on older brokers. */
+  policyPreview?: PolicyPreview | null;
+  warnings?: string[];
   requiredApprovals: number;
   /** v3: `person` (who approved) and `counted` (whether it counts towards the quorum now); absent on older brokers. */
   approvals: { approver: string; person?: string; at: string; comment: string | null; counted?: boolean }[];

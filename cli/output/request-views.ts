@@ -1,6 +1,6 @@
 /** Requests on a terminal: one line each in a list, a readable summary for one. */
 import { approvalProgress, functionLabel, sourceLabel, type BrokerRequest } from '../api/broker-request';
-import { statementSizeNote } from '../api/statement-size';
+import { policySizeNote } from '../api/policy-preview';
 import type { Paint } from './paint';
 import { formatTable } from './table';
 import { durationText, shortTime, when } from './time';
@@ -45,12 +45,18 @@ export function requestSummary(body: unknown, now: number, paint: Paint): string
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [`${paint.bold(r.id ?? '(dry run: no id)')}  ${paint.status(r.status)}`];
   for (const [key, value] of rows) if (value) lines.push(`  ${paint.dim(key.padEnd(width))}  ${value}`);
-  lines.push('', `  ${paint.bold('statement')} ${paint.dim(`(${r.statementId}, ${statementSizeNote(r.statement)})`)}`);
+  lines.push(
+    '',
+    `  ${paint.bold('statement')} ${paint.dim(`(${r.statementId}, ${policySizeNote(r.policyPreview, r.statement)})`)}`,
+  );
   lines.push(
     ...JSON.stringify(r.statement, null, 2)
       .split('\n')
       .map((l) => `    ${l}`),
   );
+  for (const o of r.policyPreview?.overlaps ?? [])
+    lines.push(`  ${paint.yellow('already allowed')} ${o.statementId}: ${o.reason}`);
+  for (const w of r.warnings ?? []) lines.push(`  ${paint.yellow('warning')} ${w}`);
   lines.push(`  ${paint.dim(`statementHash ${r.statementHash}`)}`, '', `  ${paint.bold('history')}`);
   for (const h of r.history) {
     const detail = h.detail && Object.keys(h.detail).length > 0 ? `  ${paint.dim(JSON.stringify(h.detail))}` : '';

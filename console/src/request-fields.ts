@@ -1,6 +1,6 @@
 /** What a reviewer needs to see about a request: its fields, and the exact statement with what it adds to the policy. */
 import { approvalProgress, functionLabel, sourceLabel, type BrokerRequest } from '../../cli/api/broker-request';
-import { statementBytes, POLICY_LIMIT_BYTES } from '../../cli/api/statement-size';
+import { addedBytes, policySizeNote } from '../../cli/api/policy-preview';
 import { durationText } from '../../cli/output/time';
 import { h } from './dom';
 import { shortPrincipal, timeElement } from './format';
@@ -32,7 +32,6 @@ export function reviewFields(r: BrokerRequest): HTMLElement {
 }
 
 export function statementBlock(r: BrokerRequest): HTMLElement {
-  const bytes = statementBytes(r.statement);
   return h(
     'section',
     { class: 'statement', 'aria-label': 'Statement' },
@@ -46,13 +45,37 @@ export function statementBlock(r: BrokerRequest): HTMLElement {
     h(
       'p',
       { class: 'size-note' },
-      h('strong', {}, `+${bytes.toLocaleString('en-US')} bytes`),
-      ` of the function's ${POLICY_LIMIT_BYTES.toLocaleString('en-US')}-byte policy limit. `,
-      h(
-        'span',
-        { class: 'muted' },
-        'The API does not expose the current policy size, so this is the statement’s own size, not the bytes left.',
-      ),
+      h('strong', {}, `+${addedBytes(r.policyPreview, r.statement).toLocaleString('en-US')} bytes`),
+      ` ${policySizeNote(r.policyPreview, r.statement)}.`,
     ),
+    ...vettingNotes(r),
   );
+}
+
+/** Statements that already let the principal in, and the warnings approvers should weigh (docs/policy-preview.md). */
+function vettingNotes(r: BrokerRequest): HTMLElement[] {
+  const notes: HTMLElement[] = [];
+  const overlaps = r.policyPreview?.overlaps ?? [];
+  if (overlaps.length > 0) {
+    notes.push(
+      h(
+        'div',
+        { class: 'vetting', 'aria-label': 'Already in the policy' },
+        h('strong', {}, 'Already in the policy'),
+        h('ul', {}, ...overlaps.map((o) => h('li', {}, h('span', { class: 'mono' }, o.statementId), ` ${o.reason}`))),
+      ),
+    );
+  }
+  const warnings = r.warnings ?? [];
+  if (warnings.length > 0) {
+    notes.push(
+      h(
+        'div',
+        { class: 'vetting warn', role: 'note', 'aria-label': 'Warnings' },
+        h('strong', {}, 'Warnings'),
+        h('ul', {}, ...warnings.map((w) => h('li', { class: 'wrap' }, w))),
+      ),
+    );
+  }
+  return notes;
 }

@@ -22,6 +22,11 @@ export interface AllowlistEntry {
    * before: the default.
    */
   maxExtensions?: number;
+  /**
+   * Whether the source an ask names must be shown to exist (docs/policy-preview.md, Source proof); absent in entries
+   * stored before: `warn`.
+   */
+  sourceProof?: 'require' | 'warn' | 'off';
   updatedAt: string;
   updatedBy: string;
 }
@@ -30,3 +35,7 @@ export type AllowlistEntryInput = Omit<AllowlistEntry, 'id' | 'updatedAt' | 'upd
 
 /** An entry's `maxExtensions` when it names none. */
 export const DEFAULT_MAX_EXTENSIONS = 3;
+
+export type SourceProofMode = NonNullable<AllowlistEntry['sourceProof']>;
+/** An entry's `sourceProof` when it names none: the approvers are warned, the ask is not refused. */
+export const DEFAULT_SOURCE_PROOF: SourceProofMode = 'warn';

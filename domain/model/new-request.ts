@@ -49,6 +49,8 @@ export function nothingHappenedYet(at: string) {
     removalBlockedSince: null,
     removalRetryAt: null,
     extensions: [],
+    policyPreview: null,
+    warnings: [],
   } satisfies Partial<GrantRequest>;
 }
 

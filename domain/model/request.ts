@@ -1,5 +1,6 @@
 /** The grant request: what an app team asked for, its decisions, and its audit trail. */
 import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
+import type { PolicyPreview } from './policy-preview';
 
 export const REQUEST_STATUSES = [
   'PENDING',
@@ -131,6 +132,13 @@ export interface GrantRequestFields {
   extends: string | null;
   /** Ids of the requests that extend this one, in the order they were made. */
   extensions: string[];
+  /**
+   * The function's policy as it will be with this grant (docs/policy-preview.md); null for requests that add no
+   * statement of their own (an extension, an adoption) and those stored before previews.
+   */
+  policyPreview: PolicyPreview | null;
+  /** What the approvers should know before deciding (source proof, Access Analyzer); each starts with its field. */
+  warnings: string[];
   /** Optimistic-lock counter: every stored transition increments it. */
   version: number;
 }

@@ -1,5 +1,5 @@
 /** The size limits AWS enforces on the documents the broker writes, measured the way AWS measures them. */
-import type { InvokeStatement, RoleStatement } from '../../policies/statement-types';
+import type { RoleStatement } from '../../policies/statement-types';
 
 /** Lambda resource policy: 20 KB per function/qualifier, not adjustable, on the compact JSON incl. wrapper. */
 export const RESOURCE_POLICY_LIMIT_BYTES = 20_480;
@@ -17,9 +17,4 @@ export function roleDocument(statement: RoleStatement): { Version: '2012-10-17';
 
 export function iamPolicyChars(document: unknown): number {
   return JSON.stringify(document).replace(/\s/g, '').length;
-}
-
-/** Bytes left in a resource policy after adding `statement` (negative when it would not fit). */
-export function bytesLeftAfter(existing: readonly unknown[], statement: InvokeStatement): number {
-  return RESOURCE_POLICY_LIMIT_BYTES - resourcePolicyBytes([...existing, statement]);
 }

@@ -42,7 +42,7 @@ const CONDITION_FIELDS: Readonly<Record<string, Readonly<Record<string, keyof St
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A principal as AddPermission takes it, or null when the statement names none the broker can grant. */
-function principalOf(stored: unknown): string | null {
+export function principalOf(stored: unknown): string | null {
   let value = stored;
   if (isRecord(stored) && Object.keys(stored).length === 1) value = stored.Service ?? stored.AWS;
   if (typeof value !== 'string') return null;

@@ -4,7 +4,7 @@
  * Output: the stored request (PENDING; APPROVED when its entry auto-approves, for the queued work to apply), for a
  * dry run the would-be request, or the original on a replayed key.
  * Main course: safety floor → function reference → allowlist → function exists → (event sources: the source's KMS
- * key) → statement → store.
+ * key) → statement → vetting (the policy as it will be, source proof, Access Analyzer) → store.
  * The key is looked up here, not when the grant is applied, so that the statement the approvers see (and its hash)
  * is the whole of what the role will get: kms:Decrypt on that key included.
  * Failures: ValidationError (floor, duration, unknown function, an event source whose key cannot be resolved),
@@ -37,6 +37,7 @@ import { chooseEntry } from '../rulebook/choose-entry';
 import type { Identity } from '../rulebook/identity';
 import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import type { CheckPendingLimit } from './pending-limit';
+import type { VetGrant } from './vet-grant';
 import { canonicalHash } from '../rules/canonical-hash';
 import { parseFunctionRef } from '../rules/function-ref';
 import { checkSafetyFloor } from '../rules/safety-floor';
@@ -67,10 +68,12 @@ export interface CreateRequestDeps {
   settings: BrokerSettings;
   resolveIdentity: ResolveIdentity;
   checkPendingLimit: CheckPendingLimit;
+  vetGrant: VetGrant['vetGrant'];
 }
 
 export function makeCreateRequest(deps: CreateRequestDeps) {
-  const { store, allowlist, functions, keys, clock, ids, settings, resolveIdentity, checkPendingLimit } = deps;
+  const { store, allowlist, functions, keys, clock, ids, settings, resolveIdentity, checkPendingLimit, vetGrant } =
+    deps;
 
   /** The customer-managed key the poller will need, or a 400 naming eventSourceArn when it cannot be known. */
   async function decryptKeyOf(eventSourceArn: string): Promise<string | null> {
@@ -155,9 +158,10 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       status: 'PENDING',
       opening: { event: 'CREATED', detail: { allowlistEntryId: entry.id } },
     });
+    const vetted = { ...pending, ...(await vetGrant(pending, entry)) };
     const request = entry.autoApprove
-      ? move(pending, 'APPROVED', { at: now, actor: BROKER_ACTOR, detail: { autoApprove: true } })
-      : pending;
+      ? move(vetted, 'APPROVED', { at: now, actor: BROKER_ACTOR, detail: { autoApprove: true } })
+      : vetted;
     if (command.dryRun) return { request, replayed: false };
 
     const claim: IdempotencyClaim | null =

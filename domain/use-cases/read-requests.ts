@@ -4,6 +4,7 @@
  */
 import { NotFoundError } from '../errors';
 import { REQUEST_STATUSES, type GrantRequest, type RequestStatus } from '../model/request';
+import type { PolicyPreview } from '../model/policy-preview';
 import type { AllowlistStore, Clock, ListSource, RequestStore } from '../ports';
 import { OVERDUE_AFTER_MS } from '../rules/due-work';
 import { isAdmin, isEligibleApprover, isRequesterOf } from '../rulebook/access';
@@ -33,13 +34,33 @@ export interface ListRequestsCommand {
   overdue?: boolean;
 }
 
-export function makeGetRequest({ store, standing }: { store: RequestStore; standing: StandingOf }) {
+/** How old a waiting request's policy preview may be before a read refreshes it (docs/policy-preview.md). */
+export const PREVIEW_FRESH_MS = 60_000;
+
+interface GetRequestDeps {
+  store: RequestStore;
+  standing: StandingOf;
+  /** The policy as it will be, read now. */
+  preview: (request: GrantRequest) => Promise<PolicyPreview>;
+  clock: Clock;
+}
+
+export function makeGetRequest({ store, standing, preview, clock }: GetRequestDeps) {
+  /** Until the grant is applied, its preview is what approvers judge: kept no older than PREVIEW_FRESH_MS. */
+  async function withFreshPreview(request: GrantRequest): Promise<GrantRequest> {
+    const shown = request.policyPreview;
+    if (shown === null || (request.status !== 'PENDING' && request.status !== 'APPROVED')) return request;
+    if (clock.now().getTime() - Date.parse(shown.readAt) <= PREVIEW_FRESH_MS) return request;
+    // A preview that cannot be read now is shown as it was, with its age in readAt.
+    return { ...request, policyPreview: await preview(request).catch(() => shown) };
+  }
+
   return async function getRequest(caller: Identity, id: string): Promise<GrantRequest> {
     const request = await store.get(id);
     if (!request) throw new NotFoundError(`request ${id} not found`);
     // Only an admin's or an approver's view depends on patterns and the entry.
     if (!isRequesterOf(request, caller)) await standing.seeing(request, caller);
-    return request;
+    return withFreshPreview(request);
   };
 }
 

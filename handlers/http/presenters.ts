@@ -25,6 +25,8 @@ export function presentRequest(r: GrantRequest, options: { dryRun?: boolean } = 
     statementId: r.statementId,
     statement: r.statement,
     statementHash: r.statementHash,
+    policyPreview: r.policyPreview,
+    warnings: r.warnings,
     requiredApprovals: r.requiredApprovals,
     approvals: r.approvals,
     createdAt: r.createdAt,

@@ -57,6 +57,20 @@ export const requestResource = z.object({
     .object({ Sid: z.string(), Effect: z.literal('Allow') })
     .describe('the statement exactly as AWS stores it'),
   statementHash: z.string().describe('sha256 of the canonical statement'),
+  policyPreview: z
+    .object({
+      readAt: z.string(),
+      policyBytes: z.number(),
+      policyBytesAfter: z.number(),
+      limitBytes: z.number(),
+      statements: z.number(),
+      overlaps: z.array(z.object({ statementId: z.string(), reason: z.string() })),
+    })
+    .nullable()
+    .describe("the function's policy as it will be with this statement; null for extensions and adoptions"),
+  warnings: z
+    .array(z.string())
+    .describe('what approvers should know (source proof, Access Analyzer); each starts with its field'),
   requiredApprovals: z.number().describe("the quorum: the entry's requiredApprovals at the last decision"),
   approvals: z.array(
     z.object({

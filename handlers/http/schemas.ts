@@ -1,7 +1,11 @@
 /** zod schemas for everything that crosses the HTTP boundary; domain input types are checked against them. */
 import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../../domain/errors';
-import { DEFAULT_MAX_EXTENSIONS, type AllowlistEntryInput } from '../../domain/model/allowlist-entry';
+import {
+  DEFAULT_MAX_EXTENSIONS,
+  DEFAULT_SOURCE_PROOF,
+  type AllowlistEntryInput,
+} from '../../domain/model/allowlist-entry';
 import type { GrantAsk } from '../../domain/model/grant-ask';
 import { ACCOUNT_ID } from '../../domain/rules/arn';
 import { didYouMean } from '../../domain/rules/did-you-mean';
@@ -65,6 +69,7 @@ export const allowlistEntryBody = z.strictObject({
     .nullable()
     .default(null),
   maxExtensions: z.int('must be a whole number').min(0).max(100).default(DEFAULT_MAX_EXTENSIONS),
+  sourceProof: z.enum(['require', 'warn', 'off'], 'must be require, warn or off').default(DEFAULT_SOURCE_PROOF),
 });
 
 export const ENTRY_ID = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import type { Page } from 'playwright-core';
 import { createFunction, freshMoto, motoEndpoint } from '../support/aws';
 import { launchChromium, type Browser } from '../support/browser';
@@ -48,6 +49,16 @@ beforeAll(async () => {
   const clients = await freshMoto('console-broker');
   await createFunction(clients, 'order-processor');
   await createFunction(clients, 'order-auditor');
+  // A team's own statement that already lets every topic of the account in: the console shows it as an overlap.
+  await clients.lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'order-processor',
+      StatementId: 'team-any-topic',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: 'arn:aws:sns:us-east-1:123456789012:*',
+    }),
+  );
   runner = await startRunner({
     AWS_ENDPOINT_URL: motoEndpoint(),
     BROKER_TABLE_NAME: 'console-broker',
@@ -103,6 +114,13 @@ it('approves from the queue, follows the grant on the timeline, opens its detail
   expect(await card.getByRole('link', { name: pending.id }).isVisible()).toBe(true);
   expect(await card.getByText('OPS-1234').isVisible()).toBe(true);
   expect(await card.getByText(/\+\d+ bytes/).textContent()).toMatch(/^\+3\d\d bytes$/);
+  // The policy as it will be: its size, the statement that already lets the topic in, the topic nobody made.
+  expect(await card.locator('.size-note').textContent()).toMatch(
+    /policy \d{3} → \d{3} of 20,480 bytes \(19,\d{3} left\), 1 statement\(s\) now/,
+  );
+  const overlaps = card.getByLabel('Already in the policy');
+  expect(await overlaps.textContent()).toContain('team-any-topic lets sns.amazonaws.com invoke under conditions');
+  expect(await card.getByRole('note', { name: 'Warnings' }).textContent()).toContain('sourceArn: not found');
   expect(await page.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(2);
   expect(await page.getByRole('button', { name: 'Reject', exact: true }).count()).toBe(2);
   await capture('queue');

@@ -88,9 +88,9 @@ async function expectConvergedWithin(sweeps: number): Promise<void> {
 }
 
 it('rides out a 429 storm: the decision stands and the grant lands', async () => {
+  const request = await create();
   // More 429s in a row than one call's SDK attempts (5): the call fails, and the work is retried later.
   const storm = proxy.add({ match: calls.lambdaControlPlane, times: 6, mode: 'error', ...awsErrors.lambdaThrottled() });
-  const request = await create();
   const decided = await approve(request.id);
   expect(decided.status).toBe('APPROVED');
   await expectConvergedWithin(2);
@@ -107,8 +107,8 @@ it('re-reads and retries a stale RevisionId (412) on AddPermission', async () =>
 });
 
 it('survives 500s from Lambda and DynamoDB', async () => {
-  proxy.add({ match: calls.getPolicy, times: 6, mode: 'error', ...awsErrors.lambdaServiceError() });
   const request = await create();
+  proxy.add({ match: calls.getPolicy, times: 6, mode: 'error', ...awsErrors.lambdaServiceError() });
   expect((await approve(request.id)).status).toBe('APPROVED');
   const dynamoDown = proxy.add({
     match: calls.dynamo('PutItem'),
@@ -342,4 +342,20 @@ describe('refusals that retrying cannot cure', () => {
     expect(await brokerSids()).toEqual([]);
     expect(await overdue()).toEqual([]);
   });
+});
+
+it('stores an ask whose policy Lambda cannot read now, without a preview and saying why', async () => {
+  // The function busy with an update (409: passes by itself, and the SDK does not retry it).
+  const busy = {
+    status: 409,
+    headers: { 'x-amzn-errortype': 'ResourceConflictException' },
+    body: { Type: 'User', message: 'An update is in progress for resource: order-processor' },
+  };
+  proxy.add({ match: calls.getPolicy, times: 1, mode: 'error', ...busy });
+  const request = await create();
+  expect(request).toMatchObject({ status: 'PENDING', policyPreview: null });
+  expect(request.warnings).toEqual([
+    'sourceArn: not found: no SNS topic orders-topic in account 123456789012',
+    expect.stringMatching(/^policyPreview: the function's policy could not be read \(AWS Lambda is busy/),
+  ]);
 });

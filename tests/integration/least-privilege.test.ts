@@ -40,6 +40,7 @@ import { apiHandler } from '../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
 import { withSecrets } from '../../handlers/lambda-app';
 import { approveNow, createFunction, createQueue, freshMoto, motoEndpoint, testClients } from '../support/aws';
+import { FakeAccessAnalyzer } from '../support/fake-access-analyzer';
 import { FakeSlack, signedClick } from '../support/fake-slack';
 import { DynamoRequestStore } from '../../adapters/dynamodb/request-store';
 import { move } from '../../domain/state-machine';
@@ -48,6 +49,7 @@ import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } 
 import { FixedClock } from '../support/in-memory';
 import { withoutSpokeAccess } from '../support/deployed-roles';
 import { untilWorkDone } from '../support/follow-work';
+import { iamActionOf, impliedActionOf } from '../support/iam-actions';
 
 jest.setTimeout(30_000);
 import { apiEvent, lambdaContext } from '../support/in-memory-app';
@@ -71,22 +73,9 @@ const PATH_ADMINS = 'arn:aws:iam::123456789012:role/platform/admins/*';
 const PATH_REQUESTERS = 'arn:aws:iam::123456789012:role/teams/orders/*';
 const SECRET = 'lp-signing-secret';
 const AUTO_REQUESTER = 'arn:aws:iam::123456789012:role/auto-ci';
+const TABLE_STREAMS = 'arn:aws:dynamodb:us-east-1:123456789012:table/order*/stream/*';
 /** Event sources the entries allow: the orders queues and streams. */
 const SOURCES = [...openEntry().eventSourceArns, 'arn:aws:kinesis:us-east-1:123456789012:stream/order-*'];
-const PREFIX: Record<string, string> = {
-  LambdaClient: 'lambda',
-  DynamoDBClient: 'dynamodb',
-  IAMClient: 'iam',
-  STSClient: 'sts',
-  SSMClient: 'ssm',
-  SQSClient: 'sqs',
-  KMSClient: 'kms',
-  KinesisClient: 'kinesis',
-};
-/** Calls that need a second action for a parameter they carry (tag on create: lambda:TagResource). */
-const IMPLIED: Record<string, (input: Record<string, unknown>) => string | null> = {
-  'lambda:CreateEventSourceMapping': (input) => (input.Tags ? 'lambda:TagResource' : null),
-};
 /** Needs no permission. */
 const FREE = new Set(['sts:GetCallerIdentity']);
 
@@ -94,6 +83,7 @@ let phase: string | null = null;
 const observed = new Map<string, Set<string>>();
 let proxy: FaultProxy;
 let slack: FakeSlack;
+let analyzer: FakeAccessAnalyzer;
 let app: App;
 let clock: FixedClock;
 let config: BrokerConfig;
@@ -118,10 +108,11 @@ function record(client: Recordable): void {
           const input = (args as { input: Record<string, unknown> }).input;
           // DynamoDB authorises each item write inside a transaction as that write.
           const ops = op === 'TransactWriteItems' ? transactionWrites(input) : [op];
-          for (const action of ops.map((o) => `${PREFIX[context.clientName]}:${o}`)) {
+          const actions = ops.map((o) => iamActionOf(context.clientName, o));
+          for (const action of actions) {
             if (!FREE.has(action)) observed.get(phase)?.add(action);
           }
-          const implied = IMPLIED[`${PREFIX[context.clientName]}:${op}`]?.(input);
+          const implied = impliedActionOf(iamActionOf(context.clientName, op), input);
           if (implied) observed.get(phase)?.add(implied);
         }
         return next(args);
@@ -171,7 +162,7 @@ const ORDERS = openEntry({
   slackChannel: 'C0123ABCD',
   requesters: [...openEntry().requesters, PATH_REQUESTERS],
   approvers: [APPROVER, 'slack:U0123ABCD'],
-  eventSourceArns: SOURCES,
+  eventSourceArns: [...SOURCES, TABLE_STREAMS],
 });
 /** A queue under a customer-managed KMS key: the apply resolves the key (SQS, then KMS). */
 const mappingAsk = () => ({ eventSourceArn: queues.shift() as string });
@@ -262,9 +253,14 @@ beforeAll(async () => {
   await proxy.start();
   slack = new FakeSlack('xoxb-lp');
   await slack.start();
+  analyzer = new FakeAccessAnalyzer();
+  await analyzer.start();
+  // The SDK's endpoint for one service (the app points its clients at AWS_ENDPOINT_URL, but not Access Analyzer's).
+  process.env.AWS_ENDPOINT_URL_ACCESSANALYZER = analyzer.url;
   const env = {
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL: proxy.url,
+    BROKER_ACCESS_ANALYZER: 'on',
     BROKER_TABLE_NAME: TABLE,
     BROKER_ADMINS: `${ADMIN},${PATH_ADMINS}`,
     SLACK_API_URL: slack.apiUrl,
@@ -400,8 +396,10 @@ async function runQueue(fn: 'work' | 'notify'): Promise<number> {
 }
 
 afterAll(async () => {
+  delete process.env.AWS_ENDPOINT_URL_ACCESSANALYZER;
   await proxy?.stop();
   await slack?.stop();
+  await analyzer?.stop();
 });
 
 it('health touches nothing', async () => {
@@ -470,6 +468,22 @@ it('exercises the requests function, auto-approval included', async () => {
   ).toBe(200);
   expect((await http('requests', apiEvent('GET', '/v1/requests', { headers: principal(REQUESTER) }))).status).toBe(200);
   expect((await http('requests', apiEvent('GET', '/v1/catalog', { headers: principal(REQUESTER) }))).status).toBe(200);
+  // Source proof reads each kind of source where it lives (API Gateway: the REST API, then the HTTP API).
+  const sourceAsks = [
+    ...PRINCIPAL_CASES.slice(0, 4).map((c) => c.ask),
+    { eventSourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-12-01T00:00:00.000' },
+  ];
+  for (const ask of sourceAsks) {
+    const dryRun = await http(
+      'requests',
+      apiEvent('POST', '/v1/requests', {
+        body: { ...baseAsk, ...ask },
+        headers: principal(REQUESTER),
+        query: { dryRun: 'true' },
+      }),
+    );
+    expect(dryRun).toMatchObject({ status: 200, body: { warnings: [expect.stringContaining('not found')] } });
+  }
   expect((await create(invokeAsk(), AUTO_REQUESTER)).body?.status).toBe('ACTIVE');
   armBroaderReadBack();
   expect((await create(invokeAsk(), AUTO_REQUESTER)).body?.status).toBe('FAILED');
@@ -679,6 +693,9 @@ describe('each role', () => {
       'lambda:CreateEventSourceMapping',
       'lambda:ListEventSourceMappings',
       'lambda:ListFunctions',
+      // IAM Access Analyzer's policy checks act on a document, not a resource.
+      'access-analyzer:ValidatePolicy',
+      'access-analyzer:CheckNoPublicAccess',
     ]);
     for (const [fn, spec] of Object.entries(deployed)) {
       for (const s of spec.iamRoleStatements.filter((statement) => statement.Effect === 'Allow')) {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -56,6 +57,7 @@ export function testClients(
     sqs: new SQSClient(common),
     sts: new STSClient(common),
     kms: new KMSClient(common),
+    sns: new SNSClient(common),
     // HTTP/1.1: the Kinesis client speaks HTTP/2 by default, which moto does not.
     kinesis: new KinesisClient({ ...common, requestHandler: new NodeHttpHandler() }),
   };

@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { QueuedWork } from '../../domain/events/follow-ups';
 import type { GrantRequest } from '../../domain/model/request';
-import type { WorkScheduler } from '../../domain/ports';
+import type { PolicyAnalyzer, WorkScheduler } from '../../domain/ports';
 import type { BrokerSettings } from '../../domain/settings';
 import { composeApp, type AppPorts } from '../../handlers/app';
 import { loadConfig } from '../../handlers/config';
@@ -11,6 +11,7 @@ import {
   InMemoryEventSourceKeys,
   InMemoryMappings,
   InMemoryResourcePolicies,
+  InMemorySources,
   InMemoryRoles,
 } from './in-memory-gateways';
 import {
@@ -38,7 +39,7 @@ export class RecordingScheduler implements WorkScheduler {
 
 export function inMemoryApp(
   env: Record<string, string> = {},
-  extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer'>> & {
+  extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer' | 'analyzer'>> & {
     /** Sleeping moves the clock, once everything else waits too (work side by side takes as long as it would). */
     virtualTime?: boolean;
   } = {},
@@ -72,6 +73,8 @@ export function inMemoryApp(
     policies: new InMemoryResourcePolicies(),
     roles: new InMemoryRoles(),
     roleDirectory: new InMemoryRoleDirectory(),
+    sources: new InMemorySources(),
+    analyzer: null as PolicyAnalyzer | null,
     mappings: new InMemoryMappings(() => clock.now()),
     reconcileProgress: new InMemoryReconcileProgress(),
     dispatchClaims: new InMemoryDispatchClaims(),

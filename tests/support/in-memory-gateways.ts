@@ -10,9 +10,13 @@ import type {
   ExecutionRoleGateway,
   MappingSpec,
   MappingState,
+  PolicyAnalyzer,
+  PolicyFinding,
   PolicyTarget,
   ResourcePolicy,
   ResourcePolicyGateway,
+  SourceDirectory,
+  SourceLookup,
 } from '../../domain/ports';
 import { OWNER_TAG } from '../../adapters/lambda/event-source-mapping-gateway';
 import { addPermissionInput } from '../../adapters/lambda/resource-policy-gateway';
@@ -64,7 +68,11 @@ export class InMemoryResourcePolicies implements ResourcePolicyGateway {
     const seen =
       !policy || policy.statements.length === 0
         ? null
-        : { statements: structuredClone(policy.statements), revisionId: String(policy.revision) };
+        : {
+            statements: structuredClone(policy.statements),
+            revisionId: String(policy.revision),
+            documentBytes: resourcePolicyBytes(policy.statements),
+          };
     await this.interleave?.(target, 'after');
     return seen;
   }
@@ -206,5 +214,30 @@ export class InMemoryEventSourceKeys implements EventSourceKeys {
     const key = this.keys.get(eventSourceArn);
     if (key instanceof Error) return Promise.reject(key);
     return Promise.resolve(key ?? null);
+  }
+}
+
+/** Every source exists unless named in `missing` (or `unreadable`); `lookups` records what was asked. */
+export class InMemorySources implements SourceDirectory {
+  readonly missing = new Set<string>();
+  readonly unreadable = new Set<string>();
+  readonly lookups: { arn: string; account: string }[] = [];
+
+  lookup(source: { arn: string; account: string }): Promise<SourceLookup> {
+    this.lookups.push(source);
+    if (this.missing.has(source.arn)) return Promise.resolve({ state: 'missing', reason: `no ${source.arn}` });
+    if (this.unreadable.has(source.arn)) return Promise.resolve({ state: 'unreadable', reason: 'AccessDenied' });
+    return Promise.resolve({ state: 'exists' });
+  }
+}
+
+/** Answers `findings` for every policy and keeps the documents it was given. */
+export class InMemoryPolicyAnalyzer implements PolicyAnalyzer {
+  findingsToAnswer: PolicyFinding[] = [];
+  readonly documents: string[] = [];
+
+  findings(policyDocument: string): Promise<PolicyFinding[]> {
+    this.documents.push(policyDocument);
+    return Promise.resolve(structuredClone(this.findingsToAnswer));
   }
 }

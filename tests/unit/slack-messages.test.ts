@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { requestMessage, threadReply } from '../../adapters/slack/messages';
 import type { GrantRequest } from '../../domain/model/request';
 import { move } from '../../domain/state-machine';
@@ -30,9 +32,21 @@ async function pending(reason = baseAsk.reason) {
 const textOf = (blocks: unknown[]) => JSON.stringify(blocks);
 
 describe('Slack approval message', () => {
-  it('shows who, what, why, the exact statement, the policy budget and two buttons carrying id and hash', async () => {
-    const r = await pending();
-    const { blocks, text } = requestMessage(r, 12_345);
+  it('shows who, what, why, the exact statement, the policy as it will be and two buttons carrying id and hash', async () => {
+    const created = await pending();
+    expect(created.policyPreview).toMatchObject({ policyBytes: 0, statements: 0, overlaps: [] });
+    const r: GrantRequest = {
+      ...created,
+      policyPreview: {
+        ...created.policyPreview!,
+        policyBytes: 8_000,
+        policyBytesAfter: 8_135,
+        statements: 19,
+        overlaps: [{ statementId: 'team-s3', reason: 'lets s3.amazonaws.com invoke with no condition' }],
+      },
+      warnings: ['sourceArn: not found: no S3 bucket orders-uploads in account 123456789012'],
+    };
+    const { blocks, text } = requestMessage(r);
     const actions = blocks.find((b) => (b as { type: string }).type === 'actions') as {
       elements: { action_id: string; value: string }[];
     };
@@ -46,7 +60,11 @@ describe('Slack approval message', () => {
       'arn:aws:s3:::orders-uploads',
       '1 h',
       'OPS-1',
-      '12345 of 20480 bytes',
+      '8000 → 8135 of 20480 bytes (12345 left after this grant), 19 statement(s) now',
+      '*Already in the policy*',
+      '`team-s3` lets s3.amazonaws.com invoke with no condition',
+      '*Warnings*',
+      '• sourceArn: not found: no S3 bucket orders-uploads in account 123456789012',
     ]) {
       expect(all).toContain(part);
     }
@@ -56,7 +74,7 @@ describe('Slack approval message', () => {
 
   it('escapes requester text so it cannot mention, link or format', async () => {
     const r = await pending('please <!channel> see <https://evil.example|docs> & more');
-    const all = textOf(requestMessage(r, null).blocks);
+    const all = textOf(requestMessage(r).blocks);
     expect(all).not.toContain('<!channel>');
     expect(all).toContain('&lt;!channel&gt;');
     expect(all).toContain('&amp; more');
@@ -74,7 +92,7 @@ describe('Slack approval message', () => {
       ticket: injection,
       statement: { ...r.statement, Condition: { ArnLike: { 'AWS:SourceArn': sourceArn } } },
     } as GrantRequest;
-    const message = requestMessage(stored, null);
+    const message = requestMessage(stored);
     expect(slackMarkupProblems(message)).toEqual([]);
     const statement = textOf(message.blocks).split('*Statement*')[1] as string;
     expect(statement).toContain('&lt;!channel&gt;&lt;https://evil.example|APPROVE-SAFE&gt;');
@@ -86,7 +104,7 @@ describe('Slack approval message', () => {
   it('drops the buttons once decided and says who decided when', async () => {
     const r = await pending();
     const approved = move(r, 'APPROVED', { at: new Date('2026-11-26T12:05:00.000Z'), actor: APPROVER });
-    const { blocks } = requestMessage(approved, null);
+    const { blocks } = requestMessage(approved);
     expect(blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(false);
     expect(textOf(blocks)).toContain(`*APPROVED* by ${APPROVER} at 2026-11-26T12:05:00.000Z`);
   });
@@ -107,19 +125,19 @@ describe('Slack approval message', () => {
     const r = await pending();
     const extension = { ...r, id: 'ext-1', extends: 'grant-1', durationSeconds: 1800 } as GrantRequest;
     const ends = { grantId: 'grant-1', currentEnd: '2026-11-26T13:00:00.000Z', newEnd: '2026-11-26T13:30:00.000Z' };
-    const asked = requestMessage(extension, null, ends);
+    const asked = requestMessage(extension, ends);
     expect(asked.text).toMatch(/^Grant extension ext-1/);
     expect(textOf(asked.blocks)).toContain(
       'The grant ends 2026-11-26T13:00:00.000Z; with this extension *2026-11-26T13:30:00.000Z*.',
     );
     expect(textOf(asked.blocks)).toContain('*Extension* of `grant-1` by 30 min');
     expect(asked.blocks.some((b) => (b as { type: string }).type === 'actions')).toBe(true);
-    const took = requestMessage({ ...extension, status: 'EXTENDED' }, null, ends);
+    const took = requestMessage({ ...extension, status: 'EXTENDED' }, ends);
     expect(textOf(took.blocks)).toContain(
       "The grant's end moved from 2026-11-26T13:00:00.000Z to *2026-11-26T13:30:00.000Z*.",
     );
     // A grant of its own says nothing of extensions.
-    expect(textOf(requestMessage(r, null).blocks)).not.toContain('Extension');
+    expect(textOf(requestMessage(r).blocks)).not.toContain('Extension');
     const detail = { extensionId: 'ext-1', previousExpiresAt: ends.currentEnd, expiresAt: ends.newEnd };
     const event = { at: '', event: 'EXTENDED' as const, actor: APPROVER, detail };
     expect(threadReply(r, event)).toBe(
@@ -128,5 +146,31 @@ describe('Slack approval message', () => {
     expect(threadReply(extension, event)).toBe(
       "Extension took effect: the grant's end moved from 2026-11-26T13:00:00.000Z to 2026-11-26T13:30:00.000Z.",
     );
+  });
+});
+
+describe('docs/slack-approval-message.json', () => {
+  /** An approval message with everything the policy preview can show, as docs/policy-preview.md shows it. */
+  async function documented() {
+    const created = await pending();
+    const r: GrantRequest = {
+      ...created,
+      policyPreview: {
+        ...created.policyPreview!,
+        policyBytes: 812,
+        policyBytesAfter: 1160,
+        statements: 3,
+        overlaps: [{ statementId: 'team-uploads', reason: 'lets s3.amazonaws.com invoke with no condition' }],
+      },
+      warnings: ['sourceArn: not found: no S3 bucket orders-uploads in account 123456789012'],
+    };
+    return { channel: 'C0123ABCD', ...requestMessage(r) };
+  }
+  const file = path.join(__dirname, '../../docs/slack-approval-message.json');
+
+  it('is the message as the broker renders it (LPB_WRITE_DOCS=1 rewrites it)', async () => {
+    const message = `${JSON.stringify(await documented(), null, 2)}\n`;
+    if (process.env.LPB_WRITE_DOCS === '1') writeFileSync(file, message);
+    expect(readFileSync(file, 'utf8')).toBe(message);
   });
 });

@@ -50,7 +50,7 @@ function problemsOf(request: GrantRequest, actor: string, reason: string): strin
     threadReply(request, { at: '2026-11-27T00:00:00.000Z', event, actor, detail: { reason, action: reason } }),
   );
   return [
-    ...slackMarkupProblems(requestMessage(request, 1234)),
+    ...slackMarkupProblems(requestMessage(request)),
     ...replies.flatMap((reply) => (reply === null ? [] : textProblems(reply))),
   ];
 }

@@ -8,8 +8,9 @@ import { grantFlow } from '../../support/grant-flow';
 describe('a function busy with another operation', () => {
   it('re-reads once after a 409, then comes back later instead of spinning on AddPermission', async () => {
     const { create, approve, policies, scheduler, sleeps, advance } = await grantFlow();
-    policies.failures.add = [new FunctionBusyError('An update is in progress for resource: order-processor')];
     const request = await create();
+    policies.calls.length = 0;
+    policies.failures.add = [new FunctionBusyError('An update is in progress for resource: order-processor')];
     expect((await approve(request.id)).status).toBe('APPROVED');
     expect(policies.calls).toEqual(['read', 'add', 'read']);
     expect(sleeps).toEqual([]);

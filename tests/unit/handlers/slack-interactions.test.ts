@@ -54,6 +54,7 @@ async function setup() {
 describe('Slack interactions', () => {
   it('approves as slack:<user id> through the same use case as REST, storing the decision only', async () => {
     const { click, app, request, policies, drain } = await setup();
+    policies.calls.length = 0;
     expect((await click()).status).toBe(200);
     const decided = await app.getRequest(who(ADMIN), request.id);
     expect(decided).toMatchObject({ status: 'APPROVED', approvals: [{ approver: 'slack:U0123ABCD' }] });

@@ -57,8 +57,9 @@ async function setup() {
     pending: await newRequest(ctx.app, SNS),
   };
   // Decided, applying stuck: Lambda throttled for an invoke grant; IAM still propagating for a mapping grant.
+  const stuck = await newRequest(ctx.app, S3);
   ctx.policies.failures.read = [new UnavailableError('throttled')];
-  const approvedInvoke = await approve((await newRequest(ctx.app, S3)).id);
+  const approvedInvoke = await approve(stuck.id);
   ctx.mappings.failures.create = [new RoleNotReadyError()];
   const approvedMapping = await approve(
     (await newRequest(ctx.app, { eventSourceArn: 'arn:aws:sqs:us-east-1:123456789012:order-queue-2' })).id,
