@@ -20,15 +20,20 @@ const PLACEHOLDERS = {
   // Source proof in the broker's own account (docs/policy-preview.md, Source proof); a spoke's through its role.
   '{ownTopics}': { 'Fn::Sub': 'arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:*' },
   '{ownQueues}': { 'Fn::Sub': 'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:*' },
-  // A bucket's ARN names no account: HeadBucket's ExpectedBucketOwner keeps the read to the account asked about.
+  // A bucket's ARN names no account: the statement's aws:ResourceAccount condition keeps it to the broker's own.
   '{buckets}': { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::*' },
   '{ownRules}': { 'Fn::Sub': 'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/*' },
   '{ownStreams}': { 'Fn::Sub': 'arn:${AWS::Partition}:kinesis:${AWS::Region}:${AWS::AccountId}:stream/*' },
   '{ownTableStreams}': {
     'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*/stream/*',
   },
-  // API Gateway resources carry no account either: the caller's own APIs are the only ones it can read.
-  '{apis}': { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/*apis/*' },
+  '{ownAccount}': { Ref: 'AWS::AccountId' },
+  // API Gateway resources carry no account either: the caller's own APIs are the only ones it can read. The APIs
+  // themselves only: their stages, integrations and exports are denied.
+  '{restApis}': { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/*' },
+  '{httpApis}': { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/apis/*' },
+  '{restApiDetails}': { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/*/*' },
+  '{httpApiDetails}': { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/apis/*/*' },
   '{slackParameters}': {
     'Fn::Sub':
       'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${self:service}/${sls:stage}/slack-*',

@@ -226,7 +226,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
   const requireAdmin = makeRequireAdmin({ settings, resolveIdentity });
   const recheck = makeAllowlistRecheck({ store, allowlist, clock, settings, resolveIdentity, requireAdmin });
   const checkPendingLimit = makePendingLimit({ store, clock, settings });
-  const vetting = makeVetGrant({ policies, sources: ports.sources, analyzer: ports.analyzer, clock });
+  const vetting = makeVetGrant({ policies, sources: ports.sources, analyzer: ports.analyzer, deadlines, clock });
   return {
     config,
     settings,

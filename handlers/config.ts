@@ -70,7 +70,7 @@ const VARIABLES = {
   BROKER_LAMBDA_RPS: int(1, 15, 10),
   BROKER_MAX_PENDING_PER_REQUESTER: int(1, 1_000_000, 20),
   /** IAM Access Analyzer on the would-be policy before an ask is stored (deployed: on; no emulator has it). */
-  BROKER_ACCESS_ANALYZER: z.enum(['on', 'off'], 'must be on or off').default('off'),
+  BROKER_ACCESS_ANALYZER: z.enum(['on', 'off'], 'must be on or off'),
   /** Role-name patterns whose sessions are people (docs/api.md, Who is calling). */
   BROKER_PERSON_ROLES: z
     .string()
@@ -139,7 +139,8 @@ const CORE = {
   BROKER_PENDING_TIMEOUT_SECONDS: V.BROKER_PENDING_TIMEOUT_SECONDS,
   BROKER_LAMBDA_RPS: V.BROKER_LAMBDA_RPS,
   BROKER_MAX_PENDING_PER_REQUESTER: V.BROKER_MAX_PENDING_PER_REQUESTER,
-  BROKER_ACCESS_ANALYZER: V.BROKER_ACCESS_ANALYZER,
+  // Deployed, a function told nothing checks with Access Analyzer; the local runner has none (LOCAL_SCHEMA).
+  BROKER_ACCESS_ANALYZER: V.BROKER_ACCESS_ANALYZER.default('on'),
   BROKER_PERSON_ROLES: V.BROKER_PERSON_ROLES,
   BROKER_SLACK_USERS: V.BROKER_SLACK_USERS,
   SLACK_API_URL: V.SLACK_API_URL,
@@ -200,6 +201,7 @@ export type DeployedConfig<K extends DeployedKind = DeployedKind> = z.infer<(typ
 /** The local runner's own schema: docs/api.md's defaults (Configuration), its identity mode, port and sweep period. */
 const LOCAL_SCHEMA = z.object({
   ...CORE,
+  BROKER_ACCESS_ANALYZER: V.BROKER_ACCESS_ANALYZER.default('off'),
   AWS_REGION: V.AWS_REGION.default('us-east-1'),
   BROKER_TABLE_NAME: V.BROKER_TABLE_NAME.default('lambda-permission-broker'),
   BROKER_IDENTITY: V.BROKER_IDENTITY.default('header'),

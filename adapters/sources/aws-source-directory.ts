@@ -186,6 +186,9 @@ const SOURCES = new Map<string, (arn: Arn, raw: string) => Source | null>([
   ['execute-api', executeApi],
 ]);
 
+/** Answers kept before expired ones are dropped. */
+const MAX_KEPT = 1_000;
+
 export class AwsSourceDirectory implements SourceDirectory {
   private readonly known = new Map<string, { answer: SourceLookup; until: number }>();
 
@@ -201,6 +204,8 @@ export class AwsSourceDirectory implements SourceDirectory {
     const kept = this.known.get(key);
     if (kept && kept.until > now) return kept.answer;
     const answer = await this.find(source.arn, source.account);
+    // Dry runs may name ever new sources: what has expired goes before the map grows past a bound.
+    if (this.known.size >= MAX_KEPT) for (const [k, v] of this.known) if (v.until <= now) this.known.delete(k);
     this.known.set(key, { answer, until: now + this.ttlMs });
     return answer;
   }

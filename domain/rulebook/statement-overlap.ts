@@ -7,7 +7,7 @@
  */
 import type { PolicyOverlap } from '../model/policy-preview';
 import { ACCOUNT_ID, parseArn } from '../rules/arn';
-import { matchesPattern } from '../rules/pattern';
+import { hasWildcard, matchesPattern } from '../rules/pattern';
 import { principalOf } from '../rules/statement-reading';
 import type { InvokeStatement } from '../../policies/statement-types';
 
@@ -43,13 +43,40 @@ function conditionsOf(statement: Statement): Map<string, unknown> {
   return found;
 }
 
-/** Every condition of theirs holds for ours (ArnLike as a pattern over our SourceArn, the rest equal). */
+/** An ARN's six parts as IAM's ArnLike matches them, each on its own (the resource keeps its colons). */
+function arnParts(arn: string): string[] {
+  const parts = arn.split(':');
+  return parts.length <= 6 ? parts : [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+
+/**
+ * Their pattern part takes every value ours can: ours literal and matched, the same pattern, or theirs a literal
+ * prefix and a final `*` that ours starts with (ours may hold wildcards: API Gateway paths, log groups' `:*`).
+ */
+function partCovers(theirs: string, own: string): boolean {
+  if (!hasWildcard(own)) return matchesPattern(theirs, own);
+  if (theirs === own) return true;
+  const prefix = theirs.slice(0, -1);
+  return theirs.endsWith('*') && !hasWildcard(prefix) && own.startsWith(prefix);
+}
+
+function arnLikeCovers(theirs: string, own: string): boolean {
+  const [mine, ours] = [arnParts(theirs), arnParts(own)];
+  return mine.length === ours.length && mine.every((part, i) => partCovers(part, ours[i] as string));
+}
+
+/**
+ * Every condition of theirs holds for ours: ArnLike as IAM matches an ARN, the others equal; a list of values is met
+ * by any one of them.
+ */
 function conditionsHold(theirs: Statement, ours: Statement): boolean {
   const mine = conditionsOf(ours);
   for (const [key, value] of conditionsOf(theirs)) {
     const own = mine.get(key);
-    if (typeof value !== 'string' || typeof own !== 'string') return false;
-    if (key.startsWith('ArnLike ') ? !matchesPattern(value, own) : value !== own) return false;
+    const values = listOf(value);
+    if (typeof own !== 'string' || !values.every((v): v is string => typeof v === 'string')) return false;
+    const holds = (v: string) => (key.startsWith('ArnLike ') ? arnLikeCovers(v, own) : v === own);
+    if (!values.some(holds)) return false;
   }
   return true;
 }

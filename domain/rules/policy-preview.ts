@@ -19,7 +19,9 @@ export function previewPolicy(
 ): PolicyPreview {
   const statements = policy?.statements ?? [];
   const policyBytes = policy?.documentBytes ?? 0;
-  const invoke = kind === 'invoke' ? (statement as InvokeStatement) : null;
+  // Already applied (an APPROVED grant whose work ran), the statement adds nothing more.
+  const invoke =
+    kind === 'invoke' && !statements.some((s) => s.Sid === statement.Sid) ? (statement as InvokeStatement) : null;
   // Added to a policy, a statement costs its own bytes and a comma; a first one brings the policy's wrapper.
   const added = invoke === null ? 0 : policy ? bytesOf(invoke) + 1 : resourcePolicyBytes([invoke]);
   return {
@@ -28,6 +30,6 @@ export function previewPolicy(
     policyBytesAfter: policyBytes + added,
     limitBytes: RESOURCE_POLICY_LIMIT_BYTES,
     statements: statements.length,
-    overlaps: invoke === null ? [] : overlapsOf(statements, invoke),
+    overlaps: kind === 'invoke' ? overlapsOf(statements, statement as InvokeStatement) : [],
   };
 }

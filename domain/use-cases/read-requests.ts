@@ -45,14 +45,30 @@ interface GetRequestDeps {
   clock: Clock;
 }
 
+/** Requests that add a statement of their own, before it is applied: what their approvers judge. */
+const previewed = (r: GrantRequest) =>
+  (r.status === 'PENDING' || r.status === 'APPROVED') && r.extends === null && r.history[0]?.event !== 'ADOPTED';
+
 export function makeGetRequest({ store, standing, preview, clock }: GetRequestDeps) {
+  /**
+   * Previews read for a detail, kept here for PREVIEW_FRESH_MS: a client polling a request costs the account's
+   * GetPolicy budget one read a minute per process, not one per poll.
+   */
+  const refreshed = new Map<string, PolicyPreview>();
+  const fresh = (p: PolicyPreview | null | undefined) =>
+    p != null && clock.now().getTime() - Date.parse(p.readAt) <= PREVIEW_FRESH_MS;
+
   /** Until the grant is applied, its preview is what approvers judge: kept no older than PREVIEW_FRESH_MS. */
   async function withFreshPreview(request: GrantRequest): Promise<GrantRequest> {
-    const shown = request.policyPreview;
-    if (shown === null || (request.status !== 'PENDING' && request.status !== 'APPROVED')) return request;
-    if (clock.now().getTime() - Date.parse(shown.readAt) <= PREVIEW_FRESH_MS) return request;
-    // A preview that cannot be read now is shown as it was, with its age in readAt.
-    return { ...request, policyPreview: await preview(request).catch(() => shown) };
+    if (!previewed(request) || fresh(request.policyPreview)) return request;
+    let latest = refreshed.get(request.id);
+    if (!fresh(latest)) {
+      // One that cannot be read now is shown as it was, with its age in readAt.
+      latest = (await preview(request).catch(() => null)) ?? latest;
+      for (const [id, p] of refreshed) if (!fresh(p)) refreshed.delete(id);
+      if (latest) refreshed.set(request.id, latest);
+    }
+    return { ...request, policyPreview: latest ?? request.policyPreview };
   }
 
   return async function getRequest(caller: Identity, id: string): Promise<GrantRequest> {

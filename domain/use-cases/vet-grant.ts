@@ -4,26 +4,29 @@
  * on the would-be policy. What must refuse the ask refuses it (400 naming the field); what an approver should know
  * becomes a warning, stored with the request and shown wherever it is decided.
  */
-import { UnavailableError, ValidationError } from '../errors';
+import { DomainError, UnavailableError, ValidationError } from '../errors';
 import { DEFAULT_SOURCE_PROOF, type AllowlistEntry, type SourceProofMode } from '../model/allowlist-entry';
 import type { PolicyPreview } from '../model/policy-preview';
 import type { GrantRequest } from '../model/request';
 import type {
+  CallDeadlines,
   Clock,
   PolicyAnalyzer,
   PolicyFinding,
   ResourcePolicy,
   ResourcePolicyGateway,
   SourceDirectory,
+  SourceLookup,
 } from '../ports';
 import { previewPolicy } from '../rules/policy-preview';
-import { sourceToProve } from '../rules/source-to-prove';
+import { sourceToProve, type SourceToProve } from '../rules/source-to-prove';
 
 export interface VetGrantDeps {
   policies: Pick<ResourcePolicyGateway, 'read'>;
   sources: SourceDirectory;
   /** Null where there is no Access Analyzer (BROKER_ACCESS_ANALYZER=off, the local runner). */
   analyzer: PolicyAnalyzer | null;
+  deadlines: CallDeadlines;
   clock: Clock;
 }
 
@@ -36,19 +39,37 @@ export interface Vetting {
 
 /** What refuses an ask; the other findings are warnings. */
 const BLOCKING: ReadonlySet<PolicyFinding['type']> = new Set(['ERROR', 'SECURITY_WARNING', 'PUBLIC_ACCESS']);
+/**
+ * How long the policy read may wait for the account's GetPolicy budget: an answer is due long before API Gateway's
+ * 29 s, and a preview is not worth holding an ask up for.
+ */
+export const PREVIEW_READ_WAIT_MS = 3_000;
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export function makeVetGrant(deps: VetGrantDeps) {
-  const { policies, sources, analyzer, clock } = deps;
-  const readPolicy = (r: GrantRequest) => policies.read({ functionName: r.functionArn, qualifier: r.qualifier });
+  const { policies, sources, analyzer, deadlines, clock } = deps;
+  const readPolicy = (r: GrantRequest) =>
+    deadlines.within(new Date(clock.now().getTime() + PREVIEW_READ_WAIT_MS), () =>
+      policies.read({ functionName: r.functionArn, qualifier: r.qualifier }),
+    );
+
+  /** The source as found; a source that cannot be read now is unreadable for `warn`, a 503 for `require`. */
+  async function lookUp(source: SourceToProve, mode: SourceProofMode): Promise<SourceLookup> {
+    if (source.account === null) return { state: 'unreadable', reason: 'no account names its owner' };
+    try {
+      return await sources.lookup({ arn: source.arn, account: source.account });
+    } catch (error) {
+      if (mode === 'require' || !(error instanceof UnavailableError)) throw error;
+      return { state: 'unreadable', reason: reasonOf(error) };
+    }
+  }
 
   /** Warnings about the source; throws when the entry requires proof and there is none. */
   async function proveSource(request: GrantRequest, mode: SourceProofMode): Promise<string[]> {
     const source = sourceToProve(request);
     if (mode === 'off' || source === null) return [];
-    const found =
-      source.account === null
-        ? { state: 'unreadable' as const, reason: 'no account names its owner' }
-        : await sources.lookup({ arn: source.arn, account: source.account });
+    const found = await lookUp(source, mode);
     if (found.state === 'exists') return [];
     const message = `${found.state === 'missing' ? 'not found' : 'could not be read'}: ${found.reason}`;
     if (mode === 'require') throw ValidationError.field(source.field, `${message} (the entry requires source proof)`);
@@ -71,21 +92,26 @@ export function makeVetGrant(deps: VetGrantDeps) {
     return findings.map((f) => `statement: ${described(f)}`);
   }
 
-  async function preview(request: GrantRequest): Promise<PolicyPreview> {
-    return previewPolicy(await readPolicy(request), request.statement, request.kind, clock.now());
-  }
-
   /**
-   * The policy now, or why it could not be read: Lambda throttled or down holds up no ask for a preview alone, but
-   * Access Analyzer cannot check a policy nobody read, so with it on the ask waits (503).
+   * The policy now, or why it could not be read. Nothing Lambda answers about the read holds up an ask for a preview
+   * alone; but Access Analyzer cannot check a policy nobody read, so with it on the ask waits (503).
    */
-  async function policyNow(request: GrantRequest): Promise<ResourcePolicy | null | UnavailableError> {
+  async function policyNow(request: GrantRequest): Promise<ResourcePolicy | null | { unread: string }> {
     try {
       return await readPolicy(request);
     } catch (error) {
-      if (!(error instanceof UnavailableError) || (analyzer !== null && request.kind === 'invoke')) throw error;
-      return error;
+      if (!(error instanceof DomainError)) throw error;
+      if (analyzer !== null && request.kind === 'invoke') {
+        throw new UnavailableError(`the function's policy could not be read to check it: ${error.message}`, {
+          cause: error,
+        });
+      }
+      return { unread: error.message };
     }
+  }
+
+  async function preview(request: GrantRequest): Promise<PolicyPreview> {
+    return previewPolicy(await readPolicy(request), request.statement, request.kind, clock.now());
   }
 
   async function vetGrant(request: GrantRequest, entry: AllowlistEntry): Promise<Vetting> {
@@ -93,10 +119,10 @@ export function makeVetGrant(deps: VetGrantDeps) {
       policyNow(request),
       proveSource(request, entry.sourceProof ?? DEFAULT_SOURCE_PROOF),
     ]);
-    if (policy instanceof UnavailableError) {
+    if (policy !== null && 'unread' in policy) {
       return {
         policyPreview: null,
-        warnings: [...sourceWarnings, `policyPreview: the function's policy could not be read (${policy.message})`],
+        warnings: [...sourceWarnings, `policyPreview: the function's policy could not be read (${policy.unread})`],
       };
     }
     const analyzerWarnings = await analyze(request, policy);

@@ -2,7 +2,13 @@
  * In-memory AWS-side gateways for use-case tests. They follow AWS's rules (not moto's): duplicate Sid → 409,
  * stale RevisionId → 412, 20 KB policy limit. `failures` queues errors to throw from the next calls of a method.
  */
-import { FunctionBusyError, GrantRejectedError, MappingExistsError, PolicyChangedError } from '../../domain/errors';
+import {
+  FunctionBusyError,
+  GrantRejectedError,
+  MappingExistsError,
+  PolicyChangedError,
+  UnavailableError,
+} from '../../domain/errors';
 import type {
   EventSourceKeys,
   EventSourceMappingGateway,
@@ -217,14 +223,19 @@ export class InMemoryEventSourceKeys implements EventSourceKeys {
   }
 }
 
-/** Every source exists unless named in `missing` (or `unreadable`); `lookups` records what was asked. */
+/**
+ * Every source exists unless named in `missing` (or `unreadable`; `throttled` throws UnavailableError); `lookups`
+ * records what was asked.
+ */
 export class InMemorySources implements SourceDirectory {
   readonly missing = new Set<string>();
   readonly unreadable = new Set<string>();
+  readonly throttled = new Set<string>();
   readonly lookups: { arn: string; account: string }[] = [];
 
   lookup(source: { arn: string; account: string }): Promise<SourceLookup> {
     this.lookups.push(source);
+    if (this.throttled.has(source.arn)) return Promise.reject(new UnavailableError('SNS is unavailable (Throttling)'));
     if (this.missing.has(source.arn)) return Promise.resolve({ state: 'missing', reason: `no ${source.arn}` });
     if (this.unreadable.has(source.arn)) return Promise.resolve({ state: 'unreadable', reason: 'AccessDenied' });
     return Promise.resolve({ state: 'exists' });

@@ -91,6 +91,63 @@ describe('overlaps', () => {
     ]);
   });
 
+  it('matches ArnLike part by part, and never calls a narrower pattern a cover for a wildcard source', () => {
+    const api = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/*';
+    const mine = ours('apigateway.amazonaws.com', api);
+    const apiGw = { Principal: { Service: 'apigateway.amazonaws.com' } };
+    const like = (sid: string, arn: string) =>
+      theirs(sid, { ...apiGw, Condition: { ArnLike: { 'AWS:SourceArn': arn } } });
+    expect(
+      overlapsOf(
+        [
+          like('same', api),
+          like('prefix', 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3/*'),
+          like('any-region', 'arn:aws:execute-api:*:123456789012:*'),
+          like('narrower', 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/?'),
+          like('other-api', 'arn:aws:execute-api:us-east-1:123456789012:zzz/*'),
+          // Four parts: ArnLike compares six, so this matches no ARN at all.
+          like('short', 'arn:aws:execute-api:*'),
+        ],
+        mine,
+      ).map((o) => o.statementId),
+    ).toEqual(['same', 'prefix', 'any-region']);
+  });
+
+  it('holds SourceAccount and PrincipalOrgID as equal values, and a list of values as any one of them', () => {
+    const bucket = ours('s3.amazonaws.com', 'arn:aws:s3:::orders-uploads', '123456789012');
+    const s3 = { Principal: { Service: 's3.amazonaws.com' } };
+    const found = overlapsOf(
+      [
+        theirs('account', { ...s3, Condition: { StringEquals: { 'AWS:SourceAccount': '123456789012' } } }),
+        theirs('other-account', { ...s3, Condition: { StringEquals: { 'AWS:SourceAccount': '444455556666' } } }),
+        theirs('list', {
+          ...s3,
+          Condition: { ArnLike: { 'AWS:SourceArn': ['arn:aws:s3:::x', 'arn:aws:s3:::orders-*'] } },
+        }),
+      ],
+      bucket,
+    );
+    expect(found.map((o) => o.statementId)).toEqual(['account', 'list']);
+    const org = invokeStatement({
+      sid: 'lpb-org',
+      functionArn: FN,
+      qualifier: null,
+      principal: '*',
+      sourceArn: null,
+      sourceAccount: null,
+      principalOrgId: 'o-abc123',
+    });
+    const orgWide = theirs('org', {
+      Principal: '*',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+    });
+    const otherOrg = theirs('other-org', {
+      Principal: '*',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-zzz' } },
+    });
+    expect(overlapsOf([orgWide, otherOrg], org).map((o) => o.statementId)).toEqual(['org']);
+  });
+
   it('never counts the grant itself', () => {
     const mine = ours('sns.amazonaws.com', TOPIC);
     expect(overlapsOf([mine as unknown as Record<string, unknown>], mine)).toEqual([]);
@@ -116,6 +173,20 @@ describe('previewPolicy', () => {
       limitBytes: 20480,
       statements: 1,
       overlaps: [{ statementId: 'team', reason: 'lets sns.amazonaws.com invoke with no condition' }],
+    });
+  });
+
+  it('adds nothing for a statement already applied', () => {
+    const statement = ours('sns.amazonaws.com', TOPIC);
+    const policy = {
+      statements: [...existing, statement as unknown as Record<string, unknown>],
+      revisionId: 'r',
+      documentBytes: 700,
+    };
+    expect(previewPolicy(policy, statement, 'invoke', at)).toMatchObject({
+      policyBytes: 700,
+      policyBytesAfter: 700,
+      statements: 2,
     });
   });
 

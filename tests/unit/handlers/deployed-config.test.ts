@@ -61,6 +61,15 @@ describe('deployed configuration', () => {
     expect(loadDeployedConfig('api', TABLE).BROKER_IDENTITY).toBe('iam');
   });
 
+  it('checks with IAM Access Analyzer unless told not to; the local runner, which has none, does not', () => {
+    expect(loadDeployedConfig('api', TABLE).BROKER_ACCESS_ANALYZER).toBe('on');
+    expect(loadDeployedConfig('api', { ...TABLE, BROKER_ACCESS_ANALYZER: 'off' }).BROKER_ACCESS_ANALYZER).toBe('off');
+    expect(() => loadDeployedConfig('api', { ...TABLE, BROKER_ACCESS_ANALYZER: 'yes' })).toThrow(
+      /BROKER_ACCESS_ANALYZER: must be on or off/,
+    );
+    expect(loadConfig({ BROKER_IDENTITY: 'header' }).BROKER_ACCESS_ANALYZER).toBe('off');
+  });
+
   it('has no placeholder for a resource: the table and the queues a kind uses are required, by name', () => {
     expect(() => loadDeployedConfig('api', { AWS_REGION: 'eu-west-1' })).toThrow(/BROKER_TABLE_NAME: is required/);
     expect(() => loadDeployedConfig('work', TABLE)).toThrow(/BROKER_WORK_QUEUE_URL: is required/);

@@ -3,9 +3,9 @@
  * entry asks for it, and IAM Access Analyzer's findings, each refusing or warning as the contract says, storing
  * nothing when it refuses. The adapters are tested on their own (source-directory, access-analyzer).
  */
-import { UnavailableError, ValidationError } from '../../../domain/errors';
+import { GrantRejectedError, UnavailableError, ValidationError } from '../../../domain/errors';
 import type { PolicyFinding } from '../../../domain/ports';
-import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../../support/fixtures';
+import { ADMIN, APPROVER, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../../support/fixtures';
 import { inMemoryApp } from '../../support/in-memory-app';
 import { InMemoryPolicyAnalyzer } from '../../support/in-memory-gateways';
 
@@ -61,6 +61,18 @@ describe('source proof', () => {
     expect([...off.sources.lookups, ...on.sources.lookups]).toEqual([]);
   });
 
+  it('warns (warn) about a source that cannot be read now, and waits (503, require)', async () => {
+    const warn = await setup();
+    warn.sources.throttled.add(TOPIC);
+    expect((await warn.ask()).request.warnings).toEqual([
+      'sourceArn: could not be read: SNS is unavailable (Throttling)',
+    ]);
+    const require = await setup({ sourceProof: 'require' });
+    require.sources.throttled.add(TOPIC);
+    await expect(require.ask()).rejects.toThrow(UnavailableError);
+    expect(require.store.requests.size).toBe(0);
+  });
+
   it('reads an S3 bucket in the account SourceAccount names', async () => {
     const { ask, sources } = await setup({ sourceAccounts: ['123456789012', '111122223333'] });
     await ask({ ...PRINCIPAL_CASES[1].ask, sourceAccount: '111122223333' });
@@ -110,6 +122,15 @@ describe('IAM Access Analyzer', () => {
     expect(analyzer.documents).toEqual([]);
   });
 
+  it('refuses an auto-approved ask it refuses, so nothing is ever applied', async () => {
+    const analyzer = new InMemoryPolicyAnalyzer();
+    analyzer.findingsToAnswer = [finding('PUBLIC_ACCESS', 'PUBLIC_ACCESS')];
+    const { ask, store, policies } = await setup({ autoApprove: true, requiredApprovals: 0, approvers: [] }, analyzer);
+    await refusal(ask());
+    expect(store.requests.size).toBe(0);
+    expect(policies.calls).toEqual(['read']);
+  });
+
   it('is not asked about an event source grant, which changes no resource policy', async () => {
     const analyzer = new InMemoryPolicyAnalyzer();
     const { ask } = await setup({}, analyzer);
@@ -119,6 +140,47 @@ describe('IAM Access Analyzer', () => {
 });
 
 describe('the policy preview', () => {
+  it('is left out, saying why, when Lambda refuses the read for good (analyzer off); with the analyzer, 503', async () => {
+    const off = await setup();
+    off.policies.failures.read = [new GrantRejectedError('AccessDenied: an SCP denies lambda:GetPolicy')];
+    const { request } = await off.ask();
+    expect(request.policyPreview).toBeNull();
+    expect(request.warnings).toEqual([
+      "policyPreview: the function's policy could not be read (AccessDenied: an SCP denies lambda:GetPolicy)",
+    ]);
+    const on = await setup({}, new InMemoryPolicyAnalyzer());
+    on.policies.failures.read = [new GrantRejectedError('AccessDenied: an SCP denies lambda:GetPolicy')];
+    await expect(on.ask()).rejects.toThrow(/could not be read to check it: AccessDenied/);
+    expect(on.store.requests.size).toBe(0);
+  });
+
+  it('reads a polled request at most once a minute per process, and fills in one it could not read', async () => {
+    const { ask, app, clock, policies } = await setup();
+    policies.failures.read = [new UnavailableError('throttled')];
+    const { request } = await ask();
+    expect(request.policyPreview).toBeNull();
+    policies.calls.length = 0;
+    for (let i = 0; i < 5; i++) await app.getRequest(who(REQUESTER), request.id);
+    expect(policies.calls).toEqual(['read']);
+    expect((await app.getRequest(who(REQUESTER), request.id)).policyPreview).toMatchObject({ statements: 0 });
+    clock.advance(61);
+    await app.getRequest(who(REQUESTER), request.id);
+    expect(policies.calls).toEqual(['read', 'read']);
+  });
+
+  it('is not read again once the grant is applied: approvers no longer judge it', async () => {
+    const { ask, app, clock, policies, drain } = await setup();
+    const { request } = await ask();
+    await app.decide.approve({ approver: who(APPROVER), id: request.id, comment: null });
+    await drain();
+    clock.advance(61);
+    policies.calls.length = 0;
+    const active = await app.getRequest(who(REQUESTER), request.id);
+    // ACTIVE: no longer what approvers judge, so not read again.
+    expect(active.status).toBe('ACTIVE');
+    expect(policies.calls).toEqual([]);
+  });
+
   it('is read at creation and refreshed on a read once older than 60 s, while the grant waits', async () => {
     const { ask, app, clock, policies } = await setup();
     const { request } = await ask();
