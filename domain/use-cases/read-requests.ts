@@ -8,6 +8,7 @@ import type { PolicyPreview } from '../model/policy-preview';
 import type { AllowlistStore, Clock, ListSource, RequestStore } from '../ports';
 import { OVERDUE_AFTER_MS } from '../rules/due-work';
 import { isAdmin, isEligibleApprover, isRequesterOf } from '../rulebook/access';
+import { judgedOnGrantAlone } from '../rulebook/ask';
 import type { Identity } from '../rulebook/identity';
 import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import { decodeListToken, encodeListToken } from '../rules/list-cursor';
@@ -47,7 +48,7 @@ interface GetRequestDeps {
 
 /** Requests that add a statement of their own, before it is applied: what their approvers judge. */
 const previewed = (r: GrantRequest) =>
-  (r.status === 'PENDING' || r.status === 'APPROVED') && r.extends === null && r.history[0]?.event !== 'ADOPTED';
+  (r.status === 'PENDING' || r.status === 'APPROVED') && r.extends === null && !judgedOnGrantAlone(r);
 
 export function makeGetRequest({ store, standing, preview, clock }: GetRequestDeps) {
   /**

@@ -45,8 +45,6 @@ const BLOCKING: ReadonlySet<PolicyFinding['type']> = new Set(['ERROR', 'SECURITY
  */
 export const PREVIEW_READ_WAIT_MS = 3_000;
 
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 export function makeVetGrant(deps: VetGrantDeps) {
   const { policies, sources, analyzer, deadlines, clock } = deps;
   const readPolicy = (r: GrantRequest) =>
@@ -61,7 +59,7 @@ export function makeVetGrant(deps: VetGrantDeps) {
       return await sources.lookup({ arn: source.arn, account: source.account });
     } catch (error) {
       if (mode === 'require' || !(error instanceof UnavailableError)) throw error;
-      return { state: 'unreadable', reason: reasonOf(error) };
+      return { state: 'unreadable', reason: error.message };
     }
   }
 
