@@ -4,14 +4,11 @@
  * stopped). Timed through the use case against moto's DynamoDB: the requester's own list with a filter no request
  * matches, and an admin's list by status and function.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureTable } from '../adapters/dynamodb/ensure-table';
 import type { GrantRequest, RequestStatus } from '../domain/model/request';
-import { buildApp, createAwsClients } from '../handlers/app';
 import { loadConfig } from '../handlers/config';
-import { ADMIN, REQUESTER, openEntry, who } from '../tests/support/fixtures';
+import { ADMIN, REQUESTER, who } from '../tests/support/fixtures';
 import type { BenchAws } from './bench-aws';
+import { benchBroker } from './bench-broker';
 import { percentile } from './stats';
 import { fakeRequest, writeRequests } from './sweep-scale';
 
@@ -32,11 +29,7 @@ export async function measureFilteredLists(aws: BenchAws, stored: number, sample
     BROKER_TABLE_NAME: `${aws.table}-list-${stored}`,
     BROKER_ADMINS: ADMIN,
   });
-  const dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: aws.endpoint });
-  await ensureTable(dynamo, config.BROKER_TABLE_NAME);
-  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const app = await buildApp(config, createAwsClients(config));
-  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
+  const { app, doc } = await benchBroker(aws, config);
   const { request: template } = await app.createRequest({
     caller: who(REQUESTER),
     ask: { functionName: 'order-processor', principal: '987654321098', durationSeconds: 3600, reason: 'bench list' },

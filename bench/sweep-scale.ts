@@ -3,13 +3,12 @@
  * and how long it takes against N / BROKER_LAMBDA_RPS (each expiry costs one RemovePermission).
  */
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toItem } from '../adapters/dynamodb/request-store';
 import type { GrantRequest, RequestStatus } from '../domain/model/request';
-import { buildApp, createAwsClients } from '../handlers/app';
 import { loadConfig } from '../handlers/config';
-import { ADMIN, REQUESTER, openEntry, who } from '../tests/support/fixtures';
+import { ADMIN, REQUESTER, who } from '../tests/support/fixtures';
 import type { BenchAws } from './bench-aws';
+import { benchBroker } from './bench-broker';
 
 /** A stored request like `template`, with id number `i`, created an hour ago (ACTIVE ones expire tomorrow). */
 export function fakeRequest(i: number, status: RequestStatus, now: Date, template: GrantRequest): GrantRequest {
@@ -49,12 +48,7 @@ export async function measureSweep(aws: BenchAws, stored: number, dueCounts: num
     BROKER_ADMINS: ADMIN,
     BROKER_LAMBDA_RPS: String(rps),
   });
-  const dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: aws.endpoint });
-  const { ensureTable } = await import('../adapters/dynamodb/ensure-table');
-  await ensureTable(dynamo, config.BROKER_TABLE_NAME);
-  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const app = await buildApp(config, createAwsClients(config));
-  await app.allowlist.put(who(ADMIN), 'orders', openEntry());
+  const { app, doc } = await benchBroker(aws, config);
   const { request: template } = await app.createRequest({
     caller: who(REQUESTER),
     ask: {
