@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { requestMessage, threadReply } from '../../adapters/slack/messages';
+import type { PolicyPreview } from '../../domain/model/policy-preview';
 import type { GrantRequest } from '../../domain/model/request';
 import { move } from '../../domain/state-machine';
 import {
@@ -31,21 +32,28 @@ async function pending(reason = baseAsk.reason) {
 
 const textOf = (blocks: unknown[]) => JSON.stringify(blocks);
 
+/** A created request as vetting might have found it: the sizes given, one overlapping statement, the bucket missing. */
+function vetted(
+  created: GrantRequest,
+  sizes: Pick<PolicyPreview, 'policyBytes' | 'policyBytesAfter' | 'statements'>,
+  overlapping: string,
+): GrantRequest {
+  return {
+    ...created,
+    policyPreview: {
+      ...created.policyPreview!,
+      ...sizes,
+      overlaps: [{ statementId: overlapping, reason: 'lets s3.amazonaws.com invoke with no condition' }],
+    },
+    warnings: ['sourceArn: not found: no S3 bucket orders-uploads in account 123456789012'],
+  };
+}
+
 describe('Slack approval message', () => {
   it('shows who, what, why, the exact statement, the policy as it will be and two buttons carrying id and hash', async () => {
     const created = await pending();
     expect(created.policyPreview).toMatchObject({ policyBytes: 0, statements: 0, overlaps: [] });
-    const r: GrantRequest = {
-      ...created,
-      policyPreview: {
-        ...created.policyPreview!,
-        policyBytes: 8_000,
-        policyBytesAfter: 8_135,
-        statements: 19,
-        overlaps: [{ statementId: 'team-s3', reason: 'lets s3.amazonaws.com invoke with no condition' }],
-      },
-      warnings: ['sourceArn: not found: no S3 bucket orders-uploads in account 123456789012'],
-    };
+    const r = vetted(created, { policyBytes: 8_000, policyBytesAfter: 8_135, statements: 19 }, 'team-s3');
     const { blocks, text } = requestMessage(r);
     const actions = blocks.find((b) => (b as { type: string }).type === 'actions') as {
       elements: { action_id: string; value: string }[];
@@ -152,18 +160,7 @@ describe('Slack approval message', () => {
 describe('docs/slack-approval-message.json', () => {
   /** An approval message with everything the policy preview can show, as docs/policy-preview.md shows it. */
   async function documented() {
-    const created = await pending();
-    const r: GrantRequest = {
-      ...created,
-      policyPreview: {
-        ...created.policyPreview!,
-        policyBytes: 812,
-        policyBytesAfter: 1160,
-        statements: 3,
-        overlaps: [{ statementId: 'team-uploads', reason: 'lets s3.amazonaws.com invoke with no condition' }],
-      },
-      warnings: ['sourceArn: not found: no S3 bucket orders-uploads in account 123456789012'],
-    };
+    const r = vetted(await pending(), { policyBytes: 812, policyBytesAfter: 1160, statements: 3 }, 'team-uploads');
     return { channel: 'C0123ABCD', ...requestMessage(r) };
   }
   const file = path.join(__dirname, '../../docs/slack-approval-message.json');
