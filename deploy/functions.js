@@ -41,6 +41,10 @@ const PLACEHOLDERS = {
   '{workQueue}': arnOf('WorkQueue'),
   '{notifyQueue}': arnOf('NotifyQueue'),
   '{streamFailureQueue}': arnOf('StreamFailureQueue'),
+  // Approver groups (docs/api.md, Approvers from the identity provider): reads of the one identity store, whose users,
+  // groups and memberships carry no account in their ARNs.
+  '{identityStore}': { 'Fn::Sub': 'arn:${AWS::Partition}:identitystore::${AWS::AccountId}:identitystore/*' },
+  '{identityStoreMembers}': { 'Fn::Sub': 'arn:${AWS::Partition}:identitystore:::*' },
   // In any account: BROKER_TARGET_ACCOUNTS decides where the broker acts, each spoke's trust policy who may come in.
   '{accountRoles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' },
   '{spokeRoles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${param:spokeRoleName}' },

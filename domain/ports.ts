@@ -126,6 +126,20 @@ export interface RoleDirectory {
   pathOf(role: { partition: string; account: string; name: string }): Promise<string | null>;
 }
 
+/**
+ * IAM Identity Center's identity store, as the rulebook needs it for `approverGroups` (docs/api.md, Approvers from the
+ * identity provider). Answers may be up to 5 minutes old.
+ */
+export interface GroupDirectory {
+  /**
+   * Which of `groups` (display names) the identity-store user named `person` (case-insensitive) belongs to; none for
+   * a person the store does not know. Errors: UnavailableError (throttled, or the store unavailable).
+   */
+  groupsOf(person: string, groups: readonly string[]): Promise<ReadonlySet<string>>;
+  /** The names among `groups` that name no group of the store. */
+  unknownGroups(groups: readonly string[]): Promise<string[]>;
+}
+
 /** The policy of one function, version or alias (Lambda keeps one per qualifier). */
 export interface PolicyTarget {
   functionName: string;

@@ -8,8 +8,10 @@ import type { GrantRequest, HistoryEventName, RequestStatus } from './model/requ
 const MOVES: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   PENDING: ['APPROVED', 'REJECTED', 'CANCELLED', 'TIMED_OUT'],
   // REVOKED: an allowlist change ended it before it was applied (docs/api.md, One rulebook).
-  APPROVED: ['ACTIVE', 'FAILED', 'EXTENDED', 'REVOKED'],
+  APPROVED: ['ACTIVE', 'FAILED', 'EXTENDED', 'REVOKED', 'SCHEDULED'],
   ACTIVE: ['EXPIRED', 'REVOKED'],
+  // Waiting for its start: applied then (ACTIVE, or FAILED), ended before with nothing applied, or past its window.
+  SCHEDULED: ['ACTIVE', 'FAILED', 'CANCELLED', 'REVOKED', 'EXPIRED'],
   EXPIRED: [],
   REVOKED: [],
   REJECTED: [],
@@ -30,6 +32,7 @@ const EVENT_OF: Readonly<Record<RequestStatus, HistoryEventName>> = {
   TIMED_OUT: 'TIMED_OUT',
   FAILED: 'FAILED',
   EXTENDED: 'EXTENDED',
+  SCHEDULED: 'SCHEDULED',
 };
 
 export function isTerminal(status: RequestStatus): boolean {
@@ -93,6 +96,7 @@ export function note(
         GrantRequest,
         | 'approvals'
         | 'requiredApprovals'
+        | 'approvalSteps'
         | 'ending'
         | 'expiresAt'
         | 'allowlistEntryId'
@@ -110,4 +114,20 @@ export function note(
     updatedAt: at,
     history: [...request.history, { at, event, actor: context.actor, detail: context.detail ?? {} }],
   };
+}
+
+/**
+ * The quorum is reached (or the entry approves by itself): APPROVED, and on to SCHEDULED when the request starts later
+ * (docs/api.md, A start time), its end then fixed at `startsAt + durationSeconds`.
+ */
+export function approve(request: GrantRequest, context: Omit<MoveContext, 'patch'>): GrantRequest {
+  const approved = move(request, 'APPROVED', context);
+  if (request.startsAt === null || Date.parse(request.startsAt) <= context.at.getTime()) return approved;
+  const expiresAt = new Date(Date.parse(request.startsAt) + request.durationSeconds * 1000).toISOString();
+  return move(approved, 'SCHEDULED', {
+    at: context.at,
+    actor: context.actor,
+    detail: { startsAt: request.startsAt, expiresAt },
+    patch: { expiresAt },
+  });
 }

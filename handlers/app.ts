@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -38,6 +39,7 @@ import { AccessAnalyzerPolicyAnalyzer } from '../adapters/access-analyzer/access
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
 import { AwsSourceDirectory } from '../adapters/sources/aws-source-directory';
 import { IamRoleDirectory } from '../adapters/iam/role-directory';
+import { IdentityStoreGroups } from '../adapters/identity-store/identity-store-groups';
 import { AwsEventSourceKeys } from '../adapters/kms/event-source-keys';
 import { randomIds } from '../adapters/ids';
 import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source-mapping-gateway';
@@ -66,6 +68,7 @@ import type {
   RequestStore,
   ResourcePolicyGateway,
   SourceDirectory,
+  GroupDirectory,
   PolicyAnalyzer,
   RoleDirectory,
   Sleep,
@@ -105,6 +108,8 @@ export interface AwsClients extends ClientsInAccount {
   sts: STSClient;
   /** Used only with BROKER_ACCESS_ANALYZER=on; no emulator has it (its endpoint: AWS_ENDPOINT_URL_ACCESSANALYZER). */
   accessAnalyzer: AccessAnalyzerClient;
+  /** Used only with BROKER_IDENTITY_STORE_ID set, in BROKER_IDENTITY_STORE_REGION (Identity Center's home Region). */
+  identityStore: IdentitystoreClient;
 }
 
 /** Where a spoke account's clients get their credentials (its spoke role's, through SpokeRoleCredentials). */
@@ -130,6 +135,10 @@ export function createAwsClients(config: BrokerConfig): AwsClients {
     sts: new STSClient(common),
     // Not pointed at AWS_ENDPOINT_URL: an emulator has no Access Analyzer.
     accessAnalyzer: new AccessAnalyzerClient({ region: config.AWS_REGION }),
+    identityStore: new IdentitystoreClient({
+      ...common,
+      region: config.BROKER_IDENTITY_STORE_REGION ?? config.AWS_REGION,
+    }),
   };
 }
 
@@ -176,6 +185,8 @@ export interface AppPorts {
   sources: SourceDirectory;
   /** IAM Access Analyzer; null when BROKER_ACCESS_ANALYZER is off. */
   analyzer: PolicyAnalyzer | null;
+  /** IAM Identity Center's identity store, for approverGroups; null when BROKER_IDENTITY_STORE_ID is unset. */
+  groups: GroupDirectory | null;
   mappings: EventSourceMappingGateway;
   /** Which stored changes had their work scheduled (a stream record may come twice). */
   dispatchClaims: DispatchClaims;
@@ -221,7 +232,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     holder: ports.holder,
   });
   // The rulebook's one identity resolver: a caller's role path is read only when a pattern names one.
-  const resolveIdentity = makeResolveIdentity(ports.roleDirectory);
+  const resolveIdentity = makeResolveIdentity(ports.roleDirectory, ports.groups);
   const standing = makeStanding({ allowlist, settings, resolveIdentity });
   const requireAdmin = makeRequireAdmin({ settings, resolveIdentity });
   const recheck = makeAllowlistRecheck({ store, allowlist, clock, settings, resolveIdentity, requireAdmin });
@@ -246,7 +257,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     }),
     getRequest: makeGetRequest({ store, standing, preview: vetting.preview, clock }),
     listRequests: makeListRequests({ store, allowlist, settings, resolveIdentity, requireAdmin, clock }),
-    allowlist: makeManageAllowlist({ allowlist, clock, settings, requireAdmin }),
+    allowlist: makeManageAllowlist({ allowlist, clock, settings, requireAdmin, groups: ports.groups }),
     catalog: makeCatalog({ allowlist, resolveIdentity }),
     decide: makeDecideRequest({ settings, store, clock, standing, resolveIdentity }),
     cancelRequest: makeCancelRequest({ store, clock, standing }),
@@ -328,6 +339,8 @@ export async function buildApp(
     spokeClients?: typeof createSpokeClients;
     /** How long a role's path is kept (default 5 minutes; tests that count IAM calls keep none). */
     rolePathTtlMs?: number;
+    /** How long identity-store answers are kept (default a minute; tests of the bound or of every call shorten it). */
+    groupTtlMs?: number;
   } = {},
 ): Promise<App> {
   const { accountId, partition } = await brokerAccount(clients.sts);
@@ -345,7 +358,7 @@ export async function buildApp(
     personRoles: config.BROKER_PERSON_ROLES,
     identityLinks: config.BROKER_SLACK_USERS,
   };
-  const { metrics, spokeClients = createSpokeClients, rolePathTtlMs, ...timing } = overrides;
+  const { metrics, spokeClients = createSpokeClients, rolePathTtlMs, groupTtlMs, ...timing } = overrides;
   const clock = timing.clock ?? systemClock;
   const deadlines = callDeadlinesOn(clock);
   const db = DynamoDBDocumentClient.from(clients.dynamo, { marshallOptions: { removeUndefinedValues: true } });
@@ -402,6 +415,14 @@ export async function buildApp(
     // In the source's account: an account the broker does not act in has no clients, so its sources are unreadable.
     sources: new AwsSourceDirectory(accounts.all, { now: () => clock.now().getTime() }),
     analyzer: config.BROKER_ACCESS_ANALYZER === 'on' ? new AccessAnalyzerPolicyAnalyzer(clients.accessAnalyzer) : null,
+    groups: config.BROKER_IDENTITY_STORE_ID
+      ? new IdentityStoreGroups(
+          clients.identityStore,
+          config.BROKER_IDENTITY_STORE_ID,
+          { now: () => clock.now().getTime() },
+          groupTtlMs,
+        )
+      : null,
     mappings: new LambdaEventSourceMappingGateway(accounts.lambda),
     reconcileProgress: new DynamoReconcileProgressStore(db, config.BROKER_TABLE_NAME),
     dispatchClaims: new DynamoDispatchClaims(db, config.BROKER_TABLE_NAME),

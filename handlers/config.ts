@@ -110,6 +110,25 @@ const VARIABLES = {
       return links;
     }),
   SLACK_API_URL: z.url().default('https://slack.com/api'),
+  /** IAM Identity Center's identity store, for `approverGroups`; unset (or empty): groups are off. */
+  BROKER_IDENTITY_STORE_ID: z
+    .string()
+    .default('')
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^$|^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+          'must be an identity store id such as d-1234567890',
+        ),
+    )
+    .transform((v) => v || null),
+  /** Where that identity store lives (Identity Center's home Region); default: AWS_REGION. */
+  BROKER_IDENTITY_STORE_REGION: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || REGION.test(v), 'must be an AWS Region such as us-east-1')
+    .transform((v) => v || null),
   /** The work queue (SQS standard) and the Slack notification queue (SQS FIFO). */
   BROKER_WORK_QUEUE_URL: queueUrl,
   BROKER_NOTIFY_QUEUE_URL: queueUrl,
@@ -144,6 +163,8 @@ const CORE = {
   BROKER_PERSON_ROLES: V.BROKER_PERSON_ROLES,
   BROKER_SLACK_USERS: V.BROKER_SLACK_USERS,
   SLACK_API_URL: V.SLACK_API_URL,
+  BROKER_IDENTITY_STORE_ID: V.BROKER_IDENTITY_STORE_ID,
+  BROKER_IDENTITY_STORE_REGION: V.BROKER_IDENTITY_STORE_REGION,
 };
 
 /** Deployed, the caller is API Gateway's IAM identity and nothing else. */

@@ -54,7 +54,8 @@ export function toItem(request: GrantRequest): Record<string, unknown> {
   return { ...requestKey(request.id), ...requestIndexKeys(request), functionName, ...request };
 }
 
-type StoredApproval = Omit<Approval, 'person' | 'counted'> & Partial<Pick<Approval, 'person' | 'counted'>>;
+type StoredApproval = Omit<Approval, 'person' | 'counted' | 'step'> &
+  Partial<Pick<Approval, 'person' | 'counted' | 'step'>>;
 
 export function fromItem(item: Record<string, unknown>): GrantRequest {
   // Requests stored before extensions existed extend nothing and have none; before persons, each ARN was its own
@@ -67,9 +68,12 @@ export function fromItem(item: Record<string, unknown>): GrantRequest {
     removalRetryAt: null,
     policyPreview: null,
     warnings: [],
+    startsAt: null,
+    approvalSteps: null,
     ...item,
   };
   copy.approvals = ((item.approvals ?? []) as StoredApproval[]).map((a) => ({
+    step: null,
     ...a,
     person: a.person ?? a.approver,
     counted: a.counted ?? true,
@@ -287,9 +291,9 @@ export class DynamoRequestStore implements RequestStore {
   liveByEntry(entryId: string, limit: number, after: string | null): Promise<DuePage> {
     const { index, partition } = listSourceKey({ kind: 'entry', value: entryId });
     return this.queryRange(index, partition, null, limit, after, {
-      expression: '#status IN (:pending, :approved, :active)',
+      expression: '#status IN (:pending, :approved, :scheduled, :active)',
       names: { '#status': 'status' },
-      values: { ':pending': 'PENDING', ':approved': 'APPROVED', ':active': 'ACTIVE' },
+      values: { ':pending': 'PENDING', ':approved': 'APPROVED', ':scheduled': 'SCHEDULED', ':active': 'ACTIVE' },
     });
   }
 

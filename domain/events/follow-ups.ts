@@ -45,7 +45,10 @@ export function followUps(before: GrantRequest | null, after: GrantRequest): Fol
     work = { requestId: after.id, kind: 'now', at: after.updatedAt };
   } else if ((after.status === 'ACTIVE' || after.status === 'APPROVED') && happened('REVOKE_REQUESTED')) {
     work = { requestId: after.id, kind: 'now', at: after.updatedAt };
-  } else if (after.status === 'ACTIVE' && happened('ACTIVATED') && after.expiresAt) {
+  } else if (after.status === 'SCHEDULED' && happened('SCHEDULED') && after.startsAt) {
+    // The start timer: it applies the grant at its start, then keeps going to its end.
+    work = { requestId: after.id, kind: 'timer', at: after.startsAt };
+  } else if (after.status === 'ACTIVE' && happened('ACTIVATED') && before?.status !== 'SCHEDULED' && after.expiresAt) {
     // The expiry timer starts with the grant; an extension later moves the end and the timer follows it.
     work = { requestId: after.id, kind: 'timer', at: after.expiresAt };
   }

@@ -27,8 +27,29 @@ export interface AllowlistEntry {
    * stored before: `warn`.
    */
   sourceProof?: 'require' | 'warn' | 'off';
+  /**
+   * IAM Identity Center groups (display names) whose members approve too (docs/api.md, Approvers from the identity
+   * provider); absent in entries stored before: none.
+   */
+  approverGroups?: string[];
+  /**
+   * Approval in steps, every one of which must reach its count (docs/api.md, Approval steps); absent or empty: the
+   * top-level approvers and quorum.
+   */
+  approvalSteps?: ApprovalStep[];
+  /** How far ahead a request's `startsAt` may be; absent in entries stored before: the default. */
+  maxStartDelaySeconds?: number;
   updatedAt: string;
   updatedBy: string;
+}
+
+/** One kind of approval a request needs: its own approvers, groups and count. */
+export interface ApprovalStep {
+  name: string;
+  approvers: string[];
+  approverGroups: string[];
+  requiredApprovals: number;
+  slackChannel: string | null;
 }
 
 export type AllowlistEntryInput = Omit<AllowlistEntry, 'id' | 'updatedAt' | 'updatedBy'>;
@@ -39,3 +60,6 @@ export const DEFAULT_MAX_EXTENSIONS = 3;
 export type SourceProofMode = NonNullable<AllowlistEntry['sourceProof']>;
 /** An entry's `sourceProof` when it names none: the approvers are warned, the ask is not refused. */
 export const DEFAULT_SOURCE_PROOF: SourceProofMode = 'warn';
+
+/** An entry's `maxStartDelaySeconds` when it names none: a week. */
+export const DEFAULT_MAX_START_DELAY_SECONDS = 7 * 24 * 3600;

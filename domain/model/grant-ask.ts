@@ -12,4 +12,6 @@ export interface GrantAsk {
   durationSeconds: number;
   reason: string;
   ticket?: string | undefined;
+  /** ISO-8601: when the grant is to start (docs/api.md, A start time); absent: as soon as it is approved. */
+  startsAt?: string | undefined;
 }

@@ -8,7 +8,14 @@ import type { CheckedGrant } from '../rules/safety-floor';
 import { eventSourceReadStatement } from '../../policies/event-source-access';
 import { invokeStatementFor } from '../../policies/invoke-statement';
 import type { GrantAsk } from './grant-ask';
-import type { GrantRequest, HistoryEventName, InvokeGrantRequest, MappingGrantRequest, RequestStatus } from './request';
+import type {
+  GrantRequest,
+  HistoryEventName,
+  InvokeGrantRequest,
+  MappingGrantRequest,
+  RequestStatus,
+  StepProgress,
+} from './request';
 
 export interface NewRequest {
   id: string;
@@ -25,6 +32,8 @@ export interface NewRequest {
   qualifier: string | null;
   allowlistEntryId: string | null;
   requiredApprovals: number;
+  /** Each approval step at nought, for an entry with steps. */
+  approvalSteps: StepProgress[] | null;
   status: Extract<RequestStatus, 'PENDING' | 'APPROVED'>;
   /** The history's first event, by the caller (its session, if any, is added to the detail). */
   opening: { event: HistoryEventName; detail: Record<string, unknown> };
@@ -51,6 +60,8 @@ export function nothingHappenedYet(at: string) {
     extensions: [],
     policyPreview: null,
     warnings: [],
+    startsAt: null,
+    approvalSteps: null,
   } satisfies Partial<GrantRequest>;
 }
 
@@ -95,6 +106,8 @@ export function newRequest(spec: NewRequest): GrantRequest {
     statementHash: canonicalHash(grant.statement),
     requiredApprovals: spec.requiredApprovals,
     ...nothingHappenedYet(at),
+    startsAt: ask.startsAt ?? null,
+    approvalSteps: spec.approvalSteps,
     extends: null,
     history: [
       {

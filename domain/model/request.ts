@@ -16,6 +16,8 @@ export const REQUEST_STATUSES = [
    * An extension whose added time now belongs to the grant it extends (docs/api.md, `POST /v1/requests/{id}/extend`).
    */
   'EXTENDED',
+  /** Approved, waiting for its `startsAt` (docs/api.md, A start time): nothing is applied yet. */
+  'SCHEDULED',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
@@ -44,6 +46,8 @@ export const HISTORY_EVENTS = [
   'REMOVAL_BLOCKED',
   /** A blocked removal went through at last. */
   'REMOVAL_UNBLOCKED',
+  /** Approved with a `startsAt` ahead: applied by the timers at that time. */
+  'SCHEDULED',
 ] as const;
 export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
 
@@ -65,6 +69,15 @@ export interface Approval {
    * Whether it counts towards the quorum, as of the last decision: eligible then, not the requester, one per person.
    */
   counted: boolean;
+  /** The approval step it counts in (docs/api.md, Approval steps); null for an entry without steps. */
+  step: string | null;
+}
+
+/** How far one approval step has come, as of the last decision. */
+export interface StepProgress {
+  name: string;
+  requiredApprovals: number;
+  counted: number;
 }
 
 export interface Failure {
@@ -139,6 +152,10 @@ export interface GrantRequestFields {
   policyPreview: PolicyPreview | null;
   /** What the approvers should know before deciding (source proof, Access Analyzer); each starts with its field. */
   warnings: string[];
+  /** When the grant is to start (docs/api.md, A start time); null: as soon as it is approved. */
+  startsAt: string | null;
+  /** Each approval step's progress, for an entry with steps; null otherwise. */
+  approvalSteps: StepProgress[] | null;
   /** Optimistic-lock counter: every stored transition increments it. */
   version: number;
 }

@@ -5,6 +5,7 @@
 import { NotAdminError, NotAnApproverError, NotFoundError, SelfDecisionError } from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { GrantRequest } from '../model/request';
+import { approverPatternsOf } from './approval-steps';
 import type { Identity } from './identity';
 import { namedByAny } from './principal-patterns';
 
@@ -17,9 +18,12 @@ export function requireAdmin(admins: readonly string[], who: Identity, what: str
   if (!isAdmin(admins, who)) throw new NotAdminError(what);
 }
 
-/** Approvers come from the entry as it is now: removing someone from an entry takes effect at once. */
+/**
+ * Approvers come from the entry as it is now, in any of its approval steps, by pattern or by identity-store group:
+ * removing someone from an entry (or a group) takes effect at once (within the group cache's bound).
+ */
 export function isEligibleApprover(entry: AllowlistEntry | null, who: Identity): boolean {
-  return entry !== null && namedByAny(entry.approvers, who);
+  return entry !== null && namedByAny(approverPatternsOf(entry), who);
 }
 
 /** The same person (or role) as the one who asked. */

@@ -1,20 +1,26 @@
 /**
- * Counting approvals as the entry is now (docs/api.md, One rulebook): at every decision the quorum is the entry's
- * current `requiredApprovals`, and an approval counts only when its approver is an eligible approver now, is not the
- * requester, and no earlier counted approval is the same person (however its sessions are spelled: permission set,
- * account, case, Slack link).
+ * Counting approvals as the entry is now (docs/api.md, One rulebook; Approval steps): at every decision each step's
+ * quorum is the entry's current one, and an approval counts only when its approver is an eligible approver of that
+ * step now, is not the requester, and no earlier counted approval is the same person (however its sessions are
+ * spelled: permission set, account, case, Slack link). One person counts in one step only: the step the approval
+ * named, else the first step still short that the person is eligible for.
  */
 import type { AllowlistEntry } from '../model/allowlist-entry';
-import type { Approval } from '../model/request';
-import { isEligibleApprover } from './access';
+import type { Approval, StepProgress } from '../model/request';
+import { hasSteps, stepsOf, type StepRule } from './approval-steps';
 import type { Identity } from './identity';
+import { namedByAny } from './principal-patterns';
+
+export { quorumOf } from './approval-steps';
 
 export interface ApprovalTally {
-  /** The approvals in the order they were given, each with its person and whether it counts now. */
+  /** The approvals in the order they were given, each with its person, its step and whether it counts now. */
   approvals: Approval[];
   counted: number;
-  /** The quorum now: the entry's requiredApprovals (one, when the entry now approves by itself). */
+  /** The quorum now: every step's count together (one, when the entry now approves by itself). */
   required: number;
+  /** Each step's progress, for an entry with steps; null otherwise. */
+  steps: StepProgress[] | null;
   reached: boolean;
 }
 
@@ -23,8 +29,15 @@ export function approvedAlready(approvers: readonly Identity[], who: Identity): 
   return approvers.some((approver) => approver.person === who.person);
 }
 
-export function quorumOf(entry: AllowlistEntry): number {
-  return entry.autoApprove ? 1 : entry.requiredApprovals;
+/** The steps of the entry `who` may approve in now. */
+export function stepsFor(entry: AllowlistEntry, who: Identity): StepRule[] {
+  return stepsOf(entry).filter((step) => namedByAny(step.patterns, who));
+}
+
+/** Where an approval counts: its own step while eligible there, else the first eligible step still short. */
+function chooseStep(eligible: readonly StepRule[], wanted: string | null, counts: Map<string | null, number>) {
+  const named = wanted === null ? undefined : eligible.find((step) => step.name === wanted);
+  return named ?? eligible.find((step) => (counts.get(step.name) ?? 0) < step.required) ?? eligible[0];
 }
 
 /** `given`: each approval with the identity of its approver, as resolved now. */
@@ -33,13 +46,29 @@ export function countApprovals(
   requesterPerson: string,
   given: readonly { approval: Approval; approver: Identity }[],
 ): ApprovalTally {
+  const steps = stepsOf(entry);
+  const counts = new Map<string | null, number>();
   const persons = new Set<string>();
   const approvals = given.map(({ approval, approver }) => {
-    const counted =
-      approver.person !== requesterPerson && !persons.has(approver.person) && isEligibleApprover(entry, approver);
-    if (counted) persons.add(approver.person);
-    return { ...approval, person: approver.person, counted };
+    const step =
+      approver.person === requesterPerson || persons.has(approver.person)
+        ? undefined
+        : chooseStep(stepsFor(entry, approver), approval.step, counts);
+    if (step === undefined) return { ...approval, person: approver.person, counted: false };
+    persons.add(approver.person);
+    counts.set(step.name, (counts.get(step.name) ?? 0) + 1);
+    return { ...approval, person: approver.person, counted: true, step: step.name };
   });
-  const required = quorumOf(entry);
-  return { approvals, counted: persons.size, required, reached: persons.size >= required };
+  const progress = steps.map((s) => ({
+    name: s.name ?? '',
+    requiredApprovals: s.required,
+    counted: counts.get(s.name) ?? 0,
+  }));
+  return {
+    approvals,
+    counted: persons.size,
+    required: steps.reduce((sum, s) => sum + s.required, 0),
+    steps: hasSteps(entry) ? progress : null,
+    reached: progress.every((s) => s.counted >= s.requiredApprovals),
+  };
 }

@@ -12,7 +12,8 @@ export function timesExtended(grant: GrantRequest): number {
 
 /** Whole seconds until the grant's end (never negative); its duration while it has not started. */
 export function remainingSeconds(grant: GrantRequest, now: Date): number {
-  if (grant.expiresAt === null) return grant.durationSeconds;
+  // A scheduled grant's time runs from its start, not from now.
+  if (grant.expiresAt === null || grant.status === 'SCHEDULED') return grant.durationSeconds;
   return Math.max(0, Math.ceil((Date.parse(grant.expiresAt) - now.getTime()) / 1000));
 }
 

@@ -37,6 +37,11 @@ export interface Identity {
   readonly user: string | null;
   /** A Slack user's `slack:<id>`. */
   readonly slack: string | null;
+  /**
+   * The identity-store groups (display names) the person is a member of, among those the patterns in play name;
+   * absent until resolve-identity.ts reads them, and then a member of none.
+   */
+  readonly groups?: ReadonlySet<string>;
 }
 
 /** What turns an ARN or a Slack user into an identity: BrokerSettings carries both. */

@@ -23,7 +23,8 @@ export const ALLOWLIST_ACTOR = 'allowlist';
 
 /** Requests an allowlist change can still reach: not ended, and not already on their way out. */
 export function isLive(r: GrantRequest): boolean {
-  return (r.status === 'PENDING' || r.status === 'APPROVED' || r.status === 'ACTIVE') && r.ending === null;
+  const live: readonly GrantRequest['status'][] = ['PENDING', 'APPROVED', 'SCHEDULED', 'ACTIVE'];
+  return live.includes(r.status) && r.ending === null;
 }
 
 /**

@@ -8,6 +8,8 @@
  * - Any other pattern matches the role's ARN without its path (`…:role/orders-*` names `orders-ci` in any path). Such
  *   an ARN holds exactly one `/`, so a pattern with a second literal `/` could never match it: no pattern is ever read
  *   as wider than its text.
+ * - **A group pattern** `group:<display name>` (an entry's `approverGroups`) names the members of that IAM Identity
+ *   Center group, as resolve-identity.ts read them; nobody else.
  */
 import { hasWildcard, matchesPattern } from '../rules/pattern';
 import { fullRoleArnOf, roleArnOf, type Identity, type RoleName } from './identity';
@@ -21,7 +23,21 @@ function sessionArnOf(role: RoleName, session: string): string {
   return `arn:${role.partition}:sts::${role.account}:assumed-role/${role.name}/${session}`;
 }
 
+/** How an identity-store group stands among the patterns in play. */
+const GROUP_PATTERN_PREFIX = 'group:';
+
+export function groupPattern(displayName: string): string {
+  return `${GROUP_PATTERN_PREFIX}${displayName}`;
+}
+
+/** The group a group pattern names; null for any other pattern. */
+export function groupOfPattern(pattern: string): string | null {
+  return pattern.startsWith(GROUP_PATTERN_PREFIX) ? pattern.slice(GROUP_PATTERN_PREFIX.length) : null;
+}
+
 function namedBy(pattern: string, who: Identity): boolean {
+  const group = groupOfPattern(pattern);
+  if (group !== null) return who.groups?.has(group) === true;
   if (who.slack !== null && matchesPattern(pattern, who.slack)) return true;
   if (who.user !== null && matchesPattern(pattern, who.user)) return true;
   if (who.role === null) return false;

@@ -3,8 +3,12 @@ import type { GrantRequest } from '../model/request';
 
 export type DueWork = 'apply' | 'end' | 'extend';
 
-/** When an ACTIVE grant is due to end: at once when a revoke is requested, else at its expiry. */
+/**
+ * When an ACTIVE grant is due to end: at once when a revoke is requested, else at its expiry; when a SCHEDULED one is due
+ * to be applied: at its start.
+ */
 export function dueAt(r: GrantRequest): string | null {
+  if (r.status === 'SCHEDULED') return r.startsAt;
   if (r.status !== 'ACTIVE') return null;
   return r.ending?.requestedAt ?? r.expiresAt;
 }
@@ -16,7 +20,8 @@ export function duePosition(r: GrantRequest): string | null {
 }
 
 /**
- * APPROVED needs its grant applied (or, ended by an allowlist change before that, removed); an approved extension
+ * APPROVED needs its grant applied (or, ended by an allowlist change before that, removed), SCHEDULED too once it
+ * starts; an approved extension
  * needs the grant it extends to take the time (no AWS work); ACTIVE needs its grant removed once due; anything else
  * needs nothing.
  */
@@ -24,6 +29,7 @@ export function dueWork(r: GrantRequest, now: Date): DueWork | null {
   if (r.extends !== null) return r.status === 'APPROVED' ? 'extend' : null;
   if (r.status === 'APPROVED') return r.ending ? 'end' : 'apply';
   const at = nextAttemptAt(r);
+  if (r.status === 'SCHEDULED') return at !== null && Date.parse(at) <= now.getTime() ? 'apply' : null;
   return at !== null && Date.parse(at) <= now.getTime() ? 'end' : null;
 }
 

@@ -162,6 +162,7 @@ export function makeAdoptStatement(deps: AdoptDeps) {
       allowlistEntryId: assessment.permittedBy,
       // Decided by the admin who adopts it: no approvals, and so no Slack approval message.
       requiredApprovals: 0,
+      approvalSteps: null,
       status: 'APPROVED',
       opening: {
         event: 'ADOPTED',

@@ -1,5 +1,5 @@
 /**
- * The requester withdraws a PENDING request. NotFoundError for callers who may not see it (as for an unknown id),
+ * The requester withdraws a PENDING request, or a SCHEDULED one before it starts (nothing was applied). NotFoundError for callers who may not see it (as for an unknown id),
  * NotRequesterError for others who may; WrongStatusError past PENDING.
  */
 import { NotRequesterError, WrongStatusError } from '../errors';
@@ -19,7 +19,9 @@ export function makeCancelRequest(deps: { store: RequestStore; clock: Clock; sta
         await standing.seeing(current, caller);
         throw new NotRequesterError('cancel a request');
       }
-      if (current.status !== 'PENDING') throw new WrongStatusError(id, current.status, 'PENDING', 'cancelled');
+      if (current.status !== 'PENDING' && current.status !== 'SCHEDULED') {
+        throw new WrongStatusError(id, current.status, 'PENDING or SCHEDULED', 'cancelled');
+      }
       return move(current, 'CANCELLED', { at: clock.now(), actor: caller.arn });
     });
   };

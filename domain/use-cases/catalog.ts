@@ -5,12 +5,12 @@
  * entry allows, how long and who approves. Entries that do not list the caller are left out entirely, not even
  * counted: the catalog tells nobody what others may do.
  */
-import type { AllowlistEntry } from '../model/allowlist-entry';
+import { DEFAULT_MAX_START_DELAY_SECONDS, type AllowlistEntry } from '../model/allowlist-entry';
 import type { AllowlistStore } from '../ports';
 import { byId } from '../rulebook/choose-entry';
 import { listsRequester } from '../rulebook/entry-fit';
 import type { Identity } from '../rulebook/identity';
-import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
+import { requesterPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 
 export type CatalogItem = Pick<
   AllowlistEntry,
@@ -25,7 +25,8 @@ export type CatalogItem = Pick<
   | 'requiredApprovals'
   | 'autoApprove'
   | 'approvers'
-> & { entryId: string };
+> &
+  Required<Pick<AllowlistEntry, 'approverGroups' | 'approvalSteps' | 'maxStartDelaySeconds'>> & { entryId: string };
 
 function catalogItem(entry: AllowlistEntry): CatalogItem {
   return {
@@ -41,6 +42,9 @@ function catalogItem(entry: AllowlistEntry): CatalogItem {
     requiredApprovals: entry.requiredApprovals,
     autoApprove: entry.autoApprove,
     approvers: entry.approvers,
+    approverGroups: entry.approverGroups ?? [],
+    approvalSteps: entry.approvalSteps ?? [],
+    maxStartDelaySeconds: entry.maxStartDelaySeconds ?? DEFAULT_MAX_START_DELAY_SECONDS,
   };
 }
 
@@ -52,7 +56,7 @@ export function catalogEntries(entries: readonly AllowlistEntry[], requester: Id
 export function makeCatalog(deps: { allowlist: AllowlistStore; resolveIdentity: ResolveIdentity }) {
   return async function catalog(caller: Identity): Promise<CatalogItem[]> {
     const entries = await deps.allowlist.list();
-    const requester = await deps.resolveIdentity(caller, identityPatternsOf(entries));
+    const requester = await deps.resolveIdentity(caller, requesterPatternsOf(entries));
     return catalogEntries(entries, requester).map(catalogItem);
   };
 }

@@ -33,16 +33,18 @@ import type {
   RequestStore,
 } from '../ports';
 import { newAsk } from '../rulebook/ask';
+import { startingProgress } from '../rulebook/approval-steps';
 import { chooseEntry } from '../rulebook/choose-entry';
 import type { Identity } from '../rulebook/identity';
-import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
+import { requesterPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import type { CheckPendingLimit } from './pending-limit';
 import type { VetGrant } from './vet-grant';
 import { canonicalHash } from '../rules/canonical-hash';
 import { parseFunctionRef } from '../rules/function-ref';
 import { checkSafetyFloor } from '../rules/safety-floor';
+import { checkStartsAt } from '../rules/start-window';
 import { IDEMPOTENCY_WINDOW_SECONDS, type BrokerSettings } from '../settings';
-import { move } from '../state-machine';
+import { approve } from '../state-machine';
 import { BROKER_ACTOR } from './settle-request';
 
 export interface CreateRequestCommand {
@@ -110,7 +112,7 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
     }
     const ref = parseFunctionRef(ask, settings);
     const entries = await allowlist.list();
-    const caller = await resolveIdentity(command.caller, identityPatternsOf(entries));
+    const caller = await resolveIdentity(command.caller, requesterPatternsOf(entries));
     const decision = chooseEntry(
       entries,
       newAsk(
@@ -143,6 +145,7 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
     }
 
     const entry = decision.entry;
+    checkStartsAt(ask.startsAt, entry, now);
     const pending = newRequest({
       id: ids.requestId(),
       at: now,
@@ -155,12 +158,13 @@ export function makeCreateRequest(deps: CreateRequestDeps) {
       qualifier: ref.qualifier,
       allowlistEntryId: entry.id,
       requiredApprovals: entry.autoApprove ? 0 : entry.requiredApprovals,
+      approvalSteps: entry.autoApprove ? null : startingProgress(entry),
       status: 'PENDING',
       opening: { event: 'CREATED', detail: { allowlistEntryId: entry.id } },
     });
     const vetted = { ...pending, ...(await vetGrant(pending, entry)) };
     const request = entry.autoApprove
-      ? move(vetted, 'APPROVED', { at: now, actor: BROKER_ACTOR, detail: { autoApprove: true } })
+      ? approve(vetted, { at: now, actor: BROKER_ACTOR, detail: { autoApprove: true } })
       : vetted;
     if (command.dryRun) return { request, replayed: false };
 

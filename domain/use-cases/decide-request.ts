@@ -12,18 +12,25 @@
  * NoLongerPermittedError (an approve on a request its entry no longer allows: the allowlist re-check ends or moves it).
  * Concurrent approvals are serialised by the store's version check.
  */
-import { AlreadyApprovedError, NoLongerPermittedError, StatementChangedError, WrongStatusError } from '../errors';
+import {
+  AlreadyApprovedError,
+  NoLongerPermittedError,
+  NotAnApproverError,
+  StatementChangedError,
+  ValidationError,
+  WrongStatusError,
+} from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { GrantRequest } from '../model/request';
 import type { Clock, RequestStore } from '../ports';
 import { checkMayDecide } from '../rulebook/access';
-import { approvedAlready, countApprovals } from '../rulebook/approvals';
+import { approvedAlready, countApprovals, stepsFor } from '../rulebook/approvals';
 import { judgedOnGrantAlone, liveAsk } from '../rulebook/ask';
 import { fitOf } from '../rulebook/entry-fit';
 import { identityOf, type Identity } from '../rulebook/identity';
 import type { ResolveIdentity } from '../rulebook/resolve-identity';
 import type { BrokerSettings } from '../settings';
-import { move, note } from '../state-machine';
+import { approve, move, note } from '../state-machine';
 import type { StandingOf } from './standing';
 import { updateWithRetry } from './retry-on-stale';
 
@@ -33,6 +40,8 @@ export interface DecisionCommand {
   comment: string | null;
   /** When given, the decision stands only if the statement still has this hash. */
   statementHash?: string | null;
+  /** The approval step an approval counts in (docs/api.md, Approval steps); absent: the first still short. */
+  step?: string | null;
 }
 
 export interface DecideDeps {
@@ -64,6 +73,17 @@ export function makeDecideRequest({ settings, store, clock, standing, resolveIde
     if (!fit.fits) throw new NoLongerPermittedError(request.id, entry.id, `${fit.reason} (${fit.field})`);
   }
 
+  /** The step an approval names must be one of the entry's, and one the decider approves in. */
+  function checkStep(entry: AllowlistEntry, decider: Identity, step: string | null): string | null {
+    if (step === null) return null;
+    if (!(entry.approvalSteps ?? []).some((s) => s.name === step)) {
+      throw ValidationError.field('step', `the entry has no approval step named ${step}`);
+    }
+    if (!stepsFor(entry, decider).some((s) => s.name === step))
+      throw new NotAnApproverError(`${decider.arn} (step ${step})`);
+    return step;
+  }
+
   return {
     approve(command: DecisionCommand): Promise<GrantRequest> {
       return updateWithRetry(store, command.id, async (current) => {
@@ -83,20 +103,21 @@ export function makeDecideRequest({ settings, store, clock, standing, resolveIde
         ) {
           throw new AlreadyApprovedError(decider.person, current.id);
         }
+        const step = checkStep(entry, decider, command.step ?? null);
         const at = clock.now();
         const mine = { approver: decider.arn, person: decider.person, at: at.toISOString(), comment: command.comment };
         const tally = countApprovals(entry, current.requesterPerson, [
           ...given,
-          { approval: { ...mine, counted: false }, approver: decider },
+          { approval: { ...mine, counted: false, step }, approver: decider },
         ]);
         const withApproval = note(current, 'APPROVAL', {
           at,
           actor: decider.arn,
           detail: command.comment ? { comment: command.comment } : {},
-          patch: { approvals: tally.approvals, requiredApprovals: tally.required },
+          patch: { approvals: tally.approvals, requiredApprovals: tally.required, approvalSteps: tally.steps },
         });
         if (!tally.reached) return withApproval;
-        return move(withApproval, 'APPROVED', {
+        return approve(withApproval, {
           at,
           actor: decider.arn,
           detail: { approvers: tally.approvals.filter((a) => a.counted).map((a) => a.approver) },

@@ -31,7 +31,7 @@ import { extensionAsk } from '../rulebook/ask';
 import { chooseEntry } from '../rulebook/choose-entry';
 import { extensionBlocker, timesExtended } from '../rulebook/extension';
 import type { Identity } from '../rulebook/identity';
-import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
+import { requesterPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import type { BrokerSettings } from '../settings';
 import { move } from '../state-machine';
 import { BROKER_ACTOR } from './settle-request';
@@ -84,7 +84,7 @@ export function makeExtendRequest(deps: ExtendDeps) {
    */
   async function chooseFor(grant: GrantRequest, caller: Identity, command: ExtendCommand, now: Date) {
     const entries = await allowlist.list();
-    const requester = await resolveIdentity(caller, identityPatternsOf(entries));
+    const requester = await resolveIdentity(caller, requesterPatternsOf(entries));
     const decision = chooseEntry(entries, extensionAsk(grant, command.durationSeconds, now), requester);
     if (decision.permitted) return decision.entry;
     if (decision.field === 'extensions') throw new ExtensionLimitError(grant.id, timesExtended(grant));

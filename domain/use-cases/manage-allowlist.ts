@@ -1,7 +1,9 @@
 /** Admin-only management of allowlist entries. Cross-field rules live here; shapes are checked at the edge. */
 import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
 import type { AllowlistEntry, AllowlistEntryInput } from '../model/allowlist-entry';
-import type { AllowlistStore, Clock } from '../ports';
+import type { AllowlistStore, Clock, GroupDirectory } from '../ports';
+import { groupsOf } from '../rulebook/approval-steps';
+import { approverIssues } from '../rulebook/approver-rules';
 import { lintAllowlistEntry } from '../rulebook/entry-lint';
 import type { Identity } from '../rulebook/identity';
 import { MAX_DURATION_SECONDS, type BrokerSettings } from '../settings';
@@ -12,6 +14,24 @@ export interface ManageAllowlistDeps {
   clock: Clock;
   settings: BrokerSettings;
   requireAdmin: RequireAdmin;
+  /** The identity store, when BROKER_IDENTITY_STORE_ID names one: approverGroups must name its groups. */
+  groups: GroupDirectory | null;
+}
+
+/** Throws a ValidationError naming each approver group the identity store does not have (or that cannot be read). */
+export async function checkGroupsExist(input: AllowlistEntryInput, groups: GroupDirectory | null): Promise<void> {
+  const named = groupsOf(input);
+  if (named.length === 0) return;
+  if (groups === null) {
+    throw ValidationError.field(
+      'approverGroups',
+      'needs an identity store: the broker has no BROKER_IDENTITY_STORE_ID',
+    );
+  }
+  const unknown = await groups.unknownGroups(named);
+  if (unknown.length === 0) return;
+  const issues = unknown.map((g) => ({ path: 'approverGroups', message: `${g} is not a group of the identity store` }));
+  throw new ValidationError(issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
 }
 
 /**
@@ -23,9 +43,7 @@ export function checkEntryInput(input: AllowlistEntryInput, settings: BrokerSett
   if (!input.autoApprove && input.requiredApprovals < 1) {
     issues.push({ path: 'requiredApprovals', message: 'must be at least 1 unless autoApprove is true' });
   }
-  if (!input.autoApprove && input.approvers.length === 0) {
-    issues.push({ path: 'approvers', message: 'must name at least one approver unless autoApprove is true' });
-  }
+  issues.push(...approverIssues(input));
   if (input.maxDurationSeconds < settings.minDurationSeconds || input.maxDurationSeconds > MAX_DURATION_SECONDS) {
     issues.push({
       path: 'maxDurationSeconds',
@@ -53,6 +71,7 @@ export function makeManageAllowlist(deps: ManageAllowlistDeps) {
     async put(caller: Identity, id: string, input: AllowlistEntryInput): Promise<LintedEntry> {
       await requireAdmin(caller);
       const lint = checkEntryInput(input, settings);
+      await checkGroupsExist(input, deps.groups);
       const entry: AllowlistEntry = { id, ...input, updatedAt: clock.now().toISOString(), updatedBy: caller.arn };
       await allowlist.put(entry);
       return { ...entry, warnings: lint.warnings };

@@ -16,7 +16,7 @@ import type { AllowlistStore, Clock, RequestStore } from '../ports';
 import { judgedOnGrantAlone, liveAsk } from '../rulebook/ask';
 import { identityOf, type Identity } from '../rulebook/identity';
 import { ALLOWLIST_ACTOR, isLive, judgeLive, type LiveOutcome } from '../rulebook/live-grant';
-import { identityPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
+import { requesterPatternsOf, type ResolveIdentity } from '../rulebook/resolve-identity';
 import type { BrokerSettings } from '../settings';
 import { move, note } from '../state-machine';
 import { checkEntryInput } from './manage-allowlist';
@@ -61,7 +61,10 @@ function applyOutcome(r: GrantRequest, outcome: LiveOutcome, at: Date): GrantReq
     return note(r, 'REMATCHED', { at, actor, detail, patch: { allowlistEntryId: outcome.entryId } });
   }
   const { reason } = outcome;
-  if (r.status === 'PENDING' || r.extends !== null) return move(r, outcome.status, { at, actor, detail: { reason } });
+  // Nothing applied yet (waiting, scheduled, or an extension's time): it ends at once.
+  if (r.status === 'PENDING' || r.status === 'SCHEDULED' || r.extends !== null) {
+    return move(r, outcome.status, { at, actor, detail: { reason } });
+  }
   return note(r, 'REVOKE_REQUESTED', {
     at,
     actor,
@@ -83,7 +86,7 @@ export function makeAllowlistRecheck({
     const extended = r.extends === null ? null : await store.get(r.extends);
     const requester: Identity | null = judgedOnGrantAlone(r)
       ? null
-      : await resolveIdentity(identityOf(r.requester, settings), identityPatternsOf(entries));
+      : await resolveIdentity(identityOf(r.requester, settings), requesterPatternsOf(entries));
     return judgeLive(r, entries, liveAsk(r, clock.now(), extended), requester);
   }
 

@@ -1,5 +1,6 @@
 /**
- * Revoke an ACTIVE grant: by its requester, an eligible approver or an admin.
+ * Revoke an ACTIVE grant, or a SCHEDULED one before it starts (REVOKED at once, nothing applied): by its requester, an
+ * eligible approver or an admin.
  * Main course: write the revoke marker (history REVOKE_REQUESTED). The marker makes the grant due at once: the queued
  * work (or, failing that, the sweep) removes the permission and records REVOKED.
  * Output: the request as stored, still ACTIVE with its marker. Failures: NotFoundError (also for a request the caller
@@ -10,7 +11,7 @@ import type { GrantRequest } from '../model/request';
 import type { Clock, RequestStore } from '../ports';
 import { isRequesterOf } from '../rulebook/access';
 import type { Identity } from '../rulebook/identity';
-import { note } from '../state-machine';
+import { move, note } from '../state-machine';
 import type { StandingOf } from './standing';
 import { updateWithRetry } from './retry-on-stale';
 
@@ -24,9 +25,13 @@ export function makeRevokeRequest({ store, clock, standing }: RevokeDeps) {
   return function revokeRequest(caller: Identity, id: string, reason: string | null): Promise<GrantRequest> {
     return updateWithRetry(store, id, async (current) => {
       if (!isRequesterOf(current, caller)) await standing.seeing(current, caller);
-      if (current.status !== 'ACTIVE') throw new WrongStatusError(id, current.status, 'ACTIVE', 'revoked');
-      if (current.ending) return current;
       const at = clock.now();
+      // Before its start nothing is applied: it ends at once.
+      if (current.status === 'SCHEDULED') {
+        return move(current, 'REVOKED', { at, actor: caller.arn, detail: reason ? { reason } : {} });
+      }
+      if (current.status !== 'ACTIVE') throw new WrongStatusError(id, current.status, 'ACTIVE or SCHEDULED', 'revoked');
+      if (current.ending) return current;
       return note(current, 'REVOKE_REQUESTED', {
         at,
         actor: caller.arn,

@@ -55,7 +55,11 @@ export function makeSettleApply(deps: { operator: GrantOperator; clock: Clock; r
       actor: BROKER_ACTOR,
       patch: {
         activatedAt: at.toISOString(),
-        expiresAt: new Date(at.getTime() + current.durationSeconds * 1000).toISOString(),
+        // A scheduled grant keeps the end its start fixed.
+        expiresAt:
+          current.status === 'SCHEDULED' && current.expiresAt !== null
+            ? current.expiresAt
+            : new Date(at.getTime() + current.durationSeconds * 1000).toISOString(),
         eventSourceMappingUuid: result.eventSourceMappingUuid,
         executionRoleArn: result.executionRoleArn,
       },
@@ -66,14 +70,32 @@ export function makeSettleApply(deps: { operator: GrantOperator; clock: Clock; r
     return conflict ? note(active, 'ADOPTION_CONFLICT', { at, actor: BROKER_ACTOR, detail: conflict }) : active;
   }
 
+  /** A scheduled grant whose whole window passed before it could start (the broker was down): nothing is applied. */
+  async function expireUnstarted(request: GrantRequest): Promise<SettleOutcome> {
+    const at = clock.now();
+    const recorded = await record(
+      request,
+      (current) => move(current, 'EXPIRED', { at, actor: BROKER_ACTOR, detail: { applied: false } }),
+      (current) => current.status === 'SCHEDULED',
+    );
+    return settled(recorded.request, recorded.written ? 'EXPIRED' : null);
+  }
+
   return async function apply(request: GrantRequest): Promise<SettleOutcome> {
+    if (
+      request.status === 'SCHEDULED' &&
+      request.expiresAt !== null &&
+      request.expiresAt <= clock.now().toISOString()
+    ) {
+      return expireUnstarted(request);
+    }
     const result = await applied(request, clock.now());
     if (result.outcome === 'wait') return retryLater(clock, request, result.retryAfterMs, result.reason);
     const at = clock.now();
     const recorded = await record(
       request,
       (current) => outcomeOf(current, result, at),
-      (current) => current.status === 'APPROVED',
+      (current) => current.status === 'APPROVED' || current.status === 'SCHEDULED',
     );
     if (recorded.written) return settled(recorded.request, result.outcome === 'applied' ? 'ACTIVE' : 'FAILED');
     if (result.outcome === 'applied' && isTerminal(recorded.request.status)) {

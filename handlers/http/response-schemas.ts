@@ -81,8 +81,14 @@ export const requestResource = z.object({
       counted: z
         .boolean()
         .describe('counts towards the quorum as of the last decision: an eligible approver then, one per person'),
+      step: z.string().nullable().describe('the approval step it counts in; null for an entry without steps'),
     }),
   ),
+  approvalSteps: z
+    .array(z.object({ name: z.string(), requiredApprovals: z.number(), counted: z.number() }))
+    .nullable()
+    .describe("each approval step's progress as of the last decision; null for an entry without steps"),
+  startsAt: nullableTime.describe('when the grant starts (SCHEDULED until then); null: as soon as it is approved'),
   createdAt: time,
   updatedAt: time,
   activatedAt: nullableTime,
@@ -126,6 +132,9 @@ export const catalogList = z.object({
         requiredApprovals: true,
         autoApprove: true,
         approvers: true,
+        approverGroups: true,
+        approvalSteps: true,
+        maxStartDelaySeconds: true,
       })
       .extend({
         entryId: z.string(),

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../../domain/errors';
 import {
   DEFAULT_MAX_EXTENSIONS,
+  DEFAULT_MAX_START_DELAY_SECONDS,
   DEFAULT_SOURCE_PROOF,
   type AllowlistEntryInput,
 } from '../../domain/model/allowlist-entry';
@@ -46,9 +47,16 @@ export const createRequestBody = z.strictObject({
     .max(MAX_DURATION_SECONDS, `must be at most ${MAX_DURATION_SECONDS} (31 days)`),
   reason: text(10, 1000),
   ticket: text(1, 128).optional(),
+  startsAt: z.iso
+    .datetime({ offset: true, error: 'must be an ISO-8601 time such as 2026-12-12T08:00:00Z' })
+    .transform((v) => new Date(v).toISOString())
+    .optional(),
 });
 
 const patterns = (max: number) => z.array(token(1024)).max(max, `must have at most ${max} patterns`);
+const slackChannel = z.string().regex(/^[A-Z0-9]{9,12}$/, 'must be a Slack channel id such as C0123ABCD');
+/** IAM Identity Center group display names (docs/api.md, Approvers from the identity provider). */
+const groupNames = z.array(text(1, 1024)).max(20, 'must name at most 20 groups').default([]);
 
 export const allowlistEntryBody = z.strictObject({
   description: text(0, 1000).nullable().default(null),
@@ -63,13 +71,27 @@ export const allowlistEntryBody = z.strictObject({
   requiredApprovals: z.int('must be a whole number').min(0).max(10).default(1),
   maxDurationSeconds: z.int('must be a whole number of seconds').min(1),
   autoApprove: z.boolean().default(false),
-  slackChannel: z
-    .string()
-    .regex(/^[A-Z0-9]{9,12}$/, 'must be a Slack channel id such as C0123ABCD')
-    .nullable()
-    .default(null),
+  slackChannel: slackChannel.nullable().default(null),
   maxExtensions: z.int('must be a whole number').min(0).max(100).default(DEFAULT_MAX_EXTENSIONS),
   sourceProof: z.enum(['require', 'warn', 'off'], 'must be require, warn or off').default(DEFAULT_SOURCE_PROOF),
+  approverGroups: groupNames,
+  approvalSteps: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[A-Za-z0-9 _.-]{1,64}$/, 'must be 1-64 letters, digits, spaces or _.-'),
+        approvers: patterns(100).default([]),
+        approverGroups: groupNames,
+        requiredApprovals: z.int('must be a whole number').min(1, 'must be at least 1').max(10),
+        slackChannel: slackChannel.nullable().default(null),
+      }),
+    )
+    .max(5, 'must have at most 5 steps')
+    .default([]),
+  maxStartDelaySeconds: z
+    .int('must be a whole number of seconds')
+    .min(0)
+    .max(90 * 24 * 3600, 'must be at most 7776000 (90 days)')
+    .default(DEFAULT_MAX_START_DELAY_SECONDS),
 });
 
 export const ENTRY_ID = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -115,6 +137,7 @@ export const decisionBody = z.strictObject({ comment: text(1, 1000).optional() }
 /** An approval may be pinned to the statement the approver saw (docs/api.md, `POST /v1/requests/{id}/approve`). */
 export const approveBody = z.strictObject({
   comment: text(1, 1000).optional(),
+  step: text(1, 64).optional(),
   statementHash: z
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be the 64-character hex statementHash of the request')

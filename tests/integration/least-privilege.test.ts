@@ -39,7 +39,15 @@ import {
 import { apiHandler } from '../../handlers/http/api-handler';
 import { OPERATIONS_BY_FUNCTION } from '../../handlers/http/all-operations';
 import { withSecrets } from '../../handlers/lambda-app';
-import { approveNow, createFunction, createQueue, freshMoto, motoEndpoint, testClients } from '../support/aws';
+import {
+  addGroupMember,
+  approveNow,
+  createFunction,
+  createQueue,
+  freshMoto,
+  motoEndpoint,
+  testClients,
+} from '../support/aws';
 import { FakeAccessAnalyzer } from '../support/fake-access-analyzer';
 import { FakeSlack, signedClick } from '../support/fake-slack';
 import { DynamoRequestStore } from '../../adapters/dynamodb/request-store';
@@ -158,10 +166,15 @@ async function request(ask: Record<string, unknown>, requester = REQUESTER) {
   ).request;
 }
 const invokeAsk = () => PRINCIPAL_CASES[2].ask;
+/** An approver who is a person, eligible through an identity-store group (docs/api.md, Approvers from the identity provider). */
+const BOB = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Approvers_2222bbbb/bob';
+const BOB_IN_SLACK = 'U0BOB0001';
+const IDENTITY_STORE = 'd-1234567890';
 const ORDERS = openEntry({
   slackChannel: 'C0123ABCD',
   requesters: [...openEntry().requesters, PATH_REQUESTERS],
   approvers: [APPROVER, 'slack:U0123ABCD'],
+  approverGroups: ['payments-owners'],
   eventSourceArns: [...SOURCES, TABLE_STREAMS],
 });
 /** A queue under a customer-managed KMS key: the apply resolves the key (SQS, then KMS). */
@@ -268,7 +281,10 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET_PARAMETER: '/lpb/slack-signing-secret',
     BROKER_WORK_QUEUE_URL: brokerQueues.workQueueUrl,
     BROKER_NOTIFY_QUEUE_URL: brokerQueues.notifyQueueUrl,
+    BROKER_IDENTITY_STORE_ID: IDENTITY_STORE,
+    BROKER_SLACK_USERS: `${BOB_IN_SLACK}=person:bob`,
   };
+  await addGroupMember(motoEndpoint(), IDENTITY_STORE, 'payments-owners', 'bob');
   // One app serves every function here; the callers it is handed name themselves in X-Broker-Principal.
   config = loadConfig({ ...env, BROKER_IDENTITY: 'header' });
   const awsClients = createAwsClients(config);
@@ -292,7 +308,13 @@ beforeAll(async () => {
   }
   expect([resolved.SLACK_BOT_TOKEN, resolved.SLACK_SIGNING_SECRET]).toEqual(['xoxb-lp', SECRET]);
   clock = new FixedClock(new Date());
-  app = await buildApp(resolved, awsClients, { clock, sleep: () => Promise.resolve(), rolePathTtlMs: 0 });
+  // Nothing kept: every function's first read of a role path or a group is its own.
+  app = await buildApp(resolved, awsClients, {
+    clock,
+    sleep: () => Promise.resolve(),
+    rolePathTtlMs: 0,
+    groupTtlMs: 0,
+  });
   await app.allowlist.put(who(ADMIN), 'orders', ORDERS);
   await app.allowlist.put(
     who(ADMIN),
@@ -410,7 +432,7 @@ it('exercises the allowlist function', async () => {
   const admin = principal(ADMIN);
   const put = apiEvent('PUT', '/v1/allowlist/{entryId}', {
     pathParameters: { entryId: 'tmp' },
-    body: openEntry(),
+    body: openEntry({ approverGroups: ['payments-owners'] }),
     headers: admin,
   });
   expect((await http('allowlist', put)).status).toBe(200);
@@ -467,6 +489,12 @@ it('exercises the requests function, auto-approval included', async () => {
     ).status,
   ).toBe(200);
   expect((await http('requests', apiEvent('GET', '/v1/requests', { headers: principal(REQUESTER) }))).status).toBe(200);
+  // An approver by group sees the request (its groups read from the identity store).
+  const byGroup = apiEvent('GET', '/v1/requests/{id}', {
+    pathParameters: { id: pending.body?.id },
+    headers: principal(BOB),
+  });
+  expect((await http('requests', byGroup)).status).toBe(200);
   expect((await http('requests', apiEvent('GET', '/v1/catalog', { headers: principal(REQUESTER) }))).status).toBe(200);
   // Source proof reads each kind of source where it lives (API Gateway: the REST API, then the HTTP API).
   const sourceAsks = [
@@ -505,6 +533,7 @@ it('exercises the decisions function', async () => {
   expect((await decide(mapping.id, 'approve')).body?.status).toBe('ACTIVE');
   expect((await decide((await request(await foreignMappedAsk())).id, 'approve')).body?.status).toBe('FAILED');
   expect((await decide((await request(invokeAsk())).id, 'reject')).body?.status).toBe('REJECTED');
+  expect((await decide((await request(invokeAsk())).id, 'reject', BOB)).body?.status).toBe('REJECTED');
   expect((await decide((await request(invokeAsk())).id, 'cancel', REQUESTER)).body?.status).toBe('CANCELLED');
   const extension = await decide(invoke.id, 'extend', REQUESTER, { durationSeconds: 600, reason: 'release runs late' });
   expect(extension.body?.status).toBe('PENDING');
@@ -551,6 +580,8 @@ it('exercises the slack function, then the stream, work and notify functions beh
   expect(mapping.status).toBe('ACTIVE');
   expect((await approvedBySlack(await foreignMappedAsk())).status).toBe('FAILED');
   expect((await click('reject', await request(invokeAsk()))).status).toBe('REJECTED');
+  // A Slack user linked to a person who approves through a group.
+  expect((await click('reject', await request(invokeAsk()), BOB_IN_SLACK)).status).toBe('REJECTED');
   // An ineligible click is refused; its ephemeral answer goes through the notification queue.
   expect((await click('approve', await request(invokeAsk()), 'U7777777')).status).toBe('PENDING');
 

@@ -12,6 +12,14 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateGroupCommand,
+  CreateGroupMembershipCommand,
+  CreateUserCommand,
+  GetGroupIdCommand,
+  GetUserIdCommand,
+  IdentitystoreClient,
+} from '@aws-sdk/client-identitystore';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -193,4 +201,50 @@ export async function settleNow(app: App, id: string): Promise<GrantRequest> {
 export async function approveNow(app: App, id: string, approver = APPROVER): Promise<GrantRequest> {
   const decided = await app.decide.approve({ approver: who(approver), id, comment: null });
   return decided.status === 'APPROVED' ? settleNow(app, id) : decided;
+}
+
+/** Makes `userName` a member of the group `displayName` in the emulator's identity store (both made when missing). */
+export async function addGroupMember(
+  endpoint: string,
+  identityStoreId: string,
+  displayName: string,
+  userName: string,
+): Promise<{ membershipId: string }> {
+  const store = new IdentitystoreClient({ region: 'us-east-1', endpoint });
+  const idOf = async (kind: 'user' | 'group', attribute: string, value: string) => {
+    const input = {
+      IdentityStoreId: identityStoreId,
+      AlternateIdentifier: { UniqueAttribute: { AttributePath: attribute, AttributeValue: value } },
+    };
+    try {
+      return kind === 'user'
+        ? (await store.send(new GetUserIdCommand(input))).UserId
+        : (await store.send(new GetGroupIdCommand(input))).GroupId;
+    } catch {
+      return undefined;
+    }
+  };
+  const userId =
+    (await idOf('user', 'userName', userName)) ??
+    (
+      await store.send(
+        new CreateUserCommand({
+          IdentityStoreId: identityStoreId,
+          UserName: userName,
+          DisplayName: userName,
+          Name: { GivenName: userName, FamilyName: 'Example' },
+        }),
+      )
+    ).UserId;
+  const groupId =
+    (await idOf('group', 'displayName', displayName)) ??
+    (await store.send(new CreateGroupCommand({ IdentityStoreId: identityStoreId, DisplayName: displayName }))).GroupId;
+  const { MembershipId } = await store.send(
+    new CreateGroupMembershipCommand({
+      IdentityStoreId: identityStoreId,
+      GroupId: groupId,
+      MemberId: { UserId: userId as string },
+    }),
+  );
+  return { membershipId: MembershipId as string };
 }

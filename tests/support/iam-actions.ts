@@ -18,6 +18,7 @@ const PREFIX: Record<string, string> = {
   APIGatewayClient: 'apigateway',
   ApiGatewayV2Client: 'apigateway',
   AccessAnalyzerClient: 'access-analyzer',
+  IdentitystoreClient: 'identitystore',
 };
 
 /** Calls IAM authorises under another action's name. */

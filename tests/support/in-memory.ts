@@ -22,6 +22,7 @@ import type {
   ReconcileProgressStore,
   RequestStore,
   RoleDirectory,
+  GroupDirectory,
   ResolvedFunction,
   WorkLeases,
 } from '../../domain/ports';
@@ -280,6 +281,29 @@ export class InMemoryRoleDirectory implements RoleDirectory {
     const key = `arn:${role.partition}:iam::${role.account}:role/${role.name}`;
     this.reads.push(key);
     return Promise.resolve(this.paths.get(key) ?? null);
+  }
+}
+
+/** An identity store in memory: groups by display name, each with its members' usernames (lower case). */
+export class InMemoryGroups implements GroupDirectory {
+  readonly members = new Map<string, Set<string>>();
+  /** Every person whose groups were read, in order. */
+  readonly reads: string[] = [];
+
+  add(group: string, ...people: string[]): this {
+    const members = this.members.get(group) ?? new Set<string>();
+    for (const person of people) members.add(person.toLowerCase());
+    this.members.set(group, members);
+    return this;
+  }
+
+  groupsOf(person: string, groups: readonly string[]): Promise<ReadonlySet<string>> {
+    this.reads.push(person);
+    return Promise.resolve(new Set(groups.filter((g) => this.members.get(g)?.has(person.toLowerCase()))));
+  }
+
+  unknownGroups(groups: readonly string[]): Promise<string[]> {
+    return Promise.resolve(groups.filter((g) => !this.members.has(g)));
   }
 }
 

@@ -23,12 +23,13 @@ export const settledForAnswer = (app: Parameters<Operation>[1], decided: GrantRe
 export const approveRequest: Operation = async (input, app) => {
   const startedAt = performance.now();
   const approver = input.caller();
-  const { comment, statementHash } = parseOrThrow(approveBody, input.body ?? {});
+  const { comment, statementHash, step } = parseOrThrow(approveBody, input.body ?? {});
   const decided = await app.decide.approve({
     approver,
     id: requestIdOf(input),
     comment: comment ?? null,
     statementHash: statementHash ?? null,
+    step: step ?? null,
   });
   const request = decided.status === 'APPROVED' ? await settledForAnswer(app, decided, startedAt) : decided;
   return { statusCode: 200, body: presentRequest(request) };

@@ -18,6 +18,12 @@ describe('request state machine', () => {
     ['APPROVED', 'REVOKED'],
     ['ACTIVE', 'EXPIRED'],
     ['ACTIVE', 'REVOKED'],
+    ['APPROVED', 'SCHEDULED'],
+    ['SCHEDULED', 'ACTIVE'],
+    ['SCHEDULED', 'FAILED'],
+    ['SCHEDULED', 'CANCELLED'],
+    ['SCHEDULED', 'REVOKED'],
+    ['SCHEDULED', 'EXPIRED'],
   ])('moves %s → %s and records it', (from, to) => {
     const next = move(request(from), to, { at, actor: 'someone', detail: { why: 'test' } });
     expect(next.status).toBe(to);
@@ -39,6 +45,12 @@ describe('request state machine', () => {
       'APPROVED>REVOKED',
       'ACTIVE>EXPIRED',
       'ACTIVE>REVOKED',
+      'APPROVED>SCHEDULED',
+      'SCHEDULED>ACTIVE',
+      'SCHEDULED>FAILED',
+      'SCHEDULED>CANCELLED',
+      'SCHEDULED>REVOKED',
+      'SCHEDULED>EXPIRED',
     ]);
     for (const from of REQUEST_STATUSES) {
       for (const to of REQUEST_STATUSES) {

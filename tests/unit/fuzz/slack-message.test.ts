@@ -110,6 +110,7 @@ describe('Slack messages under fuzzing', () => {
                 person: f.approver,
                 at: '2026-11-27T00:00:00.000Z',
                 comment: f.comment,
+                step: null,
                 counted: true,
               },
             ],

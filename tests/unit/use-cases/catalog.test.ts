@@ -52,6 +52,9 @@ describe('the catalog', () => {
       requiredApprovals: 1,
       autoApprove: false,
       approvers: [APPROVER, 'slack:U0123ABCD'],
+      approverGroups: [],
+      approvalSteps: [],
+      maxStartDelaySeconds: 604800,
     });
   });
 
