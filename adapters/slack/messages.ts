@@ -77,6 +77,35 @@ function extensionSection(r: GrantRequest, ends: ExtensionEnds): unknown {
   );
 }
 
+/**
+ * Who approved and how far the quorum has come: each approval step's progress for an entry with steps
+ * (docs/api.md, Approval steps), else the one count.
+ */
+function approvalsBlock(r: GrantRequest): unknown {
+  const approvals = r.approvals
+    .map((a) => {
+      const notes = [a.at, ...(a.step ? [`step ${escapeMrkdwn(a.step)}`] : []), ...(a.counted ? [] : ['not counted'])];
+      return `${escapeMrkdwn(a.approver)} (${notes.join(', ')})`;
+    })
+    .join(', ');
+  const progress = r.approvalSteps
+    ? r.approvalSteps
+        .map(
+          (s) =>
+            `${escapeMrkdwn(s.name)} ${s.counted} of ${s.requiredApprovals}${s.counted >= s.requiredApprovals ? ' ✓' : ''}`,
+        )
+        .join(' · ')
+    : `${r.approvals.filter((a) => a.counted).length} of ${r.requiredApprovals}`;
+  return context(`Approvals: ${progress}${approvals ? ` — ${approvals}` : ''}`);
+}
+
+/** A grant that starts later shows its window (docs/api.md, A start time). */
+function windowOf(r: GrantRequest): string | null {
+  if (r.startsAt === null) return null;
+  const end = r.expiresAt ?? new Date(Date.parse(r.startsAt) + r.durationSeconds * 1000).toISOString();
+  return `*Window*\n${r.startsAt} → ${end}`;
+}
+
 /** The policy as it will be and what the approvers should know (docs/policy-preview.md), when the request has them. */
 function vettingBlocks(r: GrantRequest): unknown[] {
   const blocks: unknown[] = [];
@@ -123,17 +152,14 @@ export function requestMessage(
         { type: 'mrkdwn', text: `*Ticket*\n${escapeMrkdwn(r.ticket ?? '—')}` },
       ].map((f) => ({ ...f, text: clip(f.text, 2_000) })),
     },
+    ...[windowOf(r)].filter((w): w is string => w !== null).map(section),
     section(`*Reason*\n${escapeMrkdwn(r.reason)}`),
     section(
       `*Statement* (${r.kind === 'invoke' ? 'resource policy' : 'execution role'})\n\`\`\`${clip(escapeMrkdwn(JSON.stringify(r.statement, null, 2)), SECTION_LIMIT - 60)}\`\`\``,
     ),
   ];
   blocks.push(...vettingBlocks(r));
-  const approvals = r.approvals
-    .map((a) => `${escapeMrkdwn(a.approver)} (${a.at})${a.counted ? '' : ', not counted'}`)
-    .join(', ');
-  const counted = r.approvals.filter((a) => a.counted).length;
-  blocks.push(context(`Approvals: ${counted} of ${r.requiredApprovals}${approvals ? ` — ${approvals}` : ''}`));
+  blocks.push(approvalsBlock(r));
   if (r.status === 'PENDING') {
     const value = buttonValue(r);
     blocks.push({
@@ -163,6 +189,8 @@ export function threadReply(r: GrantRequest, event: HistoryEvent): string | null
   switch (event.event) {
     case 'ACTIVATED':
       return `Grant is ACTIVE until ${r.expiresAt ?? '?'}.`;
+    case 'SCHEDULED':
+      return `Grant SCHEDULED: nothing is applied until ${r.startsAt ?? '?'}; it ends ${r.expiresAt ?? '?'}.`;
     case 'EXPIRED':
       return `Grant EXPIRED at ${event.at}; the permission was removed.`;
     case 'REVOKED': {

@@ -37,7 +37,19 @@ export interface BrokerRequest {
   warnings?: string[];
   requiredApprovals: number;
   /** v3: `person` (who approved) and `counted` (whether it counts towards the quorum now); absent on older brokers. */
-  approvals: { approver: string; person?: string; at: string; comment: string | null; counted?: boolean }[];
+  approvals: {
+    approver: string;
+    person?: string;
+    at: string;
+    comment: string | null;
+    counted?: boolean;
+    /** v3: the approval step it counts in; absent on older brokers. */
+    step?: string | null;
+  }[];
+  /** v3: each approval step's progress, for an entry with steps; absent on older brokers. */
+  approvalSteps?: { name: string; requiredApprovals: number; counted: number }[] | null;
+  /** v3: when a grant that starts later starts (SCHEDULED until then); absent on older brokers. */
+  startsAt?: string | null;
   createdAt: string;
   updatedAt: string;
   activatedAt: string | null;
@@ -50,9 +62,24 @@ export interface BrokerRequest {
   extensions?: string[];
 }
 
-/** "2 of 3": the approvals that count towards the quorum (all of them on brokers that do not say), of the quorum. */
-export function approvalProgress(r: Pick<BrokerRequest, 'approvals' | 'requiredApprovals'>, of = ' of '): string {
+/**
+ * "2 of 3": the approvals that count towards the quorum (all of them on brokers that do not say), of the quorum; with
+ * approval steps, each step's: "owners 1 of 1 · security 0 of 2".
+ */
+export function approvalProgress(
+  r: Pick<BrokerRequest, 'approvals' | 'requiredApprovals' | 'approvalSteps'>,
+  of = ' of ',
+): string {
+  if (r.approvalSteps)
+    return r.approvalSteps.map((s) => `${s.name} ${s.counted}${of}${s.requiredApprovals}`).join(' · ');
   return `${r.approvals.filter((a) => a.counted !== false).length}${of}${r.requiredApprovals}`;
+}
+
+/** "2026-12-12T08:00:00Z → 2026-12-12T09:00:00Z" for a grant that starts later; null for one that starts when approved. */
+export function windowOf(r: Pick<BrokerRequest, 'startsAt' | 'expiresAt' | 'durationSeconds'>): string | null {
+  if (!r.startsAt) return null;
+  const end = r.expiresAt ?? new Date(Date.parse(r.startsAt) + r.durationSeconds * 1000).toISOString();
+  return `${r.startsAt} → ${end}`;
 }
 
 export interface ApiErrorBody {

@@ -24,10 +24,10 @@ function refusesStatementHash(answer: ApiAnswer): boolean {
 export async function approvePinned(
   call: CallApi,
   id: string,
-  shown: { statementHash: string; comment?: string },
+  shown: { statementHash: string; comment?: string; step?: string },
 ): Promise<ApiAnswer> {
   const path = `v1/requests/${encodeURIComponent(id)}/approve`;
-  const comment = shown.comment ? { comment: shown.comment } : {};
+  const comment = { ...(shown.comment ? { comment: shown.comment } : {}), ...(shown.step ? { step: shown.step } : {}) };
   const answer = await call('POST', path, { ...comment, statementHash: shown.statementHash });
   if (!refusesStatementHash(answer)) return answer;
   // A broker from before approvals were pinned (v2) cannot pin: compare right before approving instead (a narrow

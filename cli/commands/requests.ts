@@ -7,7 +7,8 @@ import { catalogTable } from '../output/entry-views';
 import { requestSummary, requestTable } from '../output/request-views';
 
 /** What --wait waits for on a request that should start (or, for an extension, take effect). */
-const LIVE = ['ACTIVE', 'EXTENDED'];
+/** Where --wait stops well: the grant is live, or scheduled to start later (it may be hours). */
+const LIVE = ['ACTIVE', 'EXTENDED', 'SCHEDULED'];
 
 const reason = { type: 'string', description: 'why (10-1000 characters)', required: true } as const;
 const duration = { type: 'string', description: 'how long: seconds, or 90m, 12h, 7d', required: true } as const;
@@ -16,7 +17,7 @@ const ticket = { type: 'string', description: 'change ticket' } as const;
 export const create: ApiCommand = {
   summary: 'Ask for a time-boxed grant',
   usage:
-    'lpb create --function NAME --duration 1h --reason TEXT (--principal P [--source-arn ARN] | --event-source-arn ARN)',
+    'lpb create --function NAME --duration 1h --reason TEXT (--principal P [--source-arn ARN] | --event-source-arn ARN) [--starts-at TIME]',
   args: [],
   waitFor: LIVE,
   view: requestSummary,
@@ -32,6 +33,7 @@ export const create: ApiCommand = {
     duration,
     reason,
     ticket,
+    'starts-at': { type: 'string', description: 'start later: an ISO-8601 time such as 2026-12-12T08:00:00Z' },
     'dry-run': { type: 'boolean', description: 'validate and show the would-be request; store nothing' },
     'idempotency-key': {
       type: 'string',
@@ -52,6 +54,7 @@ export const create: ApiCommand = {
       durationSeconds: parseDuration(str(v.duration) ?? ''),
       reason: str(v.reason),
       ...optional(v, 'ticket'),
+      ...optional(v, 'starts-at', 'startsAt'),
     };
     const key = str(v['idempotency-key']);
     return client.call('POST', `v1/requests${v['dry-run'] ? '?dryRun=true' : ''}`, {
@@ -98,12 +101,16 @@ export const list: ApiCommand = {
 
 export const approve: ApiCommand = {
   summary: 'Approve a request, pinned to the statement you saw (eligible approvers; not your own)',
-  usage: 'lpb approve ID [--comment TEXT] [--statement-hash HASH]',
+  usage: 'lpb approve ID [--comment TEXT] [--statement-hash HASH] [--step NAME]',
   args: ['id'],
   waitFor: LIVE,
   view: requestSummary,
   options: {
     comment: { type: 'string', description: 'recorded with the approval' },
+    step: {
+      type: 'string',
+      description: 'the approval step to count in (default: the first still short you approve in)',
+    },
     'statement-hash': {
       type: 'string',
       description: 'the statementHash you reviewed (lpb get); without it, the statement shown on stderr now',
@@ -121,7 +128,12 @@ export const approve: ApiCommand = {
       io.err(`approving this statement (statementHash ${statementHash}):\n${JSON.stringify(request.statement)}\n`);
     }
     const comment = str(values.comment);
-    return approvePinned(call, args[0] ?? '', { statementHash, ...(comment ? { comment } : {}) });
+    const step = str(values.step);
+    return approvePinned(call, args[0] ?? '', {
+      statementHash,
+      ...(comment ? { comment } : {}),
+      ...(step ? { step } : {}),
+    });
   },
 };
 

@@ -12,6 +12,19 @@ interface EntryLike {
   requiredApprovals: number;
   maxDurationSeconds: number;
   autoApprove: boolean;
+  /** v3: approval steps and approver groups; absent on older brokers. */
+  approvalSteps?: { name: string; requiredApprovals: number; approverGroups?: string[] }[];
+  approverGroups?: string[];
+}
+
+/** "auto", "2", "2 (groups: platform)", or each step's count: "owners 1 + security 1". */
+function approvalsOf(e: EntryLike): string {
+  if (e.autoApprove) return 'auto';
+  if (e.approvalSteps && e.approvalSteps.length > 0) {
+    return e.approvalSteps.map((s) => `${s.name} ${s.requiredApprovals}`).join(' + ');
+  }
+  const groups = e.approverGroups && e.approverGroups.length > 0 ? ` (groups: ${e.approverGroups.join(', ')})` : '';
+  return `${e.requiredApprovals}${groups}`;
 }
 
 const list = (values: string[] | undefined) => (values && values.length > 0 ? values.join(', ') : '—');
@@ -25,7 +38,7 @@ function entryTable(body: unknown, paint: Paint, idOf: (e: EntryLike) => string)
       { header: 'FUNCTIONS', cell: (e) => list(e.functions) },
       { header: 'PRINCIPALS', cell: (e) => list(e.principals) },
       { header: 'MAX', cell: (e) => durationText(e.maxDurationSeconds) },
-      { header: 'APPROVALS', cell: (e) => (e.autoApprove ? 'auto' : String(e.requiredApprovals)) },
+      { header: 'APPROVALS', cell: approvalsOf },
       { header: 'DESCRIPTION', cell: (e) => e.description ?? '' },
     ],
     items,

@@ -36,6 +36,7 @@ export function requestSummary(body: unknown, now: number, paint: Paint): string
     ['extends', r.extends],
     ['approvals', approvalProgress(r, '/')],
     ['created', when(r.createdAt, now)],
+    ['starts', r.startsAt ? when(r.startsAt, now) : null],
     ['active since', r.activatedAt ? when(r.activatedAt, now) : null],
     ['expires', r.expiresAt ? when(r.expiresAt, now) : null],
     ['ended', r.endedAt ? when(r.endedAt, now) : null],

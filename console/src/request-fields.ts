@@ -1,5 +1,11 @@
 /** What a reviewer needs to see about a request: its fields, and the exact statement with what it adds to the policy. */
-import { approvalProgress, functionLabel, sourceLabel, type BrokerRequest } from '../../cli/api/broker-request';
+import {
+  approvalProgress,
+  functionLabel,
+  sourceLabel,
+  windowOf,
+  type BrokerRequest,
+} from '../../cli/api/broker-request';
 import { addedBytes, policySizeNote } from '../../cli/api/policy-preview';
 import { durationText } from '../../cli/output/time';
 import { h } from './dom';
@@ -27,6 +33,7 @@ export function reviewFields(r: BrokerRequest): HTMLElement {
     ['Ticket', r.ticket ?? h('span', { class: 'muted' }, 'none')],
     ['Duration', durationText(r.durationSeconds)],
     ['Approvals', approvalProgress(r)],
+    ['Window', windowOf(r)],
     ['Asked', timeElement(r.createdAt)],
   ]);
 }

@@ -22,6 +22,8 @@ const text = (min: number, max: number) =>
     .min(min, `must be at least ${min} characters`)
     .max(max, `must be at most ${max} characters`)
     .refine((v) => !UNSAFE_TEXT.test(v), 'must not contain control characters');
+/** An ISO-8601 time with its offset (`Z` or `±hh:mm`). */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const token = (max: number) =>
   z
     .string()
@@ -47,9 +49,14 @@ export const createRequestBody = z.strictObject({
     .max(MAX_DURATION_SECONDS, `must be at most ${MAX_DURATION_SECONDS} (31 days)`),
   reason: text(10, 1000),
   ticket: text(1, 128).optional(),
-  startsAt: z.iso
-    .datetime({ offset: true, error: 'must be an ISO-8601 time such as 2026-12-12T08:00:00Z' })
+  startsAt: z
+    .string()
+    .refine(
+      (v) => ISO_TIME.test(v) && !Number.isNaN(Date.parse(v)),
+      'must be an ISO-8601 time with its offset, such as 2026-12-12T08:00:00Z',
+    )
     .transform((v) => new Date(v).toISOString())
+    .describe('ISO-8601: start later (docs/api.md, A start time)')
     .optional(),
 });
 

@@ -124,6 +124,19 @@ it('approves pinned to the statement it shows, and keeps the pin the user gives'
   broker.calls.length = 0;
   expect((await lpb(['approve', 'r-1', '--statement-hash', 'b'.repeat(64)])).code).toBe(0);
   expect(broker.calls.map((c) => [c.method, c.body])).toEqual([['POST', { statementHash: 'b'.repeat(64) }]]);
+
+  // An approval step named (docs/api.md, Approval steps) travels with the pin.
+  broker.calls.length = 0;
+  expect((await lpb(['approve', 'r-1', '--statement-hash', 'b'.repeat(64), '--step', 'security'])).code).toBe(0);
+  expect(broker.calls.map((c) => c.body)).toEqual([{ statementHash: 'b'.repeat(64), step: 'security' }]);
+});
+
+it('asks for a grant that starts later with --starts-at', async () => {
+  broker.answer(() => ({ status: 201, body: apiRequest({ status: 'PENDING' }) }));
+  const argv = ['create', '--function', 'f', '--principal', 'sns.amazonaws.com', '--duration', '1h'];
+  const starts = ['--reason', 'release window on saturday', '--starts-at', '2026-12-12T08:00:00Z'];
+  expect((await lpb([...argv, ...starts])).code).toBe(0);
+  expect(broker.calls[0]?.body).toMatchObject({ durationSeconds: 3600, startsAt: '2026-12-12T08:00:00Z' });
 });
 
 /** How a broker from before approvals were pinned (v2) answers a body with statementHash. */

@@ -1,6 +1,6 @@
 /** What `lpb` prints: tables and summaries on a terminal, JSON otherwise; colour only on a terminal without NO_COLOR. */
 import { run } from '../../cli/main';
-import { discoverTable } from '../../cli/output/entry-views';
+import { catalogTable, discoverTable } from '../../cli/output/entry-views';
 import { requestSummary, requestTable } from '../../cli/output/request-views';
 import { paint } from '../../cli/output/paint';
 import { relative } from '../../cli/output/time';
@@ -168,5 +168,50 @@ describe('--wait', () => {
       expect.stringMatching(/^ +\d+\.\ds {2}.*: ACTIVE \(approvals 1\/1\)$/),
     ]);
     expect(JSON.parse(io.stdout)).toMatchObject({ status: 'ACTIVE' });
+  });
+});
+
+describe('approval steps, groups and start times on a terminal', () => {
+  it('shows the catalog’s steps and groups, and a request’s step progress and start', () => {
+    const entry = {
+      functions: ['f*'],
+      principals: ['sns.amazonaws.com'],
+      maxDurationSeconds: 3600,
+      autoApprove: false,
+    };
+    const table = catalogTable(
+      {
+        items: [
+          { ...entry, entryId: 'plain', requiredApprovals: 2, approverGroups: ['platform'] },
+          {
+            ...entry,
+            entryId: 'stepped',
+            requiredApprovals: 1,
+            approvalSteps: [
+              { name: 'owners', requiredApprovals: 1 },
+              { name: 'security', requiredApprovals: 2 },
+            ],
+          },
+        ],
+      },
+      NOW,
+      paint(false),
+    );
+    expect(table).toContain('2 (groups: platform)');
+    expect(table).toContain('owners 1 + security 2');
+    const summary = requestSummary(
+      apiRequest({
+        status: 'SCHEDULED',
+        startsAt: '2026-11-27T14:30:00.000Z',
+        approvalSteps: [
+          { name: 'owners', requiredApprovals: 1, counted: 1 },
+          { name: 'security', requiredApprovals: 2, counted: 0 },
+        ],
+      }),
+      NOW,
+      paint(false),
+    );
+    expect(summary).toMatch(/approvals\s+owners 1\/1 · security 0\/2/);
+    expect(summary).toMatch(/starts\s+2026-11-27 14:30Z \(in 2h00m\)/);
   });
 });

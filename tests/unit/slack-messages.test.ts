@@ -157,6 +157,43 @@ describe('Slack approval message', () => {
   });
 });
 
+describe('Slack approval message with steps and a start time', () => {
+  it("shows each step's progress, each approval's step, and the grant's window", async () => {
+    const created = await pending();
+    const startsAt = '2026-12-12T08:00:00.000Z';
+    const base = {
+      id: 'req-steps',
+      status: 'PENDING',
+      approvals: [
+        {
+          approver: APPROVER,
+          person: 'bob',
+          at: '2026-12-07T10:00:00.000Z',
+          comment: null,
+          counted: true,
+          step: 'owners',
+        },
+      ],
+      approvalSteps: [
+        { name: 'owners', requiredApprovals: 1, counted: 1 },
+        { name: 'security', requiredApprovals: 2, counted: 0 },
+      ],
+      startsAt,
+      expiresAt: null,
+      durationSeconds: 3600,
+    };
+    const r = { ...created, ...base } as GrantRequest;
+    const text = textOf(requestMessage(r).blocks);
+    expect(text).toContain('Approvals: owners 1 of 1 ✓ · security 0 of 2');
+    expect(text).toContain(`${APPROVER} (2026-12-07T10:00:00.000Z, step owners)`);
+    expect(text).toContain(`*Window*\\n${startsAt} → 2026-12-12T09:00:00.000Z`);
+    const scheduled = { ...r, expiresAt: '2026-12-12T09:00:00.000Z' };
+    expect(threadReply(scheduled, { at: startsAt, event: 'SCHEDULED', actor: 'broker', detail: {} })).toBe(
+      `Grant SCHEDULED: nothing is applied until ${startsAt}; it ends 2026-12-12T09:00:00.000Z.`,
+    );
+  });
+});
+
 describe('docs/slack-approval-message.json', () => {
   /** An approval message with everything the policy preview can show, as docs/policy-preview.md shows it. */
   async function documented() {

@@ -1,6 +1,7 @@
 /** Request detail: every field, the statement, the history as a timeline (who, what, when), and drift findings. */
 import {
   approvalProgress,
+  windowOf,
   functionLabel,
   type BrokerRequest,
   type HistoryEvent,
@@ -33,6 +34,7 @@ function allFields(r: BrokerRequest): HTMLElement {
     ['Ticket', r.ticket],
     ['Allowlist entry', mono(r.allowlistEntryId)],
     ['Approvals', approvalProgress(r)],
+    ['Window', windowOf(r)],
     ['Created', timeElement(r.createdAt)],
     ['Updated', timeElement(r.updatedAt)],
     ['Activated', r.activatedAt ? timeElement(r.activatedAt) : null],
