@@ -83,4 +83,44 @@ describe('approver groups', () => {
     // Refused no later than the cache keeps an answer (and the time one approve takes).
     expect(Date.now() - removedAt).toBeLessThan(TTL_MS + 2_000);
   });
+
+  it('needs both of two steps, and counts a person who belongs to both groups once', async () => {
+    const { app, ask } = await setup();
+    // Carol is in both groups; Dave only in security.
+    await addGroupMember(motoEndpoint(), STORE, 'payments-owners', 'carol');
+    await addGroupMember(motoEndpoint(), STORE, 'security-oncall', 'dave');
+    const step = (name: string, group: string) => ({
+      name,
+      approvers: [],
+      approverGroups: [group],
+      requiredApprovals: 1,
+      slackChannel: null,
+    });
+    await app.allowlist.put(
+      who(ADMIN),
+      'payments',
+      openEntry({
+        approvers: [],
+        approvalSteps: [step('owners', 'payments-owners'), step('security', 'security-oncall')],
+      }),
+    );
+    const { request } = await ask();
+    const carol = await app.decide.approve({ approver: who(session('carol')), id: request.id, comment: null });
+    expect(carol).toMatchObject({
+      status: 'PENDING',
+      approvals: [{ person: 'carol', step: 'owners', counted: true }],
+      approvalSteps: [
+        { name: 'owners', counted: 1 },
+        { name: 'security', counted: 0 },
+      ],
+    });
+    const again = app.decide.approve({ approver: who(session('Carol')), id: request.id, comment: null });
+    await expect(again).rejects.toThrow('has already approved');
+    const dave = await app.decide.approve({ approver: who(session('dave')), id: request.id, comment: null });
+    expect(dave.status).toBe('APPROVED');
+    expect(dave.approvals.map((a) => [a.person, a.step])).toEqual([
+      ['carol', 'owners'],
+      ['dave', 'security'],
+    ]);
+  });
 });
