@@ -330,6 +330,13 @@ function missingQueue(variable: string): never {
 }
 
 /** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB, Lambda, IAM and SQS adapters. */
+/** The identity store's groups (docs/api.md, Approvers from the identity provider); null while none is configured. */
+function identityStoreGroups(config: BrokerConfig, clients: AwsClients, clock: Clock, ttlMs?: number) {
+  const storeId = config.BROKER_IDENTITY_STORE_ID;
+  if (!storeId) return null;
+  return new IdentityStoreGroups(clients.identityStore, storeId, { now: () => clock.now().getTime() }, ttlMs);
+}
+
 export async function buildApp(
   config: BrokerConfig,
   clients = createAwsClients(config),
@@ -415,14 +422,7 @@ export async function buildApp(
     // In the source's account: an account the broker does not act in has no clients, so its sources are unreadable.
     sources: new AwsSourceDirectory(accounts.all, { now: () => clock.now().getTime() }),
     analyzer: config.BROKER_ACCESS_ANALYZER === 'on' ? new AccessAnalyzerPolicyAnalyzer(clients.accessAnalyzer) : null,
-    groups: config.BROKER_IDENTITY_STORE_ID
-      ? new IdentityStoreGroups(
-          clients.identityStore,
-          config.BROKER_IDENTITY_STORE_ID,
-          { now: () => clock.now().getTime() },
-          groupTtlMs,
-        )
-      : null,
+    groups: identityStoreGroups(config, clients, clock, groupTtlMs),
     mappings: new LambdaEventSourceMappingGateway(accounts.lambda),
     reconcileProgress: new DynamoReconcileProgressStore(db, config.BROKER_TABLE_NAME),
     dispatchClaims: new DynamoDispatchClaims(db, config.BROKER_TABLE_NAME),
