@@ -44,7 +44,7 @@ import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source
 import { LambdaFunctionDirectory } from '../adapters/lambda/function-directory';
 import { LambdaResourcePolicyGateway } from '../adapters/lambda/resource-policy-gateway';
 import { GrantMetrics, type MetricSink } from '../adapters/metrics/grant-metrics';
-import { SlackClient } from '../adapters/slack/slack-client';
+import { SlackClient, type SlackResult } from '../adapters/slack/slack-client';
 import { SlackNotifier } from '../adapters/slack/slack-notifier';
 import { SqsNotifyQueue } from '../adapters/sqs/notify-queue';
 import { SqsWorkQueue } from '../adapters/sqs/work-queue';
@@ -193,8 +193,15 @@ export interface AppPorts {
   sleep: Sleep;
   /** Who this process is, for work leases. */
   holder: string;
+  /** Opens Slack modals on a trigger_id (the `/lpb` command's and the requester's buttons); none when Slack is off. */
+  slackViews?: SlackViews | null;
   /** The Slack side (the notification queue's consumer); none when Slack is off. */
   notifier?: SlackNotifier | null;
+}
+
+/** What the Slack routes need of Slack's Web API while they answer: views.open, within Slack's 3 s for a trigger. */
+export interface SlackViews {
+  openView(triggerId: string, view: Record<string, unknown>): Promise<SlackResult>;
 }
 
 const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
@@ -301,6 +308,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       signingSecret: config.SLACK_SIGNING_SECRET ?? null,
       now: () => clock.now(),
       respond: ports.slackRespond,
+      openView: ports.slackViews ? ports.slackViews.openView.bind(ports.slackViews) : null,
       /** response_url comes inside a signed payload, but is still only ever Slack's own host (or the fake's). */
       mayRespondTo: (url: string) =>
         url.startsWith('https://hooks.slack.com/') || new URL(url).origin === new URL(config.SLACK_API_URL).origin,
@@ -421,5 +429,14 @@ export async function buildApp(
     sleep: timing.sleep ?? realSleep,
     holder: randomUUID(),
     notifier,
+    // A trigger_id lives 3 s: one attempt of at most 2 s, so an answer can still say what went wrong.
+    slackViews: config.SLACK_BOT_TOKEN
+      ? new SlackClient({
+          apiUrl: config.SLACK_API_URL,
+          token: config.SLACK_BOT_TOKEN,
+          timeoutMs: 2_000,
+          budgetMs: 2_000,
+        })
+      : null,
   });
 }

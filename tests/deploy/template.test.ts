@@ -212,6 +212,7 @@ describe('the API’s resource policy', () => {
       'execute-api:/*/GET/v1/health',
       'execute-api:/*/GET/v1/openapi.json',
       'execute-api:/*/POST/v1/slack/interactions',
+      'execute-api:/*/POST/v1/slack/commands',
     ]);
   });
 });
