@@ -46,6 +46,8 @@ import { LambdaResourcePolicyGateway } from '../adapters/lambda/resource-policy-
 import { GrantMetrics, type MetricSink } from '../adapters/metrics/grant-metrics';
 import { SlackClient, type SlackResult } from '../adapters/slack/slack-client';
 import { SlackNotifier } from '../adapters/slack/slack-notifier';
+import { RequesterNotifier } from '../adapters/slack/requester-notifier';
+import { DynamoRequesterDmStore } from '../adapters/dynamodb/requester-dm-store';
 import { SqsNotifyQueue } from '../adapters/sqs/notify-queue';
 import { SqsWorkQueue } from '../adapters/sqs/work-queue';
 import { backoffMs } from '../domain/grants/backoff';
@@ -59,6 +61,7 @@ import type {
   EventSourceKeys,
   EventSourceMappingGateway,
   ExecutionRoleGateway,
+  ExpiryNotices,
   FunctionDirectory,
   GrantEventListener,
   IdGenerator,
@@ -94,6 +97,7 @@ import { makeSettleRequest } from '../domain/use-cases/settle-request';
 import { makeStanding } from '../domain/use-cases/standing';
 import { makeSweep } from '../domain/use-cases/sweep';
 import { makeResolveIdentity } from '../domain/rulebook/resolve-identity';
+import { slackUsersOfRequester } from '../domain/rulebook/identity';
 import type { BrokerConfig } from './config';
 import { logger } from './logger';
 
@@ -186,6 +190,8 @@ export interface AppPorts {
   deadlines: CallDeadlines;
   scheduler: WorkScheduler;
   announcer: Announcer;
+  /** Hands due expiry notices to the Slack queue (the work queue's timers); none when Slack is off. */
+  notices?: ExpiryNotices;
   /** Answers a Slack interaction through its response_url, after the answer (queued). */
   slackRespond: (url: string, body: Record<string, unknown>) => Promise<void>;
   clock: Clock;
@@ -205,6 +211,8 @@ export interface SlackViews {
 }
 
 const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
+/** Slack off: nobody to tell that a grant ends soon. */
+const NO_NOTICES: ExpiryNotices = { due: () => Promise.resolve() };
 
 /** Pure wiring: ports and settings in, use cases out (tests compose in-memory ports through here too). */
 export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports: AppPorts) {
@@ -300,10 +308,14 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       listener: ports.listener ?? NO_LISTENER,
       claims: ports.dispatchClaims,
       clock,
+      expiryNotice: {
+        seconds: config.BROKER_EXPIRY_NOTICE_SECONDS,
+        wanted: (r) => slackUsersOfRequester(r, settings).length > 0,
+      },
     }),
     dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, claims: ports.dispatchClaims, clock }),
     allowlistImpact: recheck.preview,
-    runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, clock }),
+    runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, notices: ports.notices ?? NO_NOTICES, clock }),
     slack: {
       signingSecret: config.SLACK_SIGNING_SECRET ?? null,
       now: () => clock.now(),
@@ -396,6 +408,15 @@ export async function buildApp(
         allowlist,
         log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
         now: () => clock.now(),
+        requester: (judge) =>
+          new RequesterNotifier({
+            slack,
+            states: new DynamoRequesterDmStore(db, config.BROKER_TABLE_NAME),
+            rules: settings,
+            noticeSeconds: config.BROKER_EXPIRY_NOTICE_SECONDS,
+            now: () => clock.now(),
+            judge,
+          }),
       })
     : null;
 
@@ -422,6 +443,7 @@ export async function buildApp(
     scheduler: workQueue ?? { schedule: () => missingQueue('BROKER_WORK_QUEUE_URL') },
     // No notification queue (Slack off, locally): there is nobody to tell.
     announcer: notifyQueue ?? { announce: () => Promise.resolve() },
+    ...(notifyQueue ? { notices: notifyQueue.notices } : {}),
     slackRespond: (url, body) =>
       notifyQueue ? notifyQueue.respond(url, body) : missingQueue('BROKER_NOTIFY_QUEUE_URL'),
     clock,

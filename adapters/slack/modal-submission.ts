@@ -55,6 +55,7 @@ export function askOf(values: Record<string, string>): Record<string, unknown> {
   for (const [block, field] of [
     ['principal', 'principal'],
     ['sourceArn', 'sourceArn'],
+    ['sourceAccount', 'sourceAccount'],
     ['eventSourceArn', 'eventSourceArn'],
     ['ticket', 'ticket'],
   ] as const) {
@@ -79,7 +80,7 @@ const BLOCK_OF_FIELD: Record<string, string> = {
   principal: 'principal',
   principalOrgId: 'principal',
   sourceArn: 'sourceArn',
-  sourceAccount: 'sourceArn',
+  sourceAccount: 'sourceAccount',
   eventSourceArn: 'eventSourceArn',
   batchSize: 'eventSourceArn',
   durationSeconds: 'durationSeconds',

@@ -152,6 +152,19 @@ export function requestModal(items: readonly CatalogItem[], minDurationSeconds: 
         placeholder: 'The topic, rule, bucket or API that calls',
       }),
     );
+    // A bucket's ARN names no account, so S3 needs the bucket owner's account too (the safety floor).
+    const principals = invoke.flatMap((i) => i.principals);
+    if (principals.some((p) => p === 's3.amazonaws.com' || p.includes('*'))) {
+      blocks.push(
+        inputBlock({
+          blockId: 'sourceAccount',
+          label: 'Source account (S3: the bucket owner)',
+          values: invoke.flatMap((i) => i.sourceAccounts ?? []),
+          optional: true,
+          placeholder: '123456789012',
+        }),
+      );
+    }
   }
   if (mapping.length > 0) {
     blocks.push(
