@@ -81,10 +81,11 @@ const detailText = (e: HistoryEvent, key: string) =>
 /** The sentence a requester's direct message says for one history event; null for events it is not told. */
 function outcomeText(r: GrantRequest, e: HistoryEvent): string | null {
   switch (e.event) {
-    case 'CREATED':
-      return r.extends === null
-        ? `Your request ${summary(r)} was created.`
-        : `Your extension ${summary(r)} of grant \`${r.extends}\` was created.`;
+    case 'CREATED': {
+      const what = r.extends === null ? 'request' : `extension of grant \`${r.extends}\``;
+      const next = r.requiredApprovals > 0 ? 'It waits for approval.' : 'Its entry approves it without a review.';
+      return `Your ${what} \`${r.id}\` was created: ${who(r)} → ${escapeMrkdwn(functionOf(r))} for ${humanDuration(r.durationSeconds)}. ${next}`;
+    }
     case 'APPROVED':
       return `Your request \`${r.id}\` was *APPROVED*; the grant is being applied.`;
     case 'ACTIVATED':
