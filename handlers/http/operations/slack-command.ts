@@ -7,7 +7,6 @@
  */
 import * as z from 'zod';
 import type { GrantRequest } from '../../../domain/model/request';
-import { isRequesterOf } from '../../../domain/rulebook/access';
 import { requesterOfSlackUser, type Identity } from '../../../domain/rulebook/identity';
 import { requestModal } from '../../../adapters/slack/request-modal';
 import { HELP_TEXT, grantList, notLinkedText } from '../../../adapters/slack/requester-messages';
@@ -39,10 +38,10 @@ async function openRequestModal(app: App, caller: Identity, triggerId: string | 
 async function myGrants(app: App, caller: Identity): Promise<GrantRequest[]> {
   const pages = await Promise.all(
     (['PENDING', 'ACTIVE'] as const).map((status) =>
-      app.listRequests({ caller, status, functionName: null, limit: 100, nextToken: null, overdue: false }),
+      app.listRequests({ caller, status, functionName: null, limit: 100, nextToken: null, mine: true }),
     ),
   );
-  return pages.flatMap((p) => p.items).filter((r) => isRequesterOf(r, caller));
+  return pages.flatMap((p) => p.items);
 }
 
 export const slackCommand: Operation = async (input, app) => {
