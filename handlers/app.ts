@@ -338,6 +338,45 @@ function missingQueue(variable: string): never {
   throw new Error(`${variable} is not configured, so this function cannot queue work`);
 }
 
+/**
+ * The Slack side, when a bot token is configured: the notifier the Slack queue's consumer runs (approvers' messages and
+ * requesters' direct messages), and the client the Slack routes open modals with.
+ */
+function slackSide(
+  config: BrokerConfig,
+  settings: BrokerSettings,
+  deps: { db: DynamoDBDocumentClient; store: RequestStore; allowlist: AllowlistStore; clock: Clock },
+): { notifier: SlackNotifier | null; slackViews: SlackViews | null } {
+  if (!config.SLACK_BOT_TOKEN) return { notifier: null, slackViews: null };
+  const { db, store, allowlist, clock } = deps;
+  const slack = new SlackClient({ apiUrl: config.SLACK_API_URL, token: config.SLACK_BOT_TOKEN });
+  const notifier = new SlackNotifier({
+    slack,
+    messages: new DynamoSlackMessageStore(db, config.BROKER_TABLE_NAME),
+    store,
+    allowlist,
+    log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
+    now: () => clock.now(),
+    requester: (judge) =>
+      new RequesterNotifier({
+        slack,
+        states: new DynamoRequesterDmStore(db, config.BROKER_TABLE_NAME),
+        rules: settings,
+        noticeSeconds: config.BROKER_EXPIRY_NOTICE_SECONDS,
+        now: () => clock.now(),
+        judge,
+      }),
+  });
+  // A trigger_id lives 3 s: one attempt of at most 2 s, so an answer can still say what went wrong.
+  const slackViews = new SlackClient({
+    apiUrl: config.SLACK_API_URL,
+    token: config.SLACK_BOT_TOKEN,
+    timeoutMs: 2_000,
+    budgetMs: 2_000,
+  });
+  return { notifier, slackViews };
+}
+
 /** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB, Lambda, IAM and SQS adapters. */
 export async function buildApp(
   config: BrokerConfig,
@@ -397,28 +436,7 @@ export async function buildApp(
   const notifyQueue = config.BROKER_NOTIFY_QUEUE_URL
     ? new SqsNotifyQueue(clients.sqs, config.BROKER_NOTIFY_QUEUE_URL)
     : null;
-  const slack = config.SLACK_BOT_TOKEN
-    ? new SlackClient({ apiUrl: config.SLACK_API_URL, token: config.SLACK_BOT_TOKEN })
-    : null;
-  const notifier = slack
-    ? new SlackNotifier({
-        slack,
-        messages: new DynamoSlackMessageStore(db, config.BROKER_TABLE_NAME),
-        store,
-        allowlist,
-        log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
-        now: () => clock.now(),
-        requester: (judge) =>
-          new RequesterNotifier({
-            slack,
-            states: new DynamoRequesterDmStore(db, config.BROKER_TABLE_NAME),
-            rules: settings,
-            noticeSeconds: config.BROKER_EXPIRY_NOTICE_SECONDS,
-            now: () => clock.now(),
-            judge,
-          }),
-      })
-    : null;
+  const { notifier, slackViews } = slackSide(config, settings, { db, store, allowlist, clock });
 
   return composeApp(config, settings, {
     ...(metrics ? { listener: new GrantMetrics(metrics) } : {}),
@@ -451,14 +469,6 @@ export async function buildApp(
     sleep: timing.sleep ?? realSleep,
     holder: randomUUID(),
     notifier,
-    // A trigger_id lives 3 s: one attempt of at most 2 s, so an answer can still say what went wrong.
-    slackViews: config.SLACK_BOT_TOKEN
-      ? new SlackClient({
-          apiUrl: config.SLACK_API_URL,
-          token: config.SLACK_BOT_TOKEN,
-          timeoutMs: 2_000,
-          budgetMs: 2_000,
-        })
-      : null,
+    slackViews,
   });
 }
