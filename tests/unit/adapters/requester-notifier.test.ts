@@ -143,3 +143,24 @@ describe('when the expiry notice is due', () => {
     expect(noticeFollowUp(grant(END), grant(later), 900, now)?.at).toBe('2026-12-07T12:45:00.000Z');
   });
 });
+
+describe('the Slack queue', () => {
+  it('hands a due notice to the notifier, in its request group', async () => {
+    const { processNotifyMessages } = await import('../../../handlers/events/process-queues');
+    const told: string[] = [];
+    const notifier = {
+      notice: (id: string) => (told.push(`notice ${id}`), Promise.resolve()),
+      announce: (id: string) => (told.push(`announce ${id}`), Promise.resolve()),
+    };
+    const failed = await processNotifyMessages({ notifier } as unknown as Parameters<typeof processNotifyMessages>[0], [
+      { messageId: 'm1', groupId: 'r1', body: JSON.stringify({ type: 'announce', requestId: 'r1' }) },
+      {
+        messageId: 'm2',
+        groupId: 'r1',
+        body: JSON.stringify({ type: 'notice', requestId: 'r1', expiresAt: '2026-12-07T12:00:00.000Z' }),
+      },
+    ]);
+    expect(failed).toEqual([]);
+    expect(told).toEqual(['announce r1', 'notice r1']);
+  });
+});
