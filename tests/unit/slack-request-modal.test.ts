@@ -1,0 +1,128 @@
+import { askOf, blockErrors, submittedValues, viewSubmission } from '../../adapters/slack/modal-submission';
+import { durationChoices, extendModal, requestModal } from '../../adapters/slack/request-modal';
+import type { CatalogItem } from '../../domain/use-cases/catalog';
+import { fnArn } from '../support/fixtures';
+
+const item = (overrides: Partial<CatalogItem> = {}): CatalogItem => ({
+  entryId: 'orders',
+  description: null,
+  functions: [fnArn('order-processor')],
+  principals: ['sns.amazonaws.com'],
+  sourceArns: ['arn:aws:sns:us-east-1:123456789012:orders-topic'],
+  eventSourceArns: [],
+  principalOrgIds: [],
+  sourceAccounts: null,
+  maxDurationSeconds: 3600,
+  requiredApprovals: 1,
+  autoApprove: false,
+  approvers: [],
+  ...overrides,
+});
+
+type Block = { block_id: string; optional?: boolean; element: { type: string; options?: unknown[] }; hint?: unknown };
+const blocksOf = (view: Record<string, unknown>) => view.blocks as Block[];
+const byId = (view: Record<string, unknown>, id: string) => blocksOf(view).find((b) => b.block_id === id);
+
+describe('the request modal', () => {
+  it('asks for the event source alone when the catalog holds only event source entries', () => {
+    const view = requestModal(
+      [item({ principals: [], sourceArns: [], eventSourceArns: ['arn:aws:sqs:us-east-1:123456789012:q'] })],
+      300,
+    );
+    expect(blocksOf(view).map((b) => b.block_id)).toEqual([
+      'function',
+      'eventSourceArn',
+      'durationSeconds',
+      'reason',
+      'ticket',
+    ]);
+    expect(byId(view, 'eventSourceArn')?.optional).toBe(false);
+  });
+
+  it('shows both kinds, optional, when the catalog holds both, and the source account when S3 may be asked', () => {
+    const view = requestModal(
+      [
+        item({ principals: ['s3.amazonaws.com'] }),
+        item({ entryId: 'q', eventSourceArns: ['arn:aws:sqs:us-east-1:123456789012:q'] }),
+      ],
+      300,
+    );
+    expect(blocksOf(view).map((b) => [b.block_id, b.optional])).toEqual([
+      ['function', false],
+      ['principal', true],
+      ['sourceArn', true],
+      ['sourceAccount', true],
+      ['eventSourceArn', true],
+      ['durationSeconds', undefined],
+      ['reason', undefined],
+      ['ticket', true],
+    ]);
+  });
+
+  it('falls back to a text input where a select cannot hold the values: more than 100, or longer than 150', () => {
+    const many = Array.from({ length: 101 }, (_, i) => fnArn(`f-${i}`));
+    expect(byId(requestModal([item({ functions: many })], 300), 'function')?.element.type).toBe('plain_text_input');
+    const long = `arn:aws:sns:us-east-1:123456789012:${'t'.repeat(140)}`;
+    const view = requestModal([item({ sourceArns: [long] })], 300);
+    expect(byId(view, 'sourceArn')?.element.type).toBe('plain_text_input');
+    expect(JSON.stringify(byId(view, 'sourceArn')?.hint)).toContain(long);
+  });
+
+  it('offers durations from the minimum to the longest entry, that longest included', () => {
+    expect(durationChoices(300, 3600)).toEqual([300, 900, 1800, 3600]);
+    expect(durationChoices(60, 5000)).toEqual([60, 300, 900, 1800, 3600, 5000]);
+    expect(durationChoices(600, 600)).toEqual([600]);
+  });
+
+  it("the extend modal names the grant only in private_metadata and escapes the function's name", () => {
+    const view = extendModal({ id: 'g-1', functionArn: fnArn('a<b>'), expiresAt: null }, 300, 900);
+    expect(view).toMatchObject({ callback_id: 'lpb_extend', private_metadata: 'g-1' });
+    expect(JSON.stringify(view)).toContain('a&lt;b&gt;');
+  });
+});
+
+describe('a submitted modal', () => {
+  const submission = (values: Record<string, Record<string, unknown>>) =>
+    viewSubmission.parse({
+      type: 'view_submission',
+      user: { id: 'U0REQUEST' },
+      view: { id: 'V1', callback_id: 'lpb_request', state: { values } },
+    });
+
+  it('reads selects and text inputs, trims them, and leaves out empty ones', () => {
+    const values = submittedValues(
+      submission({
+        function: { function: { selected_option: { value: fnArn('order-processor') } } },
+        durationSeconds: { durationSeconds: { selected_option: { value: '900' } } },
+        reason: { reason: { value: '  a good reason for it  ' } },
+        ticket: { ticket: { value: null } },
+      }),
+    );
+    expect(values).toEqual({
+      function: fnArn('order-processor'),
+      durationSeconds: '900',
+      reason: 'a good reason for it',
+    });
+    expect(askOf(values)).toEqual({
+      functionName: fnArn('order-processor'),
+      durationSeconds: 900,
+      reason: 'a good reason for it',
+    });
+  });
+
+  it('puts each issue on the block of its field, and what has no block on the fallback', () => {
+    expect(
+      blockErrors(
+        [
+          { path: 'sourceAccount', message: 'must be 12 digits' },
+          { path: 'requester', message: 'not among the requesters' },
+          { path: 'reason', message: 'too short' },
+        ],
+        'refused',
+        ['function', 'sourceArn', 'reason'],
+        'function',
+      ),
+    ).toEqual({ function: 'must be 12 digits; not among the requesters', reason: 'too short' });
+    expect(blockErrors([], 'the broker is busy', ['function'], 'function')).toEqual({ function: 'the broker is busy' });
+  });
+});
