@@ -87,7 +87,8 @@ function outcomeText(r: GrantRequest, e: HistoryEvent): string | null {
       return `Your ${what} \`${r.id}\` was created: ${who(r)} → ${escapeMrkdwn(functionOf(r))} for ${humanDuration(r.durationSeconds)}. ${next}`;
     }
     case 'APPROVED':
-      return `Your request \`${r.id}\` was *APPROVED*; the grant is being applied.`;
+      // An approved extension is told by its grant, once the end has moved (EXTENDED).
+      return r.extends === null ? `Your request \`${r.id}\` was *APPROVED*; the grant is being applied.` : null;
     case 'ACTIVATED':
       return `Your grant \`${r.id}\` is *ACTIVE* until ${r.expiresAt ?? '?'}.`;
     case 'REJECTED': {

@@ -1,5 +1,7 @@
 import { askOf, blockErrors, submittedValues, viewSubmission } from '../../adapters/slack/modal-submission';
 import { durationChoices, extendModal, requestModal } from '../../adapters/slack/request-modal';
+import { outcomeMessage } from '../../adapters/slack/requester-messages';
+import type { GrantRequest, HistoryEvent } from '../../domain/model/request';
 import type { CatalogItem } from '../../domain/use-cases/catalog';
 import { fnArn } from '../support/fixtures';
 
@@ -124,5 +126,56 @@ describe('a submitted modal', () => {
       ),
     ).toEqual({ function: 'must be 12 digits; not among the requesters', reason: 'too short' });
     expect(blockErrors([], 'the broker is busy', ['function'], 'function')).toEqual({ function: 'the broker is busy' });
+  });
+});
+
+describe("a requester's direct message for each event", () => {
+  const base = {
+    id: 'r-1',
+    kind: 'invoke',
+    status: 'ACTIVE',
+    extends: null,
+    functionArn: fnArn('order-processor'),
+    qualifier: 'live',
+    principal: 'sns.amazonaws.com',
+    eventSourceArn: null,
+    durationSeconds: 3600,
+    requiredApprovals: 1,
+    expiresAt: '2026-12-07T13:00:00.000Z',
+    failure: { reason: 'AccessDenied: <b>', at: '' },
+    statement: { Sid: 'lpb-r-1' },
+  } as unknown as GrantRequest;
+  const event = (
+    name: HistoryEvent['event'],
+    detail: Record<string, unknown> = {},
+    actor = 'slack:U0123ABCD',
+  ): HistoryEvent => ({ at: '2026-12-07T12:00:00.000Z', event: name, actor, detail });
+
+  it.each<[HistoryEvent['event'], Record<string, unknown>, RegExp]>([
+    [
+      'CREATED',
+      {},
+      /request `r-1` was created: sns\.amazonaws\.com → .*order-processor:live for 1 h\. It waits for approval/,
+    ],
+    ['APPROVED', {}, /APPROVED/],
+    ['ACTIVATED', {}, /ACTIVE\* until 2026-12-07T13:00:00.000Z/],
+    ['REJECTED', { comment: 'use <!channel>' }, /REJECTED\* by slack:U0123ABCD: "use &lt;!channel&gt;"/],
+    ['FAILED', {}, /FAILED\*: AccessDenied: &lt;b&gt;/],
+    ['TIMED_OUT', {}, /TIMED_OUT/],
+    ['REVOKED', { reason: 'done' }, /REVOKED\* by slack:U0123ABCD: done/],
+    ['EXPIRED', {}, /EXPIRED\* at 2026-12-07T12:00:00.000Z/],
+    ['EXTENDED', { expiresAt: '2026-12-07T14:00:00.000Z' }, /EXTENDED\*: it now ends 2026-12-07T14:00:00.000Z/],
+  ])('tells %s', (name, detail, text) => {
+    expect(outcomeMessage(base, event(name, detail))?.text).toMatch(text);
+  });
+
+  it('shows the exact statement with the creation, and says nothing of events a requester need not hear', () => {
+    expect(JSON.stringify(outcomeMessage(base, event('CREATED'))?.blocks)).toContain('lpb-r-1');
+    for (const name of ['APPROVAL', 'REMATCHED', 'DRIFT', 'CANCELLED'] as const)
+      expect(outcomeMessage(base, event(name))).toBeNull();
+    const extension = { ...base, extends: 'g-0' } as GrantRequest;
+    expect(outcomeMessage(extension, event('CREATED'))?.text).toContain('extension of grant `g-0`');
+    expect(outcomeMessage(extension, event('EXTENDED'))).toBeNull();
+    expect(outcomeMessage(extension, event('APPROVED'))).toBeNull();
   });
 });
