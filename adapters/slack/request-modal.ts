@@ -120,6 +120,40 @@ function reasonBlocks(): Record<string, unknown>[] {
 
 const functionNameOf = (arn: string) => arn.split(':').slice(6).join(':') || arn;
 
+/** Who may invoke and from where, for the catalog's invoke entries; `optional` when event sources may be asked too. */
+function invokeBlocks(invoke: readonly CatalogItem[], optional: boolean): Record<string, unknown>[] {
+  const principals = invoke.flatMap((i) => i.principals);
+  const blocks = [
+    inputBlock({
+      blockId: 'principal',
+      label: 'Principal (who may invoke)',
+      values: principals,
+      optional,
+      placeholder: 'Service, account or role',
+    }),
+    inputBlock({
+      blockId: 'sourceArn',
+      label: 'Source ARN',
+      values: invoke.flatMap((i) => i.sourceArns),
+      optional: true,
+      placeholder: 'The topic, rule, bucket or API that calls',
+    }),
+  ];
+  // A bucket's ARN names no account, so S3 needs the bucket owner's account too (the safety floor).
+  if (principals.some((p) => p === 's3.amazonaws.com' || p.includes('*'))) {
+    blocks.push(
+      inputBlock({
+        blockId: 'sourceAccount',
+        label: 'Source account (S3: the bucket owner)',
+        values: invoke.flatMap((i) => i.sourceAccounts ?? []),
+        optional: true,
+        placeholder: '123456789012',
+      }),
+    );
+  }
+  return blocks;
+}
+
 /** The request modal for a caller whose catalog is `items` (not empty). */
 export function requestModal(items: readonly CatalogItem[], minDurationSeconds: number): Record<string, unknown> {
   const invoke = items.filter((i) => i.principals.length > 0);
@@ -134,38 +168,8 @@ export function requestModal(items: readonly CatalogItem[], minDurationSeconds: 
       optional: false,
       placeholder: 'Function name or ARN',
     }),
+    ...(invoke.length > 0 ? invokeBlocks(invoke, mapping.length > 0) : []),
   ];
-  if (invoke.length > 0) {
-    blocks.push(
-      inputBlock({
-        blockId: 'principal',
-        label: 'Principal (who may invoke)',
-        values: invoke.flatMap((i) => i.principals),
-        optional: mapping.length > 0,
-        placeholder: 'Service, account or role',
-      }),
-      inputBlock({
-        blockId: 'sourceArn',
-        label: 'Source ARN',
-        values: invoke.flatMap((i) => i.sourceArns),
-        optional: true,
-        placeholder: 'The topic, rule, bucket or API that calls',
-      }),
-    );
-    // A bucket's ARN names no account, so S3 needs the bucket owner's account too (the safety floor).
-    const principals = invoke.flatMap((i) => i.principals);
-    if (principals.some((p) => p === 's3.amazonaws.com' || p.includes('*'))) {
-      blocks.push(
-        inputBlock({
-          blockId: 'sourceAccount',
-          label: 'Source account (S3: the bucket owner)',
-          values: invoke.flatMap((i) => i.sourceAccounts ?? []),
-          optional: true,
-          placeholder: '123456789012',
-        }),
-      );
-    }
-  }
   if (mapping.length > 0) {
     blocks.push(
       inputBlock({
