@@ -16,7 +16,7 @@ const TOKEN = 'xoxb-requester-token';
 const LINKED = 'U0REQUEST';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:orders-topic';
 /** The broker's minimum duration here: the modal's shortest choice, a grant of a few seconds. */
-const SHORT = '6';
+const SHORT = '10';
 let runner: Runner;
 let slack: FakeSlack;
 let clients: ReturnType<typeof testClients>;
