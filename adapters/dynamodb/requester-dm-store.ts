@@ -20,14 +20,16 @@ export class DynamoRequesterDmStore {
     private readonly tableName: string,
   ) {}
 
-  async get(requestId: string): Promise<RequesterDmState> {
+  /** Null when nothing of the request was ever told in a direct message. */
+  async get(requestId: string): Promise<RequesterDmState | null> {
     try {
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.tableName, Key: requesterDmKey(requestId), ConsistentRead: true }),
       );
+      if (!Item) return null;
       return {
-        told: (Item?.told as number | undefined) ?? 0,
-        noticeFor: (Item?.noticeFor as string | undefined) ?? null,
+        told: (Item.told as number | undefined) ?? 0,
+        noticeFor: (Item.noticeFor as string | undefined) ?? null,
       };
     } catch (error) {
       return translateAwsError(error, 'the request table');

@@ -14,9 +14,24 @@ import type { SlackClient, SlackResult } from './slack-client';
 
 /** Where the DM progress is kept (adapters/dynamodb/requester-dm-store.ts; in memory in unit tests). */
 export interface RequesterDmStates {
-  get(requestId: string): Promise<RequesterDmState>;
+  /** Null when nothing of the request was ever told. */
+  get(requestId: string): Promise<RequesterDmState | null>;
   markTold(requestId: string, told: number): Promise<void>;
   markNotice(requestId: string, expiresAt: string): Promise<void>;
+}
+
+/**
+ * A request first told long after it began (it predates the requester's link, or direct messages) starts from its
+ * recent history, not its whole past: the events within this long of its newest one. A request told from its creation
+ * (the usual case: its first change is told within seconds) is told whole.
+ */
+export const FIRST_TOLD_WINDOW_MS = 15 * 60 * 1000;
+
+/** Where telling a request starts when nothing of it was told yet. */
+export function firstToTell(history: readonly HistoryEvent[]): number {
+  const newest = Date.parse(history.at(-1)?.at ?? '');
+  const recent = history.findIndex((e) => newest - Date.parse(e.at) <= FIRST_TOLD_WINDOW_MS);
+  return recent === -1 ? history.length : recent;
 }
 
 export class RequesterNotifier {
@@ -38,12 +53,15 @@ export class RequesterNotifier {
     const users = slackUsersOfRequester(request, rules);
     if (users.length === 0) return;
     const state = await states.get(request.id);
-    for (let i = state.told; i < request.history.length; i++) {
+    for (let i = state?.told ?? firstToTell(request.history); i < request.history.length; i++) {
       const message = outcomeMessage(request, request.history[i] as HistoryEvent);
       if (message) await this.send(users, request, message);
       await states.markTold(request.id, i + 1);
     }
-    if (request.expiresAt !== null && isNoticeDue(request, state.noticeFor, this.deps.now(), this.deps.noticeSeconds)) {
+    if (
+      request.expiresAt !== null &&
+      isNoticeDue(request, state?.noticeFor ?? null, this.deps.now(), this.deps.noticeSeconds)
+    ) {
       await this.send(users, request, expiryNotice(request));
       await states.markNotice(request.id, request.expiresAt);
     }

@@ -46,7 +46,7 @@ it('queues a due notice once per grant and end time, in the request group', asyn
 
 it('keeps how far a request was told, only growing, and the end whose notice was sent', async () => {
   const store = new DynamoRequesterDmStore(clients.doc, TABLE);
-  expect(await store.get('r-2')).toEqual({ told: 0, noticeFor: null });
+  expect(await store.get('r-2')).toBeNull();
   await store.markTold('r-2', 3);
   await store.markTold('r-2', 2);
   await store.markNotice('r-2', '2026-12-07T12:00:00.000Z');

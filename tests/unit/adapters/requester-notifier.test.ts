@@ -12,7 +12,7 @@ const LINKED = 'U0REQUEST';
 class MemoryStates implements RequesterDmStates {
   readonly states = new Map<string, RequesterDmState>();
   get(id: string) {
-    return Promise.resolve(this.states.get(id) ?? { told: 0, noticeFor: null });
+    return Promise.resolve(this.states.get(id) ?? null);
   }
   markTold(id: string, told: number) {
     const state = this.states.get(id) ?? { told: 0, noticeFor: null };
@@ -87,6 +87,19 @@ describe("a requester's direct messages", () => {
     expect(JSON.stringify(notice?.blocks)).toContain(
       `"action_id":"extend","text":{"type":"plain_text","text":"Extend"},"value":"${r.id}"`,
     );
+  });
+
+  it('starts a request first told long after it began from its recent history, not its whole past', async () => {
+    const { app, notifier, sent, stored, drain, clock } = await setup();
+    const r = await newRequest(app, { ...PRINCIPAL_CASES[2].ask, durationSeconds: 7200 });
+    await app.decide.approve({ approver: who(APPROVER), id: r.id, comment: null });
+    await drain();
+    // Nothing told so far (the requester was linked only now, say); an hour later the grant is revoked.
+    clock.advance(3600);
+    await app.revokeRequest(who(REQUESTER), r.id, 'done early');
+    await drain();
+    await notifier.tell(await stored(r.id));
+    expect(sent.map((m) => m.text)).toEqual([expect.stringMatching(/REVOKED.*done early/)]);
   });
 
   it('tells a rejection with its comment', async () => {
