@@ -20,8 +20,8 @@ const common = {
  */
 const onMoto = {
   ...common,
-  testTimeout: 60_000,
   setupFiles: [...common.setupFiles, '<rootDir>/tests/support/moto-worker.ts'],
+  setupFilesAfterEnv: ['<rootDir>/tests/support/moto-timeout.ts'],
   globalSetup: '<rootDir>/tests/support/moto-global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/moto-global-teardown.ts',
 };

@@ -15,6 +15,7 @@ import { measureLifecycleCalls } from './lifecycle-calls';
 import { measureFilteredLists } from './list-scale';
 import { measurePatternWorstCase } from './pattern-match';
 import { measureSharedBudget } from './shared-budget';
+import { measureSlackRequesterTimes } from './slack-requester-times';
 import { round } from './stats';
 import { measureSweepAcrossAccounts } from './sweep-accounts';
 import { measureSweep } from './sweep-scale';
@@ -105,6 +106,21 @@ async function main(): Promise<void> {
       atMost(round(answers.approves.p99), CONTRACT_MS.approve, 'ms p99'),
     );
     add('answer', 'after the clicks, all 20 ACTIVE within', `${round(answers.clicksAllActiveSeconds, 1)} s`);
+
+    progress('a requester in Slack: /lpb request until its modal is open, then its submission (20 each)');
+    const requester = await measureSlackRequesterTimes(aws, 20);
+    add(
+      'answer',
+      '/lpb request, modal opened',
+      times(requester.commands),
+      atMost(round(requester.commands.p99), CONTRACT_MS.slashCommand, 'ms p99'),
+    );
+    add(
+      'answer',
+      'request modal submitted (a create)',
+      times(requester.submissions),
+      atMost(round(requester.submissions.p99), CONTRACT_MS.slashCommand, 'ms p99'),
+    );
 
     progress('expiry lag of 30 grants, sweep every 60 s (timers only)');
     const lag = await measureExpiryLag(aws, 30);

@@ -294,6 +294,11 @@ export interface Announcer {
   announce(request: GrantRequest): Promise<void>;
 }
 
+/** Hands a grant's due expiry notice to the Slack side (docs/slack.md, A requester's day in Slack). */
+export interface ExpiryNotices {
+  due(requestId: string, expiresAt: string): Promise<void>;
+}
+
 /**
  * Told about every recorded transition (the new history events and the request as stored), by the consumer of the
  * table's stream: metrics react here instead of being called from inside use cases.

@@ -46,8 +46,10 @@ import { LambdaEventSourceMappingGateway } from '../adapters/lambda/event-source
 import { LambdaFunctionDirectory } from '../adapters/lambda/function-directory';
 import { LambdaResourcePolicyGateway } from '../adapters/lambda/resource-policy-gateway';
 import { GrantMetrics, type MetricSink } from '../adapters/metrics/grant-metrics';
-import { SlackClient } from '../adapters/slack/slack-client';
+import { SlackClient, type SlackResult } from '../adapters/slack/slack-client';
 import { SlackNotifier } from '../adapters/slack/slack-notifier';
+import { RequesterNotifier } from '../adapters/slack/requester-notifier';
+import { DynamoRequesterDmStore } from '../adapters/dynamodb/requester-dm-store';
 import { SqsNotifyQueue } from '../adapters/sqs/notify-queue';
 import { SqsWorkQueue } from '../adapters/sqs/work-queue';
 import { backoffMs } from '../domain/grants/backoff';
@@ -61,6 +63,7 @@ import type {
   EventSourceKeys,
   EventSourceMappingGateway,
   ExecutionRoleGateway,
+  ExpiryNotices,
   FunctionDirectory,
   GrantEventListener,
   IdGenerator,
@@ -97,6 +100,7 @@ import { makeSettleRequest } from '../domain/use-cases/settle-request';
 import { makeStanding } from '../domain/use-cases/standing';
 import { makeSweep } from '../domain/use-cases/sweep';
 import { makeResolveIdentity } from '../domain/rulebook/resolve-identity';
+import { slackUsersOfRequester } from '../domain/rulebook/identity';
 import type { BrokerConfig } from './config';
 import { logger } from './logger';
 
@@ -197,6 +201,8 @@ export interface AppPorts {
   deadlines: CallDeadlines;
   scheduler: WorkScheduler;
   announcer: Announcer;
+  /** Hands due expiry notices to the Slack queue (the work queue's timers); none when Slack is off. */
+  notices?: ExpiryNotices;
   /** Answers a Slack interaction through its response_url, after the answer (queued). */
   slackRespond: (url: string, body: Record<string, unknown>) => Promise<void>;
   clock: Clock;
@@ -204,11 +210,20 @@ export interface AppPorts {
   sleep: Sleep;
   /** Who this process is, for work leases. */
   holder: string;
+  /** Opens Slack modals on a trigger_id (the `/lpb` command's and the requester's buttons); none when Slack is off. */
+  slackViews?: SlackViews | null;
   /** The Slack side (the notification queue's consumer); none when Slack is off. */
   notifier?: SlackNotifier | null;
 }
 
+/** What the Slack routes need of Slack's Web API while they answer: views.open, within Slack's 3 s for a trigger. */
+export interface SlackViews {
+  openView(triggerId: string, view: Record<string, unknown>): Promise<SlackResult>;
+}
+
 const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
+/** Slack off: nobody to tell that a grant ends soon. */
+const NO_NOTICES: ExpiryNotices = { due: () => Promise.resolve() };
 
 /** Pure wiring: ports and settings in, use cases out (tests compose in-memory ports through here too). */
 export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports: AppPorts) {
@@ -304,14 +319,19 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       listener: ports.listener ?? NO_LISTENER,
       claims: ports.dispatchClaims,
       clock,
+      expiryNotice: {
+        seconds: config.BROKER_EXPIRY_NOTICE_SECONDS,
+        wanted: (r) => slackUsersOfRequester(r, settings).length > 0,
+      },
     }),
     dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, claims: ports.dispatchClaims, clock }),
     allowlistImpact: recheck.preview,
-    runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, clock }),
+    runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, notices: ports.notices ?? NO_NOTICES, clock }),
     slack: {
       signingSecret: config.SLACK_SIGNING_SECRET ?? null,
       now: () => clock.now(),
       respond: ports.slackRespond,
+      openView: ports.slackViews ? ports.slackViews.openView.bind(ports.slackViews) : null,
       /** response_url comes inside a signed payload, but is still only ever Slack's own host (or the fake's). */
       mayRespondTo: (url: string) =>
         url.startsWith('https://hooks.slack.com/') || new URL(url).origin === new URL(config.SLACK_API_URL).origin,
@@ -327,6 +347,45 @@ export const EMULATOR_GUARD = { guardMs: 400, coldGuardMs: 1000 } as const;
 /** A queue the configuration does not name: using it is a configuration error, said plainly. */
 function missingQueue(variable: string): never {
   throw new Error(`${variable} is not configured, so this function cannot queue work`);
+}
+
+/**
+ * The Slack side, when a bot token is configured: the notifier the Slack queue's consumer runs (approvers' messages and
+ * requesters' direct messages), and the client the Slack routes open modals with.
+ */
+function slackSide(
+  config: BrokerConfig,
+  settings: BrokerSettings,
+  deps: { db: DynamoDBDocumentClient; store: RequestStore; allowlist: AllowlistStore; clock: Clock },
+): { notifier: SlackNotifier | null; slackViews: SlackViews | null } {
+  if (!config.SLACK_BOT_TOKEN) return { notifier: null, slackViews: null };
+  const { db, store, allowlist, clock } = deps;
+  const slack = new SlackClient({ apiUrl: config.SLACK_API_URL, token: config.SLACK_BOT_TOKEN });
+  const notifier = new SlackNotifier({
+    slack,
+    messages: new DynamoSlackMessageStore(db, config.BROKER_TABLE_NAME),
+    store,
+    allowlist,
+    log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
+    now: () => clock.now(),
+    requester: (judge) =>
+      new RequesterNotifier({
+        slack,
+        states: new DynamoRequesterDmStore(db, config.BROKER_TABLE_NAME),
+        rules: settings,
+        noticeSeconds: config.BROKER_EXPIRY_NOTICE_SECONDS,
+        now: () => clock.now(),
+        judge,
+      }),
+  });
+  // A trigger_id lives 3 s: one attempt of at most 2 s, so an answer can still say what went wrong.
+  const slackViews = new SlackClient({
+    apiUrl: config.SLACK_API_URL,
+    token: config.SLACK_BOT_TOKEN,
+    timeoutMs: 2_000,
+    budgetMs: 2_000,
+  });
+  return { notifier, slackViews };
 }
 
 /** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB, Lambda, IAM and SQS adapters. */
@@ -397,19 +456,7 @@ export async function buildApp(
   const notifyQueue = config.BROKER_NOTIFY_QUEUE_URL
     ? new SqsNotifyQueue(clients.sqs, config.BROKER_NOTIFY_QUEUE_URL)
     : null;
-  const slack = config.SLACK_BOT_TOKEN
-    ? new SlackClient({ apiUrl: config.SLACK_API_URL, token: config.SLACK_BOT_TOKEN })
-    : null;
-  const notifier = slack
-    ? new SlackNotifier({
-        slack,
-        messages: new DynamoSlackMessageStore(db, config.BROKER_TABLE_NAME),
-        store,
-        allowlist,
-        log: { warn: (message, fields) => logger.warn(message, fields ?? {}) },
-        now: () => clock.now(),
-      })
-    : null;
+  const { notifier, slackViews } = slackSide(config, settings, { db, store, allowlist, clock });
 
   return composeApp(config, settings, {
     ...(metrics ? { listener: new GrantMetrics(metrics) } : {}),
@@ -435,6 +482,7 @@ export async function buildApp(
     scheduler: workQueue ?? { schedule: () => missingQueue('BROKER_WORK_QUEUE_URL') },
     // No notification queue (Slack off, locally): there is nobody to tell.
     announcer: notifyQueue ?? { announce: () => Promise.resolve() },
+    ...(notifyQueue ? { notices: notifyQueue.notices } : {}),
     slackRespond: (url, body) =>
       notifyQueue ? notifyQueue.respond(url, body) : missingQueue('BROKER_NOTIFY_QUEUE_URL'),
     clock,
@@ -442,5 +490,6 @@ export async function buildApp(
     sleep: timing.sleep ?? realSleep,
     holder: randomUUID(),
     notifier,
+    slackViews,
   });
 }

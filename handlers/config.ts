@@ -69,6 +69,8 @@ const VARIABLES = {
   BROKER_PENDING_TIMEOUT_SECONDS: int(60, 31 * 24 * 3600, 86400),
   BROKER_LAMBDA_RPS: int(1, 15, 10),
   BROKER_MAX_PENDING_PER_REQUESTER: int(1, 1_000_000, 20),
+  /** How long before a grant's end its requester is told, once, with an Extend button (docs/slack.md). */
+  BROKER_EXPIRY_NOTICE_SECONDS: int(0, 31 * 24 * 3600, 900),
   /** IAM Access Analyzer on the would-be policy before an ask is stored (deployed: on; no emulator has it). */
   BROKER_ACCESS_ANALYZER: z.enum(['on', 'off'], 'must be on or off'),
   /** Role-name patterns whose sessions are people (docs/api.md, Who is calling). */
@@ -158,6 +160,7 @@ const CORE = {
   BROKER_PENDING_TIMEOUT_SECONDS: V.BROKER_PENDING_TIMEOUT_SECONDS,
   BROKER_LAMBDA_RPS: V.BROKER_LAMBDA_RPS,
   BROKER_MAX_PENDING_PER_REQUESTER: V.BROKER_MAX_PENDING_PER_REQUESTER,
+  BROKER_EXPIRY_NOTICE_SECONDS: V.BROKER_EXPIRY_NOTICE_SECONDS,
   // Deployed, a function told nothing checks with Access Analyzer; the local runner has none (LOCAL_SCHEMA).
   BROKER_ACCESS_ANALYZER: V.BROKER_ACCESS_ANALYZER.default('on'),
   BROKER_PERSON_ROLES: V.BROKER_PERSON_ROLES,
@@ -178,12 +181,16 @@ const IAM_ONLY = z
 export const DEPLOYED_SCHEMAS = {
   /** health, allowlist, requests, decisions, admin: answer over API Gateway, settle inline. */
   api: z.object({ ...CORE, BROKER_IDENTITY: IAM_ONLY }),
-  /** Slack interactions: verify the signature, record the decision, queue the response_url answer. */
+  /**
+   * Slack interactions and the /lpb command: verify the signature, record the decision or the ask, open modals with
+   * the bot token, queue the response_url answer.
+   */
   slack: z.object({
     ...CORE,
     BROKER_IDENTITY: IAM_ONLY,
     BROKER_NOTIFY_QUEUE_URL: V.BROKER_NOTIFY_QUEUE_URL,
     SLACK_SIGNING_SECRET_PARAMETER: V.SLACK_SIGNING_SECRET_PARAMETER,
+    SLACK_BOT_TOKEN_PARAMETER: V.SLACK_BOT_TOKEN_PARAMETER,
   }),
   /** The table's stream: schedules work and Slack notifications. */
   stream: z.object({
@@ -191,9 +198,13 @@ export const DEPLOYED_SCHEMAS = {
     BROKER_WORK_QUEUE_URL: V.BROKER_WORK_QUEUE_URL,
     BROKER_NOTIFY_QUEUE_URL: V.BROKER_NOTIFY_QUEUE_URL,
   }),
-  /** The work queue's consumer: settles requests, reschedules what must wait. */
-  work: z.object({ ...CORE, BROKER_WORK_QUEUE_URL: V.BROKER_WORK_QUEUE_URL }),
-  /** The Slack queue's consumer: posts and updates messages with the bot token. */
+  /** The work queue's consumer: settles requests, reschedules what must wait, hands due expiry notices to Slack's. */
+  work: z.object({
+    ...CORE,
+    BROKER_WORK_QUEUE_URL: V.BROKER_WORK_QUEUE_URL,
+    BROKER_NOTIFY_QUEUE_URL: V.BROKER_NOTIFY_QUEUE_URL,
+  }),
+  /** The Slack queue's consumer: posts and updates messages (and requesters' direct messages) with the bot token. */
   notify: z.object({ ...CORE, SLACK_BOT_TOKEN_PARAMETER: V.SLACK_BOT_TOKEN_PARAMETER }),
   /** The scheduled sweep and reconcile. */
   schedule: z.object(CORE),

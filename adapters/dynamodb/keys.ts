@@ -29,6 +29,8 @@ export type IndexKeys = (typeof INDEX)[keyof typeof INDEX];
 
 export const requestKey = (id: string) => ({ PK: `REQ#${id}`, SK: REQUEST_SK });
 export const slackMessageKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#SLACK' });
+/** How far a request's history was told to its requester in direct messages, and which end's notice was sent. */
+export const requesterDmKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#SLACKDM' });
 export const claimKey = (caller: string, key: string) => ({ PK: `CLAIM#${caller}#${key}`, SK: '#CLAIM' });
 export const leaseKey = (id: string) => ({ PK: `REQ#${id}`, SK: '#LEASE' });
 export const budgetSecondKey = (scope: string, second: number) => ({ PK: `BUDGET#${scope}#${second}`, SK: '#BUDGET' });

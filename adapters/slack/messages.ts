@@ -40,7 +40,7 @@ function source(r: GrantRequest): string {
   return parts.filter(Boolean).join(', ') || '(none)';
 }
 
-function humanDuration(seconds: number): string {
+export function humanDuration(seconds: number): string {
   if (seconds % 86400 === 0) return `${seconds / 86400} d`;
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
   if (seconds % 60 === 0) return `${seconds / 60} min`;

@@ -1,5 +1,5 @@
 /**
- * A small Slack Web API client (chat.postMessage, chat.update, response_url). Bounded: every attempt has a timeout
+ * A small Slack Web API client (chat.postMessage, chat.update, views.open, response_url). Bounded: every attempt has a timeout
  * (generous: nothing waits on Slack any more, so a slow Slack still gets its update), 429 is retried after
  * Retry-After only while it fits the call's budget, and failures come back as values for the caller to judge.
  */
@@ -38,6 +38,14 @@ export class SlackClient {
 
   update(message: { channel: string; ts: string; text: string; blocks: unknown[] }): Promise<SlackResult> {
     return this.call('chat.update', message);
+  }
+
+  /**
+   * Opens a modal on a command's or click's `trigger_id` (views.open). Slack honours a trigger for 3 s, so the client
+   * that opens views is built with a budget inside that.
+   */
+  openView(triggerId: string, view: Record<string, unknown>): Promise<SlackResult> {
+    return this.call('views.open', { trigger_id: triggerId, view });
   }
 
   /** Answers an interaction through its response_url (ephemeral refusals). */

@@ -10,7 +10,11 @@ import type { GrantRequest } from '../../domain/model/request';
 import type { AllowlistStore, RequestStore } from '../../domain/ports';
 import type { DynamoSlackMessageStore, SlackMessageRef } from '../dynamodb/slack-message-store';
 import { requestMessage, threadReply, type ExtensionEnds } from './messages';
+import type { RequesterNotifier } from './requester-notifier';
 import type { SlackClient, SlackResult } from './slack-client';
+
+/** How the requester's notifier judges a Slack answer: the channel notifier's own rule. */
+export type RequesterNotifierJudge = (what: string, request: GrantRequest, result: SlackResult) => boolean;
 
 export interface NotifierLog {
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -37,12 +41,31 @@ export class SlackNotifier {
       allowlist: AllowlistStore;
       log: NotifierLog;
       now?: () => Date;
+      /** The requester's direct messages (docs/slack.md); none when nobody is linked. */
+      requester?: (judge: RequesterNotifierJudge) => RequesterNotifier;
     },
-  ) {}
+  ) {
+    this.requester = deps.requester ? deps.requester((what, request, result) => this.ok(what, request, result)) : null;
+  }
 
+  private readonly requester: RequesterNotifier | null;
+
+  /** Brings the approvers' channel message and the requester's direct messages up to date with the stored history. */
   async announce(requestId: string): Promise<void> {
     const request = await this.deps.store.get(requestId);
     if (!request) return;
+    await this.announceInChannel(request);
+    await this.requester?.tell(request);
+  }
+
+  /** The expiry notice's timer came due: the requester hears of it unless the grant has moved on since. */
+  async notice(requestId: string): Promise<void> {
+    const request = await this.deps.store.get(requestId);
+    if (request) await this.requester?.tell(request);
+  }
+
+  private async announceInChannel(request: GrantRequest): Promise<void> {
+    const requestId = request.id;
     const ref = (await this.deps.messages.get(requestId)) ?? (await this.post(request));
     if (!ref || ref.told >= request.history.length) return;
     const { slack, messages } = this.deps;

@@ -6,11 +6,14 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { GrantRequest } from '../../domain/model/request';
-import type { Announcer } from '../../domain/ports';
+import type { Announcer, ExpiryNotices } from '../../domain/ports';
 import { translateAwsError } from '../aws/aws-errors';
 import type { NotifyMessage } from './messages';
 
 export class SqsNotifyQueue implements Announcer {
+  /** As the work queue's timers see it (ExpiryNotices). */
+  readonly notices: ExpiryNotices = { due: (requestId, expiresAt) => this.notice(requestId, expiresAt) };
+
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
@@ -18,6 +21,15 @@ export class SqsNotifyQueue implements Announcer {
 
   announce(request: GrantRequest): Promise<void> {
     return this.send({ type: 'announce', requestId: request.id }, request.id, `${request.id}-${request.version}`);
+  }
+
+  /** A grant's expiry notice came due (docs/slack.md): once per grant and end time, in its request's group. */
+  notice(requestId: string, expiresAt: string): Promise<void> {
+    return this.send(
+      { type: 'notice', requestId, expiresAt },
+      requestId,
+      `${requestId}-notice-${expiresAt.replace(/[^0-9A-Za-z]/g, '')}`,
+    );
   }
 
   /** An answer to a Slack interaction through its response_url (ephemeral refusals), off the answer's path. */

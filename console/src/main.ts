@@ -1,4 +1,7 @@
-/** The console's entry: who we act as, then a view per address (#/queue, #/grants, #/requests/ID, #/allowlist). */
+/**
+ * The console's entry: who we act as, then a view per address (#/queue, #/grants, #/requests/ID, #/allowlist, #/new,
+ * #/mine).
+ */
 import { h, replaceChildren } from './dom';
 import { shortPrincipal } from './format';
 import { loadSession, type ConsoleSession } from './session';
@@ -6,6 +9,8 @@ import { empty, failure } from './states';
 import { renderAllowlist } from './views/allowlist';
 import { renderDetail } from './views/detail';
 import { renderGrants } from './views/grants';
+import { renderMyGrants } from './views/my-grants';
+import { renderNewRequest } from './views/new-request';
 import { renderQueue } from './views/queue';
 
 function showIdentity(session: ConsoleSession): void {
@@ -28,11 +33,15 @@ function markNav(view: string): void {
   }
 }
 
+const TITLES: Record<string, string> = { requests: 'Request', new: 'New request', mine: 'My grants' };
+
 async function route(main: HTMLElement, session: ConsoleSession): Promise<void> {
   const [, view = 'queue', param] = location.hash.split('/').map(decodeURIComponent);
   markNav(view === 'requests' ? '' : view);
-  document.title = `${view === 'requests' ? 'Request' : view[0]?.toUpperCase() + view.slice(1)} · Permission Broker`;
+  document.title = `${TITLES[view] ?? view[0]?.toUpperCase() + view.slice(1)} · Permission Broker`;
   if (view === 'grants') await renderGrants(main);
+  else if (view === 'new') await renderNewRequest(main);
+  else if (view === 'mine') await renderMyGrants(main);
   else if (view === 'requests' && param) await renderDetail(main, param);
   else if (view === 'allowlist') await renderAllowlist(main, param);
   else await renderQueue(main, session);

@@ -6,6 +6,7 @@
  * settling is idempotent and notifications are deduplicated).
  */
 import type { GrantRequest, HistoryEvent } from '../model/request';
+import { noticeAt } from '../rules/expiry-notice';
 
 export interface ScheduledWork {
   requestId: string;
@@ -28,8 +29,20 @@ export interface RecheckWork {
   startedAt?: string;
 }
 
+/**
+ * Tell the requester that its grant ends soon (docs/slack.md, A requester's day in Slack): due
+ * BROKER_EXPIRY_NOTICE_SECONDS before `expiresAt`, scheduled once per grant and end time.
+ */
+export interface NoticeWork {
+  kind: 'notice';
+  requestId: string;
+  /** The end it warns of: a grant extended since has another notice of its own. */
+  expiresAt: string;
+  at: string;
+}
+
 /** Everything the work queue carries. */
-export type QueuedWork = ScheduledWork | RecheckWork;
+export type QueuedWork = ScheduledWork | RecheckWork | NoticeWork;
 
 export interface FollowUps {
   /** History events this change appended, oldest first. */
@@ -53,6 +66,24 @@ export function followUps(before: GrantRequest | null, after: GrantRequest): Fol
     work = { requestId: after.id, kind: 'timer', at: after.expiresAt };
   }
   return { events, work };
+}
+
+/**
+ * The expiry notice a change sets in motion: a grant that became ACTIVE, or whose end an extension moved, is told
+ * `noticeSeconds` before its end. Null when that time has passed already (the Slack side tells it with the activation).
+ */
+export function noticeFollowUp(
+  before: GrantRequest | null,
+  after: GrantRequest,
+  noticeSeconds: number,
+  now: Date,
+): NoticeWork | null {
+  // Told once per end: a grant that just became ACTIVE (a scheduled one brings its end along), or whose end moved.
+  const sameEnd = before?.status === 'ACTIVE' && after.expiresAt === before.expiresAt;
+  if (after.status !== 'ACTIVE' || after.expiresAt === null || sameEnd) return null;
+  const at = noticeAt(after.expiresAt, noticeSeconds);
+  if (at.getTime() <= now.getTime()) return null;
+  return { kind: 'notice', requestId: after.id, expiresAt: after.expiresAt, at: at.toISOString() };
 }
 
 /** A stored change of an allowlist entry (put or delete) sets a re-check of its live requests in motion. */

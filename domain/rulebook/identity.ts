@@ -125,3 +125,32 @@ export function identityOf(arn: string, rules: IdentityRules): Identity {
   // Stored values came from an identity; anything else (hand-edited data) is a name that matches nothing.
   return identityFromArn(arn, rules) ?? { arn, person: arn, session: null, role: null, user: null, slack: null };
 }
+
+/**
+ * Who a Slack user acts as when it asks for a grant itself (`/lpb`, docs/slack.md, A requester's day in Slack): the
+ * identity its BROKER_SLACK_USERS link names, or null when it is not linked. A link to an ARN acts as that ARN's
+ * identity, exactly as if it had called the REST API; a link to a person (`person:<username>`) has no ARN to act as,
+ * so it acts as `slack:<id>` counting as that person (allowlist `requesters` name it by `slack:` patterns).
+ */
+export function requesterOfSlackUser(userId: string, rules: IdentityRules): Identity | null {
+  const link = rules.identityLinks[`slack:${userId}`];
+  if (link === undefined) return null;
+  if (link.startsWith(PERSON_LINK_PREFIX)) return identityOfSlackUser(userId, rules);
+  return identityFromArn(link, rules);
+}
+
+/**
+ * The Slack users to tell about a request (its requester's direct messages): the requester itself when it asked from
+ * Slack, and every linked Slack user who counts as the requester's person. In the order the links are listed.
+ */
+export function slackUsersOfRequester(
+  request: { requester: string; requesterPerson: string },
+  rules: IdentityRules,
+): string[] {
+  const users = new Set<string>();
+  if (request.requester.startsWith('slack:')) users.add(request.requester.slice('slack:'.length));
+  for (const [slack, link] of Object.entries(rules.identityLinks)) {
+    if (personOfLink(link, rules) === request.requesterPerson) users.add(slack.slice('slack:'.length));
+  }
+  return [...users];
+}

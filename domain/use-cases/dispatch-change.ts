@@ -5,7 +5,7 @@
  * so a record delivered again (after a failure later in its batch, or a retry) starts no second timer chain; a claim
  * whose work could not be scheduled is given back. Announcing again is harmless (Slack updates are deduplicated).
  */
-import { entryFollowUp, followUps, type QueuedWork } from '../events/follow-ups';
+import { entryFollowUp, followUps, noticeFollowUp, type QueuedWork } from '../events/follow-ups';
 import type { GrantRequest } from '../model/request';
 import type { Announcer, Clock, DispatchClaims, GrantEventListener, WorkScheduler } from '../ports';
 
@@ -35,13 +35,21 @@ export function makeDispatchChange(deps: {
   listener: GrantEventListener;
   claims: DispatchClaims;
   clock: Clock;
+  /** BROKER_EXPIRY_NOTICE_SECONDS, and whether a request's requester hears of its expiry (linked in Slack). */
+  expiryNotice?: { seconds: number; wanted: (r: GrantRequest) => boolean };
 }) {
-  const { announcer, listener } = deps;
+  const { announcer, listener, expiryNotice, clock } = deps;
   const scheduleOnce = makeScheduleOnce(deps);
   return async function dispatchChange(before: GrantRequest | null, after: GrantRequest): Promise<void> {
     const { events, work } = followUps(before, after);
     // Work first: a slow or failing announcement must not delay a grant.
     if (work) await scheduleOnce(changeId(after), work);
+    const notice =
+      expiryNotice && expiryNotice.wanted(after)
+        ? noticeFollowUp(before, after, expiryNotice.seconds, clock.now())
+        : null;
+    // Once per grant and end time, whichever change set it.
+    if (notice) await scheduleOnce(`NOTICE#${after.id}#${notice.expiresAt}`, notice);
     if (events.length === 0) return;
     await announcer.announce(after);
     await listener.recorded(after, events);

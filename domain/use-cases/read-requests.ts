@@ -33,6 +33,8 @@ export interface ListRequestsCommand {
   nextToken: string | null;
   /** Only ACTIVE grants more than 60 s past their end (or revoke), oldest first; admins only. */
   overdue?: boolean;
+  /** Only the caller's own requests (its person's), whoever it may also approve or administer ("my grants"). */
+  mine?: boolean;
 }
 
 /** How old a waiting request's policy preview may be before a read refreshes it (docs/policy-preview.md). */
@@ -102,7 +104,9 @@ export function makeListRequests(deps: ReadRequestsDeps) {
   ): Promise<{ items: GrantRequest[]; nextToken: string | null }> {
     if (command.overdue) return overdue(command);
     let sources: ListSource[];
-    if (isAdmin(settings.admins, await resolveIdentity(command.caller, settings.admins))) {
+    if (command.mine) {
+      sources = [{ kind: 'requester', value: command.caller.person }];
+    } else if (isAdmin(settings.admins, await resolveIdentity(command.caller, settings.admins))) {
       const statuses = command.status ? [command.status] : REQUEST_STATUSES;
       sources = statuses.map((value) => ({ kind: 'status', value }));
     } else {

@@ -2,10 +2,11 @@
  * Run one queued work item (a queue message). Grant work settles its request and schedules what follows — the same
  * work again after a wait, or, for an expiry timer, the next tick at the grant's current end (an extension moves it).
  * An allowlist re-check runs one page and schedules the next. Work that arrives before its time (a long timer hops in
- * steps) is scheduled again unchanged.
+ * steps) is scheduled again unchanged. An expiry notice that came due is handed to the Slack side, which tells it
+ * unless the grant moved on (docs/slack.md, A requester's day in Slack).
  */
 import type { QueuedWork, RecheckWork, ScheduledWork } from '../events/follow-ups';
-import type { Clock, WorkScheduler } from '../ports';
+import type { Clock, ExpiryNotices, WorkScheduler } from '../ports';
 import type { AllowlistRecheck } from './recheck-allowlist';
 import type { SettleOutcome, SettleRequest } from './settle-request';
 
@@ -16,9 +17,10 @@ export function makeRunWork(deps: {
   settle: SettleRequest;
   recheck: AllowlistRecheck;
   scheduler: WorkScheduler;
+  notices: ExpiryNotices;
   clock: Clock;
 }) {
-  const { settle, recheck, scheduler, clock } = deps;
+  const { settle, recheck, scheduler, notices, clock } = deps;
 
   async function settleWork(work: ScheduledWork, now: Date): Promise<SettleOutcome> {
     const outcome = await settle.settle(work.requestId, { deadline: new Date(now.getTime() + WORK_DEADLINE_MS) });
@@ -44,6 +46,10 @@ export function makeRunWork(deps: {
     const now = clock.now();
     if (Date.parse(work.at) > now.getTime()) {
       await scheduler.schedule(work);
+      return null;
+    }
+    if (work.kind === 'notice') {
+      await notices.due(work.requestId, work.expiresAt);
       return null;
     }
     return work.kind === 'recheck' ? recheckPage(work, now) : settleWork(work, now);

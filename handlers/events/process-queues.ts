@@ -67,6 +67,7 @@ export async function processNotifyMessages(app: Pick<App, 'notifier'>, messages
         if (!note || !app.notifier) continue;
         try {
           if (note.type === 'announce') await app.notifier.announce(note.requestId);
+          else if (note.type === 'notice') await app.notifier.notice(note.requestId);
           else await app.notifier.respond(note.url, note.body);
         } catch (error) {
           logger.warn('slack notification failed; the queue delivers it again', { error: String(error) });

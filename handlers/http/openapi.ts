@@ -215,7 +215,14 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     errors: [ValidationError, AccountNotTargetedError, NotFoundError, AdoptionInProgressError, ...ADMIN_ONLY],
   },
   slackInteraction: {
-    summary: 'Slack interactivity (signed block_actions; refusals are a 200 with an ephemeral message)',
+    summary:
+      "Slack interactivity (signed): approvers' and requesters' button clicks, and the request and extend modals' submissions (field errors are a 200 with response_action errors); refusals are a 200 with an ephemeral message",
+    ok: [200, slackAnswer],
+    errors: [UnauthenticatedError, ValidationError, ...STORE],
+  },
+  slackCommand: {
+    summary:
+      'The signed /lpb slash command of a Slack user linked in BROKER_SLACK_USERS: request opens the request modal, list answers its waiting and active grants, anything else the help; every answer is ephemeral',
     ok: [200, slackAnswer],
     errors: [UnauthenticatedError, ValidationError, ...STORE],
   },

@@ -232,7 +232,15 @@ export const discoverPage = z.object({
 export const healthResponse = z.object({ status: z.literal('ok') });
 
 export const slackAnswer = z
-  .object({ response_type: z.literal('ephemeral'), replace_original: z.boolean(), text: z.string() })
+  .object({
+    response_type: z.literal('ephemeral'),
+    replace_original: z.boolean(),
+    text: z.string(),
+    blocks: z.array(z.record(z.string(), z.unknown())),
+    /** A modal's refused submission: the message to show under each block (docs/slack.md). */
+    response_action: z.literal('errors'),
+    errors: z.record(z.string(), z.string()),
+  })
   .partial();
 
 // Compile-time checks that what the handlers return fits the documented shapes.

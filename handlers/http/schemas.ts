@@ -115,6 +115,8 @@ export const listRequestsQuery = z.strictObject({
     .optional(),
   nextToken: token(2048).optional(),
   overdue: z.enum(['true', 'false'], 'must be true or false').optional(),
+  /** Only the caller's own requests (the console's My grants, `/lpb list`). */
+  mine: z.enum(['true', 'false'], 'must be true or false').optional(),
 });
 
 /** GET /v1/admin/discover: `limit` counts resource policies read (docs/adoption.md, Adopt). */

@@ -162,7 +162,7 @@ it('moves through the views with the keyboard', async () => {
   await page.locator('article').first().waitFor();
   await page.keyboard.press('Tab');
   expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
-  // Tab order reaches the first decision without a mouse: brand, three views, then the queue's links and fields.
+  // Tab order reaches the first decision without a mouse: brand, the five views, then the queue's links and fields.
   let reached = '';
   for (let i = 0; i < 12 && reached !== 'Approve'; i++) {
     await page.keyboard.press('Tab');

@@ -120,18 +120,17 @@ describe('self-protection', () => {
   });
 });
 
-it('throttles POST /v1/slack/interactions on a stage the template owns', () => {
+it('throttles POST /v1/slack/interactions and /v1/slack/commands on a stage the template owns', () => {
   const [[, stageResource] = []] = ofType('AWS::ApiGateway::Stage');
+  const throttled = (resourcePath: string) => ({
+    ResourcePath: resourcePath,
+    HttpMethod: 'POST',
+    ThrottlingRateLimit: expect.any(Number) as unknown,
+    ThrottlingBurstLimit: expect.any(Number) as unknown,
+  });
   expect(stageResource?.Properties).toMatchObject({
     StageName: stage,
-    MethodSettings: [
-      {
-        ResourcePath: '/~1v1~1slack~1interactions',
-        HttpMethod: 'POST',
-        ThrottlingRateLimit: expect.any(Number) as unknown,
-        ThrottlingBurstLimit: expect.any(Number) as unknown,
-      },
-    ],
+    MethodSettings: [throttled('/~1v1~1slack~1interactions'), throttled('/~1v1~1slack~1commands')],
   });
   // A deployment that named the stage too would collide with it; StageDescription fails once the stage exists.
   for (const [, deployment] of ofType('AWS::ApiGateway::Deployment')) {
@@ -212,6 +211,7 @@ describe('the API’s resource policy', () => {
       'execute-api:/*/GET/v1/health',
       'execute-api:/*/GET/v1/openapi.json',
       'execute-api:/*/POST/v1/slack/interactions',
+      'execute-api:/*/POST/v1/slack/commands',
     ]);
   });
 });

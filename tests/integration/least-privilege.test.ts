@@ -49,7 +49,7 @@ import {
   testClients,
 } from '../support/aws';
 import { FakeAccessAnalyzer } from '../support/fake-access-analyzer';
-import { FakeSlack, signedClick } from '../support/fake-slack';
+import { FakeSlack, signedClick, signedCommand, signedSubmission } from '../support/fake-slack';
 import { DynamoRequestStore } from '../../adapters/dynamodb/request-store';
 import { move } from '../../domain/state-machine';
 import { FaultProxy, calls } from '../support/fault-proxy';
@@ -81,6 +81,9 @@ const PATH_ADMINS = 'arn:aws:iam::123456789012:role/platform/admins/*';
 const PATH_REQUESTERS = 'arn:aws:iam::123456789012:role/teams/orders/*';
 const SECRET = 'lp-signing-secret';
 const AUTO_REQUESTER = 'arn:aws:iam::123456789012:role/auto-ci';
+/** A Slack user linked to a requester of its own (its waiting requests count apart from the others'). */
+const SLACK_REQUESTER = 'U0SLACKREQ';
+const SLACK_REQUESTER_ROLE = 'arn:aws:iam::123456789012:role/orders-slack';
 const TABLE_STREAMS = 'arn:aws:dynamodb:us-east-1:123456789012:table/order*/stream/*';
 /** Event sources the entries allow: the orders queues and streams. */
 const SOURCES = [...openEntry().eventSourceArns, 'arn:aws:kinesis:us-east-1:123456789012:stream/order-*'];
@@ -282,7 +285,7 @@ beforeAll(async () => {
     BROKER_WORK_QUEUE_URL: brokerQueues.workQueueUrl,
     BROKER_NOTIFY_QUEUE_URL: brokerQueues.notifyQueueUrl,
     BROKER_IDENTITY_STORE_ID: IDENTITY_STORE,
-    BROKER_SLACK_USERS: `${BOB_IN_SLACK}=person:bob`,
+    BROKER_SLACK_USERS: `${BOB_IN_SLACK}=person:bob,${SLACK_REQUESTER}=${SLACK_REQUESTER_ROLE}`,
   };
   await addGroupMember(motoEndpoint(), IDENTITY_STORE, 'payments-owners', 'bob');
   // One app serves every function here; the callers it is handed name themselves in X-Broker-Principal.
@@ -542,7 +545,73 @@ it('exercises the decisions function', async () => {
   expect((await decide(mapping.id, 'revoke', REQUESTER)).body?.status).toBe('REVOKED');
 });
 
+/**
+ * A linked requester in Slack: /lpb request opens the modal from its catalog, each kind of source is proved where it
+ * lives and an event source's key is read as the submissions create requests, /lpb list reads its grants, a waiting
+ * request is cancelled, and an active grant's Extend opens the extend modal.
+ */
+async function askFromSlack(): Promise<void> {
+  const timestamp = Math.floor(clock.now().getTime() / 1000);
+  const send = async (path: string, signed: { body: string; headers: Record<string, string> }) => {
+    const res = await http('slack', apiEvent('POST', path, { body: signed.body, headers: signed.headers }));
+    expect(res.status).toBe(200);
+    return res.body as Record<string, any> | undefined;
+  };
+  const command = (text: string) =>
+    send('/v1/slack/commands', signedCommand({ secret: SECRET, userId: SLACK_REQUESTER, text, timestamp }));
+  await command('request');
+  expect(slack.opened().at(-1)?.view.callback_id).toBe('lpb_request');
+  // Sources of their own: the requests function's reads of the others are still cached.
+  const own = (ask: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(ask).map(([k, v]) => [
+        k,
+        v.replace('orders-', 'orders-slack-').replace('a1b2c3d4e5', 's1a2c3k4e5'),
+      ]),
+    );
+  const asks: Record<string, string | undefined>[] = [
+    ...PRINCIPAL_CASES.slice(0, 4).map((c) => own(c.ask as Record<string, string>)),
+    { eventSourceArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/orders-slack/stream/2026-12-01T00:00:00.000' },
+    mappingAsk(),
+    await foreignMappedAsk(),
+  ];
+  for (const [i, ask] of asks.entries()) {
+    const values = Object.fromEntries(
+      Object.entries({
+        function: baseAsk.functionName,
+        durationSeconds: '3600',
+        reason: baseAsk.reason,
+        ...ask,
+      }).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    const submission = signedSubmission({
+      secret: SECRET,
+      userId: SLACK_REQUESTER,
+      callbackId: 'lpb_request',
+      values,
+      viewId: `VSLACKASK${i}`,
+      timestamp,
+    });
+    expect(await send('/v1/slack/interactions', submission)).toBeUndefined();
+  }
+  const listed = await command('list');
+  const cancel = JSON.stringify(listed?.blocks).match(
+    /"action_id":"cancel","text":\{[^}]*\},"value":"([^"]+)"/,
+  )?.[1] as string;
+  const click = (actionId: string, value: string) =>
+    send(
+      '/v1/slack/interactions',
+      signedClick({ secret: SECRET, userId: SLACK_REQUESTER, actionId, value, timestamp }),
+    );
+  expect((await click('cancel', cancel))?.text).toContain('CANCELLED');
+  const grant = await request(invokeAsk(), SLACK_REQUESTER_ROLE);
+  expect((await approveNow(app, grant.id)).status).toBe('ACTIVE');
+  expect(await click('extend', grant.id)).toBeUndefined();
+  expect(slack.opened().at(-1)?.view.callback_id).toBe('lpb_extend');
+}
+
 it('exercises the slack function, then the stream, work and notify functions behind it', async () => {
+  await askFromSlack();
   // An allowlist change the work function re-checks live requests against (their requesters' roles read again).
   await app.allowlist.put(who(ADMIN), 'orders', ORDERS);
   await runStream();

@@ -8,6 +8,8 @@ export const CONTRACT_MS = {
   create: 1_000,
   /** A Slack click is answered. */
   click: 1_000,
+  /** `/lpb request` has opened its modal, and a submitted modal is answered (docs/slack.md). */
+  slashCommand: 1_000,
   /** POST /v1/requests/{id}/approve (and revoke) answers. */
   approve: 2_000,
   /** A grant's permission is gone after its expiresAt (p99). */

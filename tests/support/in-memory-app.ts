@@ -40,7 +40,7 @@ export class RecordingScheduler implements WorkScheduler {
 
 export function inMemoryApp(
   env: Record<string, string> = {},
-  extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer' | 'analyzer'>> & {
+  extra: Partial<Pick<AppPorts, 'listener' | 'slackRespond' | 'announcer' | 'analyzer' | 'slackViews' | 'notices'>> & {
     /** Sleeping moves the clock, once everything else waits too (work side by side takes as long as it would). */
     virtualTime?: boolean;
   } = {},

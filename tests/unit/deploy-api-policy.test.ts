@@ -37,6 +37,7 @@ it('keeps health, the OpenAPI document and Slack open to all, their own checks d
       'execute-api:/*/GET/v1/health',
       'execute-api:/*/GET/v1/openapi.json',
       'execute-api:/*/POST/v1/slack/interactions',
+      'execute-api:/*/POST/v1/slack/commands',
     ],
   });
 });

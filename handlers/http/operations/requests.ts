@@ -45,6 +45,7 @@ export const listRequests: Operation = async (input, app) => {
     limit: query.limit ?? 25,
     nextToken: query.nextToken ?? null,
     overdue: query.overdue === 'true',
+    mine: query.mine === 'true',
   });
   return { statusCode: 200, body: { items: page.items.map((r) => presentRequest(r)), nextToken: page.nextToken } };
 };

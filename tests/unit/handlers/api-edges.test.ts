@@ -63,6 +63,7 @@ describe('query parameters', () => {
         functionName: 'order-processor',
         limit: '5',
         overdue: 'false',
+        mine: 'true',
         cursor: encodeReconcileCursor({ '123456789012': fnArn('order-processor') }),
       };
       for (const name of documented.filter((n) => n !== 'nextToken')) {
