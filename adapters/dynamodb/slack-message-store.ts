@@ -11,6 +11,8 @@ export interface SlackMessageRef {
   ts: string;
   /** History events already told by the message or its thread. */
   told: number;
+  /** The first channel's reference only: the approval steps' other channels, each with a message of its own. */
+  otherChannels?: string[];
 }
 
 export class DynamoSlackMessageStore {
@@ -34,9 +36,14 @@ export class DynamoSlackMessageStore {
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.tableName, Key: slackMessageKey(requestId), ConsistentRead: true }),
       );
-      return Item
-        ? { channel: Item.channel as string, ts: Item.ts as string, told: (Item.told as number | undefined) ?? 0 }
-        : null;
+      if (!Item) return null;
+      const others = Item.otherChannels as string[] | undefined;
+      return {
+        channel: Item.channel as string,
+        ts: Item.ts as string,
+        told: (Item.told as number | undefined) ?? 0,
+        ...(others ? { otherChannels: others } : {}),
+      };
     } catch (error) {
       return translateAwsError(error, 'the request table');
     }

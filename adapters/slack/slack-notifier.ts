@@ -7,6 +7,7 @@
  * gone, bad token) is logged and dropped: it will not get better by retrying.
  */
 import type { GrantRequest } from '../../domain/model/request';
+import { approvalChannelsOf } from '../../domain/rulebook/approval-steps';
 import type { AllowlistStore, RequestStore } from '../../domain/ports';
 import type { DynamoSlackMessageStore, SlackMessageRef } from '../dynamodb/slack-message-store';
 import { requestMessage, threadReply, type ExtensionEnds } from './messages';
@@ -64,10 +65,24 @@ export class SlackNotifier {
     if (request) await this.requester?.tell(request);
   }
 
+  /**
+   * The approval message in the entry's channel, and in each approval step's own (docs/api.md, Approval steps): the
+   * first channel's message is stored under the request id and lists the others, each stored under `<id>#<channel>`.
+   */
   private async announceInChannel(request: GrantRequest): Promise<void> {
-    const requestId = request.id;
-    const ref = (await this.deps.messages.get(requestId)) ?? (await this.post(request));
-    if (!ref || ref.told >= request.history.length) return;
+    const first = (await this.deps.messages.get(request.id)) ?? (await this.post(request));
+    if (!first) return;
+    await this.bringUpToDate(request, request.id, first);
+    for (const channel of first.otherChannels ?? []) {
+      const key = `${request.id}#${channel}`;
+      const ref = await this.deps.messages.get(key);
+      if (ref) await this.bringUpToDate(request, key, ref);
+    }
+  }
+
+  /** One channel's message: re-rendered, and the events after the decision as thread replies, each told once. */
+  private async bringUpToDate(request: GrantRequest, key: string, ref: SlackMessageRef): Promise<void> {
+    if (ref.told >= request.history.length) return;
     const { slack, messages } = this.deps;
     if (
       !this.ok(
@@ -86,7 +101,7 @@ export class SlackNotifier {
       const text = threadReply(request, request.history[i] as GrantRequest['history'][number]);
       if (text)
         this.ok('thread reply', request, await slack.postMessage({ channel: ref.channel, thread_ts: ref.ts, text }));
-      await messages.markTold(requestId, i + 1);
+      await messages.markTold(key, i + 1);
     }
   }
 
@@ -96,20 +111,37 @@ export class SlackNotifier {
     if (!result.ok && TRANSIENT.test(result.error)) throw new SlackUnavailableError('response_url', result.error);
   }
 
-  /** Posts the approval message of a request that waits for approvers in a channel; null when it gets none. */
+  /**
+   * Posts the approval message of a request that waits for approvers in each of its entry's channels; the first
+   * channel's reference (listing the others), or null when it gets none.
+   */
   private async post(request: GrantRequest): Promise<SlackMessageRef | null> {
     if (request.requiredApprovals === 0) return null;
-    const channel = (await this.deps.allowlist.get(request.allowlistEntryId))?.slackChannel;
-    if (!channel) return null;
+    const entry = await this.deps.allowlist.get(request.allowlistEntryId);
+    const [first, ...others] = entry ? approvalChannelsOf(entry) : [];
+    if (!first) return null;
+    const ref = await this.postIn(request, first);
+    if (!ref) return null;
+    const posted: string[] = [];
+    for (const channel of others) {
+      const other = await this.postIn(request, channel);
+      if (!other) continue;
+      await this.deps.messages.put(`${request.id}#${channel}`, other);
+      posted.push(channel);
+    }
+    const withOthers = posted.length > 0 ? { ...ref, otherChannels: posted } : ref;
+    await this.deps.messages.put(request.id, withOthers);
+    return withOthers;
+  }
+
+  /** One channel's approval message; only the creation counts as told, later events follow. */
+  private async postIn(request: GrantRequest, channel: string): Promise<SlackMessageRef | null> {
     const posted = await this.deps.slack.postMessage({
       channel,
       ...requestMessage(request, await this.extensionEnds(request)),
     });
     if (!this.ok('chat.postMessage', request, posted) || !posted.ok || !posted.ts) return null;
-    // The message shows the request as it is now; only the creation counts as told, later events follow.
-    const ref = { channel: posted.channel ?? channel, ts: posted.ts, told: 1 };
-    await this.deps.messages.put(request.id, ref);
-    return ref;
+    return { channel: posted.channel ?? channel, ts: posted.ts, told: 1 };
   }
 
   /** An extension's message shows the grant's end now and with it; once it took effect, the ends it recorded. */

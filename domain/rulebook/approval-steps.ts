@@ -60,3 +60,9 @@ export function startingProgress(entry: AllowlistEntry): StepProgress[] | null {
   if (!hasSteps(entry)) return null;
   return stepsOf(entry).map((s) => ({ name: s.name ?? '', requiredApprovals: s.required, counted: 0 }));
 }
+
+/** Where approvers hear of a request: each step's channel (the entry's when a step names none), each once. */
+export function approvalChannelsOf(entry: AllowlistEntry): string[] {
+  const channels = stepsOf(entry).map((step) => step.slackChannel ?? entry.slackChannel);
+  return [...new Set(channels.filter((c): c is string => c !== null))];
+}

@@ -19,6 +19,7 @@ const call = (method: string, path: string, options: Parameters<typeof http>[3] 
 beforeAll(async () => {
   clients = await freshMoto('slack-broker');
   await createFunction(clients, 'order-processor');
+  await createFunction(clients, 'order-auditor');
   slack = new FakeSlack(TOKEN);
   await slack.start();
   runner = await startRunner({
@@ -219,4 +220,43 @@ it('answers the 21st waiting request of one requester 429, storing and posting n
   expect(slack.posted().filter((m) => JSON.stringify(m).includes('the twenty-first'))).toEqual([]);
   const listed = await call('GET', '/v1/requests?status=PENDING&limit=100', { principal: busy });
   expect((listed.body as { items: unknown[] }).items).toHaveLength(20);
+}, 90_000);
+
+it('posts a request of an entry with approval steps in each step’s channel and shows each step’s progress there', async () => {
+  const step = (name: string, approver: string, slackChannel: string) => ({
+    name,
+    approvers: [approver],
+    approverGroups: [],
+    requiredApprovals: 1,
+    slackChannel,
+  });
+  // Tried before `orders` (ids in order), for the auditor only.
+  const stepped = openEntry({
+    functions: ['arn:aws:lambda:us-east-1:123456789012:function:order-auditor'],
+    approvers: [],
+    approvalSteps: [step('owners', 'slack:U0OWNER01', 'C0OWNERS01'), step('security', 'slack:U0SECURE1', 'C0SECURIT1')],
+  });
+  expect((await call('PUT', '/v1/allowlist/a-steps', { principal: ADMIN, body: stepped })).status).toBe(200);
+  const r = await create({ ...PRINCIPAL_CASES[2].ask, functionName: 'order-auditor' }, 60);
+  const inChannel = (channel: string) =>
+    eventually(() =>
+      slack.posted().find((m) => m.channel === channel && JSON.stringify(m.blocks ?? '').includes(r.id)),
+    );
+  const [owners, security] = await Promise.all([inChannel('C0OWNERS01'), inChannel('C0SECURIT1')]);
+  for (const post of [owners, security])
+    expect(JSON.stringify(post?.blocks)).toContain('owners 0 of 1 · security 0 of 1');
+  const value = owners?.blocks.find((b: { type: string }) => b.type === 'actions').elements[0].value as string;
+  expect((await clickAs('U0OWNER01', 'approve', value)).status).toBe(200);
+  // Both messages follow the decision.
+  for (const channel of ['C0OWNERS01', 'C0SECURIT1']) {
+    await eventually(() =>
+      slack
+        .updated()
+        .find((m) => m.channel === channel && JSON.stringify(m.blocks).includes('owners 1 of 1 ✓ · security 0 of 1')),
+    );
+  }
+  expect((await clickAs('U0SECURE1', 'approve', value)).status).toBe(200);
+  const active = await settledRequest(runner.baseUrl, r.id, REQUESTER);
+  expect(active).toMatchObject({ status: 'ACTIVE', approvals: [{ step: 'owners' }, { step: 'security' }] });
+  await call('DELETE', '/v1/allowlist/a-steps', { principal: ADMIN });
 }, 90_000);
