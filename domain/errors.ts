@@ -226,6 +226,19 @@ export class KeptChangingError extends StateConflictError {
 }
 
 /**
+ * A conditional allowlist write (If-Match / If-None-Match) found the entry not as it expected: changed since it was
+ * read, or there (or gone) when it should not be. Nothing was changed.
+ */
+export class EntryPreconditionFailedError extends DomainError {
+  constructor(
+    readonly entryId: string,
+    found: string,
+  ) {
+    super(`allowlist entry ${entryId}: ${found}; nothing was changed`);
+  }
+}
+
+/**
  * A target account cannot be reached at all (its spoke role cannot be assumed): only that account's work is
  * affected, and reconcile reports it. Never answered over HTTP.
  */

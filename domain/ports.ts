@@ -82,17 +82,37 @@ export interface RequestStore {
  * after failing, say) is still re-checked, by the sweep.
  */
 export interface AllowlistStore {
-  put(entry: AllowlistEntry): Promise<void>;
+  /**
+   * Stores `entry` if the stored entry is still `before` (same version; null: none stored), and in the same write its
+   * change record (an EntryChange, for the audit stream). False, changing nothing, when it is not.
+   */
+  put(entry: AllowlistEntry, before: AllowlistEntry | null): Promise<boolean>;
   /** Null when no entry has this id, or when there is no id (a request no entry permits: docs/adoption.md, Adopt). */
   get(id: string | null): Promise<AllowlistEntry | null>;
   list(): Promise<AllowlistEntry[]>;
-  /** Returns false when there was nothing to delete. `at`: when (the re-check marker's time). */
-  delete(id: string, at: Date): Promise<boolean>;
+  /**
+   * Deletes the entry if it is still stored at `before`'s version, with its change record (by `actor`, `at`: also the
+   * re-check marker's time). False, changing nothing, when it is gone or at another version.
+   */
+  delete(before: AllowlistEntry, actor: string, at: Date): Promise<boolean>;
   /** Entries changed at or before `changedBy` whose live requests no finished re-check has seen since. */
   pendingRechecks(changedBy: Date): Promise<PendingRecheck[]>;
   /** A re-check that began at `startedAt` went through all the entry's live requests: its marker goes, unless the
    * entry changed again after `startedAt`. */
   recheckDone(entryId: string, startedAt: Date): Promise<void>;
+}
+
+/**
+ * One change of an allowlist entry as its change record keeps it (docs/audit.md, Allowlist Entry Changed): `version`
+ * is the entry's version after the change (a delete counts as one), `before`/`after` null when there was none.
+ */
+export interface EntryChange {
+  entryId: string;
+  actor: string;
+  at: string;
+  version: number;
+  before: AllowlistEntry | null;
+  after: AllowlistEntry | null;
 }
 
 export interface PendingRecheck {

@@ -27,11 +27,19 @@ export interface AllowlistEntry {
    * stored before: `warn`.
    */
   sourceProof?: 'require' | 'warn' | 'off';
+  /** 1 when created, one more at each change (docs/allowlist-as-code.md, Versions and conditional writes). */
+  version: number;
   updatedAt: string;
   updatedBy: string;
 }
 
-export type AllowlistEntryInput = Omit<AllowlistEntry, 'id' | 'updatedAt' | 'updatedBy'>;
+export type AllowlistEntryInput = Omit<AllowlistEntry, 'id' | 'version' | 'updatedAt' | 'updatedBy'>;
+
+/**
+ * What a conditional write asks of the stored entry (HTTP `If-Match` / `If-None-Match`): `version` a number, it must
+ * be stored at that version; `exists`, it must be stored; `absent`, it must not be.
+ */
+export type EntryPrecondition = { version: number } | 'exists' | 'absent' | null;
 
 /** An entry's `maxExtensions` when it names none. */
 export const DEFAULT_MAX_EXTENSIONS = 3;

@@ -9,6 +9,7 @@ import {
   AccountNotTargetedError,
   AdoptionInProgressError,
   AllowlistDeniedError,
+  EntryPreconditionFailedError,
   AlreadyApprovedError,
   ExtensionLimitError,
   ExtensionPendingError,
@@ -94,14 +95,20 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     summary:
       "Create or replace an allowlist entry (admins). Refuses (400, naming the field) what can never match; answers warnings for what is legal but risky. The entry's live requests are matched again behind the answer, as for a delete",
     body: allowlistEntryBody,
+    headers: {
+      'If-Match':
+        '"<version>": only while the entry is at that version (412 otherwise, nothing changed); *: only if it exists',
+      'If-None-Match': '*: only if no entry has this id (412 otherwise)',
+    },
     ok: [200, allowlistEntryWritten],
-    errors: [ValidationError, ...ADMIN_ONLY],
+    errors: [ValidationError, EntryPreconditionFailedError, ...ADMIN_ONLY],
   },
   deleteAllowlistEntry: {
     summary:
       "Delete an allowlist entry (admins). The entry's PENDING, APPROVED and ACTIVE requests are matched again behind the answer: moved to another entry that permits them, or ended (REJECTED / REVOKED, permission removed within 5 s)",
+    headers: { 'If-Match': '"<version>": only while the entry is at that version (412 otherwise, nothing changed)' },
     ok: [204, null],
-    errors: [NotFoundError, ...ADMIN_ONLY],
+    errors: [NotFoundError, ValidationError, EntryPreconditionFailedError, ...ADMIN_ONLY],
   },
   previewAllowlistDelete: {
     summary: 'Preview what deleting the entry would do to its live requests (admins); changes nothing',

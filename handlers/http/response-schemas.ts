@@ -103,6 +103,11 @@ export const requestList = z.object({ items: z.array(requestResource), nextToken
 
 export const allowlistEntryResource = allowlistEntryBody.extend({
   id: z.string(),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .describe('1 when created, one more at each change; the ETag, and what If-Match names'),
   updatedAt: time,
   updatedBy: z.string(),
 });

@@ -7,6 +7,7 @@ import { functionNameOf } from '../../domain/rules/function-ref';
 import { listPosition } from '../../domain/rules/list-cursor';
 import type {
   AllowlistStore,
+  EntryChange,
   CallDeadlines,
   Clock,
   CreateOutcome,
@@ -178,11 +179,29 @@ export class InMemoryAllowlist implements AllowlistStore {
   readonly entries = new Map<string, AllowlistEntry>();
   /** Ids of the entries put or deleted, in order, like the table's stream (consumed by the in-memory pipeline). */
   readonly changes: string[] = [];
-  put(entry: AllowlistEntry): Promise<void> {
+  /** The change records, in order, as the table keeps them for the audit stream. */
+  readonly changeRecords: EntryChange[] = [];
+  /** The stored entry is still `before` (an entry stored unversioned reads as version 1, as in DynamoDB). */
+  private stillAt(id: string, before: AllowlistEntry | null): boolean {
+    const stored = this.entries.get(id);
+    return before === null ? stored === undefined : stored !== undefined && (stored.version ?? 1) === before.version;
+  }
+  put(entry: AllowlistEntry, before: AllowlistEntry | null): Promise<boolean> {
+    if (!this.stillAt(entry.id, before)) return Promise.resolve(false);
     this.entries.set(entry.id, structuredClone(entry));
     this.changes.push(entry.id);
     this.markers.set(entry.id, entry.updatedAt);
-    return Promise.resolve();
+    this.changeRecords.push(
+      structuredClone({
+        entryId: entry.id,
+        actor: entry.updatedBy,
+        at: entry.updatedAt,
+        version: entry.version,
+        before,
+        after: entry,
+      }),
+    );
+    return Promise.resolve(true);
   }
   get(id: string | null): Promise<AllowlistEntry | null> {
     return Promise.resolve((id === null ? null : this.entries.get(id)) ?? null);
@@ -190,13 +209,22 @@ export class InMemoryAllowlist implements AllowlistStore {
   list(): Promise<AllowlistEntry[]> {
     return Promise.resolve([...this.entries.values()]);
   }
-  delete(id: string, at: Date): Promise<boolean> {
-    const deleted = this.entries.delete(id);
-    if (deleted) {
-      this.changes.push(id);
-      this.markers.set(id, at.toISOString());
-    }
-    return Promise.resolve(deleted);
+  delete(before: AllowlistEntry, actor: string, at: Date): Promise<boolean> {
+    if (!this.stillAt(before.id, before)) return Promise.resolve(false);
+    this.entries.delete(before.id);
+    this.changes.push(before.id);
+    this.markers.set(before.id, at.toISOString());
+    this.changeRecords.push(
+      structuredClone({
+        entryId: before.id,
+        actor,
+        at: at.toISOString(),
+        version: before.version + 1,
+        before,
+        after: null,
+      }),
+    );
+    return Promise.resolve(true);
   }
   /** Re-check markers: entry id → when it changed. */
   readonly markers = new Map<string, string>();

@@ -5,6 +5,7 @@
  */
 import { NotFoundError, ValidationError } from '../../../domain/errors';
 import type { Operation, OperationInput } from '../operation';
+import { entityTag, preconditionOf } from '../preconditions';
 import { ENTRY_ID, allowlistEntryBody, parseOrThrow } from '../schemas';
 
 /** An id that cannot exist reads as not found; on PUT it is a validation error naming the path parameter. */
@@ -18,13 +19,16 @@ function entryId(input: OperationInput, forWrite: boolean): string {
 export const putAllowlistEntry: Operation = async (input, app) => {
   const caller = input.caller();
   const id = entryId(input, true);
+  const precondition = preconditionOf(input.headers);
   const body = parseOrThrow(allowlistEntryBody, input.body);
-  return { statusCode: 200, body: await app.allowlist.put(caller, id, body) };
+  const entry = await app.allowlist.put(caller, id, body, precondition);
+  return { statusCode: 200, body: entry, headers: { ETag: entityTag(entry.version) } };
 };
 
 export const getAllowlistEntry: Operation = async (input, app) => {
   const caller = input.caller();
-  return { statusCode: 200, body: await app.allowlist.get(caller, entryId(input, false)) };
+  const entry = await app.allowlist.get(caller, entryId(input, false));
+  return { statusCode: 200, body: entry, headers: { ETag: entityTag(entry.version) } };
 };
 
 export const listAllowlist: Operation = async (input, app) => {
@@ -34,7 +38,7 @@ export const listAllowlist: Operation = async (input, app) => {
 
 export const deleteAllowlistEntry: Operation = async (input, app) => {
   const caller = input.caller();
-  await app.allowlist.delete(caller, entryId(input, false));
+  await app.allowlist.delete(caller, entryId(input, false), preconditionOf(input.headers));
   return { statusCode: 204 };
 };
 
