@@ -2,6 +2,7 @@
 import type { AllowlistEntry } from './model/allowlist-entry';
 import type { GrantRequest, HistoryEvent, RequestStatus } from './model/request';
 import type { QueuedWork } from './events/follow-ups';
+import type { AuditEvent } from './audit/audit-events';
 import type { InvokeStatement, RoleStatement } from '../policies/statement-types';
 
 export interface Clock {
@@ -100,19 +101,6 @@ export interface AllowlistStore {
   /** A re-check that began at `startedAt` went through all the entry's live requests: its marker goes, unless the
    * entry changed again after `startedAt`. */
   recheckDone(entryId: string, startedAt: Date): Promise<void>;
-}
-
-/**
- * One change of an allowlist entry as its change record keeps it (docs/audit.md, Allowlist Entry Changed): `version`
- * is the entry's version after the change (a delete counts as one), `before`/`after` null when there was none.
- */
-export interface EntryChange {
-  entryId: string;
-  actor: string;
-  at: string;
-  version: number;
-  before: AllowlistEntry | null;
-  after: AllowlistEntry | null;
 }
 
 export interface PendingRecheck {
@@ -306,6 +294,14 @@ export interface Announcer {
  */
 export interface GrantEventListener {
   recorded(request: GrantRequest, events: readonly HistoryEvent[]): Promise<void>;
+}
+
+/**
+ * Where audit events go (deployed and locally: an EventBridge bus). Publishes every event or throws (UnavailableError)
+ * having perhaps published some: the caller publishes all of them again, and consumers drop repeats by id.
+ */
+export interface AuditPublisher {
+  publish(events: readonly AuditEvent[]): Promise<void>;
 }
 
 /** What a source lookup found (docs/policy-preview.md, Source proof). */

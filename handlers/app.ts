@@ -34,6 +34,7 @@ import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-stor
 import { DynamoDispatchClaims } from '../adapters/dynamodb/dispatch-claims';
 import { DynamoReconcileProgressStore } from '../adapters/dynamodb/reconcile-progress-store';
 import { DynamoWorkLeases } from '../adapters/dynamodb/work-leases';
+import { EventBusPublisher } from '../adapters/eventbridge/event-bus-publisher';
 import { AccessAnalyzerPolicyAnalyzer } from '../adapters/access-analyzer/access-analyzer-policy-analyzer';
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
 import { AwsSourceDirectory } from '../adapters/sources/aws-source-directory';
@@ -53,6 +54,7 @@ import { makeGrantOperator } from '../domain/grants/grant-operator';
 import type {
   AllowlistStore,
   Announcer,
+  AuditPublisher,
   CallDeadlines,
   DispatchClaims,
   Clock,
@@ -83,6 +85,7 @@ import { makeDiscover } from '../domain/use-cases/discover';
 import { makeDispatchChange, makeDispatchEntryChange } from '../domain/use-cases/dispatch-change';
 import { makeExtendRequest } from '../domain/use-cases/extend-request';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
+import { makePublishAudit } from '../domain/use-cases/publish-audit';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
 import { makeAllowlistRecheck } from '../domain/use-cases/recheck-allowlist';
 import { makePendingLimit } from '../domain/use-cases/pending-limit';
@@ -195,6 +198,8 @@ export interface AppPorts {
   holder: string;
   /** The Slack side (the notification queue's consumer); none when Slack is off. */
   notifier?: SlackNotifier | null;
+  /** Where audit events go (the audit consumer of the stream); the other functions publish nothing. */
+  auditPublisher?: AuditPublisher;
 }
 
 const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
@@ -295,6 +300,7 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       clock,
     }),
     dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, claims: ports.dispatchClaims, clock }),
+    publishAudit: makePublishAudit({ publisher: ports.auditPublisher ?? { publish: () => missingBus() } }),
     allowlistImpact: recheck.preview,
     runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, clock }),
     slack: {
@@ -316,6 +322,11 @@ export const EMULATOR_GUARD = { guardMs: 400, coldGuardMs: 1000 } as const;
 /** A queue the configuration does not name: using it is a configuration error, said plainly. */
 function missingQueue(variable: string): never {
   throw new Error(`${variable} is not configured, so this function cannot queue work`);
+}
+
+/** A process with no bus configured was asked to publish: a configuration error, said plainly. */
+function missingBus(): never {
+  throw new Error('BROKER_EVENT_BUS is not configured, so this function cannot publish audit events');
 }
 
 /** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB, Lambda, IAM and SQS adapters. */
@@ -421,5 +432,14 @@ export async function buildApp(
     sleep: timing.sleep ?? realSleep,
     holder: randomUUID(),
     notifier,
+    ...(config.BROKER_EVENT_BUS
+      ? {
+          auditPublisher: new EventBusPublisher(
+            clients.eventBridge,
+            config.BROKER_EVENT_BUS,
+            timing.sleep ?? realSleep,
+          ),
+        }
+      : {}),
   });
 }

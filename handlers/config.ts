@@ -119,6 +119,10 @@ const VARIABLES = {
   /** Local only: the Slack secrets themselves. */
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** The EventBridge bus audit events go to (docs/audit.md, Events on EventBridge). */
+  BROKER_EVENT_BUS: z
+    .string({ error: 'is required (the EventBridge bus audit events go to)' })
+    .regex(/^[\w.\-/:]{1,1600}$/, 'must be an EventBridge bus name or ARN'),
   BROKER_IDENTITY: z.enum(['iam', 'header']),
   PORT: int(0, 65535, 3000),
   BROKER_SWEEP_INTERVAL_SECONDS: int(1, 3600, 60),
@@ -176,6 +180,8 @@ export const DEPLOYED_SCHEMAS = {
   notify: z.object({ ...CORE, SLACK_BOT_TOKEN_PARAMETER: V.SLACK_BOT_TOKEN_PARAMETER }),
   /** The scheduled sweep and reconcile. */
   schedule: z.object(CORE),
+  /** The table's stream, a second time: publishes audit events to the bus. */
+  audit: z.object({ ...CORE, BROKER_EVENT_BUS: V.BROKER_EVENT_BUS }),
 };
 
 export type DeployedKind = keyof typeof DEPLOYED_SCHEMAS;
@@ -193,6 +199,7 @@ export const FUNCTION_KINDS = {
   notify: 'notify',
   sweep: 'schedule',
   reconcile: 'schedule',
+  audit: 'audit',
 } as const satisfies Record<string, DeployedKind>;
 
 export type DeployedFunction = keyof typeof FUNCTION_KINDS;
@@ -209,6 +216,7 @@ const LOCAL_SCHEMA = z.object({
   BROKER_SWEEP_INTERVAL_SECONDS: V.BROKER_SWEEP_INTERVAL_SECONDS,
   BROKER_WORK_QUEUE_URL: V.BROKER_WORK_QUEUE_URL.optional(),
   BROKER_NOTIFY_QUEUE_URL: V.BROKER_NOTIFY_QUEUE_URL.optional(),
+  BROKER_EVENT_BUS: V.BROKER_EVENT_BUS.default('lambda-permission-broker'),
   SLACK_BOT_TOKEN: V.SLACK_BOT_TOKEN,
   SLACK_SIGNING_SECRET: V.SLACK_SIGNING_SECRET,
 });
@@ -247,6 +255,8 @@ export interface BrokerConfig extends z.infer<z.ZodObject<typeof CORE>> {
   BROKER_IDENTITY: 'iam' | 'header';
   BROKER_WORK_QUEUE_URL?: string | undefined;
   BROKER_NOTIFY_QUEUE_URL?: string | undefined;
+  /** Only the audit consumer publishes; the others leave it out. */
+  BROKER_EVENT_BUS?: string | undefined;
   SLACK_BOT_TOKEN?: string | undefined;
   SLACK_SIGNING_SECRET?: string | undefined;
 }

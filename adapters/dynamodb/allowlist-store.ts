@@ -11,7 +11,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { AllowlistEntry } from '../../domain/model/allowlist-entry';
-import type { AllowlistStore, EntryChange, PendingRecheck } from '../../domain/ports';
+import type { EntryChange } from '../../domain/model/entry-change';
+import type { AllowlistStore, PendingRecheck } from '../../domain/ports';
 import { awsErrorName, cancellationCodes, translateAwsError } from '../aws/aws-errors';
 import { ALLOWLIST_PK, RECHECK_PK, entryChangeKey, entryKey, recheckMarkerKey } from './keys';
 

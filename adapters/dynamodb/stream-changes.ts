@@ -1,11 +1,13 @@
 /**
- * The table's stream records as request changes (before, after) and allowlist entry changes (which entry). Only those
- * items count: leases, budget counters, Slack message refs and claims live in the same table and are skipped.
+ * The table's stream records as request changes (before, after), allowlist entry changes (which entry) and the change
+ * records of entries (who changed one, before, after: the audit stream's). Only those items count: leases, budget
+ * counters, Slack message refs and claims live in the same table and are skipped.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { EntryChange } from '../../domain/model/entry-change';
 import type { GrantRequest } from '../../domain/model/request';
-import { ALLOWLIST_PK, REQUEST_SK, entryKey } from './keys';
+import { ALLOWLIST_PK, ENTRY_CHANGES_PK, REQUEST_SK, entryKey } from './keys';
 import { fromItem } from './request-store';
 
 /** What both a Lambda stream event and the DynamoDB Streams API give for one record. */
@@ -45,4 +47,13 @@ export function entryChange(record: StreamRecordLike): { sequenceNumber: string;
   const prefix = entryKey('').SK;
   if (pk !== ALLOWLIST_PK || !sk?.startsWith(prefix)) return null;
   return { sequenceNumber: record.dynamodb?.SequenceNumber ?? '', entryId: sk.slice(prefix.length) };
+}
+
+/** A new change record of an allowlist entry (written with the entry, in one transaction). */
+export function entryChangeRecord(record: StreamRecordLike): { sequenceNumber: string; change: EntryChange } | null {
+  const data = record.dynamodb;
+  const pk = (data?.Keys?.PK as { S?: string } | undefined)?.S;
+  if (pk !== ENTRY_CHANGES_PK || record.eventName !== 'INSERT' || !data?.NewImage) return null;
+  const { PK: _pk, SK: _sk, ...change } = unmarshall(data.NewImage as Record<string, AttributeValue>);
+  return { sequenceNumber: data.SequenceNumber ?? '', change: change as EntryChange };
 }

@@ -20,6 +20,7 @@ export const errorResponse = z.object({
       'Forbidden',
       'NotFound',
       'Conflict',
+      'PreconditionFailed',
       'PayloadTooLarge',
       'UnsupportedMediaType',
       'TooManyRequests',

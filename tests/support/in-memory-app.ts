@@ -1,5 +1,6 @@
 /** The app composed over in-memory ports, plus an API Gateway event builder: use-case and handler tests, no I/O. */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { AuditEvent } from '../../domain/audit/audit-events';
 import type { QueuedWork } from '../../domain/events/follow-ups';
 import type { GrantRequest } from '../../domain/model/request';
 import type { PolicyAnalyzer, WorkScheduler } from '../../domain/ports';
@@ -57,6 +58,8 @@ export function inMemoryApp(
   const announced: string[] = [];
   const responses: { url: string; body: Record<string, unknown> }[] = [];
   const scheduler = new RecordingScheduler();
+  /** What the audit consumer published, in order (the bus, in memory). */
+  const published: AuditEvent[] = [];
   const ports = {
     store: new InMemoryRequestStore(),
     allowlist: new InMemoryAllowlist(),
@@ -95,6 +98,12 @@ export function inMemoryApp(
     clock,
     ids: new SequentialIds(),
     holder: 'test',
+    auditPublisher: {
+      publish: (events: readonly AuditEvent[]) => {
+        published.push(...structuredClone(events));
+        return Promise.resolve();
+      },
+    },
     sleeps,
     sleep: (ms: number) => {
       sleeps.push(ms);
@@ -121,6 +130,7 @@ export function inMemoryApp(
 
   let changesSeen = 0;
   let entryChangesSeen = 0;
+  let changeRecordsSeen = 0;
   /**
    * The deployed pipeline in memory: each stored change (of a request or an allowlist entry) goes through the
    * stream's dispatch, and scheduled work whose time has come runs, until nothing more happens now.
@@ -131,7 +141,14 @@ export function inMemoryApp(
       if (change) {
         changesSeen++;
         await app.dispatchChange(change.before, change.after);
+        // The audit consumer reads the same change (deployed: a second mapping on the stream).
+        await app.publishAudit.requestChanged(change.before, change.after);
         continue;
+      }
+      const record = ports.allowlist.changeRecords[changeRecordsSeen];
+      if (record) {
+        changeRecordsSeen++;
+        await app.publishAudit.entryChanged(record);
       }
       const entryId = ports.allowlist.changes[entryChangesSeen];
       if (entryId !== undefined) {
@@ -153,6 +170,7 @@ export function inMemoryApp(
     ...ports,
     announced,
     responses,
+    published,
     drain,
     /** Moves the clock and lets the pipeline catch up (timers fire). */
     async advance(seconds: number): Promise<void> {

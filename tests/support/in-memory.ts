@@ -1,13 +1,13 @@
 /** In-memory port implementations for use-case tests: same contracts as the DynamoDB adapters, no I/O. */
 import { StaleRequestError } from '../../domain/errors';
 import type { AllowlistEntry } from '../../domain/model/allowlist-entry';
+import type { EntryChange } from '../../domain/model/entry-change';
 import type { GrantRequest } from '../../domain/model/request';
 import { duePosition } from '../../domain/rules/due-work';
 import { functionNameOf } from '../../domain/rules/function-ref';
 import { listPosition } from '../../domain/rules/list-cursor';
 import type {
   AllowlistStore,
-  EntryChange,
   CallDeadlines,
   Clock,
   CreateOutcome,
