@@ -1,6 +1,7 @@
 /** Every `lpb` command by name; two-word names (`allowlist put`) are subcommands. */
 import type { Command } from './command';
 import { adopt, discover, reconcile, sweep } from './commands/admin';
+import { audit } from './commands/audit';
 import { allowlistDelete, allowlistGet, allowlistImpact, allowlistList, allowlistPut } from './commands/allowlist';
 import { consoleCommand } from './commands/console';
 import { approve, cancel, catalog, create, extend, get, list, reject, revoke } from './commands/requests';
@@ -25,4 +26,5 @@ export const COMMANDS: Record<string, Command> = {
   reconcile,
   discover,
   adopt,
+  audit,
 };

@@ -72,6 +72,13 @@ export class NotAdminError extends RefusedError {
   }
 }
 
+/** Only broker admins and auditors (BROKER_AUDITORS) may read the audit trail across requests. */
+export class NotAuditorError extends RefusedError {
+  constructor() {
+    super('only broker admins and auditors may read the audit trail');
+  }
+}
+
 /**
  * No allowlist entry permits the ask; `details` names the condition that failed. The message points the requester to
  * the catalog of what it may ask for (docs/adoption.md, What may I ask for?).

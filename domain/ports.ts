@@ -1,5 +1,6 @@
 /** The ports the use cases need; adapters/ implements them. Named after their role, injected by composition. */
 import type { AllowlistEntry } from './model/allowlist-entry';
+import type { AuditRecord } from './model/audit-record';
 import type { GrantRequest, HistoryEvent, RequestStatus } from './model/request';
 import type { QueuedWork } from './events/follow-ups';
 import type { AuditEvent } from './audit/audit-events';
@@ -302,6 +303,30 @@ export interface GrantEventListener {
  */
 export interface AuditPublisher {
   publish(events: readonly AuditEvent[]): Promise<void>;
+}
+
+export interface AuditQuery {
+  /** ISO times: events at or after `since` and before `until`. */
+  since: string;
+  until: string;
+  /** Only events after this position (from a previous page); null: from `since`. */
+  after: string | null;
+  /** At most this many records on the page. */
+  limit: number;
+  /** Whether a record belongs on the page (filters); read records that do not count towards the read bound. */
+  keep: (record: AuditRecord) => boolean;
+  /** At most this many records read from the table for one page, kept or not. */
+  maxReads: number;
+}
+
+/**
+ * The audit trail across requests, in time order (docs/audit.md, Reading the trail): written by the audit consumer of
+ * the table's stream (the same record again is harmless), read by admins and auditors.
+ */
+export interface AuditLog {
+  record(records: readonly AuditRecord[]): Promise<void>;
+  /** A page in time order; `next` resumes after the last record read (null: nothing more in the window). */
+  page(query: AuditQuery): Promise<{ items: AuditRecord[]; next: string | null }>;
 }
 
 /** What a source lookup found (docs/policy-preview.md, Source proof). */

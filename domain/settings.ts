@@ -15,6 +15,8 @@ export interface BrokerSettings {
   lambdaRps: number;
   /** Patterns of the identities with admin rights (BROKER_ADMINS). */
   admins: readonly string[];
+  /** Patterns of who may read the audit trail besides the admins (BROKER_AUDITORS); absent: nobody else. */
+  auditors?: readonly string[];
   /** Role-name patterns whose sessions are people (BROKER_PERSON_ROLES). */
   personRoles: readonly string[];
   /** `slack:U…` → the person (`person:<username>`) or ARN a Slack user counts as (BROKER_SLACK_USERS). */

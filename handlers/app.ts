@@ -28,6 +28,7 @@ import { ControlPlaneBudget } from '../adapters/aws/control-plane-budget';
 import { SpokeRoleCredentials } from '../adapters/aws/spoke-role-credentials';
 import { realSleep, systemClock } from '../adapters/clock';
 import { DynamoAllowlistStore } from '../adapters/dynamodb/allowlist-store';
+import { DynamoAuditLog } from '../adapters/dynamodb/audit-log-store';
 import { DynamoSecondCounter } from '../adapters/dynamodb/budget-counter';
 import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
 import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
@@ -54,6 +55,7 @@ import { makeGrantOperator } from '../domain/grants/grant-operator';
 import type {
   AllowlistStore,
   Announcer,
+  AuditLog,
   AuditPublisher,
   CallDeadlines,
   DispatchClaims,
@@ -86,6 +88,7 @@ import { makeDispatchChange, makeDispatchEntryChange } from '../domain/use-cases
 import { makeExtendRequest } from '../domain/use-cases/extend-request';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makePublishAudit } from '../domain/use-cases/publish-audit';
+import { makeReadAudit } from '../domain/use-cases/read-audit';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
 import { makeAllowlistRecheck } from '../domain/use-cases/recheck-allowlist';
 import { makePendingLimit } from '../domain/use-cases/pending-limit';
@@ -200,6 +203,8 @@ export interface AppPorts {
   notifier?: SlackNotifier | null;
   /** Where audit events go (the audit consumer of the stream); the other functions publish nothing. */
   auditPublisher?: AuditPublisher;
+  /** The audit trail across requests: written by the audit consumer, read by admins and auditors. */
+  auditLog: AuditLog;
 }
 
 const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
@@ -300,7 +305,11 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       clock,
     }),
     dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, claims: ports.dispatchClaims, clock }),
-    publishAudit: makePublishAudit({ publisher: ports.auditPublisher ?? { publish: () => missingBus() } }),
+    publishAudit: makePublishAudit({
+      publisher: ports.auditPublisher ?? { publish: () => missingBus() },
+      auditLog: ports.auditLog,
+    }),
+    readAudit: makeReadAudit({ auditLog: ports.auditLog, settings, resolveIdentity, clock }),
     allowlistImpact: recheck.preview,
     runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, clock }),
     slack: {
@@ -353,6 +362,7 @@ export async function buildApp(
     maxPendingPerRequester: config.BROKER_MAX_PENDING_PER_REQUESTER,
     lambdaRps: config.BROKER_LAMBDA_RPS,
     admins: config.BROKER_ADMINS,
+    auditors: config.BROKER_AUDITORS,
     personRoles: config.BROKER_PERSON_ROLES,
     identityLinks: config.BROKER_SLACK_USERS,
   };
@@ -420,6 +430,7 @@ export async function buildApp(
     keys: new AwsEventSourceKeys((account) =>
       settings.targetAccounts.includes(account) ? accounts.all(account) : clients,
     ),
+    auditLog: new DynamoAuditLog(db, config.BROKER_TABLE_NAME),
     leases: new DynamoWorkLeases(db, config.BROKER_TABLE_NAME, () => clock.now().getTime()),
     deadlines,
     scheduler: workQueue ?? { schedule: () => missingQueue('BROKER_WORK_QUEUE_URL') },

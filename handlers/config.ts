@@ -54,6 +54,10 @@ const VARIABLES = {
   BROKER_ADMINS: commaList(
     z.string().regex(IAM_OR_STS_ARN_PATTERN, 'each admin must be an IAM or STS ARN (`*` and `?` after the account)'),
   ),
+  /** Patterns (as BROKER_ADMINS) of who may read the audit trail besides the admins (docs/audit.md, Reading the trail). */
+  BROKER_AUDITORS: commaList(
+    z.string().regex(IAM_OR_STS_ARN_PATTERN, 'each auditor must be an IAM or STS ARN (`*` and `?` after the account)'),
+  ),
   /** Empty: only the broker's own account (known once STS has said who the broker is). */
   BROKER_TARGET_ACCOUNTS: commaList(z.string().regex(ACCOUNT_ID, 'each target account must be a 12-digit account id')),
   /** IAM's role name rule: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
@@ -136,6 +140,7 @@ const CORE = {
   AWS_ENDPOINT_URL: V.AWS_ENDPOINT_URL,
   BROKER_TABLE_NAME: V.BROKER_TABLE_NAME,
   BROKER_ADMINS: V.BROKER_ADMINS,
+  BROKER_AUDITORS: V.BROKER_AUDITORS,
   BROKER_TARGET_ACCOUNTS: V.BROKER_TARGET_ACCOUNTS,
   BROKER_SPOKE_ROLE_NAME: V.BROKER_SPOKE_ROLE_NAME,
   BROKER_SID_PREFIX: V.BROKER_SID_PREFIX,

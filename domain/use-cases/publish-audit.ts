@@ -4,17 +4,33 @@
  * published fails, and its stream record is delivered again (the same events, the same ids).
  */
 import { entryAuditEvent, grantAuditEvents } from '../audit/audit-events';
+import type { AuditRecord } from '../model/audit-record';
 import type { EntryChange } from '../model/entry-change';
 import type { GrantRequest } from '../model/request';
-import type { AuditPublisher } from '../ports';
+import type { AuditLog, AuditPublisher } from '../ports';
 
-export function makePublishAudit(deps: { publisher: AuditPublisher }) {
-  const { publisher } = deps;
+/**
+ * The trail is written before the bus is told: both are idempotent, so a change delivered again after a failed publish
+ * writes the same records again and publishes the same events.
+ */
+export function makePublishAudit(deps: { publisher: AuditPublisher; auditLog: AuditLog }) {
+  const { publisher, auditLog } = deps;
   return {
     /** The history events this change of a request appended. */
     async requestChanged(before: GrantRequest | null, after: GrantRequest): Promise<number> {
       const events = grantAuditEvents(before, after);
-      if (events.length > 0) await publisher.publish(events);
+      if (events.length === 0) return 0;
+      await auditLog.record(
+        events.map(
+          (e) =>
+            ({
+              ...e.detail,
+              requester: after.requester,
+              requesterPerson: after.requesterPerson,
+            }) as AuditRecord,
+        ),
+      );
+      await publisher.publish(events);
       return events.length;
     },
     /** One change of an allowlist entry. */

@@ -17,6 +17,7 @@ import {
   IdempotencyKeyReusedError,
   KeptChangingError,
   NotAdminError,
+  NotAuditorError,
   NotAnApproverError,
   NotFoundError,
   NotRequesterError,
@@ -34,6 +35,7 @@ import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import {
   allowlistEntryResource,
   allowlistEntryWritten,
+  auditPage,
   allowlistList,
   catalogList,
   discoverPage,
@@ -50,6 +52,7 @@ import { ROUTES, type Route } from './routes';
 import {
   adoptBody,
   allowlistEntryBody,
+  auditQuery,
   createRequestBody,
   createRequestQuery,
   approveBody,
@@ -213,6 +216,13 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     query: discoverQuery,
     ok: [200, discoverPage],
     errors: [ValidationError, ...ADMIN_ONLY],
+  },
+  listAudit: {
+    summary:
+      'The audit trail across requests (admins and BROKER_AUDITORS): history events in time order, by default of the last 24 hours; filtered by function and requester; pages of at most 1,000 records read',
+    query: auditQuery,
+    ok: [200, auditPage],
+    errors: [ValidationError, NotAuditorError, ...STORE],
   },
   adoptStatement: {
     summary:

@@ -7,7 +7,9 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoAuditLog } from '../../adapters/dynamodb/audit-log-store';
 import { ensureEventBus } from '../../adapters/eventbridge/ensure-event-bus';
+import type { AuditRecord } from '../../domain/model/audit-record';
 import type { App } from '../../handlers/app';
 import { allowlistEventDetail, grantEventDetail } from '../../handlers/events/audit-schemas';
 import { processAuditRecords } from '../../handlers/events/process-audit';
@@ -223,4 +225,77 @@ it('loses nothing and reorders nothing while EventBridge fails for a while', asy
     expect([...new Set(sequences)]).toEqual(r.history.map((_, i) => i + 1));
     expect([...sequences].sort((a, b) => a - b)).toEqual(sequences);
   }
+});
+
+it('keeps the trail readable across requests in time order, a page at a time, by day', async () => {
+  const first = await app.readAudit({
+    caller: who(ADMIN),
+    since: null,
+    until: null,
+    functionName: 'order-processor',
+    requester: null,
+    limit: 1000,
+    nextToken: null,
+  });
+  expect(first.items.length).toBeGreaterThan(6);
+  const positions = first.items.map((r) => `${r.at}#${r.requestId}#${String(r.sequence).padStart(6, '0')}`);
+  expect([...positions].sort()).toEqual(positions);
+  const paged = [];
+  let nextToken: string | null = null;
+  do {
+    const page: Awaited<ReturnType<App['readAudit']>> = await app.readAudit({
+      caller: who(ADMIN),
+      since: null,
+      until: null,
+      functionName: 'order-processor',
+      requester: null,
+      limit: 4,
+      nextToken,
+    });
+    paged.push(...page.items);
+    nextToken = page.nextToken;
+  } while (nextToken !== null);
+  expect(paged).toEqual(first.items);
+});
+
+it('reads a window that spans days from each day’s partition, in order', async () => {
+  const log = new DynamoAuditLog(clients.doc, TABLE);
+  const record = (at: string, requestId: string, sequence: number) => ({
+    ...(grantEventDetail.parse({
+      requestId,
+      event: 'CREATED',
+      actor: REQUESTER,
+      at,
+      status: 'PENDING',
+      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:old',
+      qualifier: null,
+      principal: null,
+      sourceArn: null,
+      eventSourceArn: null,
+      statementId: 'lpb-x',
+      statementHash: 'h',
+      allowlistEntryId: null,
+      sequence,
+      detail: {},
+    }) as AuditRecord),
+    requester: REQUESTER,
+    requesterPerson: REQUESTER,
+  });
+  const written = [
+    record('2026-01-30T23:59:59.000Z', 'a', 1),
+    record('2026-01-31T00:00:00.000Z', 'b', 1),
+    record('2026-02-01T12:00:00.000Z', 'a', 2),
+    record('2026-02-03T00:00:00.000Z', 'c', 1),
+  ];
+  await log.record([...written].reverse());
+  await log.record(written.slice(0, 1));
+  const read = async (since: string, until: string, limit: number, after: string | null = null) =>
+    log.page({ since, until, after, limit, keep: () => true, maxReads: 1000 });
+  const all = await read('2026-01-30T00:00:00.000Z', '2026-02-04T00:00:00.000Z', 10);
+  expect(all).toEqual({ items: written, next: null });
+  const firstTwo = await read('2026-01-30T00:00:00.000Z', '2026-02-04T00:00:00.000Z', 2);
+  expect(firstTwo.items).toEqual(written.slice(0, 2));
+  const rest = await read('2026-01-30T00:00:00.000Z', '2026-02-04T00:00:00.000Z', 10, firstTwo.next);
+  expect(rest).toEqual({ items: written.slice(2), next: null });
+  expect((await read('2026-01-31T00:00:00.000Z', '2026-02-03T00:00:00.000Z', 10)).items).toEqual(written.slice(1, 3));
 });

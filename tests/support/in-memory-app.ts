@@ -18,6 +18,7 @@ import {
 import {
   FixedClock,
   InMemoryAllowlist,
+  InMemoryAuditLog,
   InMemoryDispatchClaims,
   InMemoryLeases,
   InMemoryReconcileProgress,
@@ -98,6 +99,7 @@ export function inMemoryApp(
     clock,
     ids: new SequentialIds(),
     holder: 'test',
+    auditLog: new InMemoryAuditLog(),
     auditPublisher: {
       publish: (events: readonly AuditEvent[]) => {
         published.push(...structuredClone(events));
@@ -118,6 +120,7 @@ export function inMemoryApp(
     {
       ...settings,
       admins: config.BROKER_ADMINS,
+      auditors: config.BROKER_AUDITORS,
       personRoles: config.BROKER_PERSON_ROLES,
       maxPendingPerRequester: config.BROKER_MAX_PENDING_PER_REQUESTER,
       lambdaRps: config.BROKER_LAMBDA_RPS,

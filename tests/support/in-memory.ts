@@ -1,13 +1,17 @@
 /** In-memory port implementations for use-case tests: same contracts as the DynamoDB adapters, no I/O. */
 import { StaleRequestError } from '../../domain/errors';
 import type { AllowlistEntry } from '../../domain/model/allowlist-entry';
+import type { AuditRecord } from '../../domain/model/audit-record';
 import type { EntryChange } from '../../domain/model/entry-change';
+import { auditPosition } from '../../domain/use-cases/read-audit';
 import type { GrantRequest } from '../../domain/model/request';
 import { duePosition } from '../../domain/rules/due-work';
 import { functionNameOf } from '../../domain/rules/function-ref';
 import { listPosition } from '../../domain/rules/list-cursor';
 import type {
   AllowlistStore,
+  AuditLog,
+  AuditQuery,
   CallDeadlines,
   Clock,
   CreateOutcome,
@@ -334,5 +338,28 @@ export class InMemoryDispatchClaims implements DispatchClaims {
   release(change: string): Promise<void> {
     this.claimed.delete(change);
     return Promise.resolve();
+  }
+}
+
+/** The audit trail in memory: records by position, read in time order as DynamoDB would. */
+export class InMemoryAuditLog implements AuditLog {
+  readonly records = new Map<string, AuditRecord>();
+  record(records: readonly AuditRecord[]): Promise<void> {
+    for (const r of records) this.records.set(auditPosition(r), structuredClone(r));
+    return Promise.resolve();
+  }
+  page(query: AuditQuery): Promise<{ items: AuditRecord[]; next: string | null }> {
+    const positions = [...this.records.keys()]
+      .filter((p) => p > query.since && p < query.until && (query.after === null || p > query.after))
+      .sort();
+    const items: AuditRecord[] = [];
+    let reads = 0;
+    for (const position of positions) {
+      const record = this.records.get(position) as AuditRecord;
+      reads++;
+      if (query.keep(record)) items.push(structuredClone(record));
+      if (items.length >= query.limit || reads >= query.maxReads) return Promise.resolve({ items, next: position });
+    }
+    return Promise.resolve({ items, next: null });
   }
 }
