@@ -1,6 +1,7 @@
 /** Every `lpb` command by name; two-word names (`allowlist put`) are subcommands. */
 import type { Command } from './command';
 import { adopt, discover, reconcile, sweep } from './commands/admin';
+import { allowlistApply, allowlistExport, allowlistPlan } from './commands/allowlist-code';
 import { audit } from './commands/audit';
 import { allowlistDelete, allowlistGet, allowlistImpact, allowlistList, allowlistPut } from './commands/allowlist';
 import { consoleCommand } from './commands/console';
@@ -22,6 +23,9 @@ export const COMMANDS: Record<string, Command> = {
   'allowlist put': allowlistPut,
   'allowlist delete': allowlistDelete,
   'allowlist impact': allowlistImpact,
+  'allowlist export': allowlistExport,
+  'allowlist plan': allowlistPlan,
+  'allowlist apply': allowlistApply,
   sweep,
   reconcile,
   discover,

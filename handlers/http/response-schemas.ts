@@ -155,6 +155,10 @@ export const impactReport = z.object({
   ended: z
     .array(z.object({ id: z.string(), status: z.enum(['REJECTED', 'REVOKED']), reason: z.string() }))
     .describe('permitted by no entry: PENDING ends REJECTED, APPROVED and ACTIVE end REVOKED'),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe('POST only: what a PUT of this body would answer as legal but risky'),
 });
 
 export const sweepReport = z.object({

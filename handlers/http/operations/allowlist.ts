@@ -4,6 +4,7 @@
  * behind the answer (the entry's stream record schedules it, docs/api.md, One rulebook).
  */
 import { NotFoundError, ValidationError } from '../../../domain/errors';
+import { checkEntryInput } from '../../../domain/use-cases/manage-allowlist';
 import type { Operation, OperationInput } from '../operation';
 import { entityTag, preconditionOf } from '../preconditions';
 import { ENTRY_ID, allowlistEntryBody, parseOrThrow } from '../schemas';
@@ -48,10 +49,14 @@ export const previewAllowlistDelete: Operation = async (input, app) => {
   return { statusCode: 200, body: await app.allowlistImpact(caller, entryId(input, false), null) };
 };
 
-/** What putting this body would do to the entry's live requests (docs/api.md, One rulebook); changes nothing. */
+/**
+ * What putting this body would do to the entry's live requests (docs/api.md, One rulebook), and the lint's warnings a
+ * PUT of it would answer (`lpb allowlist plan` shows both: docs/allowlist-as-code.md, Plan); changes nothing.
+ */
 export const previewAllowlistPut: Operation = async (input, app) => {
   const caller = input.caller();
   const id = entryId(input, true);
   const body = parseOrThrow(allowlistEntryBody, input.body);
-  return { statusCode: 200, body: await app.allowlistImpact(caller, id, body) };
+  const report = await app.allowlistImpact(caller, id, body);
+  return { statusCode: 200, body: { ...report, warnings: checkEntryInput(body, app.settings).warnings } };
 };
