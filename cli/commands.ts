@@ -2,6 +2,7 @@
 import type { Command } from './command';
 import { adopt, discover, reconcile, sweep } from './commands/admin';
 import { allowlistApply, allowlistExport, allowlistPlan } from './commands/allowlist-code';
+import { allowlistApprove, allowlistChanges, allowlistReject } from './commands/allowlist-changes';
 import { audit } from './commands/audit';
 import { allowlistDelete, allowlistGet, allowlistImpact, allowlistList, allowlistPut } from './commands/allowlist';
 import { consoleCommand } from './commands/console';
@@ -26,6 +27,9 @@ export const COMMANDS: Record<string, Command> = {
   'allowlist export': allowlistExport,
   'allowlist plan': allowlistPlan,
   'allowlist apply': allowlistApply,
+  'allowlist changes': allowlistChanges,
+  'allowlist approve': allowlistApprove,
+  'allowlist reject': allowlistReject,
   sweep,
   reconcile,
   discover,

@@ -180,10 +180,12 @@ functions.audit = lambdaFunction('audit', 'handlers/events/audit.handler', {
         batchSize: 100,
         maximumRetryAttempts: -1,
         functionResponseType: 'ReportBatchItemFailures',
-        // Requests and the change records of allowlist entries (who changed one; the entry items carry no deleter).
+        // Requests, the change records of allowlist entries (who changed one; the entry items carry no deleter) and the
+        // two-person rule's proposals.
         filterPatterns: [
           { dynamodb: { Keys: { SK: { S: ['#REQUEST'] } } } },
           { dynamodb: { Keys: { PK: { S: ['ENTRY_CHANGES'] } } } },
+          { dynamodb: { Keys: { PK: { S: ['ALLOWLIST_CHANGES'] } } } },
         ],
         destinations: { onFailure: { arn: arnOf('AuditFailureQueue'), type: 'sqs' } },
       },

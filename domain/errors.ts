@@ -245,6 +245,23 @@ export class EntryPreconditionFailedError extends DomainError {
   }
 }
 
+/** An allowlist change was approved or rejected already: only a PENDING one can be decided. */
+export class ChangeAlreadyDecidedError extends StateConflictError {
+  constructor(changeId: string, status: string) {
+    super(`allowlist change ${changeId} is ${status}; only a PENDING change can be approved or rejected`);
+  }
+}
+
+/** The entry changed after the proposal was made: approving it would overwrite what the proposer never saw. */
+export class EntryChangedSinceProposalError extends StateConflictError {
+  constructor(changeId: string, entryId: string, found: number | null, proposedOn: number | null) {
+    const at = (v: number | null) => (v === null ? 'no entry' : `version ${v}`);
+    super(
+      `change ${changeId}: entry ${entryId} is at ${at(found)}, not ${at(proposedOn)} as proposed; propose it again`,
+    );
+  }
+}
+
 /**
  * A target account cannot be reached at all (its spoke role cannot be assumed): only that account's work is
  * affected, and reconcile reports it. Never answered over HTTP.

@@ -1,4 +1,5 @@
 /** The ports the use cases need; adapters/ implements them. Named after their role, injected by composition. */
+import type { AllowlistChange } from './model/allowlist-change';
 import type { AllowlistEntry } from './model/allowlist-entry';
 import type { AuditRecord } from './model/audit-record';
 import type { GrantRequest, HistoryEvent, RequestStatus } from './model/request';
@@ -102,6 +103,16 @@ export interface AllowlistStore {
   /** A re-check that began at `startedAt` went through all the entry's live requests: its marker goes, unless the
    * entry changed again after `startedAt`. */
   recheckDone(entryId: string, startedAt: Date): Promise<void>;
+}
+
+/** Proposed allowlist changes (docs/allowlist-as-code.md, The two-person rule). */
+export interface AllowlistChangeStore {
+  create(change: AllowlistChange): Promise<void>;
+  get(id: string): Promise<AllowlistChange | null>;
+  /** Newest first; all statuses when null. */
+  list(status: AllowlistChange['status'] | null): Promise<AllowlistChange[]>;
+  /** Stores `decided` if the change is still PENDING; false when someone decided it first. */
+  decide(decided: AllowlistChange): Promise<boolean>;
 }
 
 export interface PendingRecheck {

@@ -27,6 +27,7 @@ import { callDeadlinesOn } from '../adapters/aws/call-deadlines';
 import { ControlPlaneBudget } from '../adapters/aws/control-plane-budget';
 import { SpokeRoleCredentials } from '../adapters/aws/spoke-role-credentials';
 import { realSleep, systemClock } from '../adapters/clock';
+import { DynamoAllowlistChangeStore } from '../adapters/dynamodb/allowlist-change-store';
 import { DynamoAllowlistStore } from '../adapters/dynamodb/allowlist-store';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log-store';
 import { DynamoSecondCounter } from '../adapters/dynamodb/budget-counter';
@@ -53,6 +54,7 @@ import { SqsWorkQueue } from '../adapters/sqs/work-queue';
 import { backoffMs } from '../domain/grants/backoff';
 import { makeGrantOperator } from '../domain/grants/grant-operator';
 import type {
+  AllowlistChangeStore,
   AllowlistStore,
   Announcer,
   AuditLog,
@@ -86,6 +88,7 @@ import { makeDecideRequest } from '../domain/use-cases/decide-request';
 import { makeDiscover } from '../domain/use-cases/discover';
 import { makeDispatchChange, makeDispatchEntryChange } from '../domain/use-cases/dispatch-change';
 import { makeExtendRequest } from '../domain/use-cases/extend-request';
+import { makeAllowlistChanges } from '../domain/use-cases/allowlist-changes';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
 import { makePublishAudit } from '../domain/use-cases/publish-audit';
 import { makeReadAudit } from '../domain/use-cases/read-audit';
@@ -205,6 +208,8 @@ export interface AppPorts {
   auditPublisher?: AuditPublisher;
   /** The audit trail across requests: written by the audit consumer, read by admins and auditors. */
   auditLog: AuditLog;
+  /** Proposed allowlist changes (the two-person rule). */
+  allowlistChanges: AllowlistChangeStore;
 }
 
 const NO_LISTENER: GrantEventListener = { recorded: () => Promise.resolve() };
@@ -311,6 +316,15 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
     }),
     readAudit: makeReadAudit({ auditLog: ports.auditLog, settings, resolveIdentity, clock }),
     allowlistImpact: recheck.preview,
+    allowlistChanges: makeAllowlistChanges({
+      changes: ports.allowlistChanges,
+      allowlist,
+      clock,
+      ids,
+      settings,
+      requireAdmin,
+      preview: recheck.preview,
+    }),
     runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, clock }),
     slack: {
       signingSecret: config.SLACK_SIGNING_SECRET ?? null,
@@ -363,6 +377,7 @@ export async function buildApp(
     lambdaRps: config.BROKER_LAMBDA_RPS,
     admins: config.BROKER_ADMINS,
     auditors: config.BROKER_AUDITORS,
+    allowlistChangeApprovals: config.BROKER_ALLOWLIST_CHANGE_APPROVALS,
     personRoles: config.BROKER_PERSON_ROLES,
     identityLinks: config.BROKER_SLACK_USERS,
   };
@@ -431,6 +446,7 @@ export async function buildApp(
       settings.targetAccounts.includes(account) ? accounts.all(account) : clients,
     ),
     auditLog: new DynamoAuditLog(db, config.BROKER_TABLE_NAME),
+    allowlistChanges: new DynamoAllowlistChangeStore(db, config.BROKER_TABLE_NAME),
     leases: new DynamoWorkLeases(db, config.BROKER_TABLE_NAME, () => clock.now().getTime()),
     deadlines,
     scheduler: workQueue ?? { schedule: () => missingQueue('BROKER_WORK_QUEUE_URL') },

@@ -58,6 +58,8 @@ const VARIABLES = {
   BROKER_AUDITORS: commaList(
     z.string().regex(IAM_OR_STS_ARN_PATTERN, 'each auditor must be an IAM or STS ARN (`*` and `?` after the account)'),
   ),
+  /** 1: allowlist puts and deletes are proposals another admin approves (docs/allowlist-as-code.md, The two-person rule). */
+  BROKER_ALLOWLIST_CHANGE_APPROVALS: int(0, 1, 0),
   /** Empty: only the broker's own account (known once STS has said who the broker is). */
   BROKER_TARGET_ACCOUNTS: commaList(z.string().regex(ACCOUNT_ID, 'each target account must be a 12-digit account id')),
   /** IAM's role name rule: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
@@ -141,6 +143,7 @@ const CORE = {
   BROKER_TABLE_NAME: V.BROKER_TABLE_NAME,
   BROKER_ADMINS: V.BROKER_ADMINS,
   BROKER_AUDITORS: V.BROKER_AUDITORS,
+  BROKER_ALLOWLIST_CHANGE_APPROVALS: V.BROKER_ALLOWLIST_CHANGE_APPROVALS,
   BROKER_TARGET_ACCOUNTS: V.BROKER_TARGET_ACCOUNTS,
   BROKER_SPOKE_ROLE_NAME: V.BROKER_SPOKE_ROLE_NAME,
   BROKER_SID_PREFIX: V.BROKER_SID_PREFIX,

@@ -5,9 +5,10 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AllowlistChange } from '../../domain/model/allowlist-change';
 import type { EntryChange } from '../../domain/model/entry-change';
 import type { GrantRequest } from '../../domain/model/request';
-import { ALLOWLIST_PK, ENTRY_CHANGES_PK, REQUEST_SK, entryKey } from './keys';
+import { ALLOWLIST_PK, ENTRY_CHANGES_PK, PROPOSALS_PK, REQUEST_SK, entryKey } from './keys';
 import { fromItem } from './request-store';
 
 /** What both a Lambda stream event and the DynamoDB Streams API give for one record. */
@@ -56,4 +57,21 @@ export function entryChangeRecord(record: StreamRecordLike): { sequenceNumber: s
   if (pk !== ENTRY_CHANGES_PK || record.eventName !== 'INSERT' || !data?.NewImage) return null;
   const { PK: _pk, SK: _sk, ...change } = unmarshall(data.NewImage as Record<string, AttributeValue>);
   return { sequenceNumber: data.SequenceNumber ?? '', change: change as EntryChange };
+}
+
+const proposalImage = (raw: Record<string, unknown> | undefined): AllowlistChange | null => {
+  if (!raw) return null;
+  const { PK: _pk, SK: _sk, ...change } = unmarshall(raw as Record<string, AttributeValue>);
+  return change as AllowlistChange;
+};
+
+/** A proposal under the two-person rule, as stored before and after a write. */
+export function proposalChange(
+  record: StreamRecordLike,
+): { sequenceNumber: string; before: AllowlistChange | null; after: AllowlistChange } | null {
+  const data = record.dynamodb;
+  const pk = (data?.Keys?.PK as { S?: string } | undefined)?.S;
+  const after = proposalImage(data?.NewImage);
+  if (pk !== PROPOSALS_PK || record.eventName === 'REMOVE' || !after) return null;
+  return { sequenceNumber: data?.SequenceNumber ?? '', before: proposalImage(data?.OldImage), after };
 }

@@ -1,7 +1,8 @@
 /**
  * `lpb allowlist apply` (docs/allowlist-as-code.md, Apply): makes a plan's changes, each write conditioned on the
  * version the plan saw (a create on there being none), in the plan's order; the first refusal stops it, naming the
- * entry. A 412 means someone changed that entry since the plan: nothing after it is written.
+ * entry. A 412 means someone changed that entry since the plan: nothing after it is written. Under the two-person rule
+ * each write is a proposal (202), applied when another admin approves it.
  */
 import type { BrokerClient } from '../broker-client';
 import { entityTagOf } from './entity-tag';
@@ -27,8 +28,11 @@ export async function applyPlan(client: BrokerClient, plan: Plan, said: (line: s
     const answer = await write(client, item);
     if (answer.status >= 400) return { ok: false, applied, failed: item, status: answer.status, body: answer.body };
     applied.push(item.id);
-    const version = (answer.body as { version?: number } | undefined)?.version;
-    said(`${item.id}: ${item.action === 'delete' ? 'deleted' : `${item.action}d, now version ${String(version)}`}`);
+    const { version, id } = (answer.body ?? {}) as { version?: number; id?: string };
+    // The two-person rule: a proposal, applied when another admin approves it.
+    if (answer.status === 202) said(`${item.id}: proposed as change ${String(id)}; another admin approves it`);
+    else
+      said(`${item.id}: ${item.action === 'delete' ? 'deleted' : `${item.action}d, now version ${String(version)}`}`);
   }
   return { ok: true, applied };
 }

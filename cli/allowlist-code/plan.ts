@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { BrokerClient } from '../broker-client';
 import { bodyOf, readEntryFiles, type EntryBody } from './entry-files';
-import { fieldDiffs, type FieldDiff } from './field-diff';
+import { fieldDiffs, type FieldDiff } from '../../domain/rules/entry-diff';
 
 /** The broker refused or failed a read the plan needs. */
 export class PlanApiError extends Error {

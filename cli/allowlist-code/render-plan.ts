@@ -1,6 +1,6 @@
 /** A plan as people read it in a terminal or a pull request's log (docs/allowlist-as-code.md, Plan). */
 import type { Paint } from '../output/paint';
-import { describeDiff } from './field-diff';
+import { describeDiff } from '../../domain/rules/entry-diff';
 import { hasChanges, type ImpactSummary, type Plan, type PlanItem } from './plan';
 
 function impactLines(impact: ImpactSummary | null): string[] {

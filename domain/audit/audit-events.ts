@@ -5,6 +5,7 @@
  * `id`).
  */
 import type { GrantRequest, HistoryEvent } from '../model/request';
+import type { AllowlistChange } from '../model/allowlist-change';
 import type { EntryChange } from '../model/entry-change';
 
 /** Every event's `source` on the bus. */
@@ -83,5 +84,27 @@ export function entryAuditEvent(change: EntryChange): AuditEvent {
       before: change.before,
       after: change.after,
     },
+  };
+}
+
+const PROPOSAL_TYPES = {
+  PENDING: 'Allowlist Change Proposed',
+  APPROVED: 'Allowlist Change Approved',
+  REJECTED: 'Allowlist Change Rejected',
+} as const;
+
+/**
+ * A proposal under the two-person rule was made, approved or rejected (docs/audit.md, Allowlist changes under the
+ * two-person rule); null when its stored change was none of these.
+ */
+export function proposalAuditEvent(before: AllowlistChange | null, after: AllowlistChange): AuditEvent | null {
+  if (before !== null && before.status === after.status) return null;
+  const time = after.status === 'PENDING' ? after.proposedAt : (after.decidedAt ?? after.proposedAt);
+  return {
+    id: `change#${after.id}#${after.status}`,
+    detailType: PROPOSAL_TYPES[after.status],
+    time,
+    resources: [],
+    detail: { ...after },
   };
 }

@@ -30,6 +30,11 @@ export function wasRequestedBy(record: { requester: string; requesterPerson: str
   return record.requester === requester || record.requesterPerson.toLowerCase() === requester.toLowerCase();
 }
 
+/** The same person (or role) as the admin who proposed an allowlist change: they never approve or reject it. */
+export function isProposerOf(change: { proposedByPerson: string }, who: Identity): boolean {
+  return change.proposedByPerson === who.person;
+}
+
 /** Approvers come from the entry as it is now: removing someone from an entry takes effect at once. */
 export function isEligibleApprover(entry: AllowlistEntry | null, who: Identity): boolean {
   return entry !== null && namedByAny(entry.approvers, who);

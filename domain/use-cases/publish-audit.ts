@@ -3,7 +3,8 @@
  * the table's stream, after the write and never inside it. At least once: a change whose events could not all be
  * published fails, and its stream record is delivered again (the same events, the same ids).
  */
-import { entryAuditEvent, grantAuditEvents } from '../audit/audit-events';
+import { entryAuditEvent, grantAuditEvents, proposalAuditEvent } from '../audit/audit-events';
+import type { AllowlistChange } from '../model/allowlist-change';
 import type { AuditRecord } from '../model/audit-record';
 import type { EntryChange } from '../model/entry-change';
 import type { GrantRequest } from '../model/request';
@@ -32,6 +33,12 @@ export function makePublishAudit(deps: { publisher: AuditPublisher; auditLog: Au
       );
       await publisher.publish(events);
       return events.length;
+    },
+    /** A proposal under the two-person rule, made or decided. */
+    async proposalChanged(before: AllowlistChange | null, after: AllowlistChange): Promise<number> {
+      const event = proposalAuditEvent(before, after);
+      if (event) await publisher.publish([event]);
+      return event ? 1 : 0;
     },
     /** One change of an allowlist entry. */
     async entryChanged(change: EntryChange): Promise<number> {

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
-import { allowlistEntryResource } from '../http/response-schemas';
+import { allowlistChangeResource, allowlistEntryResource } from '../http/response-schemas';
 
 const time = z.string().describe('ISO-8601 UTC');
 
@@ -45,6 +45,7 @@ export const allowlistEventDetail = z
 export const AUDIT_DETAIL_SCHEMAS = {
   'Grant <Event>': grantEventDetail,
   'Allowlist Entry Changed, Allowlist Entry Deleted': allowlistEventDetail,
+  'Allowlist Change Proposed, Allowlist Change Approved, Allowlist Change Rejected': allowlistChangeResource,
 } as const;
 
 /** The JSON Schema documents as docs/audit.md shows them. */

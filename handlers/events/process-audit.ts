@@ -4,7 +4,12 @@
  * each allowlist change record are published, in stream order. A record whose events could not be published stops the
  * batch there, to be delivered again from it: nothing after it is published first, nothing is skipped.
  */
-import { entryChangeRecord, requestChange, type StreamRecordLike } from '../../adapters/dynamodb/stream-changes';
+import {
+  entryChangeRecord,
+  proposalChange,
+  requestChange,
+  type StreamRecordLike,
+} from '../../adapters/dynamodb/stream-changes';
 import type { App } from '../app';
 import type { StreamBatchResult } from './process-stream';
 
@@ -16,13 +21,15 @@ export async function processAuditRecords(
   for (const record of records) {
     const request = requestChange(record);
     const entry = request ? null : entryChangeRecord(record);
-    if (!request && !entry) continue;
+    const proposal = request || entry ? null : proposalChange(record);
+    if (!request && !entry && !proposal) continue;
     try {
       if (request) await app.publishAudit.requestChanged(request.before, request.after);
       else if (entry) await app.publishAudit.entryChanged(entry.change);
+      else if (proposal) await app.publishAudit.proposalChanged(proposal.before, proposal.after);
       dispatched++;
     } catch (error) {
-      return { failedAt: (request ?? entry)?.sequenceNumber ?? '', dispatched, error };
+      return { failedAt: (request ?? entry ?? proposal)?.sequenceNumber ?? '', dispatched, error };
     }
   }
   return { failedAt: null, dispatched };

@@ -9,6 +9,8 @@ import {
   AccountNotTargetedError,
   AdoptionInProgressError,
   AllowlistDeniedError,
+  ChangeAlreadyDecidedError,
+  EntryChangedSinceProposalError,
   EntryPreconditionFailedError,
   AlreadyApprovedError,
   ExtensionLimitError,
@@ -34,6 +36,8 @@ import { ERROR_TABLE, type ErrorClass } from './error-response';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import {
   allowlistEntryResource,
+  allowlistChangeList,
+  allowlistChangeResource,
   allowlistEntryWritten,
   auditPage,
   allowlistList,
@@ -51,6 +55,7 @@ import {
 import { ROUTES, type Route } from './routes';
 import {
   adoptBody,
+  allowlistChangesQuery,
   allowlistEntryBody,
   auditQuery,
   createRequestBody,
@@ -104,6 +109,7 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
       'If-None-Match': '*: only if no entry has this id (412 otherwise)',
     },
     ok: [200, allowlistEntryWritten],
+    alsoOk: [202, allowlistChangeResource, 'With BROKER_ALLOWLIST_CHANGE_APPROVALS=1: a proposal; nothing changed'],
     errors: [ValidationError, EntryPreconditionFailedError, ...ADMIN_ONLY],
   },
   deleteAllowlistEntry: {
@@ -111,7 +117,34 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
       "Delete an allowlist entry (admins). The entry's PENDING, APPROVED and ACTIVE requests are matched again behind the answer: moved to another entry that permits them, or ended (REJECTED / REVOKED, permission removed within 5 s)",
     headers: { 'If-Match': '"<version>": only while the entry is at that version (412 otherwise, nothing changed)' },
     ok: [204, null],
+    alsoOk: [202, allowlistChangeResource, 'With BROKER_ALLOWLIST_CHANGE_APPROVALS=1: a proposal; nothing changed'],
     errors: [NotFoundError, ValidationError, EntryPreconditionFailedError, ...ADMIN_ONLY],
+  },
+  listAllowlistChanges: {
+    summary: 'The two-person rule’s proposed allowlist changes, newest first (admins)',
+    query: allowlistChangesQuery,
+    ok: [200, allowlistChangeList],
+    errors: [ValidationError, ...ADMIN_ONLY],
+  },
+  approveAllowlistChange: {
+    summary:
+      'Approve a proposed allowlist change (another admin than the proposer): it is applied against the version it was proposed on, 409 if the entry changed since',
+    body: decisionBody,
+    ok: [200, allowlistChangeResource],
+    errors: [
+      ValidationError,
+      NotFoundError,
+      SelfDecisionError,
+      ChangeAlreadyDecidedError,
+      EntryChangedSinceProposalError,
+      ...ADMIN_ONLY,
+    ],
+  },
+  rejectAllowlistChange: {
+    summary: 'Reject a proposed allowlist change (another admin than the proposer); nothing changes',
+    body: decisionBody,
+    ok: [200, allowlistChangeResource],
+    errors: [ValidationError, NotFoundError, SelfDecisionError, ChangeAlreadyDecidedError, ...ADMIN_ONLY],
   },
   previewAllowlistDelete: {
     summary: 'Preview what deleting the entry would do to its live requests (admins); changes nothing',

@@ -270,3 +270,32 @@ export const auditPage = z.object({
   ),
   nextToken: z.string().nullable().describe('where the next page starts; null at the end of the window'),
 });
+
+/** A proposed allowlist change (docs/allowlist-as-code.md, The two-person rule). */
+export const allowlistChangeResource = z.object({
+  id: z.string(),
+  entryId: z.string(),
+  action: z.enum(['put', 'delete']),
+  body: allowlistEntryBody.nullable().describe('the entry to put; null for a delete'),
+  proposedBy: z.string(),
+  proposedByPerson: z.string(),
+  proposedAt: time,
+  baseVersion: z.number().int().nullable().describe('the entry’s version when proposed; null: no entry yet'),
+  status: z.enum(['PENDING', 'APPROVED', 'REJECTED']),
+  diff: z
+    .array(
+      z.object({
+        field: z.string(),
+        before: z.unknown().optional().describe('absent: the entry had no such field (or there was no entry)'),
+        after: z.unknown(),
+        added: z.array(z.unknown()).optional(),
+        removed: z.array(z.unknown()).optional(),
+      }),
+    )
+    .describe('field by field, against the entry when proposed'),
+  impact: impactReport.omit({ warnings: true }).describe('what it would do to live grants, when proposed'),
+  decidedBy: z.string().nullable(),
+  decidedAt: nullableTime,
+  comment: z.string().nullable(),
+});
+export const allowlistChangeList = z.object({ items: z.array(allowlistChangeResource) });

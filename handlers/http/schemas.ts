@@ -97,6 +97,11 @@ const isoTime = z
   .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real time')
   .transform((v) => new Date(v).toISOString());
 
+/** GET /v1/allowlist/changes (docs/allowlist-as-code.md, The two-person rule). */
+export const allowlistChangesQuery = z.strictObject({
+  status: z.enum(['PENDING', 'APPROVED', 'REJECTED'], 'must be PENDING, APPROVED or REJECTED').optional(),
+});
+
 /** GET /v1/audit (docs/audit.md, Reading the trail). */
 export const auditQuery = listRequestsQuery.pick({ functionName: true, limit: true, nextToken: true }).extend({
   since: isoTime.optional(),

@@ -9,11 +9,14 @@ import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/c
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoAuditLog } from '../../adapters/dynamodb/audit-log-store';
 import { ensureEventBus } from '../../adapters/eventbridge/ensure-event-bus';
+import { SelfDecisionError } from '../../domain/errors';
 import type { AuditRecord } from '../../domain/model/audit-record';
 import type { App } from '../../handlers/app';
 import { allowlistEventDetail, grantEventDetail } from '../../handlers/events/audit-schemas';
 import { processAuditRecords } from '../../handlers/events/process-audit';
 import { startStreamReader } from '../../local/stream-reader';
+import { buildApp } from '../../handlers/app';
+import { loadConfig } from '../../handlers/config';
 import { approveNow, createFunction, createQueue, motoApp, motoEndpoint, settleNow, testClients } from '../support/aws';
 import { FaultProxy, type CallInfo } from '../support/fault-proxy';
 import { ADMIN, PRINCIPAL_CASES, REQUESTER, baseAsk, openEntry, who } from '../support/fixtures';
@@ -298,4 +301,28 @@ it('reads a window that spans days from each day’s partition, in order', async
   const rest = await read('2026-01-30T00:00:00.000Z', '2026-02-04T00:00:00.000Z', 10, firstTwo.next);
   expect(rest).toEqual({ items: written.slice(2), next: null });
   expect((await read('2026-01-31T00:00:00.000Z', '2026-02-03T00:00:00.000Z', 10)).items).toEqual(written.slice(1, 3));
+});
+
+it('under the two-person rule, stores proposals, applies one only on another admin’s approval, and publishes each step', async () => {
+  const ruled = await buildApp(
+    loadConfig({
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: motoEndpoint(),
+      BROKER_TABLE_NAME: TABLE,
+      BROKER_ADMINS: `${ADMIN},${OTHER_ADMIN}`,
+      BROKER_EVENT_BUS: BUS,
+      BROKER_ALLOWLIST_CHANGE_APPROVALS: '1',
+    }),
+  );
+  const proposed = await ruled.allowlistChanges.propose(who(ADMIN), 'proposed', openEntry(), 'absent');
+  expect(await ruled.allowlist.get(who(ADMIN), 'proposed').catch((e: Error) => e.name)).toBe('NotFoundError');
+  expect((await ruled.allowlistChanges.list(who(OTHER_ADMIN), 'PENDING')).map((c) => c.id)).toEqual([proposed.id]);
+  await expect(ruled.allowlistChanges.approve(who(ADMIN), proposed.id, null)).rejects.toThrow(SelfDecisionError);
+  const approved = await ruled.allowlistChanges.approve(who(OTHER_ADMIN), proposed.id, 'ok');
+  expect(approved).toMatchObject({ status: 'APPROVED', decidedBy: OTHER_ADMIN });
+  await expect(ruled.allowlistChanges.approve(who(OTHER_ADMIN), proposed.id, null)).rejects.toThrow(/only a PENDING/);
+  expect(await ruled.allowlist.get(who(ADMIN), 'proposed')).toMatchObject({ version: 1, updatedBy: ADMIN });
+  const ofProposal = () => received.filter((r) => r.detail.entryId === 'proposed').map((r) => r.detailType);
+  await until(() => ofProposal().length >= 3);
+  expect(ofProposal()).toEqual(['Allowlist Change Proposed', 'Allowlist Entry Changed', 'Allowlist Change Approved']);
 });

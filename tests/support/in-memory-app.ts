@@ -18,6 +18,7 @@ import {
 import {
   FixedClock,
   InMemoryAllowlist,
+  InMemoryAllowlistChanges,
   InMemoryAuditLog,
   InMemoryDispatchClaims,
   InMemoryLeases,
@@ -100,6 +101,7 @@ export function inMemoryApp(
     ids: new SequentialIds(),
     holder: 'test',
     auditLog: new InMemoryAuditLog(),
+    allowlistChanges: new InMemoryAllowlistChanges(),
     auditPublisher: {
       publish: (events: readonly AuditEvent[]) => {
         published.push(...structuredClone(events));
@@ -121,6 +123,7 @@ export function inMemoryApp(
       ...settings,
       admins: config.BROKER_ADMINS,
       auditors: config.BROKER_AUDITORS,
+      allowlistChangeApprovals: config.BROKER_ALLOWLIST_CHANGE_APPROVALS,
       personRoles: config.BROKER_PERSON_ROLES,
       maxPendingPerRequester: config.BROKER_MAX_PENDING_PER_REQUESTER,
       lambdaRps: config.BROKER_LAMBDA_RPS,
@@ -134,6 +137,7 @@ export function inMemoryApp(
   let changesSeen = 0;
   let entryChangesSeen = 0;
   let changeRecordsSeen = 0;
+  let proposalsSeen = 0;
   /**
    * The deployed pipeline in memory: each stored change (of a request or an allowlist entry) goes through the
    * stream's dispatch, and scheduled work whose time has come runs, until nothing more happens now.
@@ -147,6 +151,11 @@ export function inMemoryApp(
         // The audit consumer reads the same change (deployed: a second mapping on the stream).
         await app.publishAudit.requestChanged(change.before, change.after);
         continue;
+      }
+      const proposal = ports.allowlistChanges.stream[proposalsSeen];
+      if (proposal) {
+        proposalsSeen++;
+        await app.publishAudit.proposalChanged(proposal.before, proposal.after);
       }
       const record = ports.allowlist.changeRecords[changeRecordsSeen];
       if (record) {

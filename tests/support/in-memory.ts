@@ -1,6 +1,7 @@
 /** In-memory port implementations for use-case tests: same contracts as the DynamoDB adapters, no I/O. */
 import { StaleRequestError } from '../../domain/errors';
 import type { AllowlistEntry } from '../../domain/model/allowlist-entry';
+import type { AllowlistChange } from '../../domain/model/allowlist-change';
 import type { AuditRecord } from '../../domain/model/audit-record';
 import type { EntryChange } from '../../domain/model/entry-change';
 import { auditPosition } from '../../domain/use-cases/read-audit';
@@ -9,6 +10,7 @@ import { duePosition } from '../../domain/rules/due-work';
 import { functionNameOf } from '../../domain/rules/function-ref';
 import { listPosition } from '../../domain/rules/list-cursor';
 import type {
+  AllowlistChangeStore,
   AllowlistStore,
   AuditLog,
   AuditQuery,
@@ -361,5 +363,31 @@ export class InMemoryAuditLog implements AuditLog {
       if (items.length >= query.limit || reads >= query.maxReads) return Promise.resolve({ items, next: position });
     }
     return Promise.resolve({ items, next: null });
+  }
+}
+
+/** Proposed allowlist changes in memory; a decision only of a PENDING one, as the table's condition does. */
+export class InMemoryAllowlistChanges implements AllowlistChangeStore {
+  readonly changes = new Map<string, AllowlistChange>();
+  /** Every stored version of every proposal, in order, like the table's stream (the audit consumer reads it). */
+  readonly stream: { before: AllowlistChange | null; after: AllowlistChange }[] = [];
+  create(change: AllowlistChange): Promise<void> {
+    this.changes.set(change.id, structuredClone(change));
+    this.stream.push({ before: null, after: structuredClone(change) });
+    return Promise.resolve();
+  }
+  get(id: string): Promise<AllowlistChange | null> {
+    return Promise.resolve(structuredClone(this.changes.get(id) ?? null));
+  }
+  list(status: AllowlistChange['status'] | null): Promise<AllowlistChange[]> {
+    const all = [...this.changes.values()].filter((c) => status === null || c.status === status);
+    return Promise.resolve(structuredClone(all.reverse()));
+  }
+  decide(decided: AllowlistChange): Promise<boolean> {
+    const before = this.changes.get(decided.id);
+    if (before?.status !== 'PENDING') return Promise.resolve(false);
+    this.changes.set(decided.id, structuredClone(decided));
+    this.stream.push({ before: structuredClone(before), after: structuredClone(decided) });
+    return Promise.resolve(true);
   }
 }

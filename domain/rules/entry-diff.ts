@@ -1,5 +1,8 @@
-/** Field by field: how a stored entry's body differs from the one its file holds (docs/allowlist-as-code.md, Plan). */
-import type { EntryBody } from './entry-files';
+/**
+ * Field by field: how a stored entry's body differs from another (a file's, a proposal's; docs/allowlist-as-code.md,
+ * Plan). Pure: the CLI's plan and the two-person rule's proposals both show it.
+ */
+type EntryBody = Record<string, unknown>;
 
 export interface FieldDiff {
   field: string;
