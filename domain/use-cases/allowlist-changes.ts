@@ -29,10 +29,45 @@ export interface AllowlistChangesDeps {
 
 const bodyOf = ({ id: _id, version: _v, updatedAt: _at, updatedBy: _by, ...body }: AllowlistEntry) => body;
 
-export function makeAllowlistChanges(deps: AllowlistChangesDeps) {
+/** Makes a proposal: checked as a write would be (input, preconditions), stored PENDING, nothing else changed. */
+function makePropose(deps: AllowlistChangesDeps) {
   const { changes, allowlist, clock, settings } = deps;
+  return async function propose(
+    caller: Identity,
+    entryId: string,
+    body: AllowlistEntryInput | null,
+    precondition: EntryPrecondition,
+  ): Promise<AllowlistChange> {
+    const admin = await deps.requireAdmin(caller, 'manage the allowlist');
+    if (body) checkEntryInput(body, settings);
+    const current = await allowlist.get(entryId);
+    checkPrecondition(entryId, current, precondition);
+    if (!body && !current) throw new NotFoundError(`allowlist entry ${entryId} not found`);
+    const change: AllowlistChange = {
+      id: deps.ids.requestId(),
+      entryId,
+      action: body ? 'put' : 'delete',
+      body,
+      proposedBy: admin.arn,
+      proposedByPerson: admin.person,
+      proposedAt: clock.now().toISOString(),
+      baseVersion: current?.version ?? null,
+      status: 'PENDING',
+      diff: body ? fieldDiffs(current ? bodyOf(current) : {}, body) : [],
+      impact: await deps.preview(caller, entryId, body),
+      decidedBy: null,
+      decidedAt: null,
+      comment: null,
+    };
+    await changes.create(change);
+    return change;
+  };
+}
 
-  /** The proposal, still PENDING, that `caller` (another admin) may decide. */
+/** Approve (apply, then record) or reject a PENDING proposal, by another admin than its proposer. */
+function makeDecide(deps: AllowlistChangesDeps) {
+  const { changes, allowlist, clock } = deps;
+
   async function decidable(caller: Identity, id: string, verb: string) {
     const admin = await deps.requireAdmin(caller, `${verb} allowlist changes`);
     const change = await changes.get(id);
@@ -42,7 +77,7 @@ export function makeAllowlistChanges(deps: AllowlistChangesDeps) {
     return { admin, change };
   }
 
-  async function decide(
+  async function record(
     change: AllowlistChange,
     admin: Identity,
     status: 'APPROVED' | 'REJECTED',
@@ -59,75 +94,51 @@ export function makeAllowlistChanges(deps: AllowlistChangesDeps) {
     return decided;
   }
 
+  /** Writes the proposal against the version it was proposed on; false when the entry moved on in between. */
+  async function write(change: AllowlistChange, current: AllowlistEntry | null): Promise<boolean> {
+    const at = clock.now();
+    if (!change.body) return allowlist.delete(current as AllowlistEntry, change.proposedBy, at);
+    // The proposer wrote the change; the approval is the Allowlist Change Approved event's.
+    const version = (current?.version ?? 0) + 1;
+    const entry = {
+      id: change.entryId,
+      ...change.body,
+      version,
+      updatedAt: at.toISOString(),
+      updatedBy: change.proposedBy,
+    };
+    return allowlist.put(entry, current);
+  }
+
   return {
-    /** Whether puts and deletes are proposals (BROKER_ALLOWLIST_CHANGE_APPROVALS). */
-    enabled: (settings.allowlistChangeApprovals ?? 0) > 0,
-
-    async propose(
-      caller: Identity,
-      entryId: string,
-      body: AllowlistEntryInput | null,
-      precondition: EntryPrecondition,
-    ): Promise<AllowlistChange> {
-      const admin = await deps.requireAdmin(caller, 'manage the allowlist');
-      if (body) checkEntryInput(body, settings);
-      const current = await allowlist.get(entryId);
-      checkPrecondition(entryId, current, precondition);
-      if (!body && !current) throw new NotFoundError(`allowlist entry ${entryId} not found`);
-      const change: AllowlistChange = {
-        id: deps.ids.requestId(),
-        entryId,
-        action: body ? 'put' : 'delete',
-        body,
-        proposedBy: admin.arn,
-        proposedByPerson: admin.person,
-        proposedAt: clock.now().toISOString(),
-        baseVersion: current?.version ?? null,
-        status: 'PENDING',
-        diff: body ? fieldDiffs(current ? bodyOf(current) : {}, body) : [],
-        impact: await deps.preview(caller, entryId, body),
-        decidedBy: null,
-        decidedAt: null,
-        comment: null,
-      };
-      await changes.create(change);
-      return change;
-    },
-
-    async list(caller: Identity, status: AllowlistChange['status'] | null): Promise<AllowlistChange[]> {
-      await deps.requireAdmin(caller, 'see allowlist changes');
-      return changes.list(status);
-    },
-
-    /** Applies the change against the version it was proposed on, then records the approval. */
-    async approve(caller: Identity, id: string, comment: string | null): Promise<AllowlistChange> {
+    approve: async (caller: Identity, id: string, comment: string | null): Promise<AllowlistChange> => {
       const { admin, change } = await decidable(caller, id, 'approve');
       const current = await allowlist.get(change.entryId);
       const found = current?.version ?? null;
-      const stale = () => new EntryChangedSinceProposalError(id, change.entryId, found, change.baseVersion);
-      if (found !== change.baseVersion) throw stale();
-      const at = clock.now();
-      // The proposer wrote the change; the approval is the Allowlist Change Approved event's.
-      const written = change.body
-        ? await allowlist.put(
-            {
-              id: change.entryId,
-              ...change.body,
-              version: (found ?? 0) + 1,
-              updatedAt: at.toISOString(),
-              updatedBy: change.proposedBy,
-            },
-            current,
-          )
-        : await allowlist.delete(current as AllowlistEntry, change.proposedBy, at);
-      if (!written) throw stale();
-      return decide(change, admin, 'APPROVED', comment);
+      if (found !== change.baseVersion || !(await write(change, current))) {
+        throw new EntryChangedSinceProposalError(id, change.entryId, found, change.baseVersion);
+      }
+      return record(change, admin, 'APPROVED', comment);
     },
-
-    async reject(caller: Identity, id: string, comment: string | null): Promise<AllowlistChange> {
+    reject: async (caller: Identity, id: string, comment: string | null): Promise<AllowlistChange> => {
       const { admin, change } = await decidable(caller, id, 'reject');
-      return decide(change, admin, 'REJECTED', comment);
+      return record(change, admin, 'REJECTED', comment);
     },
+  };
+}
+
+export function makeAllowlistChanges(deps: AllowlistChangesDeps) {
+  const { approve, reject } = makeDecide(deps);
+  return {
+    /** Whether puts and deletes are proposals (BROKER_ALLOWLIST_CHANGE_APPROVALS). */
+    enabled: (deps.settings.allowlistChangeApprovals ?? 0) > 0,
+    propose: makePropose(deps),
+    async list(caller: Identity, status: AllowlistChange['status'] | null): Promise<AllowlistChange[]> {
+      await deps.requireAdmin(caller, 'see allowlist changes');
+      return deps.changes.list(status);
+    },
+    approve,
+    reject,
   };
 }
 
