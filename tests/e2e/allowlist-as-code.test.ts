@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dump, load } from 'js-yaml';
 import { run } from '../../cli/main';
-import { createFunction, freshMoto, motoEndpoint } from '../support/aws';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { createFunction, createQueue, freshMoto, motoEndpoint, testClients } from '../support/aws';
 import { captureIo } from '../support/cli-io';
 import { ADMIN, APPROVER, REQUESTER, openEntry } from '../support/fixtures';
 import { http, startRunner, type Runner } from '../support/runner';
@@ -44,6 +46,16 @@ beforeAll(async () => {
     BROKER_AUDITORS: AUDITOR,
     BROKER_SWEEP_INTERVAL_SECONDS: '3600',
   });
+  // A rule on the bus the runner made, with an SQS target, as a security team would subscribe.
+  const events = new EventBridgeClient({ region: 'us-east-1', endpoint: motoEndpoint() });
+  const queueArn = await createQueue(clients, 'runner-audit');
+  const rule = { Name: 'everything', EventBusName: 'lambda-permission-broker' };
+  await events.send(
+    new PutRuleCommand({ ...rule, EventPattern: JSON.stringify({ source: ['lambda-permission-broker'] }) }),
+  );
+  await events.send(
+    new PutTargetsCommand({ Rule: rule.Name, EventBusName: rule.EventBusName, Targets: [{ Id: 'q', Arn: queueArn }] }),
+  );
   for (const [id, entry] of [
     ['orders', openEntry()],
     [
@@ -192,4 +204,31 @@ it('shows the trail of it all to an auditor with lpb audit, and refuses a reques
   expect(events.map((e) => e.at)).toEqual([...events.map((e) => e.at)].sort());
   expect((await lpb(['audit'], REQUESTER)).code).toBe(2);
   expect((await lpb(['audit'], APPROVER)).code).toBe(2);
+});
+
+it('publishes from the runner to its own bus: a rule’s SQS target receives the allowlist changes with their actor', async () => {
+  const sqs = testClients().sqs;
+  const seen: { type: string; entryId: unknown; version: unknown; actor: unknown }[] = [];
+  for (let i = 0; i < 100 && !seen.some((e) => e.entryId === 'payments'); i++) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: `${motoEndpoint()}/123456789012/runner-audit`, MaxNumberOfMessages: 10 }),
+    );
+    for (const m of Messages) {
+      const event = JSON.parse(m.Body ?? '{}') as { 'detail-type': string; detail: Record<string, unknown> };
+      seen.push({
+        type: event['detail-type'],
+        ...(event.detail as { entryId: unknown; version: unknown; actor: unknown }),
+      });
+    }
+    if (Messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const entryEvents = seen.filter((e) => e.type.startsWith('Allowlist Entry'));
+  expect(entryEvents.map((e) => [e.type, e.entryId, e.version, e.actor])).toEqual(
+    expect.arrayContaining([
+      ['Allowlist Entry Changed', 'orders', 1, ADMIN],
+      ['Allowlist Entry Changed', 'orders', 2, ADMIN],
+      ['Allowlist Entry Changed', 'payments', 1, ADMIN],
+    ]),
+  );
+  expect(seen.some((e) => e.type === 'Grant Requested')).toBe(true);
 });
