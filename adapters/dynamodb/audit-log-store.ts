@@ -6,6 +6,7 @@ import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@a
 import type { AuditRecord } from '../../domain/model/audit-record';
 import type { AuditLog, AuditQuery } from '../../domain/ports';
 import { auditPosition } from '../../domain/use-cases/read-audit';
+import { UnavailableError } from '../../domain/errors';
 import { translateAwsError } from '../aws/aws-errors';
 import { auditDayKey } from './keys';
 
@@ -38,7 +39,9 @@ export class DynamoAuditLog implements AuditLog {
         PutRequest: { Item: { PK: auditDayKey(dayOf(r.at)), SK: auditPosition(r), ...r } },
       }));
       for (let round = 1; requests.length > 0; round++) {
-        if (round > WRITE_ROUNDS) translateAwsError({ name: 'ThrottlingException' }, 'the audit trail');
+        if (round > WRITE_ROUNDS) {
+          throw new UnavailableError(`the audit trail left ${requests.length} records unwritten; retry later`);
+        }
         try {
           const { UnprocessedItems } = await this.db.send(
             new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }),
