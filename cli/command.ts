@@ -30,6 +30,8 @@ interface CommandBase {
   options: Options;
   /** Positional argument names. */
   args: string[];
+  /** Output formats besides text and json that the command prints (`--output csv`). */
+  outputs?: readonly string[];
 }
 
 /** One API call whose answer is printed. */

@@ -23,10 +23,10 @@ interface Printer {
   err: Paint;
 }
 
-function printer(values: CommandContext['values'], io: Io): Printer {
+function printer(values: CommandContext['values'], io: Io, extra: readonly string[] = []): Printer {
   const output = str(values.output);
-  if (output !== undefined && output !== 'json' && output !== 'text') {
-    throw new UsageError(`--output: "${output}" is not text or json`);
+  if (output !== undefined && output !== 'json' && output !== 'text' && !extra.includes(output)) {
+    throw new UsageError(`--output: "${output}" is not ${['text', 'json', ...extra].join(' or ')}`);
   }
   const json = output === 'json' || (output === undefined && !io.stdoutIsTTY);
   return {
@@ -122,7 +122,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const context: CommandContext = { args, values, io, client: new BrokerClient(clientOptions), clientOptions };
   let p: Printer | undefined;
   try {
-    p = printer(values, io);
+    p = printer(values, io, command.outputs);
     return isProgram(command) ? await command.run(context) : await runApiCommand(name, command, context, p);
   } catch (error) {
     const errPaint = (p ?? printer({}, io)).err;

@@ -45,6 +45,8 @@ const PLACEHOLDERS = {
   // groups and memberships carry no account in their ARNs.
   '{identityStore}': { 'Fn::Sub': 'arn:${AWS::Partition}:identitystore::${AWS::AccountId}:identitystore/*' },
   '{identityStoreMembers}': { 'Fn::Sub': 'arn:${AWS::Partition}:identitystore:::*' },
+  '{auditFailureQueue}': arnOf('AuditFailureQueue'),
+  '{eventBus}': arnOf('AuditEventBus'),
   // In any account: BROKER_TARGET_ACCOUNTS decides where the broker acts, each spoke's trust policy who may come in.
   '{accountRoles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*' },
   '{spokeRoles}': { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${param:spokeRoleName}' },
@@ -106,6 +108,7 @@ function environmentOf(fn) {
   }
   if (sets.includes('queueWork')) env.BROKER_WORK_QUEUE_URL = { Ref: 'WorkQueue' };
   if (sets.includes('queueNotifications')) env.BROKER_NOTIFY_QUEUE_URL = { Ref: 'NotifyQueue' };
+  if (sets.includes('publishAuditEvents')) env.BROKER_EVENT_BUS = { Ref: 'AuditEventBus' };
   return env;
 }
 
@@ -162,6 +165,33 @@ functions.stream = lambdaFunction('stream', 'handlers/events/stream.handler', {
           { dynamodb: { Keys: { PK: { S: ['ALLOWLIST'] } } } },
         ],
         destinations: { onFailure: { arn: arnOf('StreamFailureQueue'), type: 'sqs' } },
+      },
+    },
+  ],
+});
+// The same stream, read a second time by its own mapping: audit events to the stack's bus (docs/audit.md, Delivery).
+// Its own retries and failure queue, so a bus that refuses events holds up no grant work. Retried until the stream
+// drops the record (24 h, maximumRetryAttempts -1: an event is never skipped while it can still be read); its lag and
+// its failure queue alarm.
+functions.audit = lambdaFunction('audit', 'handlers/events/audit.handler', {
+  timeout: 30,
+  events: [
+    {
+      stream: {
+        type: 'dynamodb',
+        arn: { 'Fn::GetAtt': ['BrokerTable', 'StreamArn'] },
+        startingPosition: 'TRIM_HORIZON',
+        batchSize: 100,
+        maximumRetryAttempts: -1,
+        functionResponseType: 'ReportBatchItemFailures',
+        // Requests, the change records of allowlist entries (who changed one; the entry items carry no deleter) and the
+        // two-person rule's proposals.
+        filterPatterns: [
+          { dynamodb: { Keys: { SK: { S: ['#REQUEST'] } } } },
+          { dynamodb: { Keys: { PK: { S: ['ENTRY_CHANGES'] } } } },
+          { dynamodb: { Keys: { PK: { S: ['ALLOWLIST_CHANGES'] } } } },
+        ],
+        destinations: { onFailure: { arn: arnOf('AuditFailureQueue'), type: 'sqs' } },
       },
     },
   ],

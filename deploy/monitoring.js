@@ -81,6 +81,24 @@ const alarms = (topic) => ({
     'A Slack update failed 5 times and was set aside.',
     deadLetters('NotifyDeadLetterQueue'),
   ),
+  AuditFailuresAlarm: alarm(
+    topic,
+    'audit-failures',
+    'Table changes whose audit events could not be published before the stream dropped them (24 h of retries).',
+    deadLetters('AuditFailureQueue'),
+  ),
+  AuditLagAlarm: alarm(
+    topic,
+    'audit-lag',
+    'Audit events are more than a minute behind the table: the event bus refuses them, or the audit function fails.',
+    {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('audit') } }],
+      Statistic: 'Maximum',
+    },
+    { threshold: 60_000, period: 60, evaluationPeriods: 5 },
+  ),
   StreamFailuresAlarm: alarm(
     topic,
     'stream-failures',

@@ -6,6 +6,7 @@ const { TimeToLiveAttribute, StreamSpecification, ...schema } = require('../adap
 const functions = require('./functions');
 const { monitoring } = require('./monitoring');
 const { stageOptions } = require('./stage-options');
+const { auditArchive } = require('./audit-archive');
 
 /** SQS asks for a visibility timeout of at least six times the consuming function's timeout. */
 const queue = (name, visibilityTimeout, deadLetter, maxReceiveCount, fifo = false) => ({
@@ -65,6 +66,11 @@ function resourcesFor(options) {
       NotifyQueue: queue('notify', 180, 'NotifyDeadLetterQueue', 5, true),
       NotifyDeadLetterQueue: queue('notify-dlq', 0, null, 0, true),
       StreamFailureQueue: queue('stream-failures'),
+      // Audit events (docs/audit.md, Events on EventBridge): the stack's own bus, the audit function's failure queue,
+      // and with the stage parameter auditArchive=s3 a Firehose delivery of every event to an S3 bucket.
+      AuditEventBus: { Type: 'AWS::Events::EventBus', Properties: { Name: '${self:service}-${sls:stage}' } },
+      AuditFailureQueue: queue('audit-failures'),
+      ...(options.auditArchive === 's3' ? auditArchive() : {}),
       ...watch.Resources,
     },
     Outputs: {
@@ -72,6 +78,10 @@ function resourcesFor(options) {
       WorkDeadLetterQueueUrl: { Value: { Ref: 'WorkDeadLetterQueue' } },
       NotifyDeadLetterQueueUrl: { Value: { Ref: 'NotifyDeadLetterQueue' } },
       StreamFailureQueueUrl: { Value: { Ref: 'StreamFailureQueue' } },
+      AuditEventBusName: { Value: { Ref: 'AuditEventBus' } },
+      AuditEventBusArn: { Value: { 'Fn::GetAtt': ['AuditEventBus', 'Arn'] } },
+      AuditFailureQueueUrl: { Value: { Ref: 'AuditFailureQueue' } },
+      ...(options.auditArchive === 's3' ? { AuditArchiveBucketName: { Value: { Ref: 'AuditArchiveBucket' } } } : {}),
       ...watch.Outputs,
     },
     extensions: reservations(options.reservedConcurrency),

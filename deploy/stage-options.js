@@ -26,6 +26,9 @@ async function stageOptions(resolveVariable) {
   if (alarmEmail && !/^[^@\s]+@[^@\s]+$/.test(alarmEmail)) fail('alarmEmail', alarmEmail, 'an e-mail address');
   if (alarmEmail && alarmTopicArn) fail('alarmEmail', alarmEmail, 'no e-mail when alarmTopicArn names a topic');
 
+  const auditArchive = (await param('auditArchive')) || 'none';
+  if (!['none', 's3'].includes(auditArchive)) fail('auditArchive', auditArchive, 'none or s3');
+
   const orgId = (await param('orgId')) || null;
   if (orgId && !/^o-[a-z0-9]{10,32}$/.test(orgId))
     fail('orgId', orgId, 'an organization id (o- and 10 to 32 letters and digits)');
@@ -59,6 +62,7 @@ async function stageOptions(resolveVariable) {
     tableName,
     alarmTopicArn,
     alarmEmail,
+    auditArchive,
     orgId,
     // Without an organization: the accounts named, else the target accounts (and the broker's own, always).
     callerAccounts: orgId ? [] : callerAccounts.length > 0 ? callerAccounts : targetAccounts,

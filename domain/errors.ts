@@ -72,6 +72,13 @@ export class NotAdminError extends RefusedError {
   }
 }
 
+/** Only broker admins and auditors (BROKER_AUDITORS) may read the audit trail across requests. */
+export class NotAuditorError extends RefusedError {
+  constructor() {
+    super('only broker admins and auditors may read the audit trail');
+  }
+}
+
 /**
  * No allowlist entry permits the ask; `details` names the condition that failed. The message points the requester to
  * the catalog of what it may ask for (docs/adoption.md, What may I ask for?).
@@ -222,6 +229,36 @@ export class KeptChangingError extends StateConflictError {
   override readonly retryable = true;
   constructor(requestId: string) {
     super(`request ${requestId} kept changing; retry`);
+  }
+}
+
+/**
+ * A conditional allowlist write (If-Match / If-None-Match) found the entry not as it expected: changed since it was
+ * read, or there (or gone) when it should not be. Nothing was changed.
+ */
+export class EntryPreconditionFailedError extends DomainError {
+  constructor(
+    readonly entryId: string,
+    found: string,
+  ) {
+    super(`allowlist entry ${entryId}: ${found}; nothing was changed`);
+  }
+}
+
+/** An allowlist change was approved or rejected already: only a PENDING one can be decided. */
+export class ChangeAlreadyDecidedError extends StateConflictError {
+  constructor(changeId: string, status: string) {
+    super(`allowlist change ${changeId} is ${status}; only a PENDING change can be approved or rejected`);
+  }
+}
+
+/** The entry changed after the proposal was made: approving it would overwrite what the proposer never saw. */
+export class EntryChangedSinceProposalError extends StateConflictError {
+  constructor(changeId: string, entryId: string, found: number | null, proposedOn: number | null) {
+    const at = (v: number | null) => (v === null ? 'no entry' : `version ${v}`);
+    super(
+      `change ${changeId}: entry ${entryId} is at ${at(found)}, not ${at(proposedOn)} as proposed; propose it again`,
+    );
   }
 }
 

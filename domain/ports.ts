@@ -1,7 +1,10 @@
 /** The ports the use cases need; adapters/ implements them. Named after their role, injected by composition. */
+import type { AllowlistChange } from './model/allowlist-change';
 import type { AllowlistEntry } from './model/allowlist-entry';
+import type { AuditRecord } from './model/audit-record';
 import type { GrantRequest, HistoryEvent, RequestStatus } from './model/request';
 import type { QueuedWork } from './events/follow-ups';
+import type { AuditEvent } from './audit/audit-events';
 import type { InvokeStatement, RoleStatement } from '../policies/statement-types';
 
 export interface Clock {
@@ -82,17 +85,34 @@ export interface RequestStore {
  * after failing, say) is still re-checked, by the sweep.
  */
 export interface AllowlistStore {
-  put(entry: AllowlistEntry): Promise<void>;
+  /**
+   * Stores `entry` if the stored entry is still `before` (same version; null: none stored), and in the same write its
+   * change record (an EntryChange, for the audit stream). False, changing nothing, when it is not.
+   */
+  put(entry: AllowlistEntry, before: AllowlistEntry | null): Promise<boolean>;
   /** Null when no entry has this id, or when there is no id (a request no entry permits: docs/adoption.md, Adopt). */
   get(id: string | null): Promise<AllowlistEntry | null>;
   list(): Promise<AllowlistEntry[]>;
-  /** Returns false when there was nothing to delete. `at`: when (the re-check marker's time). */
-  delete(id: string, at: Date): Promise<boolean>;
+  /**
+   * Deletes the entry if it is still stored at `before`'s version, with its change record (by `actor`, `at`: also the
+   * re-check marker's time). False, changing nothing, when it is gone or at another version.
+   */
+  delete(before: AllowlistEntry, actor: string, at: Date): Promise<boolean>;
   /** Entries changed at or before `changedBy` whose live requests no finished re-check has seen since. */
   pendingRechecks(changedBy: Date): Promise<PendingRecheck[]>;
   /** A re-check that began at `startedAt` went through all the entry's live requests: its marker goes, unless the
    * entry changed again after `startedAt`. */
   recheckDone(entryId: string, startedAt: Date): Promise<void>;
+}
+
+/** Proposed allowlist changes (docs/allowlist-as-code.md, The two-person rule). */
+export interface AllowlistChangeStore {
+  create(change: AllowlistChange): Promise<void>;
+  get(id: string): Promise<AllowlistChange | null>;
+  /** Newest first; all statuses when null. */
+  list(status: AllowlistChange['status'] | null): Promise<AllowlistChange[]>;
+  /** Stores `decided` if the change is still PENDING; false when someone decided it first. */
+  decide(decided: AllowlistChange): Promise<boolean>;
 }
 
 export interface PendingRecheck {
@@ -305,6 +325,38 @@ export interface ExpiryNotices {
  */
 export interface GrantEventListener {
   recorded(request: GrantRequest, events: readonly HistoryEvent[]): Promise<void>;
+}
+
+/**
+ * Where audit events go (deployed and locally: an EventBridge bus). Publishes every event or throws (UnavailableError)
+ * having perhaps published some: the caller publishes all of them again, and consumers drop repeats by id.
+ */
+export interface AuditPublisher {
+  publish(events: readonly AuditEvent[]): Promise<void>;
+}
+
+export interface AuditQuery {
+  /** ISO times: events at or after `since` and before `until`. */
+  since: string;
+  until: string;
+  /** Only events after this position (from a previous page); null: from `since`. */
+  after: string | null;
+  /** At most this many records on the page. */
+  limit: number;
+  /** Whether a record belongs on the page (filters); read records that do not count towards the read bound. */
+  keep: (record: AuditRecord) => boolean;
+  /** At most this many records read from the table for one page, kept or not. */
+  maxReads: number;
+}
+
+/**
+ * The audit trail across requests, in time order (docs/audit.md, Reading the trail): written by the audit consumer of
+ * the table's stream (the same record again is harmless), read by admins and auditors.
+ */
+export interface AuditLog {
+  record(records: readonly AuditRecord[]): Promise<void>;
+  /** A page in time order; `next` resumes after the last record read (null: nothing more in the window). */
+  page(query: AuditQuery): Promise<{ items: AuditRecord[]; next: string | null }>;
 }
 
 /** What a source lookup found (docs/policy-preview.md, Source proof). */

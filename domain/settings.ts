@@ -15,6 +15,10 @@ export interface BrokerSettings {
   lambdaRps: number;
   /** Patterns of the identities with admin rights (BROKER_ADMINS). */
   admins: readonly string[];
+  /** How many other admins approve an allowlist change (BROKER_ALLOWLIST_CHANGE_APPROVALS); absent: 0, none. */
+  allowlistChangeApprovals?: number;
+  /** Patterns of who may read the audit trail besides the admins (BROKER_AUDITORS); absent: nobody else. */
+  auditors?: readonly string[];
   /** Role-name patterns whose sessions are people (BROKER_PERSON_ROLES). */
   personRoles: readonly string[];
   /** `slack:U…` → the person (`person:<username>`) or ARN a Slack user counts as (BROKER_SLACK_USERS). */

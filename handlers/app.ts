@@ -28,13 +28,16 @@ import { callDeadlinesOn } from '../adapters/aws/call-deadlines';
 import { ControlPlaneBudget } from '../adapters/aws/control-plane-budget';
 import { SpokeRoleCredentials } from '../adapters/aws/spoke-role-credentials';
 import { realSleep, systemClock } from '../adapters/clock';
+import { DynamoAllowlistChangeStore } from '../adapters/dynamodb/allowlist-change-store';
 import { DynamoAllowlistStore } from '../adapters/dynamodb/allowlist-store';
+import { DynamoAuditLog } from '../adapters/dynamodb/audit-log-store';
 import { DynamoSecondCounter } from '../adapters/dynamodb/budget-counter';
 import { DynamoRequestStore } from '../adapters/dynamodb/request-store';
 import { DynamoSlackMessageStore } from '../adapters/dynamodb/slack-message-store';
 import { DynamoDispatchClaims } from '../adapters/dynamodb/dispatch-claims';
 import { DynamoReconcileProgressStore } from '../adapters/dynamodb/reconcile-progress-store';
 import { DynamoWorkLeases } from '../adapters/dynamodb/work-leases';
+import { EventBusPublisher } from '../adapters/eventbridge/event-bus-publisher';
 import { AccessAnalyzerPolicyAnalyzer } from '../adapters/access-analyzer/access-analyzer-policy-analyzer';
 import { IamExecutionRoleGateway } from '../adapters/iam/execution-role-gateway';
 import { AwsSourceDirectory } from '../adapters/sources/aws-source-directory';
@@ -55,8 +58,11 @@ import { SqsWorkQueue } from '../adapters/sqs/work-queue';
 import { backoffMs } from '../domain/grants/backoff';
 import { makeGrantOperator } from '../domain/grants/grant-operator';
 import type {
+  AllowlistChangeStore,
   AllowlistStore,
   Announcer,
+  AuditLog,
+  AuditPublisher,
   CallDeadlines,
   DispatchClaims,
   Clock,
@@ -88,7 +94,10 @@ import { makeDecideRequest } from '../domain/use-cases/decide-request';
 import { makeDiscover } from '../domain/use-cases/discover';
 import { makeDispatchChange, makeDispatchEntryChange } from '../domain/use-cases/dispatch-change';
 import { makeExtendRequest } from '../domain/use-cases/extend-request';
+import { makeAllowlistChanges } from '../domain/use-cases/allowlist-changes';
 import { makeManageAllowlist } from '../domain/use-cases/manage-allowlist';
+import { makePublishAudit } from '../domain/use-cases/publish-audit';
+import { makeReadAudit } from '../domain/use-cases/read-audit';
 import { makeGetRequest, makeListRequests } from '../domain/use-cases/read-requests';
 import { makeAllowlistRecheck } from '../domain/use-cases/recheck-allowlist';
 import { makePendingLimit } from '../domain/use-cases/pending-limit';
@@ -214,6 +223,12 @@ export interface AppPorts {
   slackViews?: SlackViews | null;
   /** The Slack side (the notification queue's consumer); none when Slack is off. */
   notifier?: SlackNotifier | null;
+  /** Where audit events go (the audit consumer of the stream); the other functions publish nothing. */
+  auditPublisher?: AuditPublisher;
+  /** The audit trail across requests: written by the audit consumer, read by admins and auditors. */
+  auditLog: AuditLog;
+  /** Proposed allowlist changes (the two-person rule). */
+  allowlistChanges: AllowlistChangeStore;
 }
 
 /** What the Slack routes need of Slack's Web API while they answer: views.open, within Slack's 3 s for a trigger. */
@@ -325,7 +340,22 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
       },
     }),
     dispatchEntryChange: makeDispatchEntryChange({ scheduler: ports.scheduler, claims: ports.dispatchClaims, clock }),
+    publishAudit: makePublishAudit({
+      publisher: ports.auditPublisher ?? { publish: () => missingBus() },
+      auditLog: ports.auditLog,
+    }),
+    readAudit: makeReadAudit({ auditLog: ports.auditLog, settings, resolveIdentity, clock }),
     allowlistImpact: recheck.preview,
+    allowlistChanges: makeAllowlistChanges({
+      changes: ports.allowlistChanges,
+      allowlist,
+      clock,
+      ids,
+      settings,
+      requireAdmin,
+      groups: ports.groups,
+      preview: recheck.preview,
+    }),
     runWork: makeRunWork({ settle, recheck, scheduler: ports.scheduler, notices: ports.notices ?? NO_NOTICES, clock }),
     slack: {
       signingSecret: config.SLACK_SIGNING_SECRET ?? null,
@@ -388,7 +418,11 @@ function slackSide(
   return { notifier, slackViews };
 }
 
-/** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB, Lambda, IAM and SQS adapters. */
+/** A process with no bus configured was asked to publish: a configuration error, said plainly. */
+function missingBus(): never {
+  throw new Error('BROKER_EVENT_BUS is not configured, so this function cannot publish audit events');
+}
+
 /** The identity store's groups (docs/api.md, Approvers from the identity provider); null while none is configured. */
 function identityStoreGroups(config: BrokerConfig, clients: AwsClients, clock: Clock, ttlMs?: number) {
   const storeId = config.BROKER_IDENTITY_STORE_ID;
@@ -396,6 +430,7 @@ function identityStoreGroups(config: BrokerConfig, clients: AwsClients, clock: C
   return new IdentityStoreGroups(clients.identityStore, storeId, { now: () => clock.now().getTime() }, ttlMs);
 }
 
+/** The AWS-backed app: asks STS who the broker is, then wires the DynamoDB, Lambda, IAM and SQS adapters. */
 export async function buildApp(
   config: BrokerConfig,
   clients = createAwsClients(config),
@@ -421,6 +456,8 @@ export async function buildApp(
     maxPendingPerRequester: config.BROKER_MAX_PENDING_PER_REQUESTER,
     lambdaRps: config.BROKER_LAMBDA_RPS,
     admins: config.BROKER_ADMINS,
+    auditors: config.BROKER_AUDITORS,
+    allowlistChangeApprovals: config.BROKER_ALLOWLIST_CHANGE_APPROVALS,
     personRoles: config.BROKER_PERSON_ROLES,
     identityLinks: config.BROKER_SLACK_USERS,
   };
@@ -477,6 +514,8 @@ export async function buildApp(
     keys: new AwsEventSourceKeys((account) =>
       settings.targetAccounts.includes(account) ? accounts.all(account) : clients,
     ),
+    auditLog: new DynamoAuditLog(db, config.BROKER_TABLE_NAME),
+    allowlistChanges: new DynamoAllowlistChangeStore(db, config.BROKER_TABLE_NAME),
     leases: new DynamoWorkLeases(db, config.BROKER_TABLE_NAME, () => clock.now().getTime()),
     deadlines,
     scheduler: workQueue ?? { schedule: () => missingQueue('BROKER_WORK_QUEUE_URL') },
@@ -491,5 +530,14 @@ export async function buildApp(
     holder: randomUUID(),
     notifier,
     slackViews,
+    ...(config.BROKER_EVENT_BUS
+      ? {
+          auditPublisher: new EventBusPublisher(
+            clients.eventBridge,
+            config.BROKER_EVENT_BUS,
+            timing.sleep ?? realSleep,
+          ),
+        }
+      : {}),
   });
 }

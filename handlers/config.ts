@@ -54,6 +54,12 @@ const VARIABLES = {
   BROKER_ADMINS: commaList(
     z.string().regex(IAM_OR_STS_ARN_PATTERN, 'each admin must be an IAM or STS ARN (`*` and `?` after the account)'),
   ),
+  /** Patterns (as BROKER_ADMINS) of who may read the audit trail besides the admins (docs/audit.md, Reading the trail). */
+  BROKER_AUDITORS: commaList(
+    z.string().regex(IAM_OR_STS_ARN_PATTERN, 'each auditor must be an IAM or STS ARN (`*` and `?` after the account)'),
+  ),
+  /** 1: allowlist puts and deletes are proposals another admin approves (docs/allowlist-as-code.md, The two-person rule). */
+  BROKER_ALLOWLIST_CHANGE_APPROVALS: int(0, 1, 0),
   /** Empty: only the broker's own account (known once STS has said who the broker is). */
   BROKER_TARGET_ACCOUNTS: commaList(z.string().regex(ACCOUNT_ID, 'each target account must be a 12-digit account id')),
   /** IAM's role name rule: 1-64 characters of [A-Za-z0-9+=,.@_-]. */
@@ -140,6 +146,10 @@ const VARIABLES = {
   /** Local only: the Slack secrets themselves. */
   SLACK_BOT_TOKEN: z.string().min(1).optional(),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** The EventBridge bus audit events go to (docs/audit.md, Events on EventBridge). */
+  BROKER_EVENT_BUS: z
+    .string({ error: 'is required (the EventBridge bus audit events go to)' })
+    .regex(/^[\w.\-/:]{1,1600}$/, 'must be an EventBridge bus name or ARN'),
   BROKER_IDENTITY: z.enum(['iam', 'header']),
   PORT: int(0, 65535, 3000),
   BROKER_SWEEP_INTERVAL_SECONDS: int(1, 3600, 60),
@@ -153,6 +163,8 @@ const CORE = {
   AWS_ENDPOINT_URL: V.AWS_ENDPOINT_URL,
   BROKER_TABLE_NAME: V.BROKER_TABLE_NAME,
   BROKER_ADMINS: V.BROKER_ADMINS,
+  BROKER_AUDITORS: V.BROKER_AUDITORS,
+  BROKER_ALLOWLIST_CHANGE_APPROVALS: V.BROKER_ALLOWLIST_CHANGE_APPROVALS,
   BROKER_TARGET_ACCOUNTS: V.BROKER_TARGET_ACCOUNTS,
   BROKER_SPOKE_ROLE_NAME: V.BROKER_SPOKE_ROLE_NAME,
   BROKER_SID_PREFIX: V.BROKER_SID_PREFIX,
@@ -208,6 +220,8 @@ export const DEPLOYED_SCHEMAS = {
   notify: z.object({ ...CORE, SLACK_BOT_TOKEN_PARAMETER: V.SLACK_BOT_TOKEN_PARAMETER }),
   /** The scheduled sweep and reconcile. */
   schedule: z.object(CORE),
+  /** The table's stream, a second time: publishes audit events to the bus. */
+  audit: z.object({ ...CORE, BROKER_EVENT_BUS: V.BROKER_EVENT_BUS }),
 };
 
 export type DeployedKind = keyof typeof DEPLOYED_SCHEMAS;
@@ -225,6 +239,7 @@ export const FUNCTION_KINDS = {
   notify: 'notify',
   sweep: 'schedule',
   reconcile: 'schedule',
+  audit: 'audit',
 } as const satisfies Record<string, DeployedKind>;
 
 export type DeployedFunction = keyof typeof FUNCTION_KINDS;
@@ -241,6 +256,7 @@ const LOCAL_SCHEMA = z.object({
   BROKER_SWEEP_INTERVAL_SECONDS: V.BROKER_SWEEP_INTERVAL_SECONDS,
   BROKER_WORK_QUEUE_URL: V.BROKER_WORK_QUEUE_URL.optional(),
   BROKER_NOTIFY_QUEUE_URL: V.BROKER_NOTIFY_QUEUE_URL.optional(),
+  BROKER_EVENT_BUS: V.BROKER_EVENT_BUS.default('lambda-permission-broker'),
   SLACK_BOT_TOKEN: V.SLACK_BOT_TOKEN,
   SLACK_SIGNING_SECRET: V.SLACK_SIGNING_SECRET,
 });
@@ -279,6 +295,8 @@ export interface BrokerConfig extends z.infer<z.ZodObject<typeof CORE>> {
   BROKER_IDENTITY: 'iam' | 'header';
   BROKER_WORK_QUEUE_URL?: string | undefined;
   BROKER_NOTIFY_QUEUE_URL?: string | undefined;
+  /** Only the audit consumer publishes; the others leave it out. */
+  BROKER_EVENT_BUS?: string | undefined;
   SLACK_BOT_TOKEN?: string | undefined;
   SLACK_SIGNING_SECRET?: string | undefined;
 }

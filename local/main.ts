@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { ensureTable } from '../adapters/dynamodb/ensure-table';
+import { ensureEventBus } from '../adapters/eventbridge/ensure-event-bus';
 import { ensureQueues } from '../adapters/sqs/ensure-queues';
 import { buildApp, createAwsClients, type App } from '../handlers/app';
 import { ConfigurationError, loadConfig } from '../handlers/config';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     const clients = createAwsClients(config);
     await ensureTable(clients.dynamo, config.BROKER_TABLE_NAME);
     const queues = await ensureQueues(clients.sqs, config.BROKER_TABLE_NAME);
+    if (config.BROKER_EVENT_BUS) await ensureEventBus(clients.eventBridge, config.BROKER_EVENT_BUS);
     // Slack off: nobody to notify, so no notification queue (announcements are dropped, not queued for no one).
     const slackOn = Boolean(config.SLACK_BOT_TOKEN ?? config.SLACK_SIGNING_SECRET);
     const configured = {

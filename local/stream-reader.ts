@@ -33,6 +33,8 @@ export interface StreamReaderDeps {
   holder: string;
   process: (records: _Record[]) => Promise<StreamBatchResult>;
   say: (line: string) => void;
+  /** Which consumer of the stream this is (its own lease and checkpoint); the dispatcher when not given. */
+  consumer?: string;
   /** Attempts at one record before it is skipped (the deployed mapping's 10). */
   maxAttempts?: number;
   /** The pause after a failure before the record is read again. */
@@ -79,7 +81,9 @@ export function startStreamReader(deps: StreamReaderDeps): { stop(): Promise<voi
 
   async function run(): Promise<void> {
     const shard = await locateShard(deps);
-    const lease = new ShardLease(deps.db, deps.tableName, shard.shardId, deps.holder);
+    const leaseName = deps.consumer ? `${shard.shardId}#${deps.consumer}` : shard.shardId;
+    const lease = new ShardLease(deps.db, deps.tableName, leaseName, deps.holder);
+    const name = deps.consumer ? `stream (${deps.consumer})` : 'stream';
     let leader = false;
     let iterator: string | null = null;
     let leaseRenewedAt = 0;
@@ -94,14 +98,14 @@ export function startStreamReader(deps: StreamReaderDeps): { stop(): Promise<voi
       const attempts = (failing?.sequenceNumber === failedAt ? failing.attempts : 0) + 1;
       if (attempts >= maxAttempts) {
         say(
-          `stream: record ${failedAt} failed ${attempts} times; skipped (the sweep recovers its work): ${String(result.error)}`,
+          `${name}: record ${failedAt} failed ${attempts} times; skipped (the sweep recovers its work): ${String(result.error)}`,
         );
         await lease.checkpoint(failedAt);
         failing = null;
       } else {
         const before = sequenceOf(records[records.findIndex((r) => sequenceOf(r) === failedAt) - 1]);
         if (before) await lease.checkpoint(before);
-        say(`stream: dispatch failed, retrying: ${String(result.error)}`);
+        say(`${name}: dispatch failed, retrying: ${String(result.error)}`);
         failing = { sequenceNumber: failedAt, attempts };
       }
     }
@@ -120,7 +124,7 @@ export function startStreamReader(deps: StreamReaderDeps): { stop(): Promise<voi
           }
           if (!wasLeader) {
             iterator = await iteratorAfter(streams, shard, checkpoint ?? null);
-            say('stream: this runner reads the table stream');
+            say(`${name}: this runner reads the table stream`);
           }
         }
         const { Records = [], NextShardIterator } = await streams.send(
@@ -146,7 +150,7 @@ export function startStreamReader(deps: StreamReaderDeps): { stop(): Promise<voi
         if (Records.length === 0) await pause(IDLE_POLL_MS);
       } catch (error) {
         if (stopping) break;
-        say(`stream: ${error instanceof Error ? error.message : String(error)}; retrying`);
+        say(`${name}: ${error instanceof Error ? error.message : String(error)}; retrying`);
         leader = false;
         await pause(errorPauseMs);
       }

@@ -1,12 +1,15 @@
 /**
  * Everything that runs behind the answers, started the way Lambda would run it when deployed: the table's stream
- * reader, the work queue's consumer and the Slack notification queue's consumer, all on the emulator.
+ * reader, the work queue's consumer and the Slack notification queue's consumer, all on the emulator; with a bus
+ * configured, a second reader of the stream publishes audit events (its own lease and checkpoint, like the deployed
+ * audit function's own mapping).
  */
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { App, AwsClients } from '../handlers/app';
 import type { BrokerConfig } from '../handlers/config';
 import { processNotifyMessages, processWorkMessages } from '../handlers/events/process-queues';
+import { processAuditRecords } from '../handlers/events/process-audit';
 import { processStreamRecords } from '../handlers/events/process-stream';
 import { startQueuePoller } from './queue-poller';
 import { startStreamReader } from './stream-reader';
@@ -28,16 +31,17 @@ export function startWorkers(
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
   });
+  const holder = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const reader = {
+    dynamo: clients.dynamo,
+    streams,
+    db: DynamoDBDocumentClient.from(clients.dynamo),
+    tableName: config.BROKER_TABLE_NAME,
+    holder,
+    say,
+  };
   const parts = [
-    startStreamReader({
-      dynamo: clients.dynamo,
-      streams,
-      db: DynamoDBDocumentClient.from(clients.dynamo),
-      tableName: config.BROKER_TABLE_NAME,
-      holder: `${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-      process: (records) => processStreamRecords(app, records),
-      say,
-    }),
+    startStreamReader({ ...reader, process: (records) => processStreamRecords(app, records) }),
     startQueuePoller({
       sqs: clients.sqs,
       queueUrl: config.BROKER_WORK_QUEUE_URL,
@@ -46,6 +50,17 @@ export function startWorkers(
       say,
     }),
   ];
+  if (config.BROKER_EVENT_BUS) {
+    parts.push(
+      startStreamReader({
+        ...reader,
+        consumer: 'audit',
+        // Like the deployed audit mapping (no retry limit): audit events wait for the bus, they are never skipped.
+        maxAttempts: Number.POSITIVE_INFINITY,
+        process: (records) => processAuditRecords(app, records),
+      }),
+    );
+  }
   if (config.BROKER_NOTIFY_QUEUE_URL) {
     parts.push(
       startQueuePoller({

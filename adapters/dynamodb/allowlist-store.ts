@@ -1,6 +1,7 @@
 /**
  * AllowlistStore on DynamoDB: all entries share one partition, so listing them is a Query, not a Scan. Each put or
- * delete writes the entry's re-check marker (PK RECHECK) in the same transaction (see the port).
+ * delete is conditioned on the version it replaces and writes, in the same transaction, the entry's re-check marker
+ * (PK RECHECK) and its change record (PK ENTRY_CHANGES: who, when, before and after, for the audit stream).
  */
 import {
   DeleteCommand,
@@ -9,15 +10,36 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { AllowlistEntry } from '../../domain/model/allowlist-entry';
+import { DEFAULT_MAX_START_DELAY_SECONDS, type AllowlistEntry } from '../../domain/model/allowlist-entry';
+import type { EntryChange } from '../../domain/model/entry-change';
 import type { AllowlistStore, PendingRecheck } from '../../domain/ports';
 import { awsErrorName, cancellationCodes, translateAwsError } from '../aws/aws-errors';
-import { ALLOWLIST_PK, RECHECK_PK, entryKey, recheckMarkerKey } from './keys';
+import { ALLOWLIST_PK, RECHECK_PK, entryChangeKey, entryKey, recheckMarkerKey } from './keys';
 
-function fromItem(item: Record<string, unknown>): AllowlistEntry {
+/**
+ * An entry stored before versions reads as version 1; one stored before approver groups, steps and start times names
+ * none and allows the default delay, as a PUT of it now would store it.
+ */
+export function entryFromItem(item: Record<string, unknown>): AllowlistEntry {
   const { PK: _pk, SK: _sk, ...entry } = item;
-  return entry as unknown as AllowlistEntry;
+  const before = { approverGroups: [], approvalSteps: [], maxStartDelaySeconds: DEFAULT_MAX_START_DELAY_SECONDS };
+  return { version: 1, ...before, ...entry } as unknown as AllowlistEntry;
 }
+
+/** The stored entry is still `before`: absent when null, else at its version (1 also matches one stored unversioned). */
+export function stillAt(before: AllowlistEntry | null) {
+  if (before === null) return { ConditionExpression: 'attribute_not_exists(PK)' };
+  return {
+    ConditionExpression:
+      before.version === 1
+        ? 'attribute_exists(PK) AND (#version = :version OR attribute_not_exists(#version))'
+        : '#version = :version',
+    ExpressionAttributeNames: { '#version': 'version' },
+    ExpressionAttributeValues: { ':version': before.version },
+  };
+}
+
+const conditionFailed = (error: unknown) => cancellationCodes(error).includes('ConditionalCheckFailed');
 
 export class DynamoAllowlistStore implements AllowlistStore {
   constructor(
@@ -29,18 +51,39 @@ export class DynamoAllowlistStore implements AllowlistStore {
     return { Put: { TableName: this.tableName, Item: { ...recheckMarkerKey(entryId), entryId, changedAt } } };
   }
 
-  async put(entry: AllowlistEntry): Promise<void> {
+  private changeRecord(change: EntryChange) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { ...entryChangeKey(change.entryId, change.version), ...change },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    };
+  }
+
+  async put(entry: AllowlistEntry, before: AllowlistEntry | null): Promise<boolean> {
+    const change: EntryChange = {
+      entryId: entry.id,
+      actor: entry.updatedBy,
+      at: entry.updatedAt,
+      version: entry.version,
+      before,
+      after: entry,
+    };
     try {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.tableName, Item: { ...entryKey(entry.id), ...entry } } },
+            { Put: { TableName: this.tableName, Item: { ...entryKey(entry.id), ...entry }, ...stillAt(before) } },
             this.marker(entry.id, entry.updatedAt),
+            this.changeRecord(change),
           ],
         }),
       );
+      return true;
     } catch (error) {
-      translateAwsError(error, 'the allowlist table');
+      if (conditionFailed(error)) return false;
+      return translateAwsError(error, 'the allowlist table');
     }
   }
 
@@ -50,7 +93,7 @@ export class DynamoAllowlistStore implements AllowlistStore {
       const { Item } = await this.db.send(
         new GetCommand({ TableName: this.tableName, Key: entryKey(id), ConsistentRead: true }),
       );
-      return Item ? fromItem(Item) : null;
+      return Item ? entryFromItem(Item) : null;
     } catch (error) {
       return translateAwsError(error, 'the allowlist table');
     }
@@ -81,28 +124,25 @@ export class DynamoAllowlistStore implements AllowlistStore {
   }
 
   async list(): Promise<AllowlistEntry[]> {
-    return (await this.query(ALLOWLIST_PK)).map(fromItem);
+    return (await this.query(ALLOWLIST_PK)).map(entryFromItem);
   }
 
-  async delete(id: string, at: Date): Promise<boolean> {
+  async delete(before: AllowlistEntry, actor: string, at: Date): Promise<boolean> {
+    const when = at.toISOString();
+    const change = { entryId: before.id, actor, at: when, version: before.version + 1, before, after: null };
     try {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: entryKey(id),
-                ConditionExpression: 'attribute_exists(PK)',
-              },
-            },
-            this.marker(id, at.toISOString()),
+            { Delete: { TableName: this.tableName, Key: entryKey(before.id), ...stillAt(before) } },
+            this.marker(before.id, when),
+            this.changeRecord(change),
           ],
         }),
       );
       return true;
     } catch (error) {
-      if (cancellationCodes(error)[0] === 'ConditionalCheckFailed') return false;
+      if (conditionFailed(error)) return false;
       return translateAwsError(error, 'the allowlist table');
     }
   }

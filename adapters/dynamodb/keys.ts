@@ -5,6 +5,9 @@
  * - idempotency claim  PK CLAIM#<caller>#<key>    SK #CLAIM        (ttl lets DynamoDB drop it; reads check expiry)
  * - allowlist entry    PK ALLOWLIST               SK ENTRY#<id>
  * - re-check marker    PK RECHECK                 SK ENTRY#<id>    (the entry changed; no finished re-check saw it yet)
+ * - audit record       PK AUDIT#<yyyy-MM-dd>      SK <at>#<requestId>#<sequence, 6 digits>  (a history event, by day)
+ * - allowlist proposal PK ALLOWLIST_CHANGES        SK CHANGE#<id>   (the two-person rule's proposed changes)
+ * - entry change       PK ENTRY_CHANGES           SK ENTRY#<id>#<version, 10 digits>  (who changed it, before, after)
  * - work lease         PK REQ#<id>                SK #LEASE        (holder, until; ttl drops leftovers)
  * - budget second      PK BUDGET#<scope>#<second> SK #BUDGET       (callers counted in that second, a string set; ttl)
  * - stream reader      PK STREAM#<shard>          SK #READER       (local runner only: leader lease, checkpoint)
@@ -42,6 +45,14 @@ export const REQUEST_SK = '#REQUEST';
 export const ALLOWLIST_PK = 'ALLOWLIST';
 export const entryKey = (id: string) => ({ PK: ALLOWLIST_PK, SK: `ENTRY#${id}` });
 export const RECHECK_PK = 'RECHECK';
+export const ENTRY_CHANGES_PK = 'ENTRY_CHANGES';
+export const PROPOSALS_PK = 'ALLOWLIST_CHANGES';
+export const proposalKey = (id: string) => ({ PK: PROPOSALS_PK, SK: `CHANGE#${id}` });
+export const auditDayKey = (day: string) => `AUDIT#${day}`;
+export const entryChangeKey = (id: string, version: number) => ({
+  PK: ENTRY_CHANGES_PK,
+  SK: `ENTRY#${id}#${String(version).padStart(10, '0')}`,
+});
 export const recheckMarkerKey = (id: string) => ({ PK: RECHECK_PK, SK: `ENTRY#${id}` });
 
 export const statusPartition = (status: RequestStatus) => `STATUS#${status}`;

@@ -39,6 +39,8 @@ export interface AllowlistEntry {
   approvalSteps?: ApprovalStep[];
   /** How far ahead a request's `startsAt` may be; absent in entries stored before: the default. */
   maxStartDelaySeconds?: number;
+  /** 1 when created, one more at each change (docs/allowlist-as-code.md, Versions and conditional writes). */
+  version: number;
   updatedAt: string;
   updatedBy: string;
 }
@@ -52,7 +54,13 @@ export interface ApprovalStep {
   slackChannel: string | null;
 }
 
-export type AllowlistEntryInput = Omit<AllowlistEntry, 'id' | 'updatedAt' | 'updatedBy'>;
+export type AllowlistEntryInput = Omit<AllowlistEntry, 'id' | 'version' | 'updatedAt' | 'updatedBy'>;
+
+/**
+ * What a conditional write asks of the stored entry (HTTP `If-Match` / `If-None-Match`): `version` a number, it must
+ * be stored at that version; `exists`, it must be stored; `absent`, it must not be.
+ */
+export type EntryPrecondition = { version: number } | 'exists' | 'absent' | null;
 
 /** An entry's `maxExtensions` when it names none. */
 export const DEFAULT_MAX_EXTENSIONS = 3;

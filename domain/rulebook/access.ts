@@ -2,7 +2,7 @@
  * Who may see, decide on and administer requests: pure decisions, self-approval refused first. Identities are
  * compared by person (identity.ts) and matched by pattern (principal-patterns.ts), never by string equality of ARNs.
  */
-import { NotAdminError, NotAnApproverError, NotFoundError, SelfDecisionError } from '../errors';
+import { NotAdminError, NotAnApproverError, NotAuditorError, NotFoundError, SelfDecisionError } from '../errors';
 import type { AllowlistEntry } from '../model/allowlist-entry';
 import type { GrantRequest } from '../model/request';
 import { approverPatternsOf } from './approval-steps';
@@ -16,6 +16,24 @@ export function isAdmin(admins: readonly string[], who: Identity): boolean {
 /** Throws NotAdminError unless `who` is a broker admin; `what` completes "only broker admins may …". */
 export function requireAdmin(admins: readonly string[], who: Identity, what: string): void {
   if (!isAdmin(admins, who)) throw new NotAdminError(what);
+}
+
+/** Who may read the audit trail across requests (docs/audit.md, Reading the trail): admins and BROKER_AUDITORS. */
+export function requireAuditReader(admins: readonly string[], auditors: readonly string[], who: Identity): void {
+  if (!isAdmin(admins, who) && !namedByAny(auditors, who)) throw new NotAuditorError();
+}
+
+/**
+ * A trail filter (docs/audit.md, Reading the trail): the request was asked for by `requester`, named by its acting ARN
+ * or by its person key (case-insensitive, as persons are compared).
+ */
+export function wasRequestedBy(record: { requester: string; requesterPerson: string }, requester: string): boolean {
+  return record.requester === requester || record.requesterPerson.toLowerCase() === requester.toLowerCase();
+}
+
+/** The same person (or role) as the admin who proposed an allowlist change: they never approve or reject it. */
+export function isProposerOf(change: { proposedByPerson: string }, who: Identity): boolean {
+  return change.proposedByPerson === who.person;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Admin-only management of allowlist entries. Cross-field rules live here; shapes are checked at the edge. */
-import { NotFoundError, ValidationError, type FieldIssue } from '../errors';
-import type { AllowlistEntry, AllowlistEntryInput } from '../model/allowlist-entry';
+import { EntryPreconditionFailedError, NotFoundError, ValidationError, type FieldIssue } from '../errors';
+import type { AllowlistEntry, AllowlistEntryInput, EntryPrecondition } from '../model/allowlist-entry';
 import type { AllowlistStore, Clock, GroupDirectory } from '../ports';
 import { groupsOf } from '../rulebook/approval-steps';
 import { approverIssues } from '../rulebook/approver-rules';
@@ -56,6 +56,22 @@ export function checkEntryInput(input: AllowlistEntryInput, settings: BrokerSett
   return { warnings: lint.warnings };
 }
 
+/** Reads and writes of one entry race at most this often before the caller is told to read it again. */
+const WRITE_ATTEMPTS = 3;
+
+/** Throws when the stored entry (`current`, null when none) is not as `precondition` asks. */
+export function checkPrecondition(id: string, current: AllowlistEntry | null, precondition: EntryPrecondition): void {
+  if (precondition === null) return;
+  if (precondition === 'absent') {
+    if (current) throw new EntryPreconditionFailedError(id, `exists (version ${current.version})`);
+    return;
+  }
+  if (!current) throw new EntryPreconditionFailedError(id, 'does not exist');
+  if (precondition !== 'exists' && current.version !== precondition.version) {
+    throw new EntryPreconditionFailedError(id, `is at version ${current.version}, not ${precondition.version}`);
+  }
+}
+
 /** A stored entry with what the lint found legal but risky. */
 export type LintedEntry = AllowlistEntry & { warnings: string[] };
 
@@ -68,13 +84,29 @@ export function makeManageAllowlist(deps: ManageAllowlistDeps) {
      * Stores the entry; answers it with the lint's warnings (docs/adoption.md, Errors that help): legal, but worth a
      * second look.
      */
-    async put(caller: Identity, id: string, input: AllowlistEntryInput): Promise<LintedEntry> {
+    async put(
+      caller: Identity,
+      id: string,
+      input: AllowlistEntryInput,
+      precondition: EntryPrecondition = null,
+    ): Promise<LintedEntry> {
       await requireAdmin(caller);
       const lint = checkEntryInput(input, settings);
       await checkGroupsExist(input, deps.groups);
-      const entry: AllowlistEntry = { id, ...input, updatedAt: clock.now().toISOString(), updatedBy: caller.arn };
-      await allowlist.put(entry);
-      return { ...entry, warnings: lint.warnings };
+      for (let attempt = 1; ; attempt++) {
+        const current = await allowlist.get(id);
+        checkPrecondition(id, current, precondition);
+        const entry: AllowlistEntry = {
+          id,
+          ...input,
+          version: (current?.version ?? 0) + 1,
+          updatedAt: clock.now().toISOString(),
+          updatedBy: caller.arn,
+        };
+        // Conditioned on the version read: a change in between is read again, and the precondition judged again.
+        if (await allowlist.put(entry, current)) return { ...entry, warnings: lint.warnings };
+        if (attempt >= WRITE_ATTEMPTS) throw new EntryPreconditionFailedError(id, 'kept changing; read it again');
+      }
     },
 
     async get(caller: Identity, id: string): Promise<AllowlistEntry> {
@@ -89,9 +121,15 @@ export function makeManageAllowlist(deps: ManageAllowlistDeps) {
       return allowlist.list();
     },
 
-    async delete(caller: Identity, id: string): Promise<void> {
+    async delete(caller: Identity, id: string, precondition: EntryPrecondition = null): Promise<void> {
       await requireAdmin(caller);
-      if (!(await allowlist.delete(id, clock.now()))) throw new NotFoundError(`allowlist entry ${id} not found`);
+      for (let attempt = 1; ; attempt++) {
+        const current = await allowlist.get(id);
+        checkPrecondition(id, current, precondition);
+        if (!current) throw new NotFoundError(`allowlist entry ${id} not found`);
+        if (await allowlist.delete(current, caller.arn, clock.now())) return;
+        if (attempt >= WRITE_ATTEMPTS) throw new EntryPreconditionFailedError(id, 'kept changing; read it again');
+      }
     },
   };
 }

@@ -131,7 +131,11 @@ export function makeAllowlistRecheck({
       entries = others;
     } else {
       checkEntryInput(change, settings);
-      entries = [...others, { id: entryId, ...change, updatedAt: clock.now().toISOString(), updatedBy: admin.arn }];
+      const version = (current.find((e) => e.id === entryId)?.version ?? 0) + 1;
+      entries = [
+        ...others,
+        { id: entryId, ...change, version, updatedAt: clock.now().toISOString(), updatedBy: admin.arn },
+      ];
     }
     const report = emptyReport();
     let after: string | null = null;

@@ -1,7 +1,10 @@
 /** Lambda entry point: the allowlist endpoints and the impact preview. */
 import { lambdaApiHandler } from './lambda-entry';
 import {
+  approveAllowlistChange,
   deleteAllowlistEntry,
+  listAllowlistChanges,
+  rejectAllowlistChange,
   getAllowlistEntry,
   listAllowlist,
   previewAllowlistDelete,
@@ -16,5 +19,8 @@ export const operations = {
   deleteAllowlistEntry,
   previewAllowlistDelete,
   previewAllowlistPut,
+  listAllowlistChanges,
+  approveAllowlistChange,
+  rejectAllowlistChange,
 };
 export const handler = lambdaApiHandler(operations);

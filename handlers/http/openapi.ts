@@ -9,6 +9,9 @@ import {
   AccountNotTargetedError,
   AdoptionInProgressError,
   AllowlistDeniedError,
+  ChangeAlreadyDecidedError,
+  EntryChangedSinceProposalError,
+  EntryPreconditionFailedError,
   AlreadyApprovedError,
   ExtensionLimitError,
   ExtensionPendingError,
@@ -16,6 +19,7 @@ import {
   IdempotencyKeyReusedError,
   KeptChangingError,
   NotAdminError,
+  NotAuditorError,
   NotAnApproverError,
   NotFoundError,
   NotRequesterError,
@@ -32,7 +36,10 @@ import { ERROR_TABLE, type ErrorClass } from './error-response';
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors';
 import {
   allowlistEntryResource,
+  allowlistChangeList,
+  allowlistChangeResource,
   allowlistEntryWritten,
+  auditPage,
   allowlistList,
   catalogList,
   discoverPage,
@@ -48,7 +55,9 @@ import {
 import { ROUTES, type Route } from './routes';
 import {
   adoptBody,
+  allowlistChangesQuery,
   allowlistEntryBody,
+  auditQuery,
   createRequestBody,
   createRequestQuery,
   approveBody,
@@ -94,14 +103,48 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     summary:
       "Create or replace an allowlist entry (admins). Refuses (400, naming the field) what can never match; answers warnings for what is legal but risky. The entry's live requests are matched again behind the answer, as for a delete",
     body: allowlistEntryBody,
+    headers: {
+      'If-Match':
+        '"<version>": only while the entry is at that version (412 otherwise, nothing changed); *: only if it exists',
+      'If-None-Match': '*: only if no entry has this id (412 otherwise)',
+    },
     ok: [200, allowlistEntryWritten],
-    errors: [ValidationError, ...ADMIN_ONLY],
+    alsoOk: [202, allowlistChangeResource, 'With BROKER_ALLOWLIST_CHANGE_APPROVALS=1: a proposal; nothing changed'],
+    errors: [ValidationError, EntryPreconditionFailedError, ...ADMIN_ONLY],
   },
   deleteAllowlistEntry: {
     summary:
       "Delete an allowlist entry (admins). The entry's PENDING, APPROVED and ACTIVE requests are matched again behind the answer: moved to another entry that permits them, or ended (REJECTED / REVOKED, permission removed within 5 s)",
+    headers: { 'If-Match': '"<version>": only while the entry is at that version (412 otherwise, nothing changed)' },
     ok: [204, null],
-    errors: [NotFoundError, ...ADMIN_ONLY],
+    alsoOk: [202, allowlistChangeResource, 'With BROKER_ALLOWLIST_CHANGE_APPROVALS=1: a proposal; nothing changed'],
+    errors: [NotFoundError, ValidationError, EntryPreconditionFailedError, ...ADMIN_ONLY],
+  },
+  listAllowlistChanges: {
+    summary: 'The two-person rule’s proposed allowlist changes, newest first (admins)',
+    query: allowlistChangesQuery,
+    ok: [200, allowlistChangeList],
+    errors: [ValidationError, ...ADMIN_ONLY],
+  },
+  approveAllowlistChange: {
+    summary:
+      'Approve a proposed allowlist change (another admin than the proposer): it is applied against the version it was proposed on, 409 if the entry changed since',
+    body: decisionBody,
+    ok: [200, allowlistChangeResource],
+    errors: [
+      ValidationError,
+      NotFoundError,
+      SelfDecisionError,
+      ChangeAlreadyDecidedError,
+      EntryChangedSinceProposalError,
+      ...ADMIN_ONLY,
+    ],
+  },
+  rejectAllowlistChange: {
+    summary: 'Reject a proposed allowlist change (another admin than the proposer); nothing changes',
+    body: decisionBody,
+    ok: [200, allowlistChangeResource],
+    errors: [ValidationError, NotFoundError, SelfDecisionError, ChangeAlreadyDecidedError, ...ADMIN_ONLY],
   },
   previewAllowlistDelete: {
     summary: 'Preview what deleting the entry would do to its live requests (admins); changes nothing',
@@ -206,6 +249,13 @@ export const OPERATION_DOCS: Readonly<Record<string, OperationDoc>> = {
     query: discoverQuery,
     ok: [200, discoverPage],
     errors: [ValidationError, ...ADMIN_ONLY],
+  },
+  listAudit: {
+    summary:
+      'The audit trail across requests (admins and BROKER_AUDITORS): history events in time order, by default of the last 24 hours; filtered by function and requester; pages of at most 1,000 records read',
+    query: auditQuery,
+    ok: [200, auditPage],
+    errors: [ValidationError, NotAuditorError, ...STORE],
   },
   adoptStatement: {
     summary:

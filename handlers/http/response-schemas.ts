@@ -20,6 +20,7 @@ export const errorResponse = z.object({
       'Forbidden',
       'NotFound',
       'Conflict',
+      'PreconditionFailed',
       'PayloadTooLarge',
       'UnsupportedMediaType',
       'TooManyRequests',
@@ -109,6 +110,11 @@ export const requestList = z.object({ items: z.array(requestResource), nextToken
 
 export const allowlistEntryResource = allowlistEntryBody.extend({
   id: z.string(),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .describe('1 when created, one more at each change; the ETag, and what If-Match names'),
   updatedAt: time,
   updatedBy: z.string(),
 });
@@ -158,6 +164,10 @@ export const impactReport = z.object({
   ended: z
     .array(z.object({ id: z.string(), status: z.enum(['REJECTED', 'REVOKED']), reason: z.string() }))
     .describe('permitted by no entry: PENDING ends REJECTED, APPROVED and ACTIVE end REVOKED'),
+  warnings: z
+    .array(z.string())
+    .optional()
+    .describe('POST only: what a PUT of this body would answer as legal but risky'),
 });
 
 export const sweepReport = z.object({
@@ -251,3 +261,58 @@ export type _ReconcileFits = Assignable<ReconcileReport, z.input<typeof reconcil
 export type _ImpactFits = Assignable<ImpactReport, z.input<typeof impactReport>>;
 export type _CatalogFits = Assignable<{ items: CatalogItem[] }, z.input<typeof catalogList>>;
 export type _DiscoverFits = Assignable<DiscoverPage, z.input<typeof discoverPage>>;
+
+/** GET /v1/audit (docs/audit.md, Reading the trail): history events across requests, in time order. */
+export const auditPage = z.object({
+  items: z.array(
+    z.object({
+      requestId: z.string(),
+      event: z.enum(HISTORY_EVENTS),
+      actor: z.string(),
+      at: time,
+      status: z.enum(REQUEST_STATUSES).describe('the request’s status once this event was recorded'),
+      functionArn: z.string(),
+      qualifier: z.string().nullable(),
+      principal: z.string().nullable(),
+      sourceArn: z.string().nullable(),
+      eventSourceArn: z.string().nullable(),
+      statementId: z.string(),
+      statementHash: z.string(),
+      allowlistEntryId: z.string().nullable(),
+      sequence: z.number().int().min(1).describe('the event’s place in its request’s history, from 1'),
+      detail: z.record(z.string(), z.unknown()),
+      requester: z.string(),
+      requesterPerson: z.string(),
+    }),
+  ),
+  nextToken: z.string().nullable().describe('where the next page starts; null at the end of the window'),
+});
+
+/** A proposed allowlist change (docs/allowlist-as-code.md, The two-person rule). */
+export const allowlistChangeResource = z.object({
+  id: z.string(),
+  entryId: z.string(),
+  action: z.enum(['put', 'delete']),
+  body: allowlistEntryBody.nullable().describe('the entry to put; null for a delete'),
+  proposedBy: z.string(),
+  proposedByPerson: z.string(),
+  proposedAt: time,
+  baseVersion: z.number().int().nullable().describe('the entry’s version when proposed; null: no entry yet'),
+  status: z.enum(['PENDING', 'APPROVED', 'REJECTED']),
+  diff: z
+    .array(
+      z.object({
+        field: z.string(),
+        before: z.unknown().optional().describe('absent: the entry had no such field (or there was no entry)'),
+        after: z.unknown(),
+        added: z.array(z.unknown()).optional(),
+        removed: z.array(z.unknown()).optional(),
+      }),
+    )
+    .describe('field by field, against the entry when proposed'),
+  impact: impactReport.omit({ warnings: true }).describe('what it would do to live grants, when proposed'),
+  decidedBy: z.string().nullable(),
+  decidedAt: nullableTime,
+  comment: z.string().nullable(),
+});
+export const allowlistChangeList = z.object({ items: z.array(allowlistChangeResource) });

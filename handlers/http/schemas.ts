@@ -119,6 +119,27 @@ export const listRequestsQuery = z.strictObject({
   mine: z.enum(['true', 'false'], 'must be true or false').optional(),
 });
 
+const isoTime = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/,
+    'must be an ISO-8601 UTC time, e.g. 2026-12-07T00:00:00Z',
+  )
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be a real time')
+  .transform((v) => new Date(v).toISOString());
+
+/** GET /v1/allowlist/changes (docs/allowlist-as-code.md, The two-person rule). */
+export const allowlistChangesQuery = z.strictObject({
+  status: z.enum(['PENDING', 'APPROVED', 'REJECTED'], 'must be PENDING, APPROVED or REJECTED').optional(),
+});
+
+/** GET /v1/audit (docs/audit.md, Reading the trail). */
+export const auditQuery = listRequestsQuery.pick({ functionName: true, limit: true, nextToken: true }).extend({
+  since: isoTime.optional(),
+  until: isoTime.optional(),
+  requester: token(2048).optional(),
+});
+
 /** GET /v1/admin/discover: `limit` counts resource policies read (docs/adoption.md, Adopt). */
 export const discoverQuery = listRequestsQuery.pick({ limit: true, nextToken: true });
 

@@ -152,14 +152,33 @@ it('reads the table’s stream from its oldest record, with failures kept and ea
   const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
     JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
   );
-  expect(mappings).toHaveLength(1);
-  expect(mappings[0]![1].Properties).toMatchObject({
+  const of = (fn: string) => mappings.find(([, m]) => JSON.stringify(m.Properties.FunctionName).includes(fn))?.[1];
+  expect(mappings).toHaveLength(2);
+  expect(of('StreamLambdaFunction')?.Properties).toMatchObject({
     StartingPosition: 'TRIM_HORIZON',
     MaximumRetryAttempts: 10,
     BisectBatchOnFunctionError: true,
     FunctionResponseTypes: ['ReportBatchItemFailures'],
     DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['StreamFailureQueue', 'Arn'] } } },
   });
+});
+
+it('publishes audit events from its own mapping on the stream: never skipped while the stream keeps them', () => {
+  const mappings = ofType('AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+    JSON.stringify(m.Properties.FunctionName).includes('AuditLambdaFunction'),
+  );
+  expect(mappings).toHaveLength(1);
+  expect(mappings[0]![1].Properties).toMatchObject({
+    StartingPosition: 'TRIM_HORIZON',
+    MaximumRetryAttempts: -1,
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['AuditFailureQueue', 'Arn'] } } },
+  });
+  expect(template.Resources.AuditEventBus?.Properties).toEqual({ Name: 'lambda-permission-broker-ci' });
+  const audit = template.Resources.AuditLambdaFunction!;
+  expect(audit.Properties.Environment.Variables.BROKER_EVENT_BUS).toEqual({ Ref: 'AuditEventBus' });
+  // No archive unless the stage asks for one (auditArchive=s3).
+  expect(ofType('AWS::KinesisFirehose::DeliveryStream')).toEqual([]);
 });
 
 it('lets CloudFormation name the retained, deletion-protected table, and tells every function its name', () => {

@@ -69,6 +69,8 @@ it('narrowing an entry ends the grants it no longer permits within 5 s, moves ot
       { id: sns.id, status: 'REVOKED', reason: expect.stringContaining('principal sns.amazonaws.com') as unknown },
       { id: pending.id, status: 'REJECTED', reason: expect.stringContaining('allowlist entry orders') as unknown },
     ]) as unknown,
+    // What a PUT of this body would answer as legal but risky (lpb allowlist plan shows them).
+    warnings: [],
   });
   expect(preview.body.ended).toHaveLength(2);
   const deletePreview = await call('GET', '/v1/allowlist/orders/impact', { principal: ADMIN });

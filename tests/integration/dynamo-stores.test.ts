@@ -260,19 +260,73 @@ describe('DynamoDB request store (moto)', () => {
 });
 
 describe('DynamoDB allowlist store (moto)', () => {
-  it('puts, lists, reads and deletes entries', async () => {
+  it('puts, lists, reads and deletes entries, each write conditioned on the version it replaces', async () => {
     const clients = await freshMoto(TABLE);
     const store = new DynamoAllowlistStore(clients.doc, TABLE);
-    const entry = { id: 'orders', ...openEntry(), updatedAt: '2026-11-26T12:00:00.000Z', updatedBy: ADMIN };
-    await store.put(entry);
-    await store.put({ ...entry, id: 'billing' });
+    const entry = {
+      id: 'orders',
+      ...openEntry({ approverGroups: [], approvalSteps: [], maxStartDelaySeconds: 604800 }),
+      version: 1,
+      updatedAt: '2026-11-26T12:00:00.000Z',
+      updatedBy: ADMIN,
+    };
+    await expect(store.put(entry, null)).resolves.toBe(true);
+    await expect(store.put({ ...entry, id: 'billing' }, null)).resolves.toBe(true);
+    // A create finds the entry there; a replace of a version that is not stored changes nothing.
+    await expect(store.put({ ...entry, description: 'again' }, null)).resolves.toBe(false);
+    const second = { ...entry, version: 2, description: 'second' };
+    await expect(store.put(second, { ...entry, version: 5 })).resolves.toBe(false);
     await expect(store.get('orders')).resolves.toEqual(entry);
+    await expect(store.put(second, entry)).resolves.toBe(true);
+    await expect(store.get('orders')).resolves.toEqual(second);
     expect((await store.list()).map((e) => e.id).sort()).toEqual(['billing', 'orders']);
     const deletedAt = new Date('2026-11-26T12:05:00.000Z');
-    await expect(store.delete('orders', deletedAt)).resolves.toBe(true);
-    await expect(store.delete('orders', deletedAt)).resolves.toBe(false);
+    await expect(store.delete(entry, ADMIN, deletedAt)).resolves.toBe(false);
+    await expect(store.delete(second, ADMIN, deletedAt)).resolves.toBe(true);
+    await expect(store.delete(second, ADMIN, deletedAt)).resolves.toBe(false);
     await expect(store.get('orders')).resolves.toBeNull();
     await expect(store.get(null)).resolves.toBeNull();
+  });
+
+  it('keeps a change record of each write: who, when, the version after it, before and after', async () => {
+    const clients = await freshMoto(TABLE);
+    const store = new DynamoAllowlistStore(clients.doc, TABLE);
+    const first = { id: 'orders', ...openEntry(), version: 1, updatedAt: '2026-11-26T12:00:00.000Z', updatedBy: ADMIN };
+    const second = { ...first, version: 2, maxDurationSeconds: 600, updatedAt: '2026-11-26T12:01:00.000Z' };
+    await store.put(first, null);
+    await store.put(second, first);
+    await store.delete(second, 'arn:aws:iam::123456789012:role/other-admin', new Date('2026-11-26T12:02:00.000Z'));
+    const { Items = [] } = await clients.doc.send(
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': 'ENTRY_CHANGES' },
+      }),
+    );
+    expect(Items.map(({ PK: _pk, SK: _sk, ...change }) => change)).toEqual([
+      { entryId: 'orders', actor: ADMIN, at: first.updatedAt, version: 1, before: null, after: first },
+      { entryId: 'orders', actor: ADMIN, at: second.updatedAt, version: 2, before: first, after: second },
+      {
+        entryId: 'orders',
+        actor: 'arn:aws:iam::123456789012:role/other-admin',
+        at: '2026-11-26T12:02:00.000Z',
+        version: 3,
+        before: second,
+        after: null,
+      },
+    ]);
+  });
+
+  it('reads an entry stored before versions as version 1, and replaces it on that version', async () => {
+    const clients = await freshMoto(TABLE);
+    const store = new DynamoAllowlistStore(clients.doc, TABLE);
+    const old = { id: 'old', ...openEntry(), updatedAt: '2026-11-26T12:00:00.000Z', updatedBy: ADMIN };
+    await clients.doc.send(new PutCommand({ TableName: TABLE, Item: { PK: 'ALLOWLIST', SK: 'ENTRY#old', ...old } }));
+    const read = await store.get('old');
+    // …and names no approver groups or steps, and allows the default start delay.
+    expect(read).toEqual({ ...old, version: 1, approverGroups: [], approvalSteps: [], maxStartDelaySeconds: 604800 });
+    await expect(store.put({ ...old, version: 2 }, { ...old, version: 2 })).resolves.toBe(false);
+    await expect(store.put({ ...old, version: 2 }, read)).resolves.toBe(true);
   });
 
   it('leaves a re-check marker with every change, gone once a re-check that began after it is done', async () => {
@@ -282,12 +336,13 @@ describe('DynamoDB allowlist store (moto)', () => {
     const entry = (id: string, minute: number) => ({
       id,
       ...openEntry(),
+      version: 1,
       updatedAt: at(minute).toISOString(),
       updatedBy: ADMIN,
     });
-    await store.put(entry('orders', 0));
-    await store.put(entry('billing', 1));
-    await store.delete('billing', at(2));
+    await store.put(entry('orders', 0), null);
+    await store.put(entry('billing', 1), null);
+    await store.delete(entry('billing', 1), ADMIN, at(2));
     // Markers are not entries.
     expect((await store.list()).map((e) => e.id)).toEqual(['orders']);
     expect(await store.pendingRechecks(at(1))).toEqual([{ entryId: 'orders', changedAt: at(0).toISOString() }]);
@@ -298,7 +353,7 @@ describe('DynamoDB allowlist store (moto)', () => {
     expect(await store.pendingRechecks(at(9))).toEqual([{ entryId: 'billing', changedAt: at(2).toISOString() }]);
     // A delete of nothing leaves no marker.
     await store.recheckDone('billing', at(3));
-    await expect(store.delete('nothing', at(4))).resolves.toBe(false);
+    await expect(store.delete(entry('nothing', 4), ADMIN, at(4))).resolves.toBe(false);
     expect(await store.pendingRechecks(at(9))).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  type GetRecordsCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -27,7 +28,10 @@ import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { ensureQueues, type BrokerQueues } from '../../adapters/sqs/ensure-queues';
 import { processNotifyMessages, processWorkMessages } from '../../handlers/events/process-queues';
+import { processAuditRecords } from '../../handlers/events/process-audit';
 import { processStreamRecords } from '../../handlers/events/process-stream';
+import { ensureEventBus } from '../../adapters/eventbridge/ensure-event-bus';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { buildApp, createAwsClients, type App } from '../../handlers/app';
 import {
   FUNCTION_KINDS,
@@ -261,6 +265,7 @@ beforeAll(async () => {
     }),
   );
   brokerQueues = await ensureQueues(clients.sqs, TABLE);
+  await ensureEventBus(new EventBridgeClient({ region: 'us-east-1', endpoint: motoEndpoint() }), 'lp-broker-bus');
   const ssm = new SSMClient({ region: 'us-east-1', endpoint: motoEndpoint() });
   await ssm.send(new PutParameterCommand({ Name: '/lpb/slack-bot-token', Value: 'xoxb-lp', Type: 'SecureString' }));
   await ssm.send(new PutParameterCommand({ Name: '/lpb/slack-signing-secret', Value: SECRET, Type: 'SecureString' }));
@@ -286,6 +291,7 @@ beforeAll(async () => {
     BROKER_NOTIFY_QUEUE_URL: brokerQueues.notifyQueueUrl,
     BROKER_IDENTITY_STORE_ID: IDENTITY_STORE,
     BROKER_SLACK_USERS: `${BOB_IN_SLACK}=person:bob,${SLACK_REQUESTER}=${SLACK_REQUESTER_ROLE}`,
+    BROKER_EVENT_BUS: 'lp-broker-bus',
   };
   await addGroupMember(motoEndpoint(), IDENTITY_STORE, 'payments-owners', 'bob');
   // One app serves every function here; the callers it is handed name themselves in X-Broker-Principal.
@@ -768,6 +774,25 @@ it('exercises the admin function: discover and adopt a team statement', async ()
   expect(adopted).toMatchObject({ status: 201, body: { status: 'ACTIVE' } });
 });
 
+it('exercises the audit function: every change so far published to the bus', async () => {
+  // The audit function's own mapping reads the stream from its start.
+  const streams = new DynamoDBStreamsClient({ region: 'us-east-1', endpoint: motoEndpoint() });
+  let iterator: string | undefined = await streamStart();
+  let published = 0;
+  for (;;) {
+    const page: GetRecordsCommandOutput = await streams.send(
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+    );
+    const Records = page.Records ?? [];
+    iterator = page.NextShardIterator;
+    if (Records.length === 0) break;
+    const result = await as('audit', () => processAuditRecords(app, Records));
+    expect(result.failedAt).toBeNull();
+    published += result.dispatched;
+  }
+  expect(published).toBeGreaterThan(10);
+});
+
 describe('each role', () => {
   it.each(Object.keys(deployed))('%s: holds exactly the actions its code calls', (fn) => {
     expect({ fn, exercised: observed.has(fn) }).toEqual({ fn, exercised: true });
@@ -781,11 +806,14 @@ describe('each role', () => {
     expect({ fn, actions: granted }).toEqual({ fn, actions: used });
   });
 
-  it('gives Lambda-platform permissions (done on a function behalf) only to the stream, for its failure destination', () => {
+  it('gives Lambda-platform permissions (done on a function behalf) only to the stream readers, for their failure destinations', () => {
     const platform = Object.entries(deployed).flatMap(([fn, spec]) =>
       spec.iamRoleStatements.filter((s) => s.Sid?.startsWith('LambdaPlatform')).map((s) => ({ fn, actions: s.Action })),
     );
-    expect(platform).toEqual([{ fn: 'stream', actions: ['sqs:SendMessage'] }]);
+    expect(platform).toEqual([
+      { fn: 'stream', actions: ['sqs:SendMessage'] },
+      { fn: 'audit', actions: ['sqs:SendMessage'] },
+    ]);
   });
 
   it('grants no wildcard action, and Resource "*" only where AWS offers nothing narrower', () => {

@@ -1,5 +1,6 @@
 /** The app composed over in-memory ports, plus an API Gateway event builder: use-case and handler tests, no I/O. */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { AuditEvent } from '../../domain/audit/audit-events';
 import type { QueuedWork } from '../../domain/events/follow-ups';
 import type { GrantRequest } from '../../domain/model/request';
 import type { PolicyAnalyzer, WorkScheduler } from '../../domain/ports';
@@ -17,6 +18,8 @@ import {
 import {
   FixedClock,
   InMemoryAllowlist,
+  InMemoryAllowlistChanges,
+  InMemoryAuditLog,
   InMemoryDispatchClaims,
   InMemoryLeases,
   InMemoryReconcileProgress,
@@ -58,6 +61,8 @@ export function inMemoryApp(
   const announced: string[] = [];
   const responses: { url: string; body: Record<string, unknown> }[] = [];
   const scheduler = new RecordingScheduler();
+  /** What the audit consumer published, in order (the bus, in memory). */
+  const published: AuditEvent[] = [];
   const ports = {
     store: new InMemoryRequestStore(),
     allowlist: new InMemoryAllowlist(),
@@ -97,6 +102,14 @@ export function inMemoryApp(
     clock,
     ids: new SequentialIds(),
     holder: 'test',
+    auditLog: new InMemoryAuditLog(),
+    allowlistChanges: new InMemoryAllowlistChanges(),
+    auditPublisher: {
+      publish: (events: readonly AuditEvent[]) => {
+        published.push(...structuredClone(events));
+        return Promise.resolve();
+      },
+    },
     sleeps,
     sleep: (ms: number) => {
       sleeps.push(ms);
@@ -111,6 +124,8 @@ export function inMemoryApp(
     {
       ...settings,
       admins: config.BROKER_ADMINS,
+      auditors: config.BROKER_AUDITORS,
+      allowlistChangeApprovals: config.BROKER_ALLOWLIST_CHANGE_APPROVALS,
       personRoles: config.BROKER_PERSON_ROLES,
       maxPendingPerRequester: config.BROKER_MAX_PENDING_PER_REQUESTER,
       lambdaRps: config.BROKER_LAMBDA_RPS,
@@ -123,6 +138,8 @@ export function inMemoryApp(
 
   let changesSeen = 0;
   let entryChangesSeen = 0;
+  let changeRecordsSeen = 0;
+  let proposalsSeen = 0;
   /**
    * The deployed pipeline in memory: each stored change (of a request or an allowlist entry) goes through the
    * stream's dispatch, and scheduled work whose time has come runs, until nothing more happens now.
@@ -133,7 +150,19 @@ export function inMemoryApp(
       if (change) {
         changesSeen++;
         await app.dispatchChange(change.before, change.after);
+        // The audit consumer reads the same change (deployed: a second mapping on the stream).
+        await app.publishAudit.requestChanged(change.before, change.after);
         continue;
+      }
+      const proposal = ports.allowlistChanges.stream[proposalsSeen];
+      if (proposal) {
+        proposalsSeen++;
+        await app.publishAudit.proposalChanged(proposal.before, proposal.after);
+      }
+      const record = ports.allowlist.changeRecords[changeRecordsSeen];
+      if (record) {
+        changeRecordsSeen++;
+        await app.publishAudit.entryChanged(record);
       }
       const entryId = ports.allowlist.changes[entryChangesSeen];
       if (entryId !== undefined) {
@@ -155,6 +184,7 @@ export function inMemoryApp(
     ...ports,
     announced,
     responses,
+    published,
     drain,
     /** Moves the clock and lets the pipeline catch up (timers fire). */
     async advance(seconds: number): Promise<void> {

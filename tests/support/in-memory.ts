@@ -1,12 +1,19 @@
 /** In-memory port implementations for use-case tests: same contracts as the DynamoDB adapters, no I/O. */
 import { StaleRequestError } from '../../domain/errors';
 import type { AllowlistEntry } from '../../domain/model/allowlist-entry';
+import type { AllowlistChange } from '../../domain/model/allowlist-change';
+import type { AuditRecord } from '../../domain/model/audit-record';
+import type { EntryChange } from '../../domain/model/entry-change';
+import { auditPosition } from '../../domain/use-cases/read-audit';
 import type { GrantRequest } from '../../domain/model/request';
 import { duePosition } from '../../domain/rules/due-work';
 import { functionNameOf } from '../../domain/rules/function-ref';
 import { listPosition } from '../../domain/rules/list-cursor';
 import type {
+  AllowlistChangeStore,
   AllowlistStore,
+  AuditLog,
+  AuditQuery,
   CallDeadlines,
   Clock,
   CreateOutcome,
@@ -179,11 +186,29 @@ export class InMemoryAllowlist implements AllowlistStore {
   readonly entries = new Map<string, AllowlistEntry>();
   /** Ids of the entries put or deleted, in order, like the table's stream (consumed by the in-memory pipeline). */
   readonly changes: string[] = [];
-  put(entry: AllowlistEntry): Promise<void> {
+  /** The change records, in order, as the table keeps them for the audit stream. */
+  readonly changeRecords: EntryChange[] = [];
+  /** The stored entry is still `before` (an entry stored unversioned reads as version 1, as in DynamoDB). */
+  private stillAt(id: string, before: AllowlistEntry | null): boolean {
+    const stored = this.entries.get(id);
+    return before === null ? stored === undefined : stored !== undefined && (stored.version ?? 1) === before.version;
+  }
+  put(entry: AllowlistEntry, before: AllowlistEntry | null): Promise<boolean> {
+    if (!this.stillAt(entry.id, before)) return Promise.resolve(false);
     this.entries.set(entry.id, structuredClone(entry));
     this.changes.push(entry.id);
     this.markers.set(entry.id, entry.updatedAt);
-    return Promise.resolve();
+    this.changeRecords.push(
+      structuredClone({
+        entryId: entry.id,
+        actor: entry.updatedBy,
+        at: entry.updatedAt,
+        version: entry.version,
+        before,
+        after: entry,
+      }),
+    );
+    return Promise.resolve(true);
   }
   get(id: string | null): Promise<AllowlistEntry | null> {
     return Promise.resolve((id === null ? null : this.entries.get(id)) ?? null);
@@ -191,13 +216,22 @@ export class InMemoryAllowlist implements AllowlistStore {
   list(): Promise<AllowlistEntry[]> {
     return Promise.resolve([...this.entries.values()]);
   }
-  delete(id: string, at: Date): Promise<boolean> {
-    const deleted = this.entries.delete(id);
-    if (deleted) {
-      this.changes.push(id);
-      this.markers.set(id, at.toISOString());
-    }
-    return Promise.resolve(deleted);
+  delete(before: AllowlistEntry, actor: string, at: Date): Promise<boolean> {
+    if (!this.stillAt(before.id, before)) return Promise.resolve(false);
+    this.entries.delete(before.id);
+    this.changes.push(before.id);
+    this.markers.set(before.id, at.toISOString());
+    this.changeRecords.push(
+      structuredClone({
+        entryId: before.id,
+        actor,
+        at: at.toISOString(),
+        version: before.version + 1,
+        before,
+        after: null,
+      }),
+    );
+    return Promise.resolve(true);
   }
   /** Re-check markers: entry id → when it changed. */
   readonly markers = new Map<string, string>();
@@ -330,5 +364,54 @@ export class InMemoryDispatchClaims implements DispatchClaims {
   release(change: string): Promise<void> {
     this.claimed.delete(change);
     return Promise.resolve();
+  }
+}
+
+/** The audit trail in memory: records by position, read in time order as DynamoDB would. */
+export class InMemoryAuditLog implements AuditLog {
+  readonly records = new Map<string, AuditRecord>();
+  record(records: readonly AuditRecord[]): Promise<void> {
+    for (const r of records) this.records.set(auditPosition(r), structuredClone(r));
+    return Promise.resolve();
+  }
+  page(query: AuditQuery): Promise<{ items: AuditRecord[]; next: string | null }> {
+    const positions = [...this.records.keys()]
+      .filter((p) => p > query.since && p < query.until && (query.after === null || p > query.after))
+      .sort();
+    const items: AuditRecord[] = [];
+    let reads = 0;
+    for (const position of positions) {
+      const record = this.records.get(position) as AuditRecord;
+      reads++;
+      if (query.keep(record)) items.push(structuredClone(record));
+      if (items.length >= query.limit || reads >= query.maxReads) return Promise.resolve({ items, next: position });
+    }
+    return Promise.resolve({ items, next: null });
+  }
+}
+
+/** Proposed allowlist changes in memory; a decision only of a PENDING one, as the table's condition does. */
+export class InMemoryAllowlistChanges implements AllowlistChangeStore {
+  readonly changes = new Map<string, AllowlistChange>();
+  /** Every stored version of every proposal, in order, like the table's stream (the audit consumer reads it). */
+  readonly stream: { before: AllowlistChange | null; after: AllowlistChange }[] = [];
+  create(change: AllowlistChange): Promise<void> {
+    this.changes.set(change.id, structuredClone(change));
+    this.stream.push({ before: null, after: structuredClone(change) });
+    return Promise.resolve();
+  }
+  get(id: string): Promise<AllowlistChange | null> {
+    return Promise.resolve(structuredClone(this.changes.get(id) ?? null));
+  }
+  list(status: AllowlistChange['status'] | null): Promise<AllowlistChange[]> {
+    const all = [...this.changes.values()].filter((c) => status === null || c.status === status);
+    return Promise.resolve(structuredClone(all.reverse()));
+  }
+  decide(decided: AllowlistChange): Promise<boolean> {
+    const before = this.changes.get(decided.id);
+    if (before?.status !== 'PENDING') return Promise.resolve(false);
+    this.changes.set(decided.id, structuredClone(decided));
+    this.stream.push({ before: structuredClone(before), after: structuredClone(decided) });
+    return Promise.resolve(true);
   }
 }

@@ -27,7 +27,12 @@ it('watches every dead-letter queue: redrive targets and the stream’s failure 
     .map((e) => e.stream?.destinations?.onFailure?.arn?.['Fn::GetAtt']?.[0] as string | undefined)
     .filter((q) => q !== undefined);
   const deadLetterQueues = [...redriveTargets, ...streamDestinations].sort();
-  expect(deadLetterQueues).toEqual(['NotifyDeadLetterQueue', 'StreamFailureQueue', 'WorkDeadLetterQueue']);
+  expect(deadLetterQueues).toEqual([
+    'AuditFailureQueue',
+    'NotifyDeadLetterQueue',
+    'StreamFailureQueue',
+    'WorkDeadLetterQueue',
+  ]);
   const alarmed = watched('AWS/SQS', 'ApproximateNumberOfMessagesVisible').map((a) => ({
     queue: a.Properties.Dimensions[0].Value['Fn::GetAtt'][0],
     statistic: a.Properties.Statistic,

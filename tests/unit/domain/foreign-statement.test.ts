@@ -25,6 +25,7 @@ const stored = (principal: unknown, condition?: unknown, extra: Record<string, u
 const entry = (id: string, overrides: Parameters<typeof openEntry>[0] = {}): AllowlistEntry => ({
   id,
   ...openEntry(overrides),
+  version: 1,
   updatedAt: '2026-11-26T12:00:00.000Z',
   updatedBy: 'admin',
 });

@@ -114,6 +114,7 @@ describe('approver groups and approval steps', () => {
           const entry: AllowlistEntry = {
             ...openEntry({ requesters: ['*'], approvers: [], approvalSteps: entrySteps }),
             id: 'e',
+            version: 1,
             updatedAt: '2026-12-01T00:00:00.000Z',
             updatedBy: ADMIN,
           };

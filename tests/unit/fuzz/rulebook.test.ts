@@ -217,6 +217,7 @@ const entryArb = entryOf(false);
 const asEntry = (id: string, input: AllowlistEntryInput): AllowlistEntry => ({
   id,
   ...input,
+  version: 1,
   updatedAt: '2026-12-01T00:00:00.000Z',
   updatedBy: ADMIN,
 });

@@ -65,12 +65,19 @@ describe('query parameters', () => {
         overdue: 'false',
         mine: 'true',
         cursor: encodeReconcileCursor({ '123456789012': fnArn('order-processor') }),
+        since: '2026-01-01T00:00:00Z',
+        until: '2030-01-01T00:00:00Z',
+        requester: REQUESTER,
+        // Proposals under the two-person rule have statuses of their own.
+        ...(route.path === '/v1/allowlist/changes' ? { status: 'PENDING' } : {}),
       };
+      // Admin routes (discover, the audit trail, proposals) answer admins only.
+      const adminOnly =
+        route.path.startsWith('/v1/admin/') || ['/v1/audit', '/v1/allowlist/changes'].includes(route.path);
       for (const name of documented.filter((n) => n !== 'nextToken')) {
         const event = apiEvent(route.method, route.path, {
           query: { [name]: values[name] ?? 'x' },
-          // Admin routes (discover) answer admins only.
-          headers: { 'X-Broker-Principal': route.path.startsWith('/v1/admin/') ? ADMIN : REQUESTER },
+          headers: { 'X-Broker-Principal': adminOnly ? ADMIN : REQUESTER },
           ...(route.operation === 'createRequest' ? { body: { ...baseAsk, ...PRINCIPAL_CASES[2].ask } } : {}),
         });
         // POST /v1/requests?dryRun=true answers 200 as GET /v1/requests does.

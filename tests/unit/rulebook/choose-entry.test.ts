@@ -19,6 +19,7 @@ const SPOKE = '222222222222';
 const entry = (id: string, overrides: Partial<AllowlistEntry> = {}): AllowlistEntry => ({
   ...openEntry(),
   id,
+  version: 1,
   updatedAt: '2026-11-26T00:00:00.000Z',
   updatedBy: 'admin',
   ...overrides,
@@ -107,7 +108,7 @@ describe('choosing the entry that permits an ask', () => {
   it('permits an org-wide grant only for a listed org', () => {
     const s = subject({ principal: '*', sourceArn: null, sourceOwner: null, principalOrgId: ORG_ID });
     expect(matchAllowlist([entry('orders')], s)).toMatchObject({ permitted: false, field: 'principal' });
-    const orgWide = { ...orgWideEntry(), id: 'org', updatedAt: '', updatedBy: '' };
+    const orgWide = { ...orgWideEntry(), id: 'org', version: 1, updatedAt: '', updatedBy: '' };
     expect(matchAllowlist([entry('orders'), orgWide], s)).toMatchObject({
       permitted: true,
       entry: { id: 'org' },
