@@ -34,7 +34,12 @@ const who = (r: GrantRequest) => escapeMrkdwn(r.principal ?? r.eventSourceArn ??
 
 /** One line that names a request: id, status, who may invoke which function. */
 function summary(r: GrantRequest): string {
-  const until = r.status === 'ACTIVE' && r.expiresAt ? ` until ${r.expiresAt}` : '';
+  const until =
+    r.status === 'ACTIVE' && r.expiresAt
+      ? ` until ${r.expiresAt}`
+      : r.status === 'SCHEDULED' && r.startsAt
+        ? ` from ${r.startsAt} until ${r.expiresAt ?? '?'}`
+        : '';
   return `\`${r.id}\` *${r.status}*${until}: ${who(r)} → ${escapeMrkdwn(functionOf(r))} (${humanDuration(r.durationSeconds)})`;
 }
 
@@ -52,11 +57,11 @@ function button(actionId: string, text: string, id: string, style?: 'primary' | 
 function requesterButtons(r: GrantRequest): unknown[] {
   if (r.status === 'ACTIVE')
     return [button('extend', 'Extend', r.id, 'primary'), button('revoke', 'Revoke', r.id, 'danger')];
-  if (r.status === 'PENDING') return [button('cancel', 'Cancel', r.id, 'danger')];
+  if (r.status === 'PENDING' || r.status === 'SCHEDULED') return [button('cancel', 'Cancel', r.id, 'danger')];
   return [];
 }
 
-/** `/lpb list`: the caller's PENDING and ACTIVE requests, each with its buttons. Slack shows at most 50 blocks here. */
+/** `/lpb list`: the caller's PENDING, SCHEDULED and ACTIVE requests, each with its buttons. Slack shows at most 50 blocks here. */
 export function grantList(requests: readonly GrantRequest[]): { text: string; blocks: unknown[] } {
   if (requests.length === 0) {
     return { text: 'You have no waiting or active grants. `/lpb request` asks for one.', blocks: [] };

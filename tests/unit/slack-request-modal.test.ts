@@ -1,6 +1,6 @@
 import { askOf, blockErrors, submittedValues, viewSubmission } from '../../adapters/slack/modal-submission';
 import { durationChoices, extendModal, requestModal } from '../../adapters/slack/request-modal';
-import { outcomeMessage } from '../../adapters/slack/requester-messages';
+import { grantList, outcomeMessage } from '../../adapters/slack/requester-messages';
 import type { GrantRequest, HistoryEvent } from '../../domain/model/request';
 import type { CatalogItem } from '../../domain/use-cases/catalog';
 import { fnArn } from '../support/fixtures';
@@ -182,6 +182,17 @@ describe("a requester's direct message for each event", () => {
     expect(outcomeMessage(extension, event('CREATED'))?.text).toContain('extension of grant `g-0`');
     expect(outcomeMessage(extension, event('EXTENDED'))).toBeNull();
     expect(outcomeMessage(extension, event('APPROVED'))).toBeNull();
+  });
+
+  it('lists a grant that starts later with its window and a Cancel button', () => {
+    const scheduled = { ...base, status: 'SCHEDULED', startsAt: '2026-12-07T12:30:00.000Z' } as GrantRequest;
+    const { blocks } = grantList([scheduled]);
+    const text = JSON.stringify(blocks);
+    expect(text).toContain('*SCHEDULED* from 2026-12-07T12:30:00.000Z until 2026-12-07T13:00:00.000Z');
+    const actions = blocks.find((b) => (b as { type: string }).type === 'actions') as {
+      elements: { action_id: string }[];
+    };
+    expect(actions.elements.map((e) => e.action_id)).toEqual(['cancel']);
   });
 
   it('tells a grant that starts later once, by its SCHEDULED event, with its window', () => {

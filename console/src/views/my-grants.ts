@@ -12,7 +12,7 @@ import { empty, failure, loading } from '../states';
 import { toast } from '../toast';
 import { durationOptions } from './new-request';
 
-const LIVE = ['PENDING', 'APPROVED', 'ACTIVE'] as const;
+const LIVE = ['PENDING', 'APPROVED', 'SCHEDULED', 'ACTIVE'] as const;
 
 async function myRequests(): Promise<BrokerRequest[]> {
   const pages = await Promise.all(
@@ -88,7 +88,8 @@ function extendForm(r: BrokerRequest, maxSeconds: number, done: () => void): HTM
 function actions(r: BrokerRequest, limits: Limits, done: () => void): HTMLElement {
   const id = encodeURIComponent(r.id as string);
   const box = h('div', { class: 'my-actions' });
-  if (r.status === 'PENDING') {
+  // A waiting request, or a grant that has not started yet: cancelling it applies nothing.
+  if (r.status === 'PENDING' || r.status === 'SCHEDULED') {
     const cancel = h('button', { type: 'button', class: 'button button-small button-reject' }, 'Cancel');
     cancel.addEventListener('click', () => {
       void act(
@@ -132,7 +133,9 @@ function grantRow(r: BrokerRequest, now: number, limits: Limits, done: () => voi
   const when =
     r.status === 'ACTIVE' && r.expiresAt
       ? `ends ${relative(r.expiresAt, now)}`
-      : `asked ${relative(r.createdAt, now)} for ${durationText(r.durationSeconds)}`;
+      : r.status === 'SCHEDULED' && r.startsAt
+        ? `starts ${relative(r.startsAt, now)} for ${durationText(r.durationSeconds)}`
+        : `asked ${relative(r.createdAt, now)} for ${durationText(r.durationSeconds)}`;
   return h(
     'li',
     { class: 'card my-grant', 'data-request-id': r.id ?? '' },

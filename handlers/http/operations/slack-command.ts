@@ -37,7 +37,7 @@ async function openRequestModal(app: App, caller: Identity, triggerId: string | 
 /** The caller's own waiting and live requests, newest first as the store lists them. */
 async function myGrants(app: App, caller: Identity): Promise<GrantRequest[]> {
   const pages = await Promise.all(
-    (['PENDING', 'ACTIVE'] as const).map((status) =>
+    (['PENDING', 'SCHEDULED', 'ACTIVE'] as const).map((status) =>
       app.listRequests({ caller, status, functionName: null, limit: 100, nextToken: null, mine: true }),
     ),
   );
