@@ -271,6 +271,8 @@ export function composeApp(config: BrokerConfig, settings: BrokerSettings, ports
   return {
     config,
     settings,
+    /** The one clock: operations that show a time-dependent choice (an extend form's longest offer) read it. */
+    clock,
     notifier: ports.notifier ?? null,
     requireAdmin,
     createRequest: makeCreateRequest({

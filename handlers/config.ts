@@ -76,7 +76,7 @@ const VARIABLES = {
   BROKER_LAMBDA_RPS: int(1, 15, 10),
   BROKER_MAX_PENDING_PER_REQUESTER: int(1, 1_000_000, 20),
   /** How long before a grant's end its requester is told, once, with an Extend button (docs/slack.md). */
-  BROKER_EXPIRY_NOTICE_SECONDS: int(0, 31 * 24 * 3600, 900),
+  BROKER_EXPIRY_NOTICE_SECONDS: int(1, 31 * 24 * 3600, 900),
   /** IAM Access Analyzer on the would-be policy before an ask is stored (deployed: on; no emulator has it). */
   BROKER_ACCESS_ANALYZER: z.enum(['on', 'off'], 'must be on or off'),
   /** Role-name patterns whose sessions are people (docs/api.md, Who is calling). */

@@ -31,3 +31,11 @@ export function extensionBlocker(grant: GrantRequest, now: Date): ExtensionBlock
   }
   return null;
 }
+
+/**
+ * The most an extension may add now under an entry that allows `maxDurationSeconds`: the grant's remaining time and
+ * the extension together stay within it (ask.ts: extensionAsk). What an extend form should offer at most.
+ */
+export function extensionRoomSeconds(grant: GrantRequest, maxDurationSeconds: number, now: Date): number {
+  return Math.max(0, maxDurationSeconds - remainingSeconds(grant, now));
+}

@@ -109,7 +109,11 @@ function actions(r: BrokerRequest, limits: Limits, done: () => void): HTMLElemen
     const revoke = h('button', { type: 'button', class: 'button button-small button-reject' }, 'Revoke');
     extend.addEventListener('click', () => {
       extend.disabled = true;
-      box.after(extendForm(r, limits.get(r.allowlistEntryId ?? '') ?? r.durationSeconds, done));
+      // Offer no more than the broker would allow now (the time left and the extension within the entry's maximum); the
+      // broker decides either way.
+      const max = limits.get(r.allowlistEntryId ?? '') ?? r.durationSeconds;
+      const left = r.expiresAt ? Math.max(0, Math.ceil((Date.parse(r.expiresAt) - Date.now()) / 1000)) : 0;
+      box.after(extendForm(r, Math.max(0, max - left), done));
     });
     revoke.addEventListener('click', () => {
       void act(

@@ -5,6 +5,7 @@
  * (slack-submission.ts). A refusal answers ephemerally, as for approvers.
  */
 import { MAX_DURATION_SECONDS } from '../../../domain/settings';
+import { extensionRoomSeconds } from '../../../domain/rulebook/extension';
 import { requesterOfSlackUser, type Identity } from '../../../domain/rulebook/identity';
 import { extendModal } from '../../../adapters/slack/request-modal';
 import { notLinkedText } from '../../../adapters/slack/requester-messages';
@@ -19,7 +20,9 @@ async function openExtendModal(app: App, caller: Identity, id: string, triggerId
   const grant = await app.getRequest(caller, id);
   if (app.slack.openView === null || triggerId === undefined) return 'the broker has no Slack bot token configured';
   const entry = (await app.catalog(caller)).find((i) => i.entryId === grant.allowlistEntryId);
-  const modal = extendModal(grant, app.settings.minDurationSeconds, entry?.maxDurationSeconds ?? MAX_DURATION_SECONDS);
+  // At most what the rulebook would allow now: the time left and the extension together within the entry's maximum.
+  const room = extensionRoomSeconds(grant, entry?.maxDurationSeconds ?? MAX_DURATION_SECONDS, app.clock.now());
+  const modal = extendModal(grant, app.settings.minDurationSeconds, room);
   const opened = await app.slack.openView(triggerId, modal);
   return opened.ok ? null : `the extend form could not open (Slack said ${opened.error})`;
 }
