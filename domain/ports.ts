@@ -98,6 +98,11 @@ export interface AllowlistStore {
    * re-check marker's time). False, changing nothing, when it is gone or at another version.
    */
   delete(before: AllowlistEntry, actor: string, at: Date): Promise<boolean>;
+  /**
+   * The version of the entry's last change, its deletion included; 0 for an id never used. An entry made again after
+   * a deletion goes on from there, so no version of one id is ever written twice.
+   */
+  lastVersion(entryId: string): Promise<number>;
   /** Entries changed at or before `changedBy` whose live requests no finished re-check has seen since. */
   pendingRechecks(changedBy: Date): Promise<PendingRecheck[]>;
   /** A re-check that began at `startedAt` went through all the entry's live requests: its marker goes, unless the

@@ -14,7 +14,15 @@ import { DEFAULT_MAX_START_DELAY_SECONDS, type AllowlistEntry } from '../../doma
 import type { EntryChange } from '../../domain/model/entry-change';
 import type { AllowlistStore, PendingRecheck } from '../../domain/ports';
 import { awsErrorName, cancellationCodes, translateAwsError } from '../aws/aws-errors';
-import { ALLOWLIST_PK, RECHECK_PK, entryChangeKey, entryKey, recheckMarkerKey } from './keys';
+import {
+  ALLOWLIST_PK,
+  ENTRY_CHANGES_PK,
+  RECHECK_PK,
+  entryChangeKey,
+  entryChangePrefix,
+  entryKey,
+  recheckMarkerKey,
+} from './keys';
 
 /**
  * An entry stored before versions reads as version 1; one stored before approver groups, steps and start times names
@@ -143,6 +151,24 @@ export class DynamoAllowlistStore implements AllowlistStore {
       return true;
     } catch (error) {
       if (conditionFailed(error)) return false;
+      return translateAwsError(error, 'the allowlist table');
+    }
+  }
+
+  async lastVersion(entryId: string): Promise<number> {
+    try {
+      const { Items } = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': ENTRY_CHANGES_PK, ':prefix': entryChangePrefix(entryId) },
+          ScanIndexForward: false,
+          Limit: 1,
+          ConsistentRead: true,
+        }),
+      );
+      return (Items?.[0]?.version as number | undefined) ?? 0;
+    } catch (error) {
       return translateAwsError(error, 'the allowlist table');
     }
   }

@@ -49,9 +49,11 @@ export const ENTRY_CHANGES_PK = 'ENTRY_CHANGES';
 export const PROPOSALS_PK = 'ALLOWLIST_CHANGES';
 export const proposalKey = (id: string) => ({ PK: PROPOSALS_PK, SK: `CHANGE#${id}` });
 export const auditDayKey = (day: string) => `AUDIT#${day}`;
+/** Where an entry's change records start in their partition (an entry id holds no `#`). */
+export const entryChangePrefix = (id: string) => `ENTRY#${id}#`;
 export const entryChangeKey = (id: string, version: number) => ({
   PK: ENTRY_CHANGES_PK,
-  SK: `ENTRY#${id}#${String(version).padStart(10, '0')}`,
+  SK: `${entryChangePrefix(id)}${String(version).padStart(10, '0')}`,
 });
 export const recheckMarkerKey = (id: string) => ({ PK: RECHECK_PK, SK: `ENTRY#${id}` });
 

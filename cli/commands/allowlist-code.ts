@@ -29,20 +29,23 @@ function dirOf(values: CommandContext['values']): string {
   return d;
 }
 
-/** Runs `work`; a refusal of the API or a bad file is said on stderr and is exit 1. */
+/**
+ * Runs `work`; any error is said on stderr and is exit 1 (docs/allowlist-as-code.md): a refusal of the API, a bad file
+ * or option, a broker that cannot be reached, no credentials. A CI job reads 0 and 2 as answers and 1 as "no answer",
+ * so nothing may leave with another code.
+ */
 async function orError(context: CommandContext, name: string, work: () => Promise<number>): Promise<number> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof PlanApiError) {
-      context.io.err(`lpb allowlist ${name}: ${error.message}: ${describeApiError(error.status, error.body)}\n`);
-      return PLAN_EXIT.ERROR;
-    }
-    if (error instanceof InputError) {
-      context.io.err(`lpb allowlist ${name}: ${error.message}\n`);
-      return PLAN_EXIT.ERROR;
-    }
-    throw error;
+    const said =
+      error instanceof PlanApiError
+        ? `${error.message}: ${describeApiError(error.status, error.body)}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    context.io.err(`lpb allowlist ${name}: ${said}\n`);
+    return PLAN_EXIT.ERROR;
   }
 }
 

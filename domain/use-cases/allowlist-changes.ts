@@ -104,7 +104,7 @@ function makeDecide(deps: AllowlistChangesDeps) {
     const at = clock.now();
     if (!change.body) return allowlist.delete(current as AllowlistEntry, change.proposedBy, at);
     // The proposer wrote the change; the approval is the Allowlist Change Approved event's.
-    const version = (current?.version ?? 0) + 1;
+    const version = (current?.version ?? (await allowlist.lastVersion(change.entryId))) + 1;
     const entry = {
       id: change.entryId,
       ...change.body,

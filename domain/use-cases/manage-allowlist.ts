@@ -99,7 +99,8 @@ export function makeManageAllowlist(deps: ManageAllowlistDeps) {
         const entry: AllowlistEntry = {
           id,
           ...input,
-          version: (current?.version ?? 0) + 1,
+          // A new entry goes on from the last version its id had (a deleted entry's): versions never repeat.
+          version: (current?.version ?? (await allowlist.lastVersion(id))) + 1,
           updatedAt: clock.now().toISOString(),
           updatedBy: caller.arn,
         };

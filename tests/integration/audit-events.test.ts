@@ -326,3 +326,11 @@ it('under the two-person rule, stores proposals, applies one only on another adm
   await until(() => ofProposal().length >= 3);
   expect(ofProposal()).toEqual(['Allowlist Change Proposed', 'Allowlist Entry Changed', 'Allowlist Change Approved']);
 });
+
+it('makes the bus once however many runners start at once', async () => {
+  const events = new EventBridgeClient({ region: 'us-east-1', endpoint: motoEndpoint() });
+  const name = `racing-bus-${Date.now()}`;
+  const arns = await Promise.all([1, 2, 3, 4].map(() => ensureEventBus(events, name)));
+  expect(new Set(arns).size).toBe(1);
+  expect(arns[0]).toMatch(new RegExp(`:event-bus/${name}$`));
+});

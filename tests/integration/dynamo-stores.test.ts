@@ -286,6 +286,14 @@ describe('DynamoDB allowlist store (moto)', () => {
     await expect(store.delete(second, ADMIN, deletedAt)).resolves.toBe(false);
     await expect(store.get('orders')).resolves.toBeNull();
     await expect(store.get(null)).resolves.toBeNull();
+    // The deletion was version 3 of `orders`: made again, it goes on from there; `billing` never changed; `x` never was.
+    expect([
+      await store.lastVersion('orders'),
+      await store.lastVersion('billing'),
+      await store.lastVersion('x'),
+    ]).toEqual([3, 1, 0]);
+    await expect(store.put({ ...entry, version: 1 }, null)).resolves.toBe(false);
+    await expect(store.put({ ...entry, version: 4 }, null)).resolves.toBe(true);
   });
 
   it('keeps a change record of each write: who, when, the version after it, before and after', async () => {

@@ -193,8 +193,17 @@ export class InMemoryAllowlist implements AllowlistStore {
     const stored = this.entries.get(id);
     return before === null ? stored === undefined : stored !== undefined && (stored.version ?? 1) === before.version;
   }
+  /** As in DynamoDB, a change record is written once: a version of an id that was written already is refused. */
+  private written(id: string, version: number): boolean {
+    return this.changeRecords.some((c) => c.entryId === id && c.version === version);
+  }
+  lastVersion(entryId: string): Promise<number> {
+    return Promise.resolve(
+      Math.max(0, ...this.changeRecords.filter((c) => c.entryId === entryId).map((c) => c.version)),
+    );
+  }
   put(entry: AllowlistEntry, before: AllowlistEntry | null): Promise<boolean> {
-    if (!this.stillAt(entry.id, before)) return Promise.resolve(false);
+    if (!this.stillAt(entry.id, before) || this.written(entry.id, entry.version)) return Promise.resolve(false);
     this.entries.set(entry.id, structuredClone(entry));
     this.changes.push(entry.id);
     this.markers.set(entry.id, entry.updatedAt);

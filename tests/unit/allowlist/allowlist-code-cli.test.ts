@@ -72,6 +72,19 @@ it('plans 0 when the files match, 2 when they do not, 1 when the API refuses', a
   expect(refused).toMatchObject({ code: 1, err: expect.stringContaining('Forbidden (403)') });
 });
 
+it('exits 1, never another code, when there is no answer: a broker it cannot reach, a bad option', async () => {
+  await writeFile(path.join(dir, 'orders.json'), JSON.stringify(openEntry()));
+  for (const argv of [
+    ['allowlist', 'plan', '--dir', dir, '--url', 'http://127.0.0.1:9', '--as', AS],
+    ['allowlist', 'apply', '--dir', dir, '--url', 'http://127.0.0.1:9', '--as', AS],
+    ['allowlist', 'export', '--dir', dir, '--format', 'toml', '--url', broker.url, '--as', AS],
+  ]) {
+    const io = captureIo();
+    expect({ argv, code: await run(argv, io) }).toEqual({ argv, code: 1 });
+    expect(io.stderr).toMatch(/^lpb allowlist (plan|apply|export): /);
+  }
+});
+
 it('applies with If-Match on the version planned, and says when a write became a proposal', async () => {
   await writeFile(path.join(dir, 'orders.json'), JSON.stringify(openEntry({ maxDurationSeconds: 600 })));
   script({ status: 202, body: { id: 'change-1', status: 'PENDING' } });

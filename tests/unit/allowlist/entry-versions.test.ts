@@ -45,6 +45,14 @@ describe('allowlist entry versions', () => {
     expect(await call('GET')).toMatchObject({ status: 200, etag: '"2"', json: { version: 2 } });
   });
 
+  it('makes an entry again after its deletion, going on from the deleted version (versions never repeat)', async () => {
+    const { call } = setup();
+    expect((await call('PUT', {}, openEntry())).json).toMatchObject({ version: 1 });
+    expect((await call('DELETE')).status).toBe(204);
+    const again = await call('PUT', { 'If-None-Match': '*' }, openEntry());
+    expect(again).toMatchObject({ status: 200, etag: '"3"', json: { version: 3 } });
+  });
+
   it('If-None-Match: * creates only what does not exist', async () => {
     const { call, allowlist } = setup();
     expect((await call('PUT', { 'If-None-Match': '*' }, openEntry())).status).toBe(200);
