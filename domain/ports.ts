@@ -87,9 +87,10 @@ export interface RequestStore {
 export interface AllowlistStore {
   /**
    * Stores `entry` if the stored entry is still `before` (same version; null: none stored), and in the same write its
-   * change record (an EntryChange, for the audit stream). False, changing nothing, when it is not.
+   * change record (an EntryChange, for the audit stream). False, changing nothing, when it is not. With `decided`, the
+   * proposal this write applies is stored as decided in the same write, and only while it is still PENDING.
    */
-  put(entry: AllowlistEntry, before: AllowlistEntry | null): Promise<boolean>;
+  put(entry: AllowlistEntry, before: AllowlistEntry | null, decided?: AllowlistChange): Promise<boolean>;
   /** Null when no entry has this id, or when there is no id (a request no entry permits: docs/adoption.md, Adopt). */
   get(id: string | null): Promise<AllowlistEntry | null>;
   list(): Promise<AllowlistEntry[]>;
@@ -97,7 +98,7 @@ export interface AllowlistStore {
    * Deletes the entry if it is still stored at `before`'s version, with its change record (by `actor`, `at`: also the
    * re-check marker's time). False, changing nothing, when it is gone or at another version.
    */
-  delete(before: AllowlistEntry, actor: string, at: Date): Promise<boolean>;
+  delete(before: AllowlistEntry, actor: string, at: Date, decided?: AllowlistChange): Promise<boolean>;
   /**
    * The version of the entry's last change, its deletion included; 0 for an id never used. An entry made again after
    * a deletion goes on from there, so no version of one id is ever written twice.

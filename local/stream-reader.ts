@@ -39,6 +39,8 @@ export interface StreamReaderDeps {
   maxAttempts?: number;
   /** The pause after a failure before the record is read again. */
   errorPauseMs?: number;
+  /** The pause after an empty read (default IDLE_POLL_MS): a consumer with seconds to spare polls less. */
+  idlePollMs?: number;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -147,7 +149,7 @@ export function startStreamReader(deps: StreamReaderDeps): { stop(): Promise<voi
           leaseRenewedAt = Date.now();
         }
         iterator = NextShardIterator ?? iterator;
-        if (Records.length === 0) await pause(IDLE_POLL_MS);
+        if (Records.length === 0) await pause(deps.idlePollMs ?? IDLE_POLL_MS);
       } catch (error) {
         if (stopping) break;
         say(`${name}: ${error instanceof Error ? error.message : String(error)}; retrying`);

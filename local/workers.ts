@@ -57,6 +57,8 @@ export function startWorkers(
         consumer: 'audit',
         // Like the deployed audit mapping (no retry limit): audit events wait for the bus, they are never skipped.
         maxAttempts: Number.POSITIVE_INFINITY,
+        // Events are due within 5 s, not 250 ms: a slower poll leaves the emulator's one lock to the grant work.
+        idlePollMs: 1_000,
         process: (records) => processAuditRecords(app, records),
       }),
     );

@@ -11,6 +11,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_MAX_START_DELAY_SECONDS, type AllowlistEntry } from '../../domain/model/allowlist-entry';
+import type { AllowlistChange } from '../../domain/model/allowlist-change';
 import type { EntryChange } from '../../domain/model/entry-change';
 import type { AllowlistStore, PendingRecheck } from '../../domain/ports';
 import { awsErrorName, cancellationCodes, translateAwsError } from '../aws/aws-errors';
@@ -21,6 +22,7 @@ import {
   entryChangeKey,
   entryChangePrefix,
   entryKey,
+  proposalKey,
   recheckMarkerKey,
 } from './keys';
 
@@ -59,6 +61,22 @@ export class DynamoAllowlistStore implements AllowlistStore {
     return { Put: { TableName: this.tableName, Item: { ...recheckMarkerKey(entryId), entryId, changedAt } } };
   }
 
+  /** The proposal a write applies, decided in the same transaction while still PENDING (the two-person rule). */
+  private decision(decided: AllowlistChange | undefined) {
+    if (!decided) return [];
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...proposalKey(decided.id), ...decided },
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'PENDING' },
+        },
+      },
+    ];
+  }
+
   private changeRecord(change: EntryChange) {
     return {
       Put: {
@@ -69,7 +87,7 @@ export class DynamoAllowlistStore implements AllowlistStore {
     };
   }
 
-  async put(entry: AllowlistEntry, before: AllowlistEntry | null): Promise<boolean> {
+  async put(entry: AllowlistEntry, before: AllowlistEntry | null, decided?: AllowlistChange): Promise<boolean> {
     const change: EntryChange = {
       entryId: entry.id,
       actor: entry.updatedBy,
@@ -85,6 +103,7 @@ export class DynamoAllowlistStore implements AllowlistStore {
             { Put: { TableName: this.tableName, Item: { ...entryKey(entry.id), ...entry }, ...stillAt(before) } },
             this.marker(entry.id, entry.updatedAt),
             this.changeRecord(change),
+            ...this.decision(decided),
           ],
         }),
       );
@@ -135,7 +154,7 @@ export class DynamoAllowlistStore implements AllowlistStore {
     return (await this.query(ALLOWLIST_PK)).map(entryFromItem);
   }
 
-  async delete(before: AllowlistEntry, actor: string, at: Date): Promise<boolean> {
+  async delete(before: AllowlistEntry, actor: string, at: Date, decided?: AllowlistChange): Promise<boolean> {
     const when = at.toISOString();
     const change = { entryId: before.id, actor, at: when, version: before.version + 1, before, after: null };
     try {
@@ -145,6 +164,7 @@ export class DynamoAllowlistStore implements AllowlistStore {
             { Delete: { TableName: this.tableName, Key: entryKey(before.id), ...stillAt(before) } },
             this.marker(before.id, when),
             this.changeRecord(change),
+            ...this.decision(decided),
           ],
         }),
       );

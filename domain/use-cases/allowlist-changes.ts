@@ -82,27 +82,20 @@ function makeDecide(deps: AllowlistChangesDeps) {
     return { admin, change };
   }
 
-  async function record(
+  const decision = (
     change: AllowlistChange,
     admin: Identity,
     status: 'APPROVED' | 'REJECTED',
     comment: string | null,
-  ) {
-    const decided: AllowlistChange = {
-      ...change,
-      status,
-      decidedBy: admin.arn,
-      decidedAt: clock.now().toISOString(),
-      comment,
-    };
-    if (!(await changes.decide(decided))) throw new ChangeAlreadyDecidedError(change.id, 'decided already');
-    return decided;
-  }
+  ): AllowlistChange => ({ ...change, status, decidedBy: admin.arn, decidedAt: clock.now().toISOString(), comment });
 
-  /** Writes the proposal against the version it was proposed on; false when the entry moved on in between. */
-  async function write(change: AllowlistChange, current: AllowlistEntry | null): Promise<boolean> {
+  /**
+   * Writes the proposal against the version it was proposed on, deciding it in the same write; false when the entry
+   * moved on in between, or someone decided the proposal first.
+   */
+  async function write(change: AllowlistChange, current: AllowlistEntry | null, decided: AllowlistChange) {
     const at = clock.now();
-    if (!change.body) return allowlist.delete(current as AllowlistEntry, change.proposedBy, at);
+    if (!change.body) return allowlist.delete(current as AllowlistEntry, change.proposedBy, at, decided);
     // The proposer wrote the change; the approval is the Allowlist Change Approved event's.
     const version = (current?.version ?? (await allowlist.lastVersion(change.entryId))) + 1;
     const entry = {
@@ -112,7 +105,7 @@ function makeDecide(deps: AllowlistChangesDeps) {
       updatedAt: at.toISOString(),
       updatedBy: change.proposedBy,
     };
-    return allowlist.put(entry, current);
+    return allowlist.put(entry, current, decided);
   }
 
   return {
@@ -120,14 +113,18 @@ function makeDecide(deps: AllowlistChangesDeps) {
       const { admin, change } = await decidable(caller, id, 'approve');
       const current = await allowlist.get(change.entryId);
       const found = current?.version ?? null;
-      if (found !== change.baseVersion || !(await write(change, current))) {
-        throw new EntryChangedSinceProposalError(id, change.entryId, found, change.baseVersion);
-      }
-      return record(change, admin, 'APPROVED', comment);
+      const decided = decision(change, admin, 'APPROVED', comment);
+      // The entry and the decision in one write: a change goes live only as an approved proposal, never a rejected one.
+      if (found === change.baseVersion && (await write(change, current, decided))) return decided;
+      const now = await changes.get(id);
+      if (now && now.status !== 'PENDING') throw new ChangeAlreadyDecidedError(id, now.status);
+      throw new EntryChangedSinceProposalError(id, change.entryId, found, change.baseVersion);
     },
     reject: async (caller: Identity, id: string, comment: string | null): Promise<AllowlistChange> => {
       const { admin, change } = await decidable(caller, id, 'reject');
-      return record(change, admin, 'REJECTED', comment);
+      const decided = decision(change, admin, 'REJECTED', comment);
+      if (!(await changes.decide(decided))) throw new ChangeAlreadyDecidedError(change.id, 'decided already');
+      return decided;
     },
   };
 }

@@ -1,5 +1,7 @@
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoAllowlistChangeStore } from '../../adapters/dynamodb/allowlist-change-store';
 import { DynamoAllowlistStore } from '../../adapters/dynamodb/allowlist-store';
+import type { AllowlistChange } from '../../domain/model/allowlist-change';
 import { INDEX } from '../../adapters/dynamodb/keys';
 import { DynamoRequestStore, toItem } from '../../adapters/dynamodb/request-store';
 import { StaleRequestError } from '../../domain/errors';
@@ -294,6 +296,48 @@ describe('DynamoDB allowlist store (moto)', () => {
     ]).toEqual([3, 1, 0]);
     await expect(store.put({ ...entry, version: 1 }, null)).resolves.toBe(false);
     await expect(store.put({ ...entry, version: 4 }, null)).resolves.toBe(true);
+  });
+
+  it('applies a proposal only together with its decision, and never once someone else decided it', async () => {
+    const clients = await freshMoto(TABLE);
+    const store = new DynamoAllowlistStore(clients.doc, TABLE);
+    const proposals = new DynamoAllowlistChangeStore(clients.doc, TABLE);
+    const entry = { id: 'orders', ...openEntry(), version: 1, updatedAt: '2026-11-26T12:00:00.000Z', updatedBy: ADMIN };
+    const proposal = (id: string): AllowlistChange => ({
+      id,
+      entryId: 'orders',
+      action: 'put',
+      body: openEntry(),
+      proposedBy: ADMIN,
+      proposedByPerson: ADMIN,
+      proposedAt: '2026-11-26T11:59:00.000Z',
+      baseVersion: null,
+      status: 'PENDING',
+      diff: [],
+      impact: { kept: [], rematched: [], ended: [] },
+      decidedBy: null,
+      decidedAt: null,
+      comment: null,
+    });
+    const decided = (p: AllowlistChange, status: 'APPROVED' | 'REJECTED'): AllowlistChange => ({
+      ...p,
+      status,
+      decidedBy: 'arn:aws:iam::123456789012:role/other-admin',
+      decidedAt: '2026-11-26T12:00:00.000Z',
+    });
+    // Rejected first (a race lost): the approval's write changes nothing, the entry included.
+    const lost = proposal('c-lost');
+    await proposals.create(lost);
+    await expect(proposals.decide(decided(lost, 'REJECTED'))).resolves.toBe(true);
+    await expect(store.put(entry, null, decided(lost, 'APPROVED'))).resolves.toBe(false);
+    await expect(store.get('orders')).resolves.toBeNull();
+    await expect(proposals.get('c-lost')).resolves.toMatchObject({ status: 'REJECTED' });
+    // Still PENDING: the entry and the decision land together.
+    const won = proposal('c-won');
+    await proposals.create(won);
+    await expect(store.put(entry, null, decided(won, 'APPROVED'))).resolves.toBe(true);
+    await expect(store.get('orders')).resolves.toMatchObject({ version: 1 });
+    await expect(proposals.get('c-won')).resolves.toMatchObject({ status: 'APPROVED' });
   });
 
   it('keeps a change record of each write: who, when, the version after it, before and after', async () => {

@@ -116,6 +116,8 @@ export function inMemoryApp(
       return virtual ? virtual(ms) : Promise.resolve();
     },
   };
+  // One table in DynamoDB: a write that applies a proposal decides it in the same transaction.
+  ports.allowlist.proposals = ports.allowlistChanges;
   const config = loadConfig({ AWS_REGION: 'us-east-1', BROKER_ADMINS: ADMIN, BROKER_IDENTITY: 'header', ...env });
   const targetAccounts =
     config.BROKER_TARGET_ACCOUNTS.length > 0 ? config.BROKER_TARGET_ACCOUNTS : placed.targetAccounts;

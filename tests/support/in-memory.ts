@@ -202,8 +202,20 @@ export class InMemoryAllowlist implements AllowlistStore {
       Math.max(0, ...this.changeRecords.filter((c) => c.entryId === entryId).map((c) => c.version)),
     );
   }
-  put(entry: AllowlistEntry, before: AllowlistEntry | null): Promise<boolean> {
-    if (!this.stillAt(entry.id, before) || this.written(entry.id, entry.version)) return Promise.resolve(false);
+  /** Where proposals live, for writes that decide one in the same transaction (set by the in-memory app). */
+  proposals: InMemoryAllowlistChanges | null = null;
+  /** A proposal decided with a write: only while still PENDING, as the table's transaction condition says. */
+  private stillPending(decided: AllowlistChange | undefined): boolean {
+    return !decided || this.proposals?.changes.get(decided.id)?.status === 'PENDING';
+  }
+  private decide(decided: AllowlistChange | undefined): void {
+    if (decided) void this.proposals?.decide(decided);
+  }
+  put(entry: AllowlistEntry, before: AllowlistEntry | null, decided?: AllowlistChange): Promise<boolean> {
+    if (!this.stillAt(entry.id, before) || this.written(entry.id, entry.version) || !this.stillPending(decided)) {
+      return Promise.resolve(false);
+    }
+    this.decide(decided);
     this.entries.set(entry.id, structuredClone(entry));
     this.changes.push(entry.id);
     this.markers.set(entry.id, entry.updatedAt);
@@ -225,8 +237,9 @@ export class InMemoryAllowlist implements AllowlistStore {
   list(): Promise<AllowlistEntry[]> {
     return Promise.resolve([...this.entries.values()]);
   }
-  delete(before: AllowlistEntry, actor: string, at: Date): Promise<boolean> {
-    if (!this.stillAt(before.id, before)) return Promise.resolve(false);
+  delete(before: AllowlistEntry, actor: string, at: Date, decided?: AllowlistChange): Promise<boolean> {
+    if (!this.stillAt(before.id, before) || !this.stillPending(decided)) return Promise.resolve(false);
+    this.decide(decided);
     this.entries.delete(before.id);
     this.changes.push(before.id);
     this.markers.set(before.id, at.toISOString());
