@@ -3,31 +3,14 @@
  * are generated from them (`npm run openapi`), and the tests check every published event against them.
  */
 import * as z from 'zod';
-import { HISTORY_EVENTS, REQUEST_STATUSES } from '../../domain/model/request';
-import { allowlistChangeResource, allowlistEntryResource } from '../http/response-schemas';
+import { allowlistChangeResource, allowlistEntryResource, grantEventFields } from '../http/response-schemas';
 
 const time = z.string().describe('ISO-8601 UTC');
 
 /** `Grant <Event>`: one history event of one request. */
-export const grantEventDetail = z
-  .strictObject({
-    requestId: z.string(),
-    event: z.enum(HISTORY_EVENTS).describe('the history event; the DetailType is it in title case after "Grant "'),
-    actor: z.string().describe('who: an IAM or STS ARN, slack:<user id>, or the broker itself (sweep, allowlist, …)'),
-    at: time,
-    status: z.enum(REQUEST_STATUSES).describe('the request’s status once this change was stored'),
-    functionArn: z.string(),
-    qualifier: z.string().nullable(),
-    principal: z.string().nullable(),
-    sourceArn: z.string().nullable(),
-    eventSourceArn: z.string().nullable(),
-    statementId: z.string(),
-    statementHash: z.string(),
-    allowlistEntryId: z.string().nullable(),
-    sequence: z.number().int().min(1).describe('the event’s place in the request’s history, from 1'),
-    detail: z.record(z.string(), z.unknown()).describe('the history event’s own detail (comment, reason, …)'),
-  })
-  .describe('DetailType "Grant <Event>", e.g. Grant Requested… Grant Expired');
+export const grantEventDetail = grantEventFields.describe(
+  'DetailType "Grant <Event>", e.g. Grant Requested… Grant Expired',
+);
 
 /** `Allowlist Entry Changed` / `Allowlist Entry Deleted`. */
 export const allowlistEventDetail = z

@@ -262,29 +262,28 @@ export type _ImpactFits = Assignable<ImpactReport, z.input<typeof impactReport>>
 export type _CatalogFits = Assignable<{ items: CatalogItem[] }, z.input<typeof catalogList>>;
 export type _DiscoverFits = Assignable<DiscoverPage, z.input<typeof discoverPage>>;
 
+/** One history event of one request, as the audit trail and the `Grant <Event>` details carry it (docs/audit.md). */
+export const grantEventFields = z.strictObject({
+  requestId: z.string(),
+  event: z.enum(HISTORY_EVENTS).describe('the history event; the DetailType is it in title case after "Grant "'),
+  actor: z.string().describe('who: an IAM or STS ARN, slack:<user id>, or the broker itself (sweep, allowlist, …)'),
+  at: time,
+  status: z.enum(REQUEST_STATUSES).describe('the request’s status once this change was stored'),
+  functionArn: z.string(),
+  qualifier: z.string().nullable(),
+  principal: z.string().nullable(),
+  sourceArn: z.string().nullable(),
+  eventSourceArn: z.string().nullable(),
+  statementId: z.string(),
+  statementHash: z.string(),
+  allowlistEntryId: z.string().nullable(),
+  sequence: z.number().int().min(1).describe('the event’s place in the request’s history, from 1'),
+  detail: z.record(z.string(), z.unknown()).describe('the history event’s own detail (comment, reason, …)'),
+});
+
 /** GET /v1/audit (docs/audit.md, Reading the trail): history events across requests, in time order. */
 export const auditPage = z.object({
-  items: z.array(
-    z.object({
-      requestId: z.string(),
-      event: z.enum(HISTORY_EVENTS),
-      actor: z.string(),
-      at: time,
-      status: z.enum(REQUEST_STATUSES).describe('the request’s status once this event was recorded'),
-      functionArn: z.string(),
-      qualifier: z.string().nullable(),
-      principal: z.string().nullable(),
-      sourceArn: z.string().nullable(),
-      eventSourceArn: z.string().nullable(),
-      statementId: z.string(),
-      statementHash: z.string(),
-      allowlistEntryId: z.string().nullable(),
-      sequence: z.number().int().min(1).describe('the event’s place in its request’s history, from 1'),
-      detail: z.record(z.string(), z.unknown()),
-      requester: z.string(),
-      requesterPerson: z.string(),
-    }),
-  ),
+  items: z.array(grantEventFields.extend({ requester: z.string(), requesterPerson: z.string() })),
   nextToken: z.string().nullable().describe('where the next page starts; null at the end of the window'),
 });
 
