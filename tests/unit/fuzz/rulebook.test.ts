@@ -257,7 +257,8 @@ describe('the one rulebook', () => {
       { numRuns: FUZZ_RUNS },
     );
     // Not vacuous: both answers come up often.
-    expect(Math.min(seen.listed, seen.unlisted)).toBeGreaterThan(FUZZ_RUNS / 10);
+    // About 1,250 listed in 10,000: the bound leaves room for the generator's spread.
+    expect(Math.min(seen.listed, seen.unlisted)).toBeGreaterThan(FUZZ_RUNS / 20);
   });
 
   it('re-checks exactly as the impact preview of the change said', async () => {
@@ -484,8 +485,9 @@ describe('the one rulebook', () => {
       ),
       { numRuns: FUZZ_RUNS },
     );
-    // Not vacuous: many worlds gather two or more counted approvals.
-    expect(quorums).toBeGreaterThan(FUZZ_RUNS / 20);
+    // Not vacuous: many worlds gather two or more counted approvals (about 500–580 in 10,000; a bound of 500 failed
+    // one run under load with 487, so the bound sits well below).
+    expect(quorums).toBeGreaterThan(FUZZ_RUNS / 40);
   });
 
   it('never matches a principal its text does not describe: role paths, wildcards in paths', () => {
